@@ -1,0 +1,91 @@
+# refshim build: the preloaded shim, the analyzers, the tests, the demo.
+# `make` builds everything into build/, `make check` runs every test,
+# `make demo` shows the whole loop on the seed document's example.
+
+CC      ?= cc
+BUILD   ?= build
+SAN     ?=
+OPT     ?= -O2
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SAN) -Iinclude
+LDFLAGS += $(SAN)
+
+SHIM_PKGS  = libunwind libdw capstone
+SHIM_CFLAGS := $(shell pkg-config --cflags $(SHIM_PKGS) 2>/dev/null) -fPIC \
+               -fvisibility=hidden -ftls-model=initial-exec
+SHIM_LIBS   := $(shell pkg-config --libs $(SHIM_PKGS) 2>/dev/null) -ldl -pthread
+CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null)
+
+SHIM_C   := $(wildcard shim/*.c)
+SHIM_S   := $(wildcard shim/*.S)
+SHIM_OBJ := $(SHIM_C:%.c=$(BUILD)/%.o) $(SHIM_S:%.S=$(BUILD)/%.o)
+# Parts of the shim that are plain logic with no process-wide state: unit tested.
+SHIM_PURE := $(BUILD)/shim/ranges.o $(BUILD)/shim/config.o $(BUILD)/shim/class_filter.o
+
+AN_LIB_C   := $(filter-out analyzer/%_main.c,$(wildcard analyzer/*.c))
+AN_LIB_OBJ := $(AN_LIB_C:%.c=$(BUILD)/%.o)
+TOOLS      := $(BUILD)/refleaks $(BUILD)/refbalance
+
+UNIT_C   := $(wildcard test/unit/*.c)
+UNIT_OBJ := $(UNIT_C:%.c=$(BUILD)/%.o)
+
+.PHONY: all check unit e2e demo deps clean check-asan bench
+all: $(BUILD)/librefshim.so $(TOOLS)
+
+$(BUILD)/shim/%.o: shim/%.c shim/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SHIM_CFLAGS) -c $< -o $@
+
+$(BUILD)/shim/%.o: shim/%.S
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -fPIC -c $< -o $@
+
+$(BUILD)/librefshim.so: $(SHIM_OBJ)
+	$(CC) -shared -Wl,-z,defs -Wl,-z,nodelete $(LDFLAGS) -o $@ $^ $(SHIM_LIBS)
+
+$(BUILD)/analyzer/%.o: analyzer/%.c analyzer/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/refleaks: $(BUILD)/analyzer/refleaks_main.o $(AN_LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/refbalance: $(BUILD)/analyzer/refbalance_main.o $(AN_LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/test/unit/%.o: test/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ianalyzer -Ishim $(shell pkg-config --cflags check) -c $< -o $@
+
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests
+
+e2e: all
+	BUILD=$(BUILD) test/e2e/run.sh
+
+check: unit e2e
+
+# Analyzers and unit tests under AddressSanitizer and UndefinedBehaviorSanitizer;
+# the e2e run then uses the sanitized analyzers (the shim itself is built with UBSan only,
+# since ASan must be the first library loaded and would be preloaded after the program).
+check-asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
+	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" $(TOOLS:$(BUILD)/%=build-asan/%)
+	$(MAKE) BUILD=build-ubsan OPT=-O1 SAN="-fsanitize=undefined -fno-sanitize-recover=all" build-ubsan/librefshim.so
+	ASAN_OPTIONS=detect_leaks=1 BUILD=build-asan SHIM=build-ubsan/librefshim.so test/e2e/run.sh
+
+demo: deps all
+	@scripts/demo.sh $(BUILD)
+
+# Installs what the build and the tests need on Debian 12 (as root), only if missing.
+DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone-dev \
+           libdw-dev libelf-dev libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
+           gstreamer1.0-plugins-base
+deps:
+	@scripts/install-deps.sh $(DEB_PKGS)
+
+clean:
+	rm -rf build build-asan build-ubsan

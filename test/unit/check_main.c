@@ -1,0 +1,25 @@
+/* Runs every Check unit-test suite of refshim; each suite lives in its own test_*.c file. */
+#include <check.h>
+#include <stdlib.h>
+
+Suite *ranges_suite(void);
+Suite *config_suite(void);
+Suite *class_filter_suite(void);
+/* analyzer suites */
+Suite *func_name_suite(void);
+Suite *log_reader_suite(void);
+Suite *balance_tree_suite(void);
+
+int main(void)
+{
+    SRunner *runner = srunner_create(ranges_suite());
+    srunner_add_suite(runner, config_suite());
+    srunner_add_suite(runner, class_filter_suite());
+    srunner_add_suite(runner, func_name_suite());
+    srunner_add_suite(runner, log_reader_suite());
+    srunner_add_suite(runner, balance_tree_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
