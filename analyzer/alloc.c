@@ -1,0 +1,52 @@
+/* alloc.c - allocation wrappers that exit with a message instead of returning NULL. */
+#include "alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* EX_OSERR from sysexits.h: the system could not give us what we needed. */
+#define EXIT_OUT_OF_MEMORY 71
+
+static void out_of_memory(void)
+{
+    fputs("refshim analyzer: out of memory\n", stderr);
+    exit(EXIT_OUT_OF_MEMORY);
+}
+
+void *xmalloc(size_t size)
+{
+    void *ptr = malloc(size ? size : 1);
+    if (!ptr)
+        out_of_memory();
+    return ptr;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *ptr = calloc(count ? count : 1, size ? size : 1);
+    if (!ptr)
+        out_of_memory();
+    return ptr;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+    void *grown = realloc(ptr, size ? size : 1);
+    if (!grown)
+        out_of_memory();
+    return grown;
+}
+
+char *xstrndup(const char *text, size_t length)
+{
+    char *copy = xmalloc(length + 1);
+    memcpy(copy, text, length);
+    copy[length] = '\0';
+    return copy;
+}
+
+char *xstrdup(const char *text)
+{
+    return xstrndup(text, strlen(text));
+}

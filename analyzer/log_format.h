@@ -1,0 +1,41 @@
+/* log_format.h - the interface each supported log format implements.
+ *
+ * log_reader.c owns the file: it splits it into lines (dropping NUL bytes and `\r`),
+ * notices a cut last line, and picks the format whose `recognizes` accepts the first
+ * line. A format only turns lines into events. Formats whose records span several
+ * lines (Mozilla's XPCOM refcount log: a record line followed by its stack) keep the
+ * pending record in their state and emit it from the next record or from `finish`. */
+#ifndef REFSHIM_LOG_FORMAT_H
+#define REFSHIM_LOG_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log_reader.h"
+
+/* Where a format delivers events and reports errors. */
+struct log_sink {
+    log_event_fn on_event;
+    void *user;
+    char *error;        /* a format writes "what is wrong" here (no file or line) */
+    size_t error_size;
+};
+
+struct log_format {
+    const char *name;
+    /* True if FIRST_LINE (without its line end) starts a log of this format. */
+    bool (*recognizes)(const char *first_line);
+    void *(*create)(void);
+    /* Handles one complete line (NUL-terminated, LENGTH bytes, no line end; LINE_NUMBER
+     * counts from 1 and includes the first line). Returns false after writing
+     * sink->error if the line is wrong. */
+    bool (*parse_line)(void *state, char *line, size_t length, unsigned long line_number,
+                       struct log_sink *sink);
+    /* Called at the end of the input; may emit a pending record. */
+    bool (*finish)(void *state, struct log_sink *sink);
+    void (*destroy)(void *state);
+};
+
+extern const struct log_format refshim_log_format;
+
+#endif

@@ -1,0 +1,69 @@
+/* log_reader.h - reads a reference-count log and hands out normalized events.
+ *
+ * The reader streams: it keeps only what later lines can refer to (the definition
+ * tables and the live objects), never the events themselves. Which log format a file
+ * uses is decided from its first line (see log_format.h); every format produces the
+ * same struct log_event. */
+#ifndef REFSHIM_LOG_READER_H
+#define REFSHIM_LOG_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit statuses shared by the tools, from sysexits.h. */
+enum {
+    LOG_STATUS_OK = 0,
+    LOG_STATUS_USAGE = 64,      /* EX_USAGE */
+    LOG_STATUS_BAD_LOG = 65,    /* EX_DATAERR */
+    LOG_STATUS_CANNOT_READ = 66 /* EX_NOINPUT */
+};
+
+enum log_op {
+    LOG_OP_NEW = 'N',     /* created: first reference */
+    LOG_OP_ADDREF = 'A',  /* +1 */
+    LOG_OP_RELEASE = 'R', /* -1, still alive */
+    LOG_OP_DESTROY = 'D'  /* -1 to zero: destroyed */
+};
+
+/* One stack frame. Strings stay valid until the reader finishes. */
+struct log_frame {
+    const char *function; /* demangled, with parameter list, or "???" */
+    const char *module;   /* path of the executable or library, NULL if unknown */
+    uint64_t offset;      /* from the module's load base; absolute if module is NULL */
+    const char *source;   /* "file:line", or NULL if unknown */
+};
+
+/* One reference-count change. Valid only during the callback. */
+struct log_event {
+    enum log_op op;
+    uint64_t serial;               /* object number, 1, 2, 3... in creation order */
+    const char *address;           /* exactly as written in the log */
+    uint64_t address_value;        /* the same, as a number, for comparisons */
+    const char *class_name;
+    int64_t count;                 /* reference count after the change */
+    uint64_t tid;                  /* kernel thread id */
+    const struct log_frame *frames; /* innermost (the caller of AddRef/Release) first */
+    size_t frame_count;
+    unsigned long line;            /* line of the event in the log, from 1 */
+};
+
+typedef void (*log_event_fn)(const struct log_event *event, void *user);
+
+/* What went wrong, written so that the tools can print it as is. */
+struct log_diag {
+    int status;           /* LOG_STATUS_OK, _BAD_LOG or _CANNOT_READ */
+    char message[1024];   /* "FILE:LINE: what is wrong", or "FILE: strerror"; empty if OK */
+    char warning[1024];   /* "FILE: log was cut after line N; analysed up to there", or empty */
+};
+
+/* Reads LOG, opened by the caller; NAME is used in messages. Calls ON_EVENT for every
+ * event in log order. Returns diag->status. Stops at the first error; the events
+ * before it have been delivered. */
+int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
+                    struct log_diag *diag);
+/* Opens PATH ("-" is stdin, named "<stdin>" in messages) and reads it as above. */
+int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag);
+
+#endif

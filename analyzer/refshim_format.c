@@ -1,0 +1,411 @@
+/* refshim_format.c - parser for the shim's own log format (doc/log-format.md).
+ *
+ * The format writes each module, frame, stack node and class once and refers to it by
+ * number afterwards, so the parser keeps those tables for the whole log; they grow with
+ * the number of distinct stacks, not with the number of events. Objects are kept only
+ * while alive: a `D` event removes them. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "alloc.h"
+#include "log_format.h"
+#include "parse_number.h"
+
+#define MAX_FIELDS 8
+
+struct module_def {
+    uint64_t id;
+    char *path;
+    UT_hash_handle hh;
+};
+
+struct frame_def {
+    uint64_t id;
+    struct log_frame frame; /* function and source owned here, module borrowed */
+    UT_hash_handle hh;
+};
+
+struct stack_def {
+    uint64_t id;
+    struct stack_def *parent; /* NULL for the outermost frame */
+    struct frame_def *frame;
+    size_t depth;             /* number of frames from here outwards */
+    UT_hash_handle hh;
+};
+
+struct class_def {
+    uint64_t id;
+    char *name;
+    UT_hash_handle hh;
+};
+
+struct live_object {
+    uint64_t serial;
+    char *address;
+    uint64_t address_value;
+    struct class_def *class_def;
+    UT_hash_handle hh;
+};
+
+struct refshim_state {
+    struct module_def *modules;
+    struct frame_def *frames;
+    struct stack_def *stacks;
+    struct class_def *classes;
+    struct live_object *objects;
+    struct log_frame *frame_buffer; /* a resolved stack, reused between events */
+    size_t frame_buffer_size;
+};
+
+/* A record split at its TABs. */
+struct record {
+    char *field[MAX_FIELDS];
+    size_t count;
+    const char *kind;
+};
+
+static bool fail(struct log_sink *sink, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static bool fail(struct log_sink *sink, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(sink->error, sink->error_size, format, args);
+    va_end(args);
+    return false;
+}
+
+static bool recognizes(const char *first_line)
+{
+    return strncmp(first_line, "# refshim", 9) == 0 &&
+           (first_line[9] == ' ' || first_line[9] == '\0');
+}
+
+static void *create(void)
+{
+    return xcalloc(1, sizeof(struct refshim_state));
+}
+
+static void split_record(char *line, struct record *record)
+{
+    record->count = 0;
+    char *field = line;
+    for (;;) {
+        char *tab = strchr(field, '\t');
+        if (record->count < MAX_FIELDS)
+            record->field[record->count] = field;
+        record->count++;
+        if (!tab)
+            break;
+        *tab = '\0';
+        field = tab + 1;
+    }
+    record->kind = record->field[0];
+}
+
+static bool expect_fields(const struct record *record, size_t expected, struct log_sink *sink)
+{
+    if (record->count == expected)
+        return true;
+    return fail(sink, "'%s' record has %zu fields, expected %zu", record->kind, record->count,
+                expected);
+}
+
+/* Parses field INDEX as a number; WHAT names it in the message. */
+static bool number_field(const struct record *record, size_t index, const char *what,
+                         uint64_t *value, struct log_sink *sink)
+{
+    if (parse_u64(record->field[index], value))
+        return true;
+    return fail(sink, "bad %s '%.40s' in '%s' record", what, record->field[index], record->kind);
+}
+
+/* Parses the ID of a definition: a number, not 0 (0 means "none"), not yet defined. */
+static bool new_id_field(const struct record *record, bool already_defined_check(void *, uint64_t),
+                         void *table_owner, uint64_t *id, struct log_sink *sink)
+{
+    if (!number_field(record, 1, "ID", id, sink))
+        return false;
+    if (*id == 0)
+        return fail(sink, "ID 0 is reserved in '%s' record", record->kind);
+    if (already_defined_check(table_owner, *id))
+        return fail(sink, "'%s' %" PRIu64 " is defined twice", record->kind, *id);
+    return true;
+}
+
+#define DEFINED_CHECK(table_name, type)                                         \
+    static bool table_name##_defined(void *owner, uint64_t id)                  \
+    {                                                                           \
+        struct refshim_state *state = owner;                                    \
+        type *found;                                                            \
+        HASH_FIND(hh, state->table_name, &id, sizeof id, found);                \
+        return found != NULL;                                                   \
+    }
+
+DEFINED_CHECK(modules, struct module_def)
+DEFINED_CHECK(frames, struct frame_def)
+DEFINED_CHECK(stacks, struct stack_def)
+DEFINED_CHECK(classes, struct class_def)
+
+static bool parse_module(struct refshim_state *state, struct record *record,
+                         struct log_sink *sink)
+{
+    uint64_t id;
+    if (!expect_fields(record, 3, sink) || !new_id_field(record, modules_defined, state, &id, sink))
+        return false;
+    struct module_def *module = xcalloc(1, sizeof *module);
+    module->id = id;
+    module->path = xstrdup(record->field[2]);
+    HASH_ADD(hh, state->modules, id, sizeof module->id, module);
+    return true;
+}
+
+static bool parse_frame(struct refshim_state *state, struct record *record,
+                        struct log_sink *sink)
+{
+    uint64_t id, module_id, offset;
+    if (!expect_fields(record, 6, sink) || !new_id_field(record, frames_defined, state, &id, sink) ||
+        !number_field(record, 2, "MODULE", &module_id, sink))
+        return false;
+    if (!parse_u64(record->field[3], &offset) && !parse_hex_u64(record->field[3], &offset))
+        return fail(sink, "bad OFFSET '%.40s' in 'f' record", record->field[3]);
+    struct module_def *module = NULL;
+    if (module_id != 0) {
+        HASH_FIND(hh, state->modules, &module_id, sizeof module_id, module);
+        if (!module)
+            return fail(sink, "module %" PRIu64 " is not defined", module_id);
+    }
+    const char *function = record->field[4][0] ? record->field[4] : "???";
+    const char *source = record->field[5];
+    struct frame_def *frame = xcalloc(1, sizeof *frame);
+    frame->id = id;
+    frame->frame.function = xstrdup(function);
+    frame->frame.module = module ? module->path : NULL;
+    frame->frame.offset = offset;
+    frame->frame.source = strcmp(source, "-") == 0 || !source[0] ? NULL : xstrdup(source);
+    HASH_ADD(hh, state->frames, id, sizeof frame->id, frame);
+    return true;
+}
+
+static bool parse_stack(struct refshim_state *state, struct record *record,
+                        struct log_sink *sink)
+{
+    uint64_t id, parent_id, frame_id;
+    if (!expect_fields(record, 4, sink) || !new_id_field(record, stacks_defined, state, &id, sink) ||
+        !number_field(record, 2, "PARENT", &parent_id, sink) ||
+        !number_field(record, 3, "FRAME", &frame_id, sink))
+        return false;
+    struct stack_def *parent = NULL;
+    if (parent_id != 0) {
+        HASH_FIND(hh, state->stacks, &parent_id, sizeof parent_id, parent);
+        if (!parent)
+            return fail(sink, "stack %" PRIu64 " is not defined", parent_id);
+    }
+    struct frame_def *frame;
+    HASH_FIND(hh, state->frames, &frame_id, sizeof frame_id, frame);
+    if (!frame)
+        return fail(sink, "frame %" PRIu64 " is not defined", frame_id);
+    struct stack_def *stack = xcalloc(1, sizeof *stack);
+    stack->id = id;
+    stack->parent = parent;
+    stack->frame = frame;
+    stack->depth = parent ? parent->depth + 1 : 1;
+    HASH_ADD(hh, state->stacks, id, sizeof stack->id, stack);
+    return true;
+}
+
+static bool parse_class(struct refshim_state *state, struct record *record,
+                        struct log_sink *sink)
+{
+    uint64_t id;
+    if (!expect_fields(record, 3, sink) || !new_id_field(record, classes_defined, state, &id, sink))
+        return false;
+    struct class_def *class_def = xcalloc(1, sizeof *class_def);
+    class_def->id = id;
+    class_def->name = xstrdup(record->field[2]);
+    HASH_ADD(hh, state->classes, id, sizeof class_def->id, class_def);
+    return true;
+}
+
+static bool parse_object(struct refshim_state *state, struct record *record,
+                         struct log_sink *sink)
+{
+    uint64_t serial, address_value, class_id;
+    if (!expect_fields(record, 4, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
+        return false;
+    if (!parse_hex_u64(record->field[2], &address_value))
+        return fail(sink, "bad ADDRESS '%.40s' in 'o' record", record->field[2]);
+    if (!number_field(record, 3, "CLASS", &class_id, sink))
+        return false;
+    struct live_object *object;
+    HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
+    if (object)
+        return fail(sink, "object %" PRIu64 " is introduced twice", serial);
+    struct class_def *class_def;
+    HASH_FIND(hh, state->classes, &class_id, sizeof class_id, class_def);
+    if (!class_def)
+        return fail(sink, "class %" PRIu64 " is not defined", class_id);
+    object = xcalloc(1, sizeof *object);
+    object->serial = serial;
+    object->address = xstrdup(record->field[2]);
+    object->address_value = address_value;
+    object->class_def = class_def;
+    HASH_ADD(hh, state->objects, serial, sizeof object->serial, object);
+    return true;
+}
+
+static void free_object(struct refshim_state *state, struct live_object *object)
+{
+    HASH_DEL(state->objects, object);
+    free(object->address);
+    free(object);
+}
+
+/* Fills the frame buffer with STACK's frames, innermost first. */
+static void resolve_stack(struct refshim_state *state, const struct stack_def *stack)
+{
+    size_t depth = stack ? stack->depth : 0;
+    if (depth > state->frame_buffer_size) {
+        state->frame_buffer = xrealloc(state->frame_buffer, depth * sizeof *state->frame_buffer);
+        state->frame_buffer_size = depth;
+    }
+    for (size_t i = 0; stack; stack = stack->parent, i++)
+        state->frame_buffer[i] = stack->frame->frame;
+}
+
+static bool parse_event(struct refshim_state *state, struct record *record,
+                        unsigned long line_number, struct log_sink *sink)
+{
+    uint64_t serial, tid, stack_id;
+    int64_t count;
+    if (!expect_fields(record, 5, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
+        return false;
+    if (!parse_i64(record->field[2], &count))
+        return fail(sink, "bad COUNT '%.40s' in '%s' record", record->field[2], record->kind);
+    if (!number_field(record, 3, "TID", &tid, sink) ||
+        !number_field(record, 4, "STACK", &stack_id, sink))
+        return false;
+    struct stack_def *stack = NULL;
+    if (stack_id != 0) {
+        HASH_FIND(hh, state->stacks, &stack_id, sizeof stack_id, stack);
+        if (!stack)
+            return fail(sink, "stack %" PRIu64 " is not defined", stack_id);
+    }
+    struct live_object *object;
+    HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
+    if (!object)
+        return fail(sink,
+                    "event for object %" PRIu64 ", which is not alive (no 'o' line introduced "
+                    "it, or it was already destroyed)",
+                    serial);
+    resolve_stack(state, stack);
+    struct log_event event = {
+        .op = (enum log_op)record->kind[0],
+        .serial = serial,
+        .address = object->address,
+        .address_value = object->address_value,
+        .class_name = object->class_def->name,
+        .count = count,
+        .tid = tid,
+        .frames = state->frame_buffer,
+        .frame_count = stack ? stack->depth : 0,
+        .line = line_number,
+    };
+    sink->on_event(&event, sink->user);
+    if (event.op == LOG_OP_DESTROY)
+        free_object(state, object);
+    return true;
+}
+
+static bool check_header(const char *line, struct log_sink *sink)
+{
+    const char *version = line + 9;
+    while (*version == ' ')
+        version++;
+    if (strcmp(version, "1") == 0)
+        return true;
+    return fail(sink, "refshim log format version '%.20s' is not supported (this reader knows 1)",
+                version);
+}
+
+static bool parse_line(void *opaque, char *line, size_t length, unsigned long line_number,
+                       struct log_sink *sink)
+{
+    struct refshim_state *state = opaque;
+    if (line_number == 1)
+        return check_header(line, sink);
+    if (length == 0 || line[0] == '#')
+        return true; /* comments we do not know, and empty lines, carry nothing */
+    struct record record;
+    split_record(line, &record);
+    const char *kind = record.kind;
+    if (kind[0] && kind[1] == '\0') {
+        switch (kind[0]) {
+        case 'm': return parse_module(state, &record, sink);
+        case 'f': return parse_frame(state, &record, sink);
+        case 's': return parse_stack(state, &record, sink);
+        case 'c': return parse_class(state, &record, sink);
+        case 'o': return parse_object(state, &record, sink);
+        case 'N': case 'A': case 'R': case 'D':
+            return parse_event(state, &record, line_number, sink);
+        default: break;
+        }
+    }
+    return fail(sink, "unknown record kind '%.20s'", kind);
+}
+
+static bool finish(void *state, struct log_sink *sink)
+{
+    (void)state;
+    (void)sink;
+    return true; /* every record is a single line: nothing is pending */
+}
+
+static void destroy(void *opaque)
+{
+    struct refshim_state *state = opaque;
+    struct module_def *module, *next_module;
+    HASH_ITER(hh, state->modules, module, next_module) {
+        HASH_DEL(state->modules, module);
+        free(module->path);
+        free(module);
+    }
+    struct frame_def *frame, *next_frame;
+    HASH_ITER(hh, state->frames, frame, next_frame) {
+        HASH_DEL(state->frames, frame);
+        free((char *)frame->frame.function);
+        free((char *)frame->frame.source);
+        free(frame);
+    }
+    struct stack_def *stack, *next_stack;
+    HASH_ITER(hh, state->stacks, stack, next_stack) {
+        HASH_DEL(state->stacks, stack);
+        free(stack);
+    }
+    struct class_def *class_def, *next_class;
+    HASH_ITER(hh, state->classes, class_def, next_class) {
+        HASH_DEL(state->classes, class_def);
+        free(class_def->name);
+        free(class_def);
+    }
+    struct live_object *object, *next_object;
+    HASH_ITER(hh, state->objects, object, next_object)
+        free_object(state, object);
+    free(state->frame_buffer);
+    free(state);
+}
+
+const struct log_format refshim_log_format = {
+    .name = "refshim",
+    .recognizes = recognizes,
+    .create = create,
+    .parse_line = parse_line,
+    .finish = finish,
+    .destroy = destroy,
+};
