@@ -1,0 +1,175 @@
+/* balance_tree.c - building and printing the balance tree (see balance_tree.h).
+ *
+ * Stacks can be thousands of frames deep (runaway recursion), so printing and freeing
+ * walk the tree with parent/sibling links instead of recursing. */
+#include "balance_tree.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "alloc.h"
+#include "func_name.h"
+
+struct tree_node {
+    char *name;                  /* function key, e.g. `NS_NewFoo` */
+    int64_t balance;
+    struct tree_node *parent;
+    struct tree_node *first_child; /* children in order of first appearance... */
+    struct tree_node *last_child;
+    struct tree_node *next_sibling;
+    struct tree_node *children;  /* ...and hashed by name for lookup */
+    UT_hash_handle hh;           /* membership in the parent's `children` */
+};
+
+struct balance_tree {
+    struct tree_node *root;
+    const struct exclude_list *excludes;
+};
+
+static struct tree_node *node_new(const char *name, size_t name_length, struct tree_node *parent)
+{
+    struct tree_node *node = xcalloc(1, sizeof *node);
+    node->name = xstrndup(name, name_length);
+    node->parent = parent;
+    return node;
+}
+
+struct balance_tree *balance_tree_new(const struct exclude_list *excludes)
+{
+    struct balance_tree *tree = xcalloc(1, sizeof *tree);
+    tree->root = node_new(".root", 5, NULL);
+    tree->excludes = excludes;
+    return tree;
+}
+
+void balance_tree_free(struct balance_tree *tree)
+{
+    if (!tree)
+        return;
+    /* Post-order without recursion: descend to a leaf, free it, go on with its next
+     * sibling or, after the last one, its parent (whose child list is then used up). */
+    struct tree_node *node = tree->root;
+    while (node) {
+        if (node->first_child) {
+            struct tree_node *child = node->first_child;
+            node->first_child = NULL;
+            node = child;
+            continue;
+        }
+        struct tree_node *next = node->next_sibling ? node->next_sibling : node->parent;
+        HASH_CLEAR(hh, node->children);
+        free(node->name);
+        free(node);
+        node = next;
+    }
+    free(tree);
+}
+
+static struct tree_node *child_named(struct tree_node *parent, const char *name, size_t length)
+{
+    struct tree_node *child;
+    HASH_FIND(hh, parent->children, name, length, child);
+    if (child)
+        return child;
+    child = node_new(name, length, parent);
+    HASH_ADD_KEYPTR(hh, parent->children, child->name, length, child);
+    if (parent->last_child)
+        parent->last_child->next_sibling = child;
+    else
+        parent->first_child = child;
+    parent->last_child = child;
+    return child;
+}
+
+static bool is_named(const char *function, const char *key)
+{
+    return func_name_key_equals(function, key, strlen(key));
+}
+
+/* Frames that run before `main` or around a thread's start routine. */
+static bool is_startup_plumbing(const char *function)
+{
+    static const char *const plumbing[] = {
+        "_start", "__libc_start_main", "__libc_start_call_main", "start_thread",
+        "clone",  "clone3",            "__clone",                "__clone3",
+    };
+    for (size_t i = 0; i < sizeof plumbing / sizeof plumbing[0]; i++)
+        if (is_named(function, plumbing[i]))
+            return true;
+    return false;
+}
+
+size_t balance_tree_path_start(const struct log_frame *frames, size_t frame_count)
+{
+    for (size_t i = frame_count; i-- > 0;)
+        if (is_named(frames[i].function, "main"))
+            return i;
+    size_t start = frame_count;
+    while (start > 0 && is_startup_plumbing(frames[start - 1].function))
+        start--;
+    /* `start` frames remain; the outermost of them is number start - 1. */
+    return start > 0 ? start - 1 : frame_count;
+}
+
+static bool stack_is_excluded(const struct balance_tree *tree, const struct log_frame *frames,
+                              size_t frame_count)
+{
+    if (!tree->excludes)
+        return false;
+    for (size_t i = 0; i < frame_count; i++)
+        if (exclude_list_matches(tree->excludes, frames[i].function))
+            return true;
+    return false;
+}
+
+bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct log_frame *frames,
+                      size_t frame_count)
+{
+    if (stack_is_excluded(tree, frames, frame_count))
+        return false;
+    int delta = (op == LOG_OP_NEW || op == LOG_OP_ADDREF) ? 1 : -1;
+    struct tree_node *node = tree->root;
+    node->balance += delta;
+    size_t start = balance_tree_path_start(frames, frame_count);
+    if (start == frame_count)
+        return true;
+    for (size_t i = start + 1; i-- > 0;) {
+        const char *function = frames[i].function;
+        node = child_named(node, function, func_name_key_length(function));
+        node->balance += delta;
+    }
+    return true;
+}
+
+int64_t balance_tree_root_balance(const struct balance_tree *tree)
+{
+    return tree->root->balance;
+}
+
+void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced)
+{
+    /* Pre-order walk: print, go to the first child if it is shown, else to the next
+     * sibling of the nearest node (itself or an ancestor) that has one. */
+    const struct tree_node *node = tree->root;
+    size_t depth = 0;
+    while (node) {
+        for (size_t i = 0; i < depth; i++)
+            fputs("  ", out);
+        fprintf(out, "%s: bal=%" PRId64 "\n", node->name, node->balance);
+        bool show_children = !(ignore_balanced && node->balance == 0);
+        if (node->first_child && show_children) {
+            node = node->first_child;
+            depth++;
+            continue;
+        }
+        while (node && !node->next_sibling) {
+            node = node->parent;
+            depth--;
+        }
+        if (node)
+            node = node->next_sibling;
+    }
+}

@@ -1,0 +1,184 @@
+/* refbalance_main.c - refbalance: prints the balance tree of one object's events.
+ *
+ * The counterpart of Mozilla's make-tree.pl. Objects are chosen by serial, or by
+ * address compared as a number; because addresses are reused, an address picks the
+ * last object that lived there, which is the one refleaks reports as leaked. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "balance_tree.h"
+#include "exclude_list.h"
+#include "log_reader.h"
+#include "parse_number.h"
+
+static const char usage_line[] =
+    "usage: refbalance (--object ADDR | --serial N) [--ignore-balanced] [--exclude FILE] "
+    "[LOG]\n";
+
+static const char help_text[] =
+    "usage: refbalance (--object ADDR | --serial N) [--ignore-balanced] [--exclude FILE] [LOG]\n"
+    "\n"
+    "Builds the AddRef/Release balance tree of one object of a refshim log (standard\n"
+    "input without LOG or with -) and prints it on stdout:\n"
+    "\n"
+    "    .root: bal=1\n"
+    "      main: bal=1\n"
+    "        DoSomethingWithFooAndReturnItToo: bal=2\n"
+    "          NS_NewFoo: bal=1\n"
+    "\n"
+    "Every event adds +1 (N, A) or -1 (R, D) to each function on its call stack,\n"
+    "outermost first; .root gets every counted event. A node is a function name without\n"
+    "its parameter list; recursion gives nested nodes. The path starts at main, or for a\n"
+    "thread at its start routine (frames of _start, __libc_start_main, start_thread,\n"
+    "clone... are dropped). Each level is indented by two spaces. Children are listed in\n"
+    "the order in which they first appear in the log.\n"
+    "\n"
+    "  --object ADDR      the object at address ADDR (hex; compared as a number, so\n"
+    "                     0x00253ab0 is 0x253ab0). If several objects used the address,\n"
+    "                     the last one is shown (the one refleaks reports) and stderr\n"
+    "                     says how many were left out.\n"
+    "  --serial N         the object with serial number N.\n"
+    "  --ignore-balanced  print a node whose bal is 0, but not its children.\n"
+    "  --exclude FILE     FILE lists function names, one per line (blank lines and lines\n"
+    "                     starting with # are ignored; parameter lists may be given or\n"
+    "                     not). An event whose stack contains one of them is not counted\n"
+    "                     at all, not even at .root.\n"
+    "  --help             print this help.\n"
+    "\n"
+    "Exit status: 0 tree printed, 1 no such object in the log, 64 usage error,\n"
+    "65 malformed log, 66 a log or exclude file cannot be read.\n";
+
+struct selection {
+    bool by_serial;
+    uint64_t serial;        /* with by_serial */
+    uint64_t address;       /* otherwise */
+    const char *address_text;
+    const struct exclude_list *excludes;
+    /* The tree being built, for the object currently chosen. */
+    struct balance_tree *tree;
+    bool found;
+    uint64_t chosen_serial;
+    unsigned long objects_at_address;
+};
+
+static void on_event(const struct log_event *event, void *user)
+{
+    struct selection *selection = user;
+    if (selection->by_serial) {
+        if (event->serial != selection->serial)
+            return;
+    } else {
+        if (event->address_value != selection->address)
+            return;
+        if (!selection->found || event->serial != selection->chosen_serial) {
+            /* A new object at this address: only the last one is kept, so memory does
+             * not grow with the number of objects that reused it. */
+            balance_tree_free(selection->tree);
+            selection->tree = NULL;
+            selection->objects_at_address++;
+        }
+    }
+    if (!selection->tree)
+        selection->tree = balance_tree_new(selection->excludes);
+    selection->found = true;
+    selection->chosen_serial = event->serial;
+    balance_tree_add(selection->tree, event->op, event->frames, event->frame_count);
+}
+
+static int usage_error(const char *problem, const char *detail)
+{
+    fprintf(stderr, "refbalance: %s%s\n%s", problem, detail, usage_line);
+    return LOG_STATUS_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    struct selection selection = {0};
+    bool have_object = false, have_serial = false, ignore_balanced = false;
+    const char *exclude_path = NULL;
+    const char *log_path = NULL;
+    bool options_done = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        bool takes_value = strcmp(arg, "--object") == 0 || strcmp(arg, "--serial") == 0 ||
+                           strcmp(arg, "--exclude") == 0;
+        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (log_path)
+                return usage_error("more than one LOG: ", arg);
+            log_path = arg;
+        } else if (strcmp(arg, "--") == 0) {
+            options_done = true;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(help_text, stdout);
+            return 0;
+        } else if (strcmp(arg, "--ignore-balanced") == 0) {
+            ignore_balanced = true;
+        } else if (!takes_value) {
+            return usage_error("unknown option ", arg);
+        } else if (i + 1 >= argc) {
+            return usage_error("missing value after ", arg);
+        } else if (strcmp(arg, "--object") == 0) {
+            if (!parse_hex_u64(argv[++i], &selection.address))
+                return usage_error("--object wants a hexadecimal address, not ", argv[i]);
+            selection.address_text = argv[i];
+            have_object = true;
+        } else if (strcmp(arg, "--serial") == 0) {
+            if (!parse_u64(argv[++i], &selection.serial))
+                return usage_error("--serial wants a number, not ", argv[i]);
+            have_serial = true;
+        } else {
+            exclude_path = argv[++i];
+        }
+    }
+    if (have_object == have_serial)
+        return usage_error("give exactly one of --object and --serial", "");
+    selection.by_serial = have_serial;
+
+    struct exclude_list *excludes = NULL;
+    if (exclude_path) {
+        char error[1024];
+        excludes = exclude_list_new();
+        if (!exclude_list_load_path(excludes, exclude_path, error, sizeof error)) {
+            fprintf(stderr, "refbalance: %s\n", error);
+            exclude_list_free(excludes);
+            return LOG_STATUS_CANNOT_READ;
+        }
+    }
+    selection.excludes = excludes;
+
+    struct log_diag diag;
+    int status = log_read_path(log_path ? log_path : "-", on_event, &selection, &diag);
+    if (diag.warning[0])
+        fprintf(stderr, "%s\n", diag.warning);
+    if (status == LOG_STATUS_CANNOT_READ) {
+        fprintf(stderr, "refbalance: %s\n", diag.message);
+    } else if (status != LOG_STATUS_OK) {
+        fprintf(stderr, "%s\n", diag.message);
+    } else if (!selection.found) {
+        const char *name = !log_path || strcmp(log_path, "-") == 0 ? "<stdin>" : log_path;
+        if (selection.by_serial)
+            fprintf(stderr, "refbalance: no object with serial %" PRIu64 " in %s\n",
+                    selection.serial, name);
+        else
+            fprintf(stderr, "refbalance: no object at %s in %s\n", selection.address_text, name);
+        status = 1;
+    } else {
+        if (selection.objects_at_address > 1)
+            fprintf(stderr,
+                    "refbalance: %s was used by %lu objects; showing the last, serial %" PRIu64
+                    " (the %lu earlier ones are left out; pick one with --serial)\n",
+                    selection.address_text, selection.objects_at_address,
+                    selection.chosen_serial, selection.objects_at_address - 1);
+        balance_tree_print(selection.tree, stdout, ignore_balanced);
+        if (fflush(stdout) != 0) {
+            perror("refbalance: stdout");
+            status = 74; /* EX_IOERR */
+        }
+    }
+    balance_tree_free(selection.tree);
+    exclude_list_free(excludes);
+    return status;
+}
