@@ -149,6 +149,18 @@ int64_t balance_tree_root_balance(const struct balance_tree *tree)
     return tree->root->balance;
 }
 
+/* Two spaces per level, written in blocks: deep recursion makes long indents. */
+static void print_indent(FILE *out, size_t depth)
+{
+    static const char spaces[] = "                                                                ";
+    size_t remaining = depth * 2;
+    while (remaining > 0) {
+        size_t chunk = remaining < sizeof spaces - 1 ? remaining : sizeof spaces - 1;
+        fwrite(spaces, 1, chunk, out);
+        remaining -= chunk;
+    }
+}
+
 void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced)
 {
     /* Pre-order walk: print, go to the first child if it is shown, else to the next
@@ -156,8 +168,7 @@ void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_
     const struct tree_node *node = tree->root;
     size_t depth = 0;
     while (node) {
-        for (size_t i = 0; i < depth; i++)
-            fputs("  ", out);
+        print_indent(out, depth);
         fprintf(out, "%s: bal=%" PRId64 "\n", node->name, node->balance);
         bool show_children = !(ignore_balanced && node->balance == 0);
         if (node->first_child && show_children) {

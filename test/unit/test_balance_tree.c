@@ -1,0 +1,287 @@
+/* test_balance_tree.c - unit tests for balance_tree.c and exclude_list.c: printed trees
+ * compared exactly, with and without --ignore-balanced and --exclude. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "balance_tree.h"
+#include "exclude_list.h"
+
+#define MAX_TEST_FRAMES 32
+
+/* Adds an event whose stack is the NULL-terminated list of names, innermost first. */
+static bool add_event(struct balance_tree *tree, enum log_op op, ...)
+{
+    struct log_frame frames[MAX_TEST_FRAMES];
+    size_t count = 0;
+    va_list names;
+    va_start(names, op);
+    for (const char *name; (name = va_arg(names, const char *)) != NULL;) {
+        ck_assert_uint_lt(count, MAX_TEST_FRAMES);
+        frames[count++] = (struct log_frame){name, "/tmp/demo/app", 0x1000 + count, NULL};
+    }
+    va_end(names);
+    return balance_tree_add(tree, op, frames, count);
+}
+
+/* The tree as printed; the caller frees it. */
+static char *printed(const struct balance_tree *tree, bool ignore_balanced)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    ck_assert_ptr_nonnull(out);
+    balance_tree_print(tree, out, ignore_balanced);
+    fclose(out);
+    return text;
+}
+
+static void assert_printed(const struct balance_tree *tree, bool ignore_balanced,
+                           const char *expected)
+{
+    char *text = printed(tree, ignore_balanced);
+    ck_assert_str_eq(text, expected);
+    free(text);
+}
+
+/* The seed document's example: leaked once, in DoSomethingWithFooAndReturnItToo. */
+static void add_seed_example(struct balance_tree *tree)
+{
+    add_event(tree, LOG_OP_NEW, "NS_NewFoo(nsFoo**)", "DoSomethingWithFooAndReturnItToo()",
+              "main", "__libc_start_call_main", "__libc_start_main", "_start", NULL);
+    add_event(tree, LOG_OP_ADDREF, "DoSomethingWithFooAndReturnItToo()", "main",
+              "__libc_start_call_main", "__libc_start_main", "_start", NULL);
+    add_event(tree, LOG_OP_RELEASE, "main", "__libc_start_call_main", "__libc_start_main",
+              "_start", NULL);
+}
+
+START_TEST(seed_example_tree)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    add_seed_example(tree);
+    assert_printed(tree, false,
+                   ".root: bal=1\n"
+                   "  main: bal=1\n"
+                   "    DoSomethingWithFooAndReturnItToo: bal=2\n"
+                   "      NS_NewFoo: bal=1\n");
+    ck_assert_int_eq(balance_tree_root_balance(tree), 1);
+    balance_tree_free(tree);
+}
+END_TEST
+
+START_TEST(empty_tree_is_just_the_root)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    assert_printed(tree, false, ".root: bal=0\n");
+    assert_printed(tree, true, ".root: bal=0\n");
+    add_event(tree, LOG_OP_ADDREF, NULL); /* an event with an empty stack */
+    assert_printed(tree, false, ".root: bal=1\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
+START_TEST(children_in_order_of_first_appearance_and_same_key_merged)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    add_event(tree, LOG_OP_NEW, "zeta()", "main", NULL);
+    add_event(tree, LOG_OP_ADDREF, "alpha(int)", "main", NULL);
+    add_event(tree, LOG_OP_ADDREF, "zeta(int, int)", "main", NULL); /* other overload */
+    add_event(tree, LOG_OP_RELEASE, "alpha(int)", "main", NULL);
+    add_event(tree, LOG_OP_DESTROY, "mu::nu() const", "main", NULL);
+    assert_printed(tree, false,
+                   ".root: bal=1\n"
+                   "  main: bal=1\n"
+                   "    zeta: bal=2\n"
+                   "    alpha: bal=0\n"
+                   "    mu::nu: bal=-1\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
+START_TEST(recursion_gives_nested_nodes)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    add_event(tree, LOG_OP_ADDREF, "walk(Node*)", "walk(Node*)", "walk(Node*)", "main", NULL);
+    add_event(tree, LOG_OP_RELEASE, "walk(Node*)", "main", NULL);
+    assert_printed(tree, false,
+                   ".root: bal=0\n"
+                   "  main: bal=0\n"
+                   "    walk: bal=0\n"
+                   "      walk: bal=1\n"
+                   "        walk: bal=1\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
+START_TEST(ignore_balanced_prints_the_node_but_not_its_children)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    add_event(tree, LOG_OP_ADDREF, "take()", "balanced()", "main", NULL);
+    add_event(tree, LOG_OP_RELEASE, "give()", "balanced()", "main", NULL);
+    add_event(tree, LOG_OP_ADDREF, "leak()", "unbalanced()", "main", NULL);
+    assert_printed(tree, true,
+                   ".root: bal=1\n"
+                   "  main: bal=1\n"
+                   "    balanced: bal=0\n"
+                   "    unbalanced: bal=1\n"
+                   "      leak: bal=1\n");
+    assert_printed(tree, false,
+                   ".root: bal=1\n"
+                   "  main: bal=1\n"
+                   "    balanced: bal=0\n"
+                   "      take: bal=1\n"
+                   "      give: bal=-1\n"
+                   "    unbalanced: bal=1\n"
+                   "      leak: bal=1\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
+START_TEST(ignore_balanced_at_the_root)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    add_event(tree, LOG_OP_NEW, "make()", "main", NULL);
+    add_event(tree, LOG_OP_DESTROY, "main", NULL);
+    assert_printed(tree, true, ".root: bal=0\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
+START_TEST(startup_frames_and_thread_plumbing_are_dropped)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    /* Frames above main are dropped even if they are not known plumbing. */
+    add_event(tree, LOG_OP_NEW, "NS_NewFoo(nsFoo**)", "main", "weird_loader", "_start", NULL);
+    /* A thread: the start routine is the first node. */
+    add_event(tree, LOG_OP_ADDREF, "Worker::Run()", "worker_main(void*)", "start_thread",
+              "clone3", NULL);
+    add_event(tree, LOG_OP_RELEASE, "worker_main(void*)", "start_thread", "__clone", NULL);
+    /* Only plumbing: counted at .root only. */
+    add_event(tree, LOG_OP_ADDREF, "start_thread", "clone", NULL);
+    assert_printed(tree, false,
+                   ".root: bal=2\n"
+                   "  main: bal=1\n"
+                   "    NS_NewFoo: bal=1\n"
+                   "  worker_main: bal=0\n"
+                   "    Worker::Run: bal=1\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
+START_TEST(path_start_index)
+{
+    struct log_frame frames[] = {
+        {"f()", NULL, 0, NULL}, {"main", NULL, 0, NULL}, {"g()", NULL, 0, NULL},
+        {"main", NULL, 0, NULL}, {"_start", NULL, 0, NULL},
+    };
+    ck_assert_uint_eq(balance_tree_path_start(frames, 5), 3); /* outermost main */
+    ck_assert_uint_eq(balance_tree_path_start(frames, 1), 0);
+    ck_assert_uint_eq(balance_tree_path_start(frames, 0), 0);
+    struct log_frame plumbing[] = {{"start_thread", NULL, 0, NULL}, {"clone", NULL, 0, NULL}};
+    ck_assert_uint_eq(balance_tree_path_start(plumbing, 2), 2);
+}
+END_TEST
+
+START_TEST(excluded_stacks_do_not_count_anywhere)
+{
+    struct exclude_list *excludes = exclude_list_new();
+    exclude_list_add(excludes, "DoSomethingWithFooAndReturnItToo");
+    struct balance_tree *tree = balance_tree_new(excludes);
+    add_seed_example(tree);
+    assert_printed(tree, false,
+                   ".root: bal=-1\n"
+                   "  main: bal=-1\n");
+    balance_tree_free(tree);
+    exclude_list_free(excludes);
+}
+END_TEST
+
+START_TEST(exclude_matches_with_or_without_parameters)
+{
+    struct exclude_list *excludes = exclude_list_new();
+    exclude_list_add(excludes, "NS_NewFoo(nsFoo**)");
+    ck_assert(exclude_list_matches(excludes, "NS_NewFoo(nsFoo**)"));
+    ck_assert(exclude_list_matches(excludes, "NS_NewFoo"));
+    ck_assert(exclude_list_matches(excludes, "NS_NewFoo(int)"));
+    ck_assert(!exclude_list_matches(excludes, "NS_NewFooBar()"));
+    ck_assert(!exclude_list_matches(excludes, "main"));
+
+    struct balance_tree *tree = balance_tree_new(excludes);
+    ck_assert(!add_event(tree, LOG_OP_NEW, "NS_NewFoo(nsFoo**)", "main", NULL));
+    ck_assert(add_event(tree, LOG_OP_ADDREF, "other()", "main", NULL));
+    assert_printed(tree, false, ".root: bal=1\n  main: bal=1\n    other: bal=1\n");
+    balance_tree_free(tree);
+    exclude_list_free(excludes);
+}
+END_TEST
+
+START_TEST(exclude_file_format)
+{
+    static const char file_text[] = "# matched by hand\n"
+                                    "  NS_NewFoo(nsFoo**)  \r\n"
+                                    "\n"
+                                    "\t\r\n"
+                                    "foo::bar(int) const\n"
+                                    "last_without_newline";
+    FILE *file = fmemopen((void *)file_text, strlen(file_text), "r");
+    ck_assert_ptr_nonnull(file);
+    struct exclude_list *excludes = exclude_list_new();
+    ck_assert(exclude_list_load_stream(excludes, file));
+    fclose(file);
+    ck_assert_uint_eq(exclude_list_size(excludes), 3);
+    ck_assert(exclude_list_matches(excludes, "NS_NewFoo"));
+    ck_assert(exclude_list_matches(excludes, "foo::bar()"));
+    ck_assert(exclude_list_matches(excludes, "last_without_newline"));
+    ck_assert(!exclude_list_matches(excludes, "# matched by hand"));
+    ck_assert(!exclude_list_matches(excludes, ""));
+    exclude_list_free(excludes);
+
+    char error[256];
+    excludes = exclude_list_new();
+    ck_assert(!exclude_list_load_path(excludes, "/nonexistent/excludes", error, sizeof error));
+    ck_assert_str_eq(error, "/nonexistent/excludes: No such file or directory");
+    exclude_list_free(excludes);
+}
+END_TEST
+
+START_TEST(deep_stack_does_not_recurse)
+{
+    enum { DEPTH = 10000 };
+    struct log_frame *frames = calloc(DEPTH, sizeof *frames);
+    ck_assert_ptr_nonnull(frames);
+    for (size_t i = 0; i < DEPTH; i++)
+        frames[i].function = i + 1 == DEPTH ? "main" : "recurse(int)";
+    struct balance_tree *tree = balance_tree_new(NULL);
+    ck_assert(balance_tree_add(tree, LOG_OP_ADDREF, frames, DEPTH));
+    FILE *sink = fopen("/dev/null", "w");
+    ck_assert_ptr_nonnull(sink);
+    balance_tree_print(tree, sink, false);
+    fclose(sink);
+    balance_tree_free(tree);
+    free(frames);
+}
+END_TEST
+
+Suite *balance_tree_suite(void)
+{
+    Suite *suite = suite_create("balance_tree");
+    TCase *building = tcase_create("building");
+    tcase_add_test(building, seed_example_tree);
+    tcase_add_test(building, empty_tree_is_just_the_root);
+    tcase_add_test(building, children_in_order_of_first_appearance_and_same_key_merged);
+    tcase_add_test(building, recursion_gives_nested_nodes);
+    tcase_add_test(building, startup_frames_and_thread_plumbing_are_dropped);
+    tcase_add_test(building, path_start_index);
+    tcase_add_test(building, deep_stack_does_not_recurse);
+    suite_add_tcase(suite, building);
+    TCase *options = tcase_create("options");
+    tcase_add_test(options, ignore_balanced_prints_the_node_but_not_its_children);
+    tcase_add_test(options, ignore_balanced_at_the_root);
+    tcase_add_test(options, excluded_stacks_do_not_count_anywhere);
+    tcase_add_test(options, exclude_matches_with_or_without_parameters);
+    tcase_add_test(options, exclude_file_format);
+    suite_add_tcase(suite, options);
+    return suite;
+}

@@ -1,0 +1,310 @@
+/* test_log_reader.c - unit tests for log_reader.c and refshim_format.c: events of good
+ * logs, truncated logs, and the message (with its line number) for each kind of error. */
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log_reader.h"
+
+#define HEADER "# refshim 1\n# pid 4242\n# exe /tmp/demo/app\n# start 2026-11-23T09:40:00Z\n"
+#define DEFINITIONS                                                  \
+    "m\t1\t/tmp/demo/app\n"                                          \
+    "f\t1\t1\t0x1189\tNS_NewFoo(nsFoo**)\tdemo.cc:12\n"              \
+    "f\t2\t1\t0x11d0\tDoSomethingWithFooAndReturnItToo()\tdemo.cc:19\n" \
+    "f\t3\t1\t0x1201\tmain\tdemo.cc:25\n"                            \
+    "s\t1\t0\t3\n"                                                   \
+    "s\t2\t1\t2\n"                                                   \
+    "s\t3\t2\t1\n"                                                   \
+    "c\t1\tnsFoo\n"                                                  \
+    "o\t1\t0x55d0c0a8e2a0\t1\n"
+/* Lines 1-13 above; the events are lines 14-16. */
+#define EXAMPLE HEADER DEFINITIONS "N\t1\t1\t4242\t3\nA\t1\t2\t4242\t2\nR\t1\t1\t4242\t1\n"
+
+/* Every event as one line of text, so tests compare all fields at once. */
+struct transcript {
+    char *text;
+    size_t size;
+    FILE *out;
+};
+
+static void describe_event(const struct log_event *event, void *user)
+{
+    struct transcript *transcript = user;
+    fprintf(transcript->out, "%lu: %c %" PRIu64 " %s=%#" PRIx64 " %s %" PRId64 " %" PRIu64 " [",
+            event->line, (char)event->op, event->serial, event->address, event->address_value,
+            event->class_name, event->count, event->tid);
+    for (size_t i = 0; i < event->frame_count; i++) {
+        const struct log_frame *frame = &event->frames[i];
+        fprintf(transcript->out, "%s%s|%s|%#" PRIx64 "|%s", i ? "; " : "", frame->function,
+                frame->module ? frame->module : "(none)", frame->offset,
+                frame->source ? frame->source : "(none)");
+    }
+    fputs("]\n", transcript->out);
+}
+
+/* Reads LENGTH bytes of LOG (which may hold NULs); returns the status. */
+static int read_log(const char *log, size_t length, struct transcript *transcript,
+                    struct log_diag *diag)
+{
+    transcript->text = NULL;
+    transcript->size = 0;
+    transcript->out = open_memstream(&transcript->text, &transcript->size);
+    ck_assert_ptr_nonnull(transcript->out);
+    FILE *in = fmemopen((void *)log, length, "r");
+    ck_assert_ptr_nonnull(in);
+    int status = log_read_stream(in, "t.log", describe_event, transcript, diag);
+    fclose(in);
+    fclose(transcript->out);
+    return status;
+}
+
+static void read_text(const char *log, struct transcript *transcript, struct log_diag *diag)
+{
+    read_log(log, strlen(log), transcript, diag);
+}
+
+static const char example_events[] =
+    "14: N 1 0x55d0c0a8e2a0=0x55d0c0a8e2a0 nsFoo 1 4242 [NS_NewFoo(nsFoo**)|/tmp/demo/app|0x1189|"
+    "demo.cc:12; DoSomethingWithFooAndReturnItToo()|/tmp/demo/app|0x11d0|demo.cc:19; "
+    "main|/tmp/demo/app|0x1201|demo.cc:25]\n"
+    "15: A 1 0x55d0c0a8e2a0=0x55d0c0a8e2a0 nsFoo 2 4242 [DoSomethingWithFooAndReturnItToo()|"
+    "/tmp/demo/app|0x11d0|demo.cc:19; main|/tmp/demo/app|0x1201|demo.cc:25]\n"
+    "16: R 1 0x55d0c0a8e2a0=0x55d0c0a8e2a0 nsFoo 1 4242 [main|/tmp/demo/app|0x1201|demo.cc:25]\n";
+
+START_TEST(good_log_gives_resolved_events)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(EXAMPLE, strlen(EXAMPLE), &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, example_events);
+    ck_assert_str_eq(diag.message, "");
+    ck_assert_str_eq(diag.warning, "");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(empty_stack_unknown_module_and_source)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text(HEADER "# something new\nf\t1\t0\t0x7f0011\t???\t-\ns\t1\t0\t1\nc\t7\twidget\n"
+                     "o\t3\t0x00253ab0\t7\nA\t3\t5\t99\t0\nD\t3\t0\t99\t1\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "10: A 3 0x00253ab0=0x253ab0 widget 5 99 []\n"
+                                      "11: D 3 0x00253ab0=0x253ab0 widget 0 99 "
+                                      "[???|(none)|0x7f0011|(none)]\n");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(crlf_line_ends_are_accepted)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("# refshim 1\r\n# pid 4242\r\nc\t1\tnsFoo\r\no\t1\t0x10\t1\r\nN\t1\t1\t7\t0\r\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "5: N 1 0x10=0x10 nsFoo 1 7 []\n");
+    ck_assert_str_eq(diag.warning, "");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(cut_last_line_is_ignored_with_a_warning)
+{
+    static const char log[] = EXAMPLE "A\t1\t2\t42";
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, strlen(log), &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, example_events);
+    ck_assert_str_eq(diag.warning, "t.log: log was cut after line 16; analysed up to there");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(nul_bytes_are_skipped)
+{
+    /* NUL padding after the last line, and a run of NULs inside the log. */
+    static const char log[] = HEADER "c\t1\tnsFoo\n\0\0\0\0o\t1\t0x10\t1\nN\t1\t1\t7\t0\n\0\0\0\0\0\0";
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, sizeof log - 1, &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "7: N 1 0x10=0x10 nsFoo 1 7 []\n");
+    ck_assert_str_eq(diag.warning, "");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(nul_padding_after_a_cut_line_still_warns)
+{
+    static const char log[] = HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\nN\t1\t1\t7\0\0\0";
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, sizeof log - 1, &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "");
+    ck_assert_str_eq(diag.warning, "t.log: log was cut after line 6; analysed up to there");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(header_alone_without_newline_is_a_cut_log)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("# refshim 1", &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(diag.warning, "t.log: log was cut after line 0; analysed up to there");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(destroyed_object_is_forgotten)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text(HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\nN\t1\t1\t7\t0\nD\t1\t0\t7\t0\n"
+                     "o\t2\t0x10\t1\nN\t2\t1\t7\t0\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "7: N 1 0x10=0x10 nsFoo 1 7 []\n"
+                                      "8: D 1 0x10=0x10 nsFoo 0 7 []\n"
+                                      "10: N 2 0x10=0x10 nsFoo 1 7 []\n");
+    free(transcript.text);
+}
+END_TEST
+
+/* Reads LOG, expects it to be rejected with MESSAGE; earlier events were delivered. */
+static void assert_bad_log(const char *log, const char *message)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, strlen(log), &transcript, &diag), LOG_STATUS_BAD_LOG);
+    ck_assert_str_eq(diag.message, message);
+    free(transcript.text);
+}
+
+START_TEST(not_a_refshim_log)
+{
+    assert_bad_log("hello\n", "t.log:1: not a refshim log (unknown format)");
+    assert_bad_log("", "t.log:1: not a refshim log (unknown format)");
+    assert_bad_log("\n# refshim 1\n", "t.log:1: not a refshim log (unknown format)");
+    assert_bad_log("# refshimmer 1\n", "t.log:1: not a refshim log (unknown format)");
+    assert_bad_log("<nsFoo> 0x7f0a1c02a0c0 1 AddRef 1\n",
+                   "t.log:1: not a refshim log (unknown format)");
+    assert_bad_log("# refshim 2\n",
+                   "t.log:1: refshim log format version '2' is not supported (this reader "
+                   "knows 1)");
+}
+END_TEST
+
+START_TEST(unknown_record_kind)
+{
+    assert_bad_log(HEADER "x\t1\n", "t.log:5: unknown record kind 'x'");
+    assert_bad_log(HEADER "mm\t1\t/a\n", "t.log:5: unknown record kind 'mm'");
+    assert_bad_log(HEADER " m\t1\t/a\n", "t.log:5: unknown record kind ' m'");
+}
+END_TEST
+
+START_TEST(wrong_field_counts)
+{
+    assert_bad_log(HEADER "m\t1\n", "t.log:5: 'm' record has 2 fields, expected 3");
+    assert_bad_log(HEADER "m\t1\t/a\t\n", "t.log:5: 'm' record has 4 fields, expected 3");
+    assert_bad_log(HEADER DEFINITIONS "N\t1\t1\t4242\n",
+                   "t.log:14: 'N' record has 4 fields, expected 5");
+    assert_bad_log(HEADER "f\t1\t0\t0x10\tfoo\n", "t.log:5: 'f' record has 5 fields, expected 6");
+    assert_bad_log(HEADER "s\t1\t0\t1\t1\t1\t1\t1\t1\t1\n",
+                   "t.log:5: 's' record has 10 fields, expected 4");
+}
+END_TEST
+
+START_TEST(bad_numbers)
+{
+    assert_bad_log(HEADER "m\tx1\t/a\n", "t.log:5: bad ID 'x1' in 'm' record");
+    assert_bad_log(HEADER "m\t-1\t/a\n", "t.log:5: bad ID '-1' in 'm' record");
+    assert_bad_log(HEADER "m\t\t/a\n", "t.log:5: bad ID '' in 'm' record");
+    assert_bad_log(HEADER "m\t0x\t/a\n", "t.log:5: bad ID '0x' in 'm' record");
+    assert_bad_log(HEADER "m\t99999999999999999999\t/a\n",
+                   "t.log:5: bad ID '99999999999999999999' in 'm' record");
+    assert_bad_log(HEADER "f\t1\t0\tzz\tfoo\t-\n", "t.log:5: bad OFFSET 'zz' in 'f' record");
+    assert_bad_log(HEADER "c\t1\tnsFoo\no\t1\tnope\t1\n",
+                   "t.log:6: bad ADDRESS 'nope' in 'o' record");
+    assert_bad_log(HEADER DEFINITIONS "N\t1\tone\t4242\t3\n",
+                   "t.log:14: bad COUNT 'one' in 'N' record");
+    assert_bad_log(HEADER DEFINITIONS "A\t1\t1\t4242 \t3\n",
+                   "t.log:14: bad TID '4242 ' in 'A' record");
+    assert_bad_log(HEADER "m\t0\t/a\n", "t.log:5: ID 0 is reserved in 'm' record");
+}
+END_TEST
+
+START_TEST(undefined_references)
+{
+    assert_bad_log(HEADER "f\t1\t2\t0x10\tfoo\t-\n", "t.log:5: module 2 is not defined");
+    assert_bad_log(HEADER "s\t1\t0\t1\n", "t.log:5: frame 1 is not defined");
+    assert_bad_log(HEADER "f\t1\t0\t0x10\tfoo\t-\ns\t2\t1\t1\n", "t.log:6: stack 1 is not defined");
+    assert_bad_log(HEADER "o\t1\t0x10\t1\n", "t.log:5: class 1 is not defined");
+    assert_bad_log(HEADER DEFINITIONS "N\t1\t1\t4242\t9\n", "t.log:14: stack 9 is not defined");
+    assert_bad_log(HEADER "m\t1\t/a\nm\t1\t/b\n", "t.log:6: 'm' 1 is defined twice");
+    assert_bad_log(HEADER "c\t1\tA\no\t1\t0x10\t1\no\t1\t0x20\t1\n",
+                   "t.log:7: object 1 is introduced twice");
+}
+END_TEST
+
+START_TEST(event_for_unknown_or_finished_serial)
+{
+    const char *expected_text = ", which is not alive (no 'o' line introduced it, or it was "
+                                "already destroyed)";
+    char expected[256];
+    snprintf(expected, sizeof expected, "t.log:14: event for object 2%s", expected_text);
+    assert_bad_log(HEADER DEFINITIONS "A\t2\t1\t4242\t3\n", expected);
+    snprintf(expected, sizeof expected, "t.log:15: event for object 1%s", expected_text);
+    assert_bad_log(HEADER DEFINITIONS "D\t1\t0\t4242\t3\nR\t1\t0\t4242\t3\n", expected);
+}
+END_TEST
+
+START_TEST(error_line_counts_crlf_and_cut_lines_correctly)
+{
+    assert_bad_log("# refshim 1\r\n\r\nq\r\n", "t.log:3: unknown record kind 'q'");
+}
+END_TEST
+
+START_TEST(unreadable_path_is_reported)
+{
+    struct log_diag diag;
+    ck_assert_int_eq(log_read_path("/nonexistent/refshim.log", describe_event, NULL, &diag),
+                     LOG_STATUS_CANNOT_READ);
+    ck_assert_str_eq(diag.message, "/nonexistent/refshim.log: No such file or directory");
+    ck_assert_int_eq(log_read_path("/", describe_event, NULL, &diag), LOG_STATUS_CANNOT_READ);
+    ck_assert_str_eq(diag.message, "/: Is a directory");
+}
+END_TEST
+
+Suite *log_reader_suite(void)
+{
+    Suite *suite = suite_create("log_reader");
+    TCase *good = tcase_create("good");
+    tcase_add_test(good, good_log_gives_resolved_events);
+    tcase_add_test(good, empty_stack_unknown_module_and_source);
+    tcase_add_test(good, destroyed_object_is_forgotten);
+    suite_add_tcase(suite, good);
+    TCase *damaged = tcase_create("damaged");
+    tcase_add_test(damaged, crlf_line_ends_are_accepted);
+    tcase_add_test(damaged, cut_last_line_is_ignored_with_a_warning);
+    tcase_add_test(damaged, nul_bytes_are_skipped);
+    tcase_add_test(damaged, nul_padding_after_a_cut_line_still_warns);
+    tcase_add_test(damaged, header_alone_without_newline_is_a_cut_log);
+    suite_add_tcase(suite, damaged);
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, not_a_refshim_log);
+    tcase_add_test(errors, unknown_record_kind);
+    tcase_add_test(errors, wrong_field_counts);
+    tcase_add_test(errors, bad_numbers);
+    tcase_add_test(errors, undefined_references);
+    tcase_add_test(errors, event_for_unknown_or_finished_serial);
+    tcase_add_test(errors, error_line_counts_crlf_and_cut_lines_correctly);
+    tcase_add_test(errors, unreadable_path_is_reported);
+    suite_add_tcase(suite, errors);
+    return suite;
+}
