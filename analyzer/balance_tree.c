@@ -56,11 +56,12 @@ void balance_tree_free(struct balance_tree *tree)
         if (node->first_child) {
             struct tree_node *child = node->first_child;
             node->first_child = NULL;
+            /* The hash table hangs off its first child: drop it while that still lives. */
+            HASH_CLEAR(hh, node->children);
             node = child;
             continue;
         }
         struct tree_node *next = node->next_sibling ? node->next_sibling : node->parent;
-        HASH_CLEAR(hh, node->children);
         free(node->name);
         free(node);
         node = next;
