@@ -1,0 +1,44 @@
+/* The architecture-specific half of the shim: saving a hooked call's arguments, calling the
+ * original through its trampoline, and patching a function's entry. Only arch_x86_64.c and
+ * dispatch_x86_64.S implement it today; an aarch64 port implements the same interface. */
+#ifndef REFSHIM_ARCH_H
+#define REFSHIM_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The argument registers of a hooked call, as refshim_dispatch saved them.
+ * Layout is shared with dispatch_x86_64.S: change both together. */
+struct saved_regs {
+    uint64_t args[6];           /* rdi, rsi, rdx, rcx, r8, r9 */
+    uint64_t rax;               /* vector-register count for variadic calls */
+    uint64_t r10;               /* static chain */
+    uint64_t stack_args;        /* address of the caller's stack arguments */
+    uint64_t pad;
+    uint8_t xmm[8][16];
+};
+
+/* Called by refshim_dispatch for every hooked call; CONTEXT is what the hook was
+ * installed with. Returns the value the caller receives. */
+uint64_t refshim_on_call(void *context, struct saved_regs *regs);
+
+/* Calls FN with the saved registers (and the caller's first stack arguments). */
+uint64_t refshim_invoke(void *fn, const struct saved_regs *regs);
+
+/* Bounds of refshim_dispatch's code, to find where the hooked call's caller starts in a
+ * captured stack. */
+extern const char refshim_dispatch[], refshim_dispatch_end[];
+
+static inline void *saved_first_arg(const struct saved_regs *regs)
+{
+    return (void *)(uintptr_t)regs->args[0];
+}
+
+/* Patches the entry of the function at TARGET (SIZE bytes long, 0 if unknown) so that it
+ * enters refshim_dispatch with CONTEXT. *ORIGINAL receives a trampoline that behaves like
+ * the unpatched function. On failure returns false and a reason in ERR; nothing is changed. */
+bool arch_patch_entry(void *target, size_t size, void *context, void **original,
+                      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,271 @@
+/* x86-64 entry patching: a function's first instructions are replaced by a 5-byte jump to
+ * a per-hook stub, and moved (relocated where they are position-dependent) into a
+ * trampoline that then jumps back into the function. Instructions are decoded with
+ * Capstone, never by hand. Stubs and trampolines live within +-2 GiB of the function so
+ * that the entry jump and relocated rip-relative operands keep 32-bit displacements. */
+#include "arch.h"
+
+#include <capstone/capstone.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define JMP_REL32_LEN 5
+#define JMP_ABS_LEN 14          /* jmp *0(%rip); .quad target */
+#define HOOK_CODE_SIZE 160      /* stub + trampoline, per hook */
+#define NEAR_PAGE_SIZE (64 * 1024)
+#define NEAR_RANGE ((int64_t)0x7ff00000)
+
+struct near_page {
+    uint8_t *base;
+    size_t used;
+};
+
+static struct near_page near_pages[256];
+static size_t near_page_count;
+
+static bool within_rel32(uintptr_t from, uintptr_t to)
+{
+    int64_t d = (int64_t)(to - from);
+    return d > -NEAR_RANGE && d < NEAR_RANGE;
+}
+
+/* Finds HOOK_CODE_SIZE bytes of executable memory close enough to TARGET. */
+static uint8_t *near_alloc(uintptr_t target)
+{
+    for (size_t i = 0; i < near_page_count; i++) {
+        struct near_page *p = &near_pages[i];
+        if (p->used + HOOK_CODE_SIZE <= NEAR_PAGE_SIZE &&
+            within_rel32(target, (uintptr_t)p->base) &&
+            within_rel32(target, (uintptr_t)p->base + NEAR_PAGE_SIZE)) {
+            uint8_t *code = p->base + p->used;
+            p->used += HOOK_CODE_SIZE;
+            return code;
+        }
+    }
+    if (near_page_count == sizeof near_pages / sizeof near_pages[0])
+        return NULL;
+    /* Try addresses below, then above, the target in 16 MiB steps. */
+    uintptr_t start = target & ~(uintptr_t)(NEAR_PAGE_SIZE - 1);
+    for (int step = 1; step < 120; step++) {
+        for (int side = -1; side <= 1; side += 2) {
+            uintptr_t hint = start + (uintptr_t)((int64_t)side * step * (16 << 20));
+            if (side < 0 && hint > start)
+                continue;       /* wrapped below zero */
+            void *m = mmap((void *)hint, NEAR_PAGE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+            if (m == MAP_FAILED)
+                continue;
+            if (!within_rel32(target, (uintptr_t)m) ||
+                !within_rel32(target, (uintptr_t)m + NEAR_PAGE_SIZE)) {
+                munmap(m, NEAR_PAGE_SIZE);      /* old kernels ignore NOREPLACE */
+                continue;
+            }
+            struct near_page *p = &near_pages[near_page_count++];
+            p->base = m;
+            p->used = HOOK_CODE_SIZE;
+            return m;
+        }
+    }
+    return NULL;
+}
+
+static uint8_t *emit_jmp_abs(uint8_t *out, uint64_t to)
+{
+    out[0] = 0xff;
+    out[1] = 0x25;
+    memset(out + 2, 0, 4);
+    memcpy(out + 6, &to, 8);
+    return out + JMP_ABS_LEN;
+}
+
+static bool is_relative_branch(const cs_insn *insn)
+{
+    const cs_x86 *x86 = &insn->detail->x86;
+    if (x86->op_count != 1 || x86->operands[0].type != X86_OP_IMM)
+        return false;
+    for (uint8_t i = 0; i < insn->detail->groups_count; i++) {
+        uint8_t g = insn->detail->groups[i];
+        if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_BRANCH_RELATIVE)
+            return true;
+    }
+    return false;
+}
+
+/* Copies one displaced instruction to OUT (which will run at the same address), rewriting
+ * what depends on where it runs. Returns the end of what was written, or NULL. */
+static uint8_t *relocate(const cs_insn *insn, uint8_t *out, char *err, size_t errlen)
+{
+    const cs_x86 *x86 = &insn->detail->x86;
+    uintptr_t new_addr = (uintptr_t)out;
+    if (is_relative_branch(insn)) {
+        uint64_t dest = (uint64_t)x86->operands[0].imm;
+        if (insn->id == X86_INS_JMP)
+            return emit_jmp_abs(out, dest);
+        if (insn->id == X86_INS_CALL) {
+            /* call *2(%rip); jmp over the address; .quad dest */
+            static const uint8_t call_abs[] = {0xff, 0x15, 0x02, 0, 0, 0, 0xeb, 0x08};
+            memcpy(out, call_abs, sizeof call_abs);
+            memcpy(out + sizeof call_abs, &dest, 8);
+            return out + sizeof call_abs + 8;
+        }
+        uint8_t op = insn->bytes[0];
+        uint8_t cc;
+        if (insn->size == 2 && op >= 0x70 && op <= 0x7f)
+            cc = op & 0x0f;
+        else if (insn->size == 6 && op == 0x0f && insn->bytes[1] >= 0x80 && insn->bytes[1] <= 0x8f)
+            cc = insn->bytes[1] & 0x0f;
+        else {
+            snprintf(err, errlen, "cannot move \"%s %s\" from the entry", insn->mnemonic, insn->op_str);
+            return NULL;
+        }
+        out[0] = (uint8_t)(0x70 | (cc ^ 1));   /* inverted condition skips the far jump */
+        out[1] = JMP_ABS_LEN;
+        return emit_jmp_abs(out + 2, dest);
+    }
+    memcpy(out, insn->bytes, insn->size);
+    for (uint8_t i = 0; i < x86->op_count; i++) {
+        const cs_x86_op *op = &x86->operands[i];
+        if (op->type != X86_OP_MEM || op->mem.base != X86_REG_RIP)
+            continue;
+        if (x86->encoding.disp_size != 4) {
+            snprintf(err, errlen, "unexpected rip-relative encoding in \"%s\"", insn->mnemonic);
+            return NULL;
+        }
+        int64_t target = (int64_t)insn->address + insn->size + op->mem.disp;
+        int64_t disp = target - (int64_t)(new_addr + insn->size);
+        if (disp != (int32_t)disp) {
+            snprintf(err, errlen, "rip-relative operand out of reach after moving");
+            return NULL;
+        }
+        int32_t d32 = (int32_t)disp;
+        memcpy(out + x86->encoding.disp_offset, &d32, 4);
+    }
+    return out + insn->size;
+}
+
+/* True when some branch in the function lands strictly inside the bytes we displace:
+ * jumping there after patching would execute half of our jump. */
+static bool branches_into(csh cs, const uint8_t *code, size_t size, uintptr_t from, uintptr_t to)
+{
+    cs_insn *insn = cs_malloc(cs);
+    const uint8_t *p = code;
+    uint64_t addr = (uint64_t)(uintptr_t)code;
+    bool found = false;
+    while (!found && size > 0 && cs_disasm_iter(cs, &p, &size, &addr, insn)) {
+        if (is_relative_branch(insn)) {
+            uint64_t dest = (uint64_t)insn->detail->x86.operands[0].imm;
+            found = dest > from && dest < to;
+        }
+    }
+    cs_free(insn, 1);
+    return found;
+}
+
+/* Writes the 5-byte jump so that a thread running the function sees the old or the new
+ * entry, never a mix: one atomic 8-byte store when the bytes share a cache line, which
+ * they do for any function aligned as compilers align them. */
+static void write_entry_jump(uint8_t *target, const uint8_t jump[JMP_REL32_LEN])
+{
+    uint8_t word[8];
+    if (((uintptr_t)target & 63) <= 56) {
+        memcpy(word, target, 8);
+        memcpy(word, jump, JMP_REL32_LEN);
+        uint64_t value;
+        memcpy(&value, word, 8);
+        __asm__ volatile("xchgq %0, (%1)" : "+r"(value) : "r"(target) : "memory");
+    } else {
+        memcpy(target, jump, JMP_REL32_LEN);
+    }
+}
+
+static bool make_writable(uint8_t *target, size_t len, bool writable)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)target & ~(uintptr_t)(page - 1);
+    uintptr_t end = ((uintptr_t)target + len + page - 1) & ~(uintptr_t)(page - 1);
+    int prot = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
+    return mprotect((void *)start, end - start, prot) == 0;
+}
+
+static pthread_mutex_t patch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool patch_locked(uint8_t *target, size_t size, void *context, void **original,
+                         char *err, size_t errlen)
+{
+    csh cs;
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
+        snprintf(err, errlen, "capstone could not start");
+        return false;
+    }
+    cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+    bool ok = false;
+    cs_insn *insn = cs_malloc(cs);
+    uint8_t *code = near_alloc((uintptr_t)target);
+    if (code == NULL) {
+        snprintf(err, errlen, "no free memory within 2 GiB of the function for its trampoline");
+        goto out;
+    }
+    /* Stub: movabs $context, %r11; jmp refshim_dispatch */
+    uint8_t *stub = code;
+    stub[0] = 0x49;
+    stub[1] = 0xbb;
+    uint64_t ctx = (uint64_t)(uintptr_t)context;
+    memcpy(stub + 2, &ctx, 8);
+    uint8_t *trampoline = emit_jmp_abs(stub + 10, (uint64_t)(uintptr_t)refshim_dispatch);
+
+    /* Move whole instructions until the entry jump fits. */
+    const uint8_t *p = target;
+    size_t avail = size ? size : 64;
+    uint64_t addr = (uint64_t)(uintptr_t)target;
+    size_t displaced = 0;
+    uint8_t *out = trampoline;
+    while (displaced < JMP_REL32_LEN) {
+        if (!cs_disasm_iter(cs, &p, &avail, &addr, insn)) {
+            snprintf(err, errlen, "the function is too short or cannot be decoded");
+            goto out;
+        }
+        out = relocate(insn, out, err, errlen);
+        if (out == NULL)
+            goto out;
+        displaced += insn->size;
+    }
+    if (size != 0 && displaced > size) {
+        snprintf(err, errlen, "the function is shorter than the entry jump");
+        goto out;
+    }
+    if (size != 0 && branches_into(cs, target, size, (uintptr_t)target, (uintptr_t)target + displaced)) {
+        snprintf(err, errlen, "the function branches back into its first instructions");
+        goto out;
+    }
+    emit_jmp_abs(out, (uint64_t)(uintptr_t)target + displaced);
+    __builtin___clear_cache((char *)code, (char *)code + HOOK_CODE_SIZE);
+
+    uint8_t jump[JMP_REL32_LEN] = {0xe9};
+    int32_t rel = (int32_t)((intptr_t)stub - (intptr_t)(target + JMP_REL32_LEN));
+    memcpy(jump + 1, &rel, 4);
+    if (!make_writable(target, JMP_REL32_LEN + 3, true)) {
+        snprintf(err, errlen, "cannot make the code writable: %m");
+        goto out;
+    }
+    *original = trampoline;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    write_entry_jump(target, jump);
+    make_writable(target, JMP_REL32_LEN + 3, false);
+    ok = true;
+out:
+    cs_free(insn, 1);
+    cs_close(&cs);
+    return ok;
+}
+
+bool arch_patch_entry(void *target, size_t size, void *context, void **original,
+                      char *err, size_t errlen)
+{
+    pthread_mutex_lock(&patch_lock);
+    bool ok = patch_locked(target, size, context, original, err, errlen);
+    pthread_mutex_unlock(&patch_lock);
+    return ok;
+}

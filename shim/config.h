@@ -1,0 +1,30 @@
+/* What the user asked for through the environment (REFLOG_*). */
+#ifndef REFSHIM_CONFIG_H
+#define REFSHIM_CONFIG_H
+
+#include <stdbool.h>
+
+#include "class_filter.h"
+#include "ranges.h"
+
+#define CONFIG_DEFAULT_DEPTH 64
+#define CONFIG_MAX_DEPTH 256
+
+struct config {
+    const char *file;           /* REFLOG_FILE: path, "1" or "2"; NULL = shim inert */
+    int std_fd;                 /* 1 or 2 when REFLOG_FILE names stdout/stderr, else -1 */
+    struct class_filter classes;/* REFLOG_CLASSES */
+    bool have_objects;
+    struct serial_set objects;  /* REFLOG_OBJECTS */
+    int depth;                  /* REFLOG_DEPTH: frames kept per stack */
+    bool follow_children;       /* REFLOG_CHILDREN: forked and exec'd processes log too */
+};
+
+typedef const char *(*env_lookup_fn)(const char *name);
+
+/* Fills CONFIG from LOOKUP (secure_getenv in the shim, a table in tests). Returns false with
+ * a reason naming the variable in ERR when a value cannot be used. */
+bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t errlen);
+void config_free(struct config *config);
+
+#endif

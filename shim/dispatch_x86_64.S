@@ -1,0 +1,106 @@
+/* x86-64 entry path of every hooked function.
+ *
+ * A patched function entry jumps to a per-hook stub that loads the hook's context into r11
+ * and jumps here. refshim_dispatch saves the argument registers and calls the C handler
+ * refshim_on_call(context, regs), which calls the original through refshim_invoke and
+ * records the event. Both routines keep a frame pointer and full CFI so that libunwind
+ * walks through them to the hooked function's caller. Layout of struct saved_regs: arch.h. */
+
+#define SAVE_SIZE 208   /* sizeof(struct saved_regs), a multiple of 16 */
+#define STACK_ARGS_COPIED 128   /* bytes of caller stack arguments passed on: 16 words */
+
+        .text
+        .globl  refshim_dispatch
+        .hidden refshim_dispatch
+        .type   refshim_dispatch, @function
+        .p2align 4
+refshim_dispatch:
+        .cfi_startproc
+        pushq   %rbp
+        .cfi_def_cfa_offset 16
+        .cfi_offset %rbp, -16
+        movq    %rsp, %rbp
+        .cfi_def_cfa_register %rbp
+        subq    $SAVE_SIZE, %rsp
+        movq    %rdi, 0(%rsp)
+        movq    %rsi, 8(%rsp)
+        movq    %rdx, 16(%rsp)
+        movq    %rcx, 24(%rsp)
+        movq    %r8, 32(%rsp)
+        movq    %r9, 40(%rsp)
+        movq    %rax, 48(%rsp)
+        movq    %r10, 56(%rsp)
+        leaq    16(%rbp), %rax          /* above our saved rbp and the return address */
+        movq    %rax, 64(%rsp)
+        movdqa  %xmm0, 80(%rsp)
+        movdqa  %xmm1, 96(%rsp)
+        movdqa  %xmm2, 112(%rsp)
+        movdqa  %xmm3, 128(%rsp)
+        movdqa  %xmm4, 144(%rsp)
+        movdqa  %xmm5, 160(%rsp)
+        movdqa  %xmm6, 176(%rsp)
+        movdqa  %xmm7, 192(%rsp)
+        movq    %r11, %rdi
+        movq    %rsp, %rsi
+        call    refshim_on_call
+        leave
+        .cfi_def_cfa %rsp, 8
+        ret
+        .cfi_endproc
+        .globl  refshim_dispatch_end
+        .hidden refshim_dispatch_end
+refshim_dispatch_end:
+        .size   refshim_dispatch, . - refshim_dispatch
+
+/* uint64_t refshim_invoke(void *fn, const struct saved_regs *regs)
+ * Calls fn with the saved registers and a copy of the caller's first stack words, so that
+ * functions with up to 16 words of stack arguments (variadic g_object_new, for one) still
+ * receive them. */
+        .globl  refshim_invoke
+        .hidden refshim_invoke
+        .type   refshim_invoke, @function
+        .p2align 4
+refshim_invoke:
+        .cfi_startproc
+        pushq   %rbp
+        .cfi_def_cfa_offset 16
+        .cfi_offset %rbp, -16
+        movq    %rsp, %rbp
+        .cfi_def_cfa_register %rbp
+        pushq   %rbx
+        .cfi_offset %rbx, -24
+        subq    $(STACK_ARGS_COPIED + 8), %rsp
+        movq    %rdi, %r11
+        movq    %rsi, %rbx
+        movq    64(%rbx), %rsi          /* copy the caller's stack arguments */
+        xorl    %ecx, %ecx
+1:      movq    (%rsi,%rcx,8), %rax
+        movq    %rax, (%rsp,%rcx,8)
+        incl    %ecx
+        cmpl    $(STACK_ARGS_COPIED / 8), %ecx
+        jb      1b
+        movdqa  80(%rbx), %xmm0
+        movdqa  96(%rbx), %xmm1
+        movdqa  112(%rbx), %xmm2
+        movdqa  128(%rbx), %xmm3
+        movdqa  144(%rbx), %xmm4
+        movdqa  160(%rbx), %xmm5
+        movdqa  176(%rbx), %xmm6
+        movdqa  192(%rbx), %xmm7
+        movq    0(%rbx), %rdi
+        movq    8(%rbx), %rsi
+        movq    16(%rbx), %rdx
+        movq    24(%rbx), %rcx
+        movq    32(%rbx), %r8
+        movq    40(%rbx), %r9
+        movq    48(%rbx), %rax
+        movq    56(%rbx), %r10
+        call    *%r11
+        movq    -8(%rbp), %rbx
+        leave
+        .cfi_def_cfa %rsp, 8
+        ret
+        .cfi_endproc
+        .size   refshim_invoke, . - refshim_invoke
+
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,21 @@
+/* The log file of this process: where it goes, its header, and writing records to it. */
+#ifndef REFSHIM_LOG_WRITER_H
+#define REFSHIM_LOG_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+/* Opens the log named by CONFIG. A process that is not the first one traced in its
+ * process tree (FIRST_PROCESS false) writes "<REFLOG_FILE>.<pid>" instead, so that no
+ * process overwrites another's log. */
+bool log_open(const struct config *config, bool first_process, char *err, size_t errlen);
+/* In a forked child: switch to a log of its own (or stop logging if children are not
+ * followed). Returns false when the child does not log. */
+bool log_reopen_in_child(const struct config *config);
+/* Writes whole records. On a write error logging stops, with one message on stderr. */
+void log_write(const char *data, size_t len);
+bool log_is_open(void);
+
+#endif

@@ -1,0 +1,53 @@
+/* The shim's start: read the configuration, open the log, hook the reference-counting
+ * functions. Runs as a constructor when the dynamic linker loads librefshim.so through
+ * LD_PRELOAD, after every start-up library is mapped. Nothing here may stop the program:
+ * on any problem it says so once on stderr and leaves the program untraced. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "hooks.h"
+#include "log_writer.h"
+#include "recorder.h"
+#include "report.h"
+#include "symbolizer.h"
+
+/* Marks the processes that descend from the first traced one, so that they write logs
+ * of their own instead of truncating the first process's log. */
+#define ROOT_MARKER "REFSHIM_ROOT_LOG"
+
+static struct config config;
+
+static const char *lookup_secure(const char *name)
+{
+    return secure_getenv(name);
+}
+
+__attribute__((constructor)) static void refshim_start(void)
+{
+    char err[512];
+    if (!config_load(&config, lookup_secure, err, sizeof err)) {
+        report("%s; the program runs untraced", err);
+        return;
+    }
+    if (config.file == NULL)
+        return;                 /* not asked to trace */
+    const char *root = getenv(ROOT_MARKER);
+    bool first_process = root == NULL || strcmp(root, config.file) != 0;
+    if (!first_process && (!config.follow_children || config.std_fd >= 0))
+        return;
+    if (!log_open(&config, first_process, err, sizeof err)) {
+        report("%s; the program runs untraced", err);
+        return;
+    }
+    if (first_process)
+        setenv(ROOT_MARKER, config.file, 1);
+    if (!symbolizer_init()) {
+        report("cannot read this process's modules; the program runs untraced");
+        return;
+    }
+    recorder_init(&config);
+    pthread_atfork(recorder_before_fork, recorder_after_fork_parent, recorder_after_fork_child);
+    hooks_scan_new_modules(&config);
+}

@@ -1,0 +1,29 @@
+/* Addresses to names, and the functions each loaded module defines (elfutils libdwfl). */
+#ifndef REFSHIM_SYMBOLIZER_H
+#define REFSHIM_SYMBOLIZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct symbol_info {
+    char *module;           /* malloc'd path of the module; NULL if none */
+    uintptr_t offset;       /* from the module's load bias; the address itself if no module */
+    char *function;         /* malloc'd, demangled; NULL when unknown */
+    char *source;           /* malloc'd "file:line"; NULL when there is no line information */
+};
+
+bool symbolizer_init(void);
+/* Re-reads the process's module list after dlopen or dlclose. */
+void symbolizer_refresh(void);
+/* Describes the return address RA (the call instruction just before it is looked up). */
+void symbolizer_describe(uintptr_t ra, struct symbol_info *out);
+void symbol_info_free(struct symbol_info *info);
+
+/* Calls VISIT for each defined function symbol (.symtab where present, else .dynsym) of
+ * each module that has not been visited before. NAME is the raw (mangled) name. */
+typedef void (*function_visitor)(const char *module, const char *name, uintptr_t address,
+                                 size_t size, void *arg);
+void symbolizer_each_new_function(function_visitor visit, void *arg);
+
+#endif

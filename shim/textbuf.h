@@ -1,0 +1,25 @@
+/* A growable byte buffer for composing log records before they are written. */
+#ifndef REFSHIM_TEXTBUF_H
+#define REFSHIM_TEXTBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct textbuf {
+    char *data;
+    size_t len, cap;
+    bool failed;            /* an allocation failed: the content is incomplete */
+};
+
+void textbuf_add(struct textbuf *b, const char *s, size_t n);
+void textbuf_add_str(struct textbuf *b, const char *s);
+/* Adds S as one log field: TABs, CRs and newlines become spaces, NULL becomes ALT. */
+void textbuf_add_field(struct textbuf *b, const char *s, const char *alt);
+void textbuf_add_char(struct textbuf *b, char c);
+void textbuf_add_uint(struct textbuf *b, uint64_t v);
+void textbuf_add_hex(struct textbuf *b, uint64_t v);     /* 0x-prefixed, lowercase */
+void textbuf_clear(struct textbuf *b);
+void textbuf_free(struct textbuf *b);
+
+#endif
