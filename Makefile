@@ -77,6 +77,9 @@ check-asan:
 	$(MAKE) BUILD=build-ubsan OPT=-O1 SAN="-fsanitize=undefined -fno-sanitize-recover=all" build-ubsan/librefshim.so
 	ASAN_OPTIONS=detect_leaks=1 BUILD=build-asan SHIM=build-ubsan/librefshim.so test/e2e/run.sh
 
+bench: all
+	test/bench/run.sh
+
 demo: deps all
 	@scripts/demo.sh $(BUILD)
 

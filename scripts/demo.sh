@@ -9,7 +9,8 @@ DEMO=$BIN/demo
 mkdir -p "$DEMO"
 test/e2e/build-programs.sh "$DEMO"
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold='\033[1m' plain='\033[0m'; else bold='' plain=''; fi
+step() { printf "\n${bold}\$ %s${plain}\n" "$*"; }
 
 cd "$DEMO"
 step "env REFLOG_CLASSES=nsFoo REFLOG_FILE=leak.log LD_PRELOAD=$BIN/librefshim.so ./seed_leak"

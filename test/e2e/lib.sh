@@ -1,0 +1,48 @@
+# Helpers for the end-to-end cases (sourced by run.sh): assertions and running under the shim.
+# A case is: start "what it shows"; one or more expect WHAT EXPECTED ACTUAL; finish.
+
+passed=0
+failed=0
+current=""
+
+fail() {
+    echo "FAIL $current: $*"
+    failed=$((failed + 1))
+    current=""
+}
+
+# expect WHAT EXPECTED ACTUAL: one assertion of the current test.
+expect() {
+    [ -z "$current" ] && return
+    if [ "$2" != "$3" ]; then
+        fail "$1"
+        diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/    /'
+    fi
+}
+
+start() { current=$1; }
+
+finish() {
+    if [ -n "$current" ]; then
+        echo "ok   $current"
+        passed=$((passed + 1))
+    fi
+    current=""
+}
+
+# traced LOG PROGRAM ARGS...: runs PROGRAM under the shim with any REFLOG_* already in
+# the environment of the call; stdout and stderr go to LOG.out and LOG.err.
+traced() {
+    local log=$1
+    shift
+    env REFLOG_FILE="$log" LD_PRELOAD="$SHIM" "$@" >"$log.out" 2>"$log.err"
+}
+
+# serial_address LOG SERIAL: the address the log gives object SERIAL.
+serial_address() {
+    awk -F'\t' -v s="$2" '$1 == "o" && $2 == s { print $3 }' "$1"
+}
+
+refleaks() { "$BIN/refleaks" "$@"; }
+refbalance() { "$BIN/refbalance" "$@"; }
+
