@@ -13,14 +13,14 @@ LDFLAGS += $(SAN)
 SHIM_PKGS  = libunwind libdw capstone
 SHIM_CFLAGS := $(shell pkg-config --cflags $(SHIM_PKGS) 2>/dev/null) -fPIC \
                -fvisibility=hidden -ftls-model=initial-exec
-SHIM_LIBS   := $(shell pkg-config --libs $(SHIM_PKGS) 2>/dev/null) -ldl -pthread
+SHIM_LIBS   := $(shell pkg-config --libs $(SHIM_PKGS) 2>/dev/null) -lstdc++ -ldl -pthread
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null)
 
 SHIM_C   := $(wildcard shim/*.c)
 SHIM_S   := $(wildcard shim/*.S)
 SHIM_OBJ := $(SHIM_C:%.c=$(BUILD)/%.o) $(SHIM_S:%.S=$(BUILD)/%.o)
 # Parts of the shim that are plain logic with no process-wide state: unit tested.
-SHIM_PURE := $(BUILD)/shim/ranges.o $(BUILD)/shim/config.o $(BUILD)/shim/class_filter.o
+SHIM_PURE := $(BUILD)/shim/ranges.o $(BUILD)/shim/config.o $(BUILD)/shim/name_list.o
 
 AN_LIB_C   := $(filter-out analyzer/%_main.c,$(wildcard analyzer/*.c))
 AN_LIB_OBJ := $(AN_LIB_C:%.c=$(BUILD)/%.o)

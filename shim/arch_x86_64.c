@@ -190,6 +190,27 @@ static bool make_writable(uint8_t *target, size_t len, bool writable)
     return mprotect((void *)start, end - start, prot) == 0;
 }
 
+/* A function shorter than the entry jump can still be patched when the bytes after it, up
+ * to the next 16-byte boundary, are alignment padding (nops or int3), as after glibc's
+ * one-byte _dl_debug_state. Returns SIZE extended over that padding. */
+static size_t size_with_padding(csh cs, const uint8_t *target, size_t size)
+{
+    if (size == 0 || size >= JMP_REL32_LEN)
+        return size;
+    uintptr_t end = (uintptr_t)target + size;
+    uintptr_t aligned = (end + 15) & ~(uintptr_t)15;
+    cs_insn *insn = cs_malloc(cs);
+    const uint8_t *p = target + size;
+    size_t avail = aligned - end;
+    uint64_t addr = end;
+    bool padding = true;
+    while (padding && avail > 0)
+        padding = cs_disasm_iter(cs, &p, &avail, &addr, insn) &&
+                  (insn->id == X86_INS_NOP || insn->id == X86_INS_INT3);
+    cs_free(insn, 1);
+    return padding ? aligned - (uintptr_t)target : size;
+}
+
 static pthread_mutex_t patch_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool patch_locked(uint8_t *target, size_t size, void *context, void **original,
@@ -201,6 +222,7 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, void **ori
         return false;
     }
     cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+    size = size_with_padding(cs, target, size);
     bool ok = false;
     cs_insn *insn = cs_malloc(cs);
     uint8_t *code = near_alloc((uintptr_t)target);

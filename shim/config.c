@@ -3,6 +3,7 @@
  * tracing the wrong objects silently is worse than not tracing. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,27 @@ bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t 
 
     char why[200];
     const char *classes = lookup("REFLOG_CLASSES");
-    if (classes != NULL && !class_filter_parse(&config->classes, classes, why, sizeof why)) {
+    if (classes != NULL && !name_list_parse(&config->classes, classes, why, sizeof why)) {
         snprintf(err, errlen, "REFLOG_CLASSES: %s", why);
         config_free(config);
         return false;
+    }
+    static const struct {
+        const char *variable;
+        size_t offset;
+    } function_lists[] = {
+        {"REFLOG_NEW", offsetof(struct config, new_fns)},
+        {"REFLOG_ADDREF", offsetof(struct config, addref_fns)},
+        {"REFLOG_RELEASE", offsetof(struct config, release_fns)},
+    };
+    for (size_t i = 0; i < sizeof function_lists / sizeof function_lists[0]; i++) {
+        const char *value = lookup(function_lists[i].variable);
+        struct name_list *list = (struct name_list *)((char *)config + function_lists[i].offset);
+        if (value != NULL && !name_list_parse(list, value, why, sizeof why)) {
+            snprintf(err, errlen, "%s: %s", function_lists[i].variable, why);
+            config_free(config);
+            return false;
+        }
     }
     const char *objects = lookup("REFLOG_OBJECTS");
     if (objects != NULL) {
@@ -72,7 +90,10 @@ bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t 
 
 void config_free(struct config *config)
 {
-    class_filter_free(&config->classes);
+    name_list_free(&config->classes);
+    name_list_free(&config->new_fns);
+    name_list_free(&config->addref_fns);
+    name_list_free(&config->release_fns);
     serial_set_free(&config->objects);
     config->have_objects = false;
 }

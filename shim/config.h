@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "class_filter.h"
+#include "name_list.h"
 #include "ranges.h"
 
 #define CONFIG_DEFAULT_DEPTH 64
@@ -13,7 +13,10 @@
 struct config {
     const char *file;           /* REFLOG_FILE: path, "1" or "2"; NULL = shim inert */
     int std_fd;                 /* 1 or 2 when REFLOG_FILE names stdout/stderr, else -1 */
-    struct class_filter classes;/* REFLOG_CLASSES */
+    struct name_list classes;   /* REFLOG_CLASSES */
+    struct name_list new_fns;   /* REFLOG_NEW: functions returning a new object, count 1 */
+    struct name_list addref_fns;/* REFLOG_ADDREF: functions adding a reference to arg 1 */
+    struct name_list release_fns;/* REFLOG_RELEASE: functions dropping a reference */
     bool have_objects;
     struct serial_set objects;  /* REFLOG_OBJECTS */
     int depth;                  /* REFLOG_DEPTH: frames kept per stack */

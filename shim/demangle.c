@@ -1,24 +1,19 @@
-/* Demangling through libstdc++'s __cxa_demangle, found at run time: every program that
- * has C++ symbols has libstdc++ loaded, and a plain C program should not get libstdc++
- * pulled in by the shim. */
+/* Demangling with libstdc++'s __cxa_demangle. The shim links libstdc++ rather than
+ * looking the demangler up at run time: a C++ library loaded with RTLD_LOCAL into a C
+ * program brings libstdc++ along, but not into the global scope, and the shim demangles
+ * that library's symbols before it is relocated. */
 #include "demangle.h"
 
-#include <dlfcn.h>
 #include <stddef.h>
 #include <string.h>
 
-typedef char *(*cxa_demangle_fn)(const char *, char *, size_t *, int *);
+char *__cxa_demangle(const char *mangled, char *buffer, size_t *length, int *status);
 
 char *demangle(const char *name)
 {
     if (strncmp(name, "_Z", 2) != 0)
         return NULL;
-    static cxa_demangle_fn fn;
-    if (fn == NULL)
-        fn = (cxa_demangle_fn)dlsym(RTLD_DEFAULT, "__cxa_demangle");
-    if (fn == NULL)
-        return NULL;
     int status = 0;
-    char *out = fn(name, NULL, NULL, &status);
+    char *out = __cxa_demangle(name, NULL, NULL, &status);
     return status == 0 ? out : NULL;
 }

@@ -1,9 +1,9 @@
-/* C++ name demangling without a link-time dependency on libstdc++. */
+/* C++ name demangling. */
 #ifndef REFSHIM_DEMANGLE_H
 #define REFSHIM_DEMANGLE_H
 
 /* Returns the demangled form of an Itanium-mangled NAME in a malloc'd string, or NULL when
- * NAME is not mangled or no demangler is loaded (a program without C++). */
+ * NAME is not a valid mangled name. */
 char *demangle(const char *name);
 
 #endif

@@ -137,6 +137,17 @@ static void free_names(struct named_entry **table)
     }
 }
 
+void depot_forget_frames(uintptr_t start, uintptr_t end)
+{
+    struct frame_entry *f, *tmp;
+    HASH_ITER(hh, frames, f, tmp) {
+        if (f->ip > start && f->ip <= end) {      /* return addresses: ip - 1 is the call */
+            HASH_DEL(frames, f);
+            free(f);
+        }
+    }
+}
+
 void depot_reset(void)
 {
     free_names(&modules);

@@ -13,6 +13,9 @@
 uint32_t depot_stack(struct textbuf *defs, const uintptr_t *ips, int count);
 /* Returns the number of class NAME, appending its c record to DEFS when it is new. */
 uint32_t depot_class(struct textbuf *defs, const char *name);
+/* Forgets the frames at addresses in [START, END): their module was unloaded, and new
+ * code there gets new frame records. */
+void depot_forget_frames(uintptr_t start, uintptr_t end);
 /* Forgets everything: the next log file (a forked child's) defines all again. */
 void depot_reset(void);
 

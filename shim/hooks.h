@@ -1,11 +1,48 @@
-/* Which functions the shim hooks, and what a call to each of them means. */
+/* The registry of hooked functions and the path every hooked call takes. */
 #ifndef REFSHIM_HOOKS_H
 #define REFSHIM_HOOKS_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch.h"
 #include "config.h"
 
-/* Hooks every matching function of the modules loaded so far that were not scanned
- * before. Called at start-up and after each dlopen. */
+struct hook;
+
+/* Runs instead of the hooked function: calls hook_call_original and records what the
+ * call did. Runs only when the shim's own code is not on this thread's stack. */
+typedef uint64_t (*hook_handler)(struct hook *hook, struct saved_regs *regs);
+
+struct hook {
+    uintptr_t target;           /* the hooked function */
+    void *original;             /* a trampoline that behaves like the unhooked function */
+    hook_handler handler;
+    const char *class_name;     /* for hooks whose class comes from the symbol */
+    int kind;                   /* the handler's own distinction */
+};
+
+/* Hooks the function at TARGET (SIZE bytes, 0 if unknown; NAME for messages). Returns
+ * false, after saying why on stderr, if it cannot be hooked. CLASS_NAME is copied. */
+bool hook_install(uintptr_t target, size_t size, const char *name, hook_handler handler,
+                  const char *class_name, int kind);
+bool hook_exists(uintptr_t target);
+/* Forgets the hooks of a module that was unloaded. */
+void hooks_forget_range(uintptr_t start, uintptr_t end);
+
+static inline uint64_t hook_call_original(struct hook *hook, struct saved_regs *regs)
+{
+    return refshim_invoke(hook->original, regs);
+}
+
+/* Marks the shim's own work on this thread, during which hooked calls are not recorded:
+ * its code may reach hooked functions, and a signal handler may interrupt it. */
+bool shim_enter(void);
+void shim_leave(void);
+
+/* Hooks what the configuration asks for in every module not scanned before: at start-up
+ * and after each dlopen. */
 void hooks_scan_new_modules(const struct config *config);
 
 #endif

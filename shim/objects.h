@@ -10,6 +10,7 @@ struct object {
     uint64_t serial;
     bool logged;        /* selected by REFLOG_OBJECTS */
     bool introduced;    /* its o record is in the log */
+    uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
 };
 
 /* Returns the live object at ADDRESS, or NULL. */

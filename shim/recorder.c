@@ -25,6 +25,11 @@ void recorder_init(const struct config *cfg)
     config = cfg;
 }
 
+bool recorder_class_wanted(const char *class_name)
+{
+    return config != NULL && name_list_matches(&config->classes, class_name);
+}
+
 static void add_field_uint(struct textbuf *b, uint64_t v)
 {
     textbuf_add_char(b, '\t');
@@ -40,63 +45,102 @@ static struct object *start_object(uintptr_t address)
     return object;
 }
 
-/* Finds or starts the object a change applies to, and the operation it is. */
-static struct object *classify(uintptr_t address, enum ref_change change, uint32_t count,
-                               char *op)
+/* The object OP applies to: a creation always starts a new one (the address may have
+ * been reused without us seeing the old object go), anything else continues the object
+ * at ADDRESS or, when there is none, one that was alive before the shim saw it. */
+static struct object *object_for(uintptr_t address, enum ref_op op)
 {
-    struct object *object = objects_find(address);
-    if (change == REF_ADD) {
-        if (count == 1 || object == NULL)
-            object = start_object(address);    /* count 1: new, even at a known address */
-        *op = count == 1 ? 'N' : 'A';
-    } else {
-        if (object == NULL)
-            object = start_object(address);    /* alive before we saw it */
-        *op = count == 0 ? 'D' : 'R';
-    }
-    return object;
+    struct object *object = op == OP_CREATE ? NULL : objects_find(address);
+    return object != NULL ? object : start_object(address);
 }
 
-void recorder_change(const char *class_name, enum ref_change change, void *object_ptr,
-                     uint32_t count)
+/* Writes OBJECT's o record if it has none yet, then the event. Called under the lock. */
+static void write_event(struct object *object, const char *class_name, enum ref_op op,
+                        uint32_t count, size_t size)
 {
+    if (!object->logged || !log_is_open())
+        return;
     uintptr_t ips[CONFIG_MAX_DEPTH];
-    uintptr_t address = (uintptr_t)object_ptr;
+    textbuf_clear(&out);
+    if (!object->introduced) {
+        uint32_t class_id = depot_class(&out, class_name);
+        textbuf_add_char(&out, 'o');
+        add_field_uint(&out, object->serial);
+        textbuf_add_char(&out, '\t');
+        textbuf_add_hex(&out, object->address);
+        add_field_uint(&out, class_id);
+        if (size != 0)
+            add_field_uint(&out, size);
+        textbuf_add_char(&out, '\n');
+        object->introduced = true;
+    }
+    int depth = capture_stack(ips, config->depth);
+    uint32_t stack = depot_stack(&out, ips, depth);
+    textbuf_add_char(&out, (char)op);
+    add_field_uint(&out, object->serial);
+    add_field_uint(&out, count);
+    add_field_uint(&out, (uint64_t)syscall(SYS_gettid));
+    add_field_uint(&out, stack);
+    textbuf_add_char(&out, '\n');
+    if (out.failed)
+        report_once("out of memory; some events are missing from the log");
+    else
+        log_write(out.data, out.len);
+}
+
+static void record(const char *class_name, enum ref_op op, uintptr_t address, uint32_t count,
+                   size_t size, bool kept)
+{
     pthread_mutex_lock(&recorder_lock);
-    char op;
-    struct object *object = classify(address, change, count, &op);
+    struct object *object = object_for(address, op);
     if (object == NULL) {
         report_once("out of memory; some events are missing from the log");
-        goto out;
-    }
-    if (object->logged && log_is_open()) {
-        textbuf_clear(&out);
-        if (!object->introduced) {
-            uint32_t class_id = depot_class(&out, class_name);
-            textbuf_add_char(&out, 'o');
-            add_field_uint(&out, object->serial);
-            textbuf_add_char(&out, '\t');
-            textbuf_add_hex(&out, address);
-            add_field_uint(&out, class_id);
-            textbuf_add_char(&out, '\n');
-            object->introduced = true;
+    } else {
+        if (kept) {
+            bool first_seen = !object->introduced && object->count == 0;
+            if (op == OP_CREATE)
+                object->count = 1;
+            else if (op == OP_ADD)
+                object->count = (first_seen ? 1 : object->count) + 1;
+            else
+                object->count = first_seen || object->count == 0 ? 0 : object->count - 1;
+            count = object->count;
+            if (op == OP_RELEASE && count == 0)
+                op = OP_DESTROY;
         }
-        int depth = capture_stack(ips, config->depth);
-        uint32_t stack = depot_stack(&out, ips, depth);
-        textbuf_add_char(&out, op);
-        add_field_uint(&out, object->serial);
-        add_field_uint(&out, count);
-        add_field_uint(&out, (uint64_t)syscall(SYS_gettid));
-        add_field_uint(&out, stack);
-        textbuf_add_char(&out, '\n');
-        if (out.failed)
-            report_once("out of memory; some events are missing from the log");
-        else
-            log_write(out.data, out.len);
+        write_event(object, class_name, op, count, size);
+        if (op == OP_DESTROY)
+            objects_remove(object);
     }
-    if (op == 'D')
-        objects_remove(object);
-out:
+    pthread_mutex_unlock(&recorder_lock);
+}
+
+void recorder_counted(const char *class_name, enum ref_change change, void *object,
+                      uint32_t count)
+{
+    enum ref_op op;
+    if (change == REF_ADD)
+        op = count == 1 ? OP_CREATE : OP_ADD;
+    else
+        op = count == 0 ? OP_DESTROY : OP_RELEASE;
+    record(class_name, op, (uintptr_t)object, count, 0, false);
+}
+
+void recorder_event(const char *class_name, enum ref_op op, void *object, uint32_t count,
+                    size_t size)
+{
+    record(class_name, op, (uintptr_t)object, count, size, false);
+}
+
+void recorder_kept(const char *class_name, enum ref_op op, void *object)
+{
+    record(class_name, op, (uintptr_t)object, 0, 0, true);
+}
+
+void recorder_forget_code(uintptr_t start, uintptr_t end)
+{
+    pthread_mutex_lock(&recorder_lock);
+    depot_forget_frames(start, end);
     pthread_mutex_unlock(&recorder_lock);
 }
 

@@ -1,8 +1,11 @@
-/* Turning reference-count changes into log records. */
+/* Turning reference-count changes into log records. Every function here must be called
+ * from a hooked call (refshim_on_call) or the instrumentation API, inside shim_enter():
+ * the stack is captured from there. */
 #ifndef REFSHIM_RECORDER_H
 #define REFSHIM_RECORDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -12,12 +15,32 @@ enum ref_change {
     REF_RELEASE,        /* Release / unref / release */
 };
 
+enum ref_op {
+    OP_CREATE = 'N',
+    OP_ADD = 'A',
+    OP_RELEASE = 'R',
+    OP_DESTROY = 'D',
+};
+
 void recorder_init(const struct config *config);
-/* Records that a CHANGE on OBJECT of class CLASS_NAME left COUNT references. An AddRef
- * that leaves 1 creates the object, a Release that leaves 0 destroys it. Must be called
- * from within refshim_on_call (the stack is captured from there). */
-void recorder_change(const char *class_name, enum ref_change change, void *object,
-                     uint32_t count);
+/* True when REFLOG_CLASSES lets CLASS_NAME be logged. */
+bool recorder_class_wanted(const char *class_name);
+
+/* A function that returns the new count (C++ AddRef/Release) left COUNT references on
+ * OBJECT: an AddRef that leaves 1 creates the object, a Release that leaves 0 destroys it. */
+void recorder_counted(const char *class_name, enum ref_change change, void *object,
+                      uint32_t count);
+/* OP happened to OBJECT, which now has COUNT references (read from the object). SIZE is
+ * the object's size in bytes when OP creates it, 0 if unknown. */
+void recorder_event(const char *class_name, enum ref_op op, void *object, uint32_t count,
+                    size_t size);
+/* OP happened to OBJECT and the shim keeps the count: a new object has 1 reference, an
+ * object first seen by an AddRef or Release is taken to have had 1. */
+void recorder_kept(const char *class_name, enum ref_op op, void *object);
+
+/* A module was unloaded: forget what is known about addresses in [START, END), since
+ * another module may be loaded there. */
+void recorder_forget_code(uintptr_t start, uintptr_t end);
 
 /* fork(2) handling: the lock must not be held across fork, and the child starts a log of
  * its own with everything defined anew. */

@@ -8,8 +8,11 @@
 
 #include "config.h"
 #include "hooks.h"
+#include "loader_watch.h"
 #include "log_writer.h"
 #include "recorder.h"
+#include "shim_state.h"
+#include "stack_capture.h"
 #include "report.h"
 #include "symbolizer.h"
 
@@ -18,6 +21,12 @@
 #define ROOT_MARKER "REFSHIM_ROOT_LOG"
 
 static struct config config;
+static bool tracing;
+
+bool shim_tracing(void)
+{
+    return tracing;
+}
 
 static const char *lookup_secure(const char *name)
 {
@@ -47,7 +56,10 @@ __attribute__((constructor)) static void refshim_start(void)
         report("cannot read this process's modules; the program runs untraced");
         return;
     }
+    stack_capture_init();
     recorder_init(&config);
     pthread_atfork(recorder_before_fork, recorder_after_fork_parent, recorder_after_fork_child);
     hooks_scan_new_modules(&config);
+    loader_watch_start(&config);
+    tracing = true;
 }

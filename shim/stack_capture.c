@@ -1,15 +1,49 @@
 /* Stack capture with libunwind's fast unw_backtrace. The captured stack starts inside the
- * shim; the frames up to and including refshim_dispatch are cut off, so that the first
- * frame kept is the return address into the function that called AddRef/Release. */
+ * shim; its leading frames in the shim's own code (the recorder, refshim_on_call,
+ * refshim_dispatch, the API functions) are cut off. The hooked function itself is never
+ * on the stack: refshim_dispatch runs in its place and calls it only through the
+ * trampoline, before or after the capture. */
 #define UNW_LOCAL_ONLY
 #include "stack_capture.h"
 
+#include <dlfcn.h>
+#include <stdbool.h>
 #include <libunwind.h>
+#include <link.h>
 
-#include "arch.h"
 #include "config.h"
 
-#define SHIM_FRAMES_MAX 8       /* our own frames above the dispatch frame */
+#define SHIM_FRAMES_MAX 12      /* at most this many of our own frames come first */
+
+static uintptr_t shim_text_start, shim_text_end;
+
+static int find_own_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    uintptr_t base = (uintptr_t)arg;
+    if (info->dlpi_addr != base)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+            shim_text_start = base + ph->p_vaddr;
+            shim_text_end = shim_text_start + ph->p_memsz;
+        }
+    }
+    return 1;
+}
+
+void stack_capture_init(void)
+{
+    Dl_info info;
+    if (dladdr((void *)stack_capture_init, &info) != 0)
+        dl_iterate_phdr(find_own_text, info.dli_fbase);
+}
+
+static bool in_shim_code(uintptr_t ip)
+{
+    return ip >= shim_text_start && ip < shim_text_end;
+}
 
 int capture_stack(uintptr_t *ips, int max)
 {
@@ -18,16 +52,9 @@ int capture_stack(uintptr_t *ips, int max)
     if (want > (int)(sizeof raw / sizeof raw[0]))
         want = (int)(sizeof raw / sizeof raw[0]);
     int n = unw_backtrace(raw, want);
-    int first = -1;
-    for (int i = 0; i < n && i < SHIM_FRAMES_MAX; i++) {
-        const char *ip = raw[i];
-        if (ip > refshim_dispatch && ip <= refshim_dispatch_end) {
-            first = i + 1;
-            break;
-        }
-    }
-    if (first < 0)
-        return 0;
+    int first = 0;
+    while (first < n && in_shim_code((uintptr_t)raw[first]))
+        first++;
     int count = 0;
     for (int i = first; i < n && count < max; i++)
         ips[count++] = (uintptr_t)raw[i];

@@ -1,12 +1,14 @@
-/* Capturing the stack of a hooked call. */
+/* Capturing the stack of a hooked call or of an instrumentation API call. */
 #ifndef REFSHIM_STACK_CAPTURE_H
 #define REFSHIM_STACK_CAPTURE_H
 
 #include <stdint.h>
 
-/* Fills IPS with up to MAX return addresses of the hooked call's caller and its callers,
- * innermost first, leaving out the shim's frames and the hooked function's. Must be called
- * from within refshim_on_call. Returns the number of frames. */
+/* Finds the shim's own code, whose frames are left out of every stack. */
+void stack_capture_init(void);
+/* Fills IPS with up to MAX return addresses, innermost first, starting at the first frame
+ * outside the shim: the caller of the hooked function, or the function that called the
+ * instrumentation API. Returns the number of frames. */
 int capture_stack(uintptr_t *ips, int max);
 
 #endif

@@ -1,11 +1,18 @@
 /* Symbolization of the traced process itself with elfutils' libdwfl: it reads .symtab and
  * .dynsym, follows .gnu_debuglink and build-ids to separate debug files, and maps addresses
- * to file:line, all of which we would otherwise write by hand. libdwfl is not thread-safe,
- * so every entry point takes symbolizer_lock; callers cache results per address. */
+ * to file:line, all of which we would otherwise write by hand.
+ *
+ * The module list is the dynamic linker's (dl_iterate_phdr), not /proc/self/maps, which
+ * also lists files that are merely mapped, such as the debug files libdw maps. New modules
+ * are added to the Dwfl; when one is unloaded the Dwfl is built anew, since libdwfl cannot
+ * drop a single module. libdwfl is not thread-safe, so every entry point takes
+ * symbolizer_lock; callers cache results per address. */
 #include "symbolizer.h"
 
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
+#include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,25 +25,110 @@ static pthread_mutex_t symbolizer_lock = PTHREAD_MUTEX_INITIALIZER;
 static Dwfl *dwfl;
 static char *debuginfo_path;
 
+/* Separate debug files are looked up by build-id under /usr/lib/debug, where Debian's
+ * -dbgsym packages put them. dwfl_standard_find_debuginfo would also load the debuginfod
+ * client, and with it some thirty libraries, into the traced program. */
 static const Dwfl_Callbacks callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_build_id_find_debuginfo,
     .debuginfo_path = &debuginfo_path,
 };
 
-/* Modules already offered to symbolizer_each_new_function, by name and load address. */
-struct seen_module {
-    char *name;
-    Dwarf_Addr start;
+/* A module the dynamic linker has loaded. */
+struct loaded_module {
+    char *path;
+    uintptr_t base;             /* load bias */
+    uintptr_t start, end;       /* what its PT_LOAD segments cover */
+    bool visited;               /* offered to symbolizer_each_new_function */
+    bool present;               /* found by the last look at the linker's list */
 };
-static struct seen_module *seen;
-static size_t seen_count, seen_cap;
 
-static void report_modules(void)
+static struct loaded_module *modules;
+static size_t module_count, module_cap;
+
+static struct loaded_module *find_module(const char *path, uintptr_t base)
 {
-    dwfl_report_begin(dwfl);
-    dwfl_linux_proc_report(dwfl, getpid());
+    for (size_t i = 0; i < module_count; i++)
+        if (modules[i].base == base && strcmp(modules[i].path, path) == 0)
+            return &modules[i];
+    return NULL;
+}
+
+static void report_module(const struct loaded_module *m)
+{
+    dwfl_report_elf(dwfl, m->path, m->path, -1, m->base, false);
+}
+
+static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size, (void)arg;
+    const char *path = info->dlpi_name;
+    char exe[PATH_MAX];
+    if (path == NULL || path[0] == '\0') {
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n <= 0)
+            return 0;
+        exe[n] = '\0';
+        path = exe;
+    }
+    if (path[0] != '/')
+        return 0;               /* the vDSO: no file to read */
+    struct loaded_module *m = find_module(path, info->dlpi_addr);
+    if (m != NULL) {
+        m->present = true;
+        return 0;
+    }
+    if (module_count == module_cap) {
+        size_t cap = module_cap ? module_cap * 2 : 64;
+        struct loaded_module *grown = realloc(modules, cap * sizeof *grown);
+        if (grown == NULL)
+            return 0;
+        modules = grown;
+        module_cap = cap;
+    }
+    m = &modules[module_count];
+    memset(m, 0, sizeof *m);
+    if ((m->path = strdup(path)) == NULL)
+        return 0;
+    module_count++;
+    m->base = info->dlpi_addr;
+    m->start = UINTPTR_MAX;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD)
+            continue;
+        uintptr_t lo = m->base + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (lo < m->start)
+            m->start = lo;
+        if (hi > m->end)
+            m->end = hi;
+    }
+    m->present = true;
+    report_module(m);
+    return 0;
+}
+
+/* Brings the module list up to date; returns true when modules were unloaded. */
+static bool update_modules(module_gone_fn gone)
+{
+    for (size_t i = 0; i < module_count; i++)
+        modules[i].present = false;
+    dwfl_report_begin_add(dwfl);
+    dl_iterate_phdr(note_loaded_object, NULL);
     dwfl_report_end(dwfl, NULL, NULL);
+    size_t kept = 0;
+    for (size_t i = 0; i < module_count; i++) {
+        if (modules[i].present) {
+            modules[kept++] = modules[i];
+        } else {
+            if (gone != NULL)
+                gone(modules[i].start, modules[i].end);
+            free(modules[i].path);
+        }
+    }
+    bool removed = kept != module_count;
+    module_count = kept;
+    return removed;
 }
 
 bool symbolizer_init(void)
@@ -45,17 +137,26 @@ bool symbolizer_init(void)
     if (dwfl == NULL) {
         dwfl = dwfl_begin(&callbacks);
         if (dwfl != NULL)
-            report_modules();
+            update_modules(NULL);
     }
     pthread_mutex_unlock(&symbolizer_lock);
     return dwfl != NULL;
 }
 
-void symbolizer_refresh(void)
+void symbolizer_refresh(module_gone_fn gone)
 {
     pthread_mutex_lock(&symbolizer_lock);
-    if (dwfl != NULL)
-        report_modules();
+    if (dwfl != NULL && update_modules(gone)) {
+        Dwfl *fresh = dwfl_begin(&callbacks);
+        if (fresh != NULL) {
+            dwfl_end(dwfl);
+            dwfl = fresh;
+            dwfl_report_begin(dwfl);
+            for (size_t i = 0; i < module_count; i++)
+                report_module(&modules[i]);
+            dwfl_report_end(dwfl, NULL, NULL);
+        }
+    }
     pthread_mutex_unlock(&symbolizer_lock);
 }
 
@@ -119,56 +220,32 @@ void symbol_info_free(struct symbol_info *info)
     info->module = info->function = info->source = NULL;
 }
 
-static bool already_seen(const char *name, Dwarf_Addr start)
+static void visit_functions(Dwfl_Module *mod, const char *path, function_visitor visit, void *arg)
 {
-    for (size_t i = 0; i < seen_count; i++)
-        if (seen[i].start == start && strcmp(seen[i].name, name) == 0)
-            return true;
-    if (seen_count == seen_cap) {
-        size_t cap = seen_cap ? seen_cap * 2 : 64;
-        struct seen_module *grown = realloc(seen, cap * sizeof *grown);
-        if (grown == NULL)
-            return true;        /* cannot remember it: do not hook it twice */
-        seen = grown;
-        seen_cap = cap;
-    }
-    seen[seen_count].name = strdup(name);
-    seen[seen_count].start = start;
-    seen_count++;
-    return false;
-}
-
-struct visit_state {
-    function_visitor visit;
-    void *arg;
-};
-
-static int visit_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start,
-                        void *arg)
-{
-    (void)userdata;
-    struct visit_state *state = arg;
-    if (name == NULL || name[0] == '[' || already_seen(name, start))
-        return DWARF_CB_OK;
     int count = dwfl_module_getsymtab(mod);
     for (int i = 1; i < count; i++) {
         GElf_Sym sym;
         GElf_Addr addr;
         GElf_Word shndx;
-        const char *symname = dwfl_module_getsym_info(mod, i, &sym, &addr, &shndx, NULL, NULL);
-        if (symname == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+        const char *name = dwfl_module_getsym_info(mod, i, &sym, &addr, &shndx, NULL, NULL);
+        if (name == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
             sym.st_shndx == SHN_UNDEF || addr == 0)
             continue;
-        state->visit(name, symname, (uintptr_t)addr, (size_t)sym.st_size, state->arg);
+        visit(path, name, (uintptr_t)addr, (size_t)sym.st_size, arg);
     }
-    return DWARF_CB_OK;
 }
 
 void symbolizer_each_new_function(function_visitor visit, void *arg)
 {
-    struct visit_state state = {visit, arg};
     pthread_mutex_lock(&symbolizer_lock);
-    if (dwfl != NULL)
-        dwfl_getmodules(dwfl, visit_module, &state, 0);
+    for (size_t i = 0; dwfl != NULL && i < module_count; i++) {
+        struct loaded_module *m = &modules[i];
+        if (m->visited)
+            continue;
+        m->visited = true;
+        Dwfl_Module *mod = dwfl_addrmodule(dwfl, m->start);
+        if (mod != NULL)
+            visit_functions(mod, m->path, visit, arg);
+    }
     pthread_mutex_unlock(&symbolizer_lock);
 }

@@ -14,8 +14,11 @@ struct symbol_info {
 };
 
 bool symbolizer_init(void);
-/* Re-reads the process's module list after dlopen or dlclose. */
-void symbolizer_refresh(void);
+/* Re-reads the process's module list after dlopen or dlclose, and calls GONE with the
+ * address range of each module offered by symbolizer_each_new_function that is no longer
+ * loaded. */
+typedef void (*module_gone_fn)(uintptr_t start, uintptr_t end);
+void symbolizer_refresh(module_gone_fn gone);
 /* Describes the return address RA (the call instruction just before it is looked up). */
 void symbolizer_describe(uintptr_t ra, struct symbol_info *out);
 void symbol_info_free(struct symbol_info *info);

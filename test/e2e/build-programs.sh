@@ -4,11 +4,28 @@
 set -e
 out=${1:?usage: build-programs.sh OUTDIR}
 src=$(dirname "$0")/programs
+include=$(dirname "$0")/../../include
 mkdir -p "$out"
 CXX=${CXX:-g++}
+CC=${CC:-cc}
 FLAGS="-O0 -g -fno-inline -Wall -Werror"
 $CXX $FLAGS -fPIC -shared -o "$out/libnsfoo.so" "$src/nsfoo.cc"
 LINK="-L$out -lnsfoo -Wl,-rpath,$out"
 $CXX $FLAGS -DLEAK -o "$out/seed_leak" "$src/seed.cc" $LINK
 $CXX $FLAGS -o "$out/seed_fixed" "$src/seed.cc" $LINK
-$CXX $FLAGS -o "$out/scenarios" "$src/scenarios.cc" $LINK
+$CXX $FLAGS -pthread -o "$out/scenarios" "$src/scenarios.cc" $LINK
+
+# The same library and program built hardened: no PLT, immediate binding, full RELRO.
+mkdir -p "$out/hardened"
+HARD="-fno-plt -Wl,-z,now,-z,relro"
+$CXX $FLAGS $HARD -fPIC -shared -o "$out/hardened/libnsfoo.so" "$src/nsfoo.cc"
+$CXX $FLAGS $HARD -DLEAK -o "$out/hardened/seed_leak" "$src/seed.cc" \
+    -L"$out/hardened" -lnsfoo -Wl,-rpath,"$out/hardened"
+
+$CXX $FLAGS -fPIC -shared -o "$out/libplugin.so" "$src/plugin.cc"
+$CXX $FLAGS -o "$out/dlopener" "$src/dlopener.cc" -ldl
+
+$CC $FLAGS -fPIC -shared -o "$out/libwidget.so" "$src/widget.c"
+$CC $FLAGS -o "$out/widgets" "$src/widgets.c" -L"$out" -lwidget -Wl,-rpath,"$out"
+
+$CXX $FLAGS -I"$include" -o "$out/instrumented" "$src/instrumented.cc"

@@ -41,13 +41,26 @@ START_TEST(reads_every_variable)
     ck_assert(load(env));
     ck_assert_str_eq(config.file, "refs.log");
     ck_assert_int_eq(config.std_fd, -1);
-    ck_assert(class_filter_matches(&config.classes, "nsBar"));
-    ck_assert(!class_filter_matches(&config.classes, "nsBaz"));
+    ck_assert(name_list_matches(&config.classes, "nsBar"));
+    ck_assert(!name_list_matches(&config.classes, "nsBaz"));
     ck_assert(config.have_objects);
     ck_assert(serial_set_contains(&config.objects, 6));
     ck_assert(!serial_set_contains(&config.objects, 3));
     ck_assert_int_eq(config.depth, 20);
     ck_assert(!config.follow_children);
+    config_free(&config);
+}
+END_TEST
+
+START_TEST(reads_function_patterns)
+{
+    const char *env[] = {"REFLOG_FILE=refs.log", "REFLOG_NEW=widget_new",
+                         "REFLOG_ADDREF=widget_retain,gadget_*", "REFLOG_RELEASE=widget_release", NULL};
+    ck_assert(load(env));
+    ck_assert(name_list_glob_any(&config.new_fns, "widget_new"));
+    ck_assert(name_list_glob_any(&config.addref_fns, "gadget_ref"));
+    ck_assert(!name_list_glob_any(&config.addref_fns, "widget_release"));
+    ck_assert(name_list_glob_any(&config.release_fns, "widget_release"));
     config_free(&config);
 }
 END_TEST
@@ -58,7 +71,7 @@ START_TEST(defaults)
     ck_assert(load(env));
     ck_assert_int_eq(config.std_fd, 2);
     ck_assert(!config.have_objects);
-    ck_assert(class_filter_matches(&config.classes, "whatever"));
+    ck_assert(name_list_matches(&config.classes, "whatever"));
     ck_assert_int_eq(config.depth, CONFIG_DEFAULT_DEPTH);
     ck_assert(config.follow_children);
     config_free(&config);
@@ -72,13 +85,16 @@ START_TEST(errors_name_the_variable)
     ck_assert_str_eq(err, "REFLOG_OBJECTS: expected the end of the range at \"1-\"");
     const char *classes[] = {"REFLOG_FILE=x", "REFLOG_CLASSES=,", NULL};
     ck_assert(!load(classes));
-    ck_assert_str_eq(err, "REFLOG_CLASSES: empty class name in \",\"");
+    ck_assert_str_eq(err, "REFLOG_CLASSES: empty name in \",\"");
     const char *depth[] = {"REFLOG_FILE=x", "REFLOG_DEPTH=0", NULL};
     ck_assert(!load(depth));
     ck_assert_str_eq(err, "REFLOG_DEPTH: \"0\" is not a number of frames from 1 to 256");
     const char *children[] = {"REFLOG_FILE=x", "REFLOG_CHILDREN=yes", NULL};
     ck_assert(!load(children));
     ck_assert_str_eq(err, "REFLOG_CHILDREN: \"yes\" is not 0 or 1");
+    const char *fns[] = {"REFLOG_FILE=x", "REFLOG_ADDREF=widget_retain,", NULL};
+    ck_assert(!load(fns));
+    ck_assert_str_eq(err, "REFLOG_ADDREF: empty name in \"widget_retain,\"");
     const char *empty[] = {"REFLOG_FILE=", NULL};
     ck_assert(!load(empty));
     ck_assert_str_eq(err, "REFLOG_FILE is empty (give a path, 1 for stdout or 2 for stderr)");
@@ -91,6 +107,7 @@ Suite *config_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, inert_without_reflog_file);
     tcase_add_test(tc, reads_every_variable);
+    tcase_add_test(tc, reads_function_patterns);
     tcase_add_test(tc, defaults);
     tcase_add_test(tc, errors_name_the_variable);
     suite_add_tcase(s, tc);

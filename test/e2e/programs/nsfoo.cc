@@ -17,6 +17,20 @@
 IMPL_REFCOUNTING(nsFoo)
 IMPL_REFCOUNTING(nsBar)
 IMPL_REFCOUNTING(nsPooled)
+IMPL_REFCOUNTING(nsMulti)
+
+nsrefcnt nsAtomic::AddRef()
+{
+    return __atomic_add_fetch(&mRefCnt, 1, __ATOMIC_ACQ_REL);
+}
+
+nsrefcnt nsAtomic::Release()
+{
+    nsrefcnt count = __atomic_sub_fetch(&mRefCnt, 1, __ATOMIC_ACQ_REL);
+    if (count == 0)
+        delete this;
+    return count;
+}
 
 alignas(16) static unsigned char pool[sizeof(nsPooled)];
 

@@ -41,6 +41,33 @@ public:
     static void operator delete(void *p);
 };
 
+// A second interface: in nsMulti's vtable for it, AddRef and Release are thunks that
+// adjust `this` and jump into nsMulti::AddRef and nsMulti::Release.
+class nsISecondLike {
+public:
+    virtual nsrefcnt AddRef() = 0;
+    virtual nsrefcnt Release() = 0;
+    virtual int Second() = 0;
+protected:
+    virtual ~nsISecondLike() {}
+};
+
+class nsMulti : public nsISupportsLike, public nsISecondLike {
+    DECLARE_REFCOUNTING(nsMulti)
+public:
+    int Second() override { return 2; }
+};
+
+// Thread-safe counting, as NS_IMPL_THREADSAFE_ADDREF does it.
+class nsAtomic : public nsISupportsLike {
+public:
+    nsrefcnt AddRef() override;
+    nsrefcnt Release() override;
+private:
+    ~nsAtomic() override {}
+    nsrefcnt mRefCnt = 0;
+};
+
 // Like XPCOM factories: returns an AddRef'ed object in *result.
 int NS_NewFoo(nsFoo **result);
 

@@ -1,13 +1,42 @@
 // Small scenarios for the end-to-end tests, chosen by the first argument:
-//   classes  one leaked nsFoo and one leaked nsBar
-//   many     five nsFoo, the 2nd and 4th leaked
-//   reuse    two nsPooled at the same address, the second leaked
+//   classes   one leaked nsFoo and one leaked nsBar
+//   many      five nsFoo, the 2nd and 4th leaked
+//   reuse     two nsPooled at the same address, the second leaked
+//   thunk     an nsMulti leaked through its secondary interface (an AddRef thunk)
+//   local     a class whose AddRef/Release are defined in this executable, leaked
+//   threads   two threads share an nsAtomic; one of them keeps a reference
+//   fork      leaks an nsFoo, forks; the child leaks an nsBar and executes argv[2]
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "nsfoo.h"
 
-__attribute__((noinline)) static void LeakOneOfEach()
+class nsLocal : public nsISupportsLike {
+public:
+    nsrefcnt AddRef() override;
+    nsrefcnt Release() override;
+private:
+    ~nsLocal() override {}
+    nsrefcnt mRefCnt = 0;
+};
+
+nsrefcnt nsLocal::AddRef()
+{
+    return ++mRefCnt;
+}
+
+nsrefcnt nsLocal::Release()
+{
+    nsrefcnt count = --mRefCnt;
+    if (count == 0)
+        delete this;
+    return count;
+}
+
+static void LeakOneOfEach()
 {
     nsFoo *foo = new nsFoo();
     foo->AddRef();
@@ -15,7 +44,7 @@ __attribute__((noinline)) static void LeakOneOfEach()
     bar->AddRef();
 }
 
-__attribute__((noinline)) static void MakeFive()
+static void MakeFive()
 {
     for (int i = 1; i <= 5; i++) {
         nsFoo *foo = new nsFoo();
@@ -25,7 +54,7 @@ __attribute__((noinline)) static void MakeFive()
     }
 }
 
-__attribute__((noinline)) static void KeepSecond()
+static void KeepSecond()
 {
     nsPooled *first = new nsPooled();
     first->AddRef();
@@ -34,6 +63,83 @@ __attribute__((noinline)) static void KeepSecond()
     second->AddRef();
     second->AddRef();
     second->Release();
+}
+
+static void LeakThroughSecondary(nsISecondLike *second)
+{
+    second->AddRef();
+}
+
+static void UseMulti()
+{
+    nsMulti *multi = new nsMulti();
+    multi->AddRef();
+    LeakThroughSecondary(multi);
+    static_cast<nsISecondLike *>(multi)->Release();
+}
+
+static void LeakLocal()
+{
+    nsLocal *local = new nsLocal();
+    local->AddRef();
+    local->AddRef();
+    local->Release();
+}
+
+static nsAtomic *shared;
+
+static void BorrowAndReturn()
+{
+    shared->AddRef();
+    shared->Release();
+}
+
+static void KeepOne()
+{
+    shared->AddRef();
+}
+
+static void *Worker(void *keep)
+{
+    for (int i = 0; i < 500; i++)
+        BorrowAndReturn();
+    if (keep != nullptr)
+        KeepOne();
+    return nullptr;
+}
+
+static void RunThreads()
+{
+    shared = new nsAtomic();
+    shared->AddRef();
+    pthread_t a, b;
+    pthread_create(&a, nullptr, Worker, nullptr);
+    pthread_create(&b, nullptr, Worker, &a);
+    pthread_join(a, nullptr);
+    pthread_join(b, nullptr);
+    shared->Release();
+}
+
+static void ChildWork(const char *program)
+{
+    nsBar *bar = new nsBar();
+    bar->AddRef();
+    execl(program, program, (char *)nullptr);
+    _exit(127);
+}
+
+static int ForkAndExec(const char *program)
+{
+    nsFoo *foo = new nsFoo();
+    foo->AddRef();
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0)
+        ChildWork(program);
+    int status = 0;
+    waitpid(child, &status, 0);
+    printf("child %d\n", (int)child);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
 int main(int argc, char **argv)
@@ -45,8 +151,16 @@ int main(int argc, char **argv)
         MakeFive();
     else if (strcmp(what, "reuse") == 0)
         KeepSecond();
+    else if (strcmp(what, "thunk") == 0)
+        UseMulti();
+    else if (strcmp(what, "local") == 0)
+        LeakLocal();
+    else if (strcmp(what, "threads") == 0)
+        RunThreads();
+    else if (strcmp(what, "fork") == 0 && argc > 2)
+        return ForkAndExec(argv[2]);
     else {
-        fprintf(stderr, "usage: scenarios classes|many|reuse\n");
+        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|fork PROGRAM\n");
         return 2;
     }
     printf("done\n");

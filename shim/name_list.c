@@ -1,13 +1,14 @@
-/* REFLOG_CLASSES: which classes are logged. Matching is exact, as in Mozilla's
- * XPCOM_MEM_LOG_CLASSES; the check runs once per hooked method or per new GType,
- * never per event, so a linear scan is enough. */
-#include "class_filter.h"
+/* Name lists from the environment. Class names match exactly, as in Mozilla's
+ * XPCOM_MEM_LOG_CLASSES; function names are glob patterns. Both checks run once per hooked
+ * function or per new class, never per event, so a linear scan is enough. */
+#include "name_list.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-bool class_filter_parse(struct class_filter *filter, const char *text, char *err, size_t errlen)
+bool name_list_parse(struct name_list *filter, const char *text, char *err, size_t errlen)
 {
     filter->names = NULL;
     filter->count = 0;
@@ -20,8 +21,8 @@ bool class_filter_parse(struct class_filter *filter, const char *text, char *err
         while (trimmed > 0 && p[trimmed - 1] == ' ')
             trimmed--;
         if (trimmed == 0) {
-            snprintf(err, errlen, "empty class name in \"%s\"", text);
-            class_filter_free(filter);
+            snprintf(err, errlen, "empty name in \"%s\"", text);
+            name_list_free(filter);
             return false;
         }
         char **grown = realloc(filter->names, (filter->count + 1) * sizeof *grown);
@@ -31,7 +32,7 @@ bool class_filter_parse(struct class_filter *filter, const char *text, char *err
             if (grown)
                 filter->names = grown;
             snprintf(err, errlen, "out of memory");
-            class_filter_free(filter);
+            name_list_free(filter);
             return false;
         }
         filter->names = grown;
@@ -42,7 +43,7 @@ bool class_filter_parse(struct class_filter *filter, const char *text, char *err
     }
 }
 
-bool class_filter_matches(const struct class_filter *filter, const char *name)
+bool name_list_matches(const struct name_list *filter, const char *name)
 {
     if (filter->names == NULL)
         return true;
@@ -52,7 +53,23 @@ bool class_filter_matches(const struct class_filter *filter, const char *name)
     return false;
 }
 
-void class_filter_free(struct class_filter *filter)
+bool name_list_glob_any(const struct name_list *patterns, const char *name)
+{
+    for (size_t i = 0; i < patterns->count; i++)
+        if (fnmatch(patterns->names[i], name, 0) == 0)
+            return true;
+    return false;
+}
+
+bool name_list_wants_demangled(const struct name_list *patterns)
+{
+    for (size_t i = 0; i < patterns->count; i++)
+        if (strstr(patterns->names[i], "::") != NULL || strchr(patterns->names[i], '(') != NULL)
+            return true;
+    return false;
+}
+
+void name_list_free(struct name_list *filter)
 {
     for (size_t i = 0; i < filter->count; i++)
         free(filter->names[i]);

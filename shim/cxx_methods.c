@@ -1,0 +1,75 @@
+/* C++ AddRef()/Release() methods, found by name in every module. They return the new
+ * count, and the method's class is the object's class. Thunks (_ZThn..., _ZTv...) are not
+ * hooked: they adjust `this` and jump into the method, whose entry is hooked. */
+#include "cxx_methods.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "demangle.h"
+#include "hooks.h"
+#include "recorder.h"
+
+static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
+{
+    uint64_t result = hook_call_original(hook, regs);
+    if (shim_enter()) {
+        recorder_counted(hook->class_name, (enum ref_change)hook->kind, saved_first_arg(regs),
+                         (uint32_t)result);
+        shim_leave();
+    }
+    return result;
+}
+
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/* "nsFoo::AddRef()" -> class "nsFoo", REF_ADD. Returns the class length, 0 if no match. */
+static size_t parse_method(const char *pretty, enum ref_change *change)
+{
+    static const struct {
+        const char *suffix;
+        enum ref_change change;
+    } methods[] = {
+        {"::AddRef()", REF_ADD}, {"::AddRef() const", REF_ADD},
+        {"::Release()", REF_RELEASE}, {"::Release() const", REF_RELEASE},
+    };
+    size_t len = strlen(pretty);
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (ends_with(pretty, len, methods[i].suffix)) {
+            *change = methods[i].change;
+            return len - strlen(methods[i].suffix);
+        }
+    }
+    return 0;
+}
+
+/* Cheap test on the mangled name before demangling: _ZN...6AddRefEv or _ZN...7ReleaseEv. */
+static bool may_be_refcount_method(const char *name)
+{
+    size_t len = strlen(name);
+    return strncmp(name, "_ZN", 3) == 0 &&
+           (ends_with(name, len, "6AddRefEv") || ends_with(name, len, "7ReleaseEv"));
+}
+
+bool cxx_methods_consider(const struct config *config, const char *module, const char *name,
+                          uintptr_t address, size_t size)
+{
+    (void)module;
+    if (!may_be_refcount_method(name))
+        return false;
+    char *pretty = demangle(name);
+    if (pretty == NULL)
+        return false;
+    enum ref_change change;
+    size_t class_len = parse_method(pretty, &change);
+    char *class_name = class_len > 0 ? strndup(pretty, class_len) : NULL;
+    if (class_name != NULL && name_list_matches(&config->classes, class_name))
+        hook_install(address, size, pretty, on_method_call, class_name, (int)change);
+    free(class_name);
+    free(pretty);
+    return class_len > 0;
+}

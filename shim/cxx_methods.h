@@ -1,0 +1,16 @@
+/* Hooks for C++ methods named AddRef() and Release() (the XPCOM/COM convention). */
+#ifndef REFSHIM_CXX_METHODS_H
+#define REFSHIM_CXX_METHODS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Hooks the function NAME at ADDRESS if it is Class::AddRef() or Class::Release() of a
+ * class REFLOG_CLASSES selects. Returns true when NAME was such a method. */
+bool cxx_methods_consider(const struct config *config, const char *module, const char *name,
+                          uintptr_t address, size_t size);
+
+#endif

@@ -1,0 +1,182 @@
+/* GObject, without GLib headers or a link dependency on libgobject.
+ *
+ * Every object is created by g_type_create_instance (whatever g_object_new variant the
+ * program called) and freed by g_type_free_instance, so those two give exact creation and
+ * destruction; g_object_ref, g_object_unref, g_object_ref_sink and g_object_take_ref give
+ * the references in between, including those GLib takes internally (GValue, g_set_object,
+ * signal emission), since entry hooks see calls from inside libgobject too. The count is
+ * read from the object. A floating reference (GInitiallyUnowned: GStreamer pads and
+ * elements, GTK widgets) is the creation's reference: sinking it changes no count, so it
+ * is not an event, while ref_sink of a non-floating object is an AddRef.
+ *
+ * Layouts used (stable GObject ABI): an instance starts with its class pointer, a class
+ * with its GType, and a GObject has its guint ref_count right after the class pointer. */
+#include "gobject_hooks.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "hooks.h"
+#include "recorder.h"
+
+typedef uintptr_t gtype;
+#define GTYPE_OBJECT ((gtype)(20 << 2))         /* G_TYPE_OBJECT, a fundamental type */
+
+struct instance_layout {
+    struct { gtype type; } *klass;
+    uint32_t ref_count;                         /* GObject only */
+};
+
+struct type_query {                             /* GTypeQuery */
+    gtype type;
+    const char *type_name;
+    unsigned class_size, instance_size;
+};
+
+enum gobject_function { GOBJ_CREATE, GOBJ_FREE, GOBJ_REF, GOBJ_UNREF, GOBJ_SINK };
+
+static const char *(*type_name_fn)(gtype);
+static gtype (*type_fundamental_fn)(gtype);
+static void (*type_query_fn)(gtype, struct type_query *);
+
+struct type_info {
+    gtype type;
+    const char *name;           /* owned by GLib: type names live as long as their type */
+    size_t instance_size;
+    bool logged;                /* a GObject of a class REFLOG_CLASSES selects */
+    UT_hash_handle hh;
+};
+
+static struct type_info *types;
+static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread void *freed_during_call;
+
+/* What the shim needs to know of an instance's type, computed once per type. */
+static const struct type_info *type_of(void *instance)
+{
+    if (instance == NULL || type_name_fn == NULL || type_fundamental_fn == NULL)
+        return NULL;
+    struct instance_layout *layout = instance;
+    if (layout->klass == NULL)
+        return NULL;
+    gtype type = layout->klass->type;
+    pthread_mutex_lock(&types_lock);
+    struct type_info *info;
+    HASH_FIND(hh, types, &type, sizeof type, info);
+    if (info == NULL && (info = calloc(1, sizeof *info)) != NULL) {
+        info->type = type;
+        info->name = type_name_fn(type);
+        if (type_query_fn != NULL) {
+            struct type_query query = {0};
+            type_query_fn(type, &query);
+            info->instance_size = query.instance_size;
+        }
+        info->logged = info->name != NULL && type_fundamental_fn(type) == GTYPE_OBJECT &&
+                       recorder_class_wanted(info->name);
+        HASH_ADD(hh, types, type, sizeof info->type, info);
+    }
+    pthread_mutex_unlock(&types_lock);
+    return info && info->logged ? info : NULL;
+}
+
+static uint32_t ref_count_of(void *object)
+{
+    return __atomic_load_n(&((struct instance_layout *)object)->ref_count, __ATOMIC_RELAXED);
+}
+
+static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
+{
+    uint64_t result = hook_call_original(hook, regs);
+    void *object = (void *)(uintptr_t)result;
+    if (shim_enter()) {
+        const struct type_info *type = type_of(object);
+        if (type != NULL)
+            recorder_event(type->name, OP_CREATE, object, ref_count_of(object), type->instance_size);
+        shim_leave();
+    }
+    return result;
+}
+
+static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
+{
+    void *object = saved_first_arg(regs);
+    if (shim_enter()) {
+        const struct type_info *type = type_of(object);
+        if (type != NULL)
+            recorder_event(type->name, OP_DESTROY, object, 0, 0);
+        freed_during_call = object;
+        shim_leave();
+    }
+    return hook_call_original(hook, regs);
+}
+
+static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
+{
+    void *object = saved_first_arg(regs);
+    uint32_t before = object ? ref_count_of(object) : 0;
+    uint64_t result = hook_call_original(hook, regs);
+    if (object != NULL && shim_enter()) {
+        const struct type_info *type = type_of(object);
+        uint32_t after = ref_count_of(object);
+        if (type != NULL && (hook->kind == GOBJ_REF || after > before))
+            recorder_event(type->name, OP_ADD, object, after, 0);
+        shim_leave();
+    }
+    return result;
+}
+
+static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
+{
+    void *object = saved_first_arg(regs);
+    const struct type_info *type = NULL;
+    uint32_t before = 0;
+    if (object != NULL && shim_enter()) {
+        type = type_of(object);
+        before = ref_count_of(object);
+        shim_leave();
+    }
+    freed_during_call = NULL;
+    uint64_t result = hook_call_original(hook, regs);
+    /* If g_type_free_instance ran, the D event is written and the memory is gone. */
+    if (type != NULL && freed_during_call != object && shim_enter()) {
+        /* Read the count only when we dropped the last reference and the object lived on
+         * (dispose took a new one): otherwise another thread may free it meanwhile. */
+        uint32_t after = before == 1 ? ref_count_of(object) : before - 1;
+        recorder_event(type->name, OP_RELEASE, object, after, 0);
+        shim_leave();
+    }
+    return result;
+}
+
+bool gobject_hooks_consider(const char *module, const char *name, uintptr_t address, size_t size)
+{
+    if (strncmp(name, "g_", 2) != 0 || strstr(module, "libgobject-2.0") == NULL)
+        return false;
+    static const struct {
+        const char *name;
+        hook_handler handler;
+        enum gobject_function kind;
+    } functions[] = {
+        {"g_type_create_instance", on_create, GOBJ_CREATE},
+        {"g_type_free_instance", on_free, GOBJ_FREE},
+        {"g_object_ref", on_ref, GOBJ_REF},
+        {"g_object_ref_sink", on_ref, GOBJ_SINK},
+        {"g_object_take_ref", on_ref, GOBJ_SINK},
+        {"g_object_unref", on_unref, GOBJ_UNREF},
+    };
+    if (strcmp(name, "g_type_name") == 0)
+        type_name_fn = (const char *(*)(gtype))address;
+    else if (strcmp(name, "g_type_fundamental") == 0)
+        type_fundamental_fn = (gtype(*)(gtype))address;
+    else if (strcmp(name, "g_type_query") == 0)
+        type_query_fn = (void (*)(gtype, struct type_query *))address;
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        if (strcmp(name, functions[i].name) == 0) {
+            hook_install(address, size, name, functions[i].handler, NULL, (int)functions[i].kind);
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,16 @@
+/* Hooks for functions named at run time: REFLOG_NEW, REFLOG_ADDREF, REFLOG_RELEASE. */
+#ifndef REFSHIM_NAMED_FUNCTIONS_H
+#define REFSHIM_NAMED_FUNCTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Hooks the function NAME at ADDRESS if one of the REFLOG_NEW/ADDREF/RELEASE patterns
+ * matches it. Returns true when it did. */
+bool named_functions_consider(const struct config *config, const char *name, uintptr_t address,
+                              size_t size);
+
+#endif
