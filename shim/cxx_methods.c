@@ -14,8 +14,9 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
 {
     uint64_t result = hook_call_original(hook, regs);
     if (shim_enter()) {
-        recorder_counted(hook->class_name, (enum ref_change)hook->kind, saved_first_arg(regs),
-                         (uint32_t)result);
+        if (!recorder_class_instrumented(hook->class_name))
+            recorder_counted(hook->class_name, (enum ref_change)hook->kind, saved_first_arg(regs),
+                             (uint32_t)result);
         shim_leave();
     }
     return result;

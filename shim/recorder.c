@@ -6,6 +6,8 @@
 #include "recorder.h"
 
 #include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -15,6 +17,8 @@
 #include "report.h"
 #include "stack_capture.h"
 #include "textbuf.h"
+
+#include <uthash.h>
 
 static pthread_mutex_t recorder_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct config *config;
@@ -28,6 +32,41 @@ void recorder_init(const struct config *cfg)
 bool recorder_class_wanted(const char *class_name)
 {
     return config != NULL && name_list_matches(&config->classes, class_name);
+}
+
+struct instrumented_class {
+    char *name;
+    UT_hash_handle hh;
+};
+
+static struct instrumented_class *instrumented;
+static bool any_instrumented;           /* read without the lock: the common case is false */
+
+void recorder_note_instrumented(const char *class_name)
+{
+    pthread_mutex_lock(&recorder_lock);
+    struct instrumented_class *c;
+    HASH_FIND_STR(instrumented, class_name, c);
+    if (c == NULL && (c = calloc(1, sizeof *c)) != NULL) {
+        if ((c->name = strdup(class_name)) != NULL) {
+            HASH_ADD_KEYPTR(hh, instrumented, c->name, strlen(c->name), c);
+            __atomic_store_n(&any_instrumented, true, __ATOMIC_RELEASE);
+        } else {
+            free(c);
+        }
+    }
+    pthread_mutex_unlock(&recorder_lock);
+}
+
+bool recorder_class_instrumented(const char *class_name)
+{
+    if (!__atomic_load_n(&any_instrumented, __ATOMIC_ACQUIRE))
+        return false;
+    pthread_mutex_lock(&recorder_lock);
+    struct instrumented_class *c;
+    HASH_FIND_STR(instrumented, class_name, c);
+    pthread_mutex_unlock(&recorder_lock);
+    return c != NULL;
 }
 
 static void add_field_uint(struct textbuf *b, uint64_t v)

@@ -26,6 +26,12 @@ void recorder_init(const struct config *config);
 /* True when REFLOG_CLASSES lets CLASS_NAME be logged. */
 bool recorder_class_wanted(const char *class_name);
 
+/* The instrumentation API logged an event of CLASS_NAME: from now on its hooked AddRef
+ * and Release methods stay silent, so that no change is logged twice. */
+void recorder_note_instrumented(const char *class_name);
+/* True when CLASS_NAME is logged through the instrumentation API. */
+bool recorder_class_instrumented(const char *class_name);
+
 /* A function that returns the new count (C++ AddRef/Release) left COUNT references on
  * OBJECT: an AddRef that leaves 1 creates the object, a Release that leaves 0 destroys it. */
 void recorder_counted(const char *class_name, enum ref_change change, void *object,

@@ -29,3 +29,11 @@ $CC $FLAGS -fPIC -shared -o "$out/libwidget.so" "$src/widget.c"
 $CC $FLAGS -o "$out/widgets" "$src/widgets.c" -L"$out" -lwidget -Wl,-rpath,"$out"
 
 $CXX $FLAGS -I"$include" -o "$out/instrumented" "$src/instrumented.cc"
+
+# GObject and GStreamer programs, when their development files are there.
+if pkg-config --exists gobject-2.0; then
+    $CC $FLAGS -o "$out/gobjects" "$src/gobjects.c" $(pkg-config --cflags --libs gobject-2.0)
+fi
+if pkg-config --exists gstreamer-1.0; then
+    $CC $FLAGS -o "$out/gstleak" "$src/gstleak.c" $(pkg-config --cflags --libs gstreamer-1.0)
+fi

@@ -46,3 +46,13 @@ serial_address() {
 refleaks() { "$BIN/refleaks" "$@"; }
 refbalance() { "$BIN/refbalance" "$@"; }
 
+
+# The trees of the seed document, for the leaking and the fixed program.
+SEED_LEAK_TREE=".root: bal=1
+  main: bal=1
+    DoSomethingWithFooAndReturnItToo: bal=2
+      NS_NewFoo: bal=1"
+SEED_FIXED_TREE=".root: bal=0
+  main: bal=0
+    DoSomethingWithFooAndReturnItToo: bal=1
+      NS_NewFoo: bal=1"

@@ -1,0 +1,113 @@
+# End-to-end cases for complete interception: thunks, executable-defined methods, hardened
+# libraries, dlopen, threads, fork and exec, named C functions, the instrumentation API,
+# GObject and GStreamer, and the launcher. Sourced by run.sh.
+
+# tree_of LOG SERIAL: the balance tree of one object.
+tree_of() { refbalance --serial "$2" "$1"; }
+count_events() { awk -F'\t' -v op="$2" '$1 == op' "$1" | wc -l | tr -d ' '; }
+
+start "multiple inheritance: an AddRef through the secondary interface's thunk"
+L=$WORK/thunk.log
+traced "$L" "$PROGS/scenarios" thunk
+expect "refleaks" "$(serial_address "$L" 1) (1) @ nsMulti" "$(refleaks "$L")"
+expect "tree" ".root: bal=1
+  main: bal=1
+    UseMulti: bal=1
+      LeakThroughSecondary: bal=1" "$(tree_of "$L" 1)"
+finish
+
+start "AddRef and Release defined in the executable itself"
+L=$WORK/local.log
+traced "$L" "$PROGS/scenarios" local
+expect "refleaks" "$(serial_address "$L" 1) (1) @ nsLocal" "$(refleaks "$L")"
+expect "tree" ".root: bal=1
+  main: bal=1
+    LeakLocal: bal=1" "$(tree_of "$L" 1)"
+finish
+
+start "a library and program built with -fno-plt -z now -z relro"
+L=$WORK/hardened.log
+traced "$L" "$PROGS/hardened/seed_leak"
+expect "refleaks" "$(serial_address "$L" 1) (1) @ nsFoo" "$(refleaks "$L")"
+expect "tree" "$SEED_LEAK_TREE" "$(tree_of "$L" 1)"
+finish
+
+start "a library loaded later with dlopen(RTLD_LOCAL), then unloaded"
+L=$WORK/dlopen.log
+traced "$L" "$PROGS/dlopener" "$PROGS/libplugin.so"
+expect "program" "done" "$(cat "$L.out")"
+expect "refleaks" "$(serial_address "$L" 1) (1) @ nsPlugin" "$(refleaks "$L")"
+expect "tree" ".root: bal=1
+  main: bal=1
+    plugin_run: bal=1
+      PluginKeepsOne: bal=1" "$(tree_of "$L" 1)"
+finish
+
+start "two threads share an object; every event is there, the culprit is found"
+L=$WORK/threads.log
+traced "$L" "$PROGS/scenarios" threads
+expect "refleaks" "$(serial_address "$L" 1) (1) @ nsAtomic" "$(refleaks "$L")"
+expect "AddRefs" "1001" "$(count_events "$L" A)"
+expect "Releases" "1001" "$(count_events "$L" R)"
+expect "tree" ".root: bal=1
+  main: bal=0
+    RunThreads: bal=0
+  Worker: bal=1
+    BorrowAndReturn: bal=0
+    KeepOne: bal=1" "$(tree_of "$L" 1)"
+finish
+
+start "fork and exec: each process writes a log of its own"
+L=$WORK/fork.log
+traced "$L" "$PROGS/scenarios" fork "$PROGS/seed_leak"
+child=$(sed -n 's/^child //p' "$L.out")
+expect "logs" "fork.log fork.log.$child fork.log.$child.2" \
+    "$(cd "$WORK" && ls fork.log fork.log.[0-9]* | tr '\n' ' ' | sed 's/ $//')"
+expect "parent" "$(serial_address "$L" 1) (1) @ nsFoo" "$(refleaks "$L")"
+expect "forked child" "$(serial_address "$L.$child" 2) (2) @ nsBar" "$(refleaks "$L.$child")"
+expect "executed program" "$(serial_address "$L.$child.2" 1) (1) @ nsFoo" "$(refleaks "$L.$child.2")"
+expect "exec'd log names its parent" "1" "$(grep -c "^# exe $PROGS/seed_leak\$" "$L.$child.2")"
+finish
+
+start "REFLOG_CHILDREN=0 traces only the first process"
+L=$WORK/first.log
+REFLOG_CHILDREN=0 traced "$L" "$PROGS/scenarios" fork "$PROGS/seed_leak"
+expect "logs" "first.log" "$(cd "$WORK" && ls first.log first.log.[0-9]* 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+finish
+
+start "a C library's retain/release functions named with REFLOG_NEW/ADDREF/RELEASE"
+L=$WORK/widgets.log
+REFLOG_NEW=widget_new REFLOG_ADDREF=widget_retain REFLOG_RELEASE=widget_release \
+    traced "$L" "$PROGS/widgets"
+expect "refleaks" "$(serial_address "$L" 2) (2) @ widget" "$(refleaks "$L")"
+expect "tree" ".root: bal=1
+  main: bal=1
+    Leaky: bal=1
+      KeepsWidget: bal=1" "$(tree_of "$L" 2)"
+expect "balanced widget" ".root: bal=0" "$(refbalance --serial 1 --ignore-balanced "$L")"
+L2=$WORK/widgets-glob.log
+REFLOG_NEW='widget_n*' REFLOG_ADDREF='widget_ret*' REFLOG_RELEASE='*_release' \
+    traced "$L2" "$PROGS/widgets"
+expect "globs" "$(serial_address "$L2" 2) (2) @ widget" "$(refleaks "$L2")"
+finish
+
+start "the instrumentation API logs inline reference counting, and costs nothing without the shim"
+L=$WORK/instrumented.log
+traced "$L" "$PROGS/instrumented"
+expect "refleaks" "$(serial_address "$L" 1) (1) @ nsInline
+$(serial_address "$L" 2) (2) @ Plain" "$(refleaks "$L")"
+expect "tree" ".root: bal=1
+  main: bal=1
+    nsInline::AddRef: bal=1
+    KeepInline: bal=1
+      nsInline::AddRef: bal=1
+    nsInline::Release: bal=-1" "$(tree_of "$L" 1)"
+expect "without the shim" "done 1" "$("$PROGS/instrumented" 2>&1)"
+finish
+
+start "the launcher sets the environment and finds the shim"
+expect "run" "value 42" "$(cd "$WORK" && "$OLDPWD/scripts/refshim" --classes nsFoo -o launched.log -- "$PROGS/seed_leak")"
+expect "refleaks" "$(serial_address "$WORK/launched.log" 1) (1) @ nsFoo" "$(refleaks "$WORK/launched.log")"
+out=$(scripts/refshim --bogus -- true 2>&1); rc=$?
+expect "bad option" "refshim: unknown option --bogus (see refshim --help) 64" "$out $rc"
+finish
