@@ -94,6 +94,16 @@ static bool is_relative_branch(const cs_insn *insn)
     return false;
 }
 
+/* The per-hook stub: movabs $context, %r11; jmp refshim_dispatch. Returns its end. */
+static uint8_t *emit_stub(uint8_t *out, void *context)
+{
+    out[0] = 0x49;
+    out[1] = 0xbb;
+    uint64_t ctx = (uint64_t)(uintptr_t)context;
+    memcpy(out + 2, &ctx, 8);
+    return emit_jmp_abs(out + 10, (uint64_t)(uintptr_t)refshim_dispatch);
+}
+
 /* Copies one displaced instruction to OUT (which will run at the same address), rewriting
  * what depends on where it runs. Returns the end of what was written, or NULL. */
 static uint8_t *relocate(const cs_insn *insn, uint8_t *out, char *err, size_t errlen)
@@ -157,7 +167,9 @@ static bool branches_into(csh cs, const uint8_t *code, size_t size, uintptr_t fr
     while (!found && size > 0 && cs_disasm_iter(cs, &p, &size, &addr, insn)) {
         if (is_relative_branch(insn)) {
             uint64_t dest = (uint64_t)insn->detail->x86.operands[0].imm;
-            found = dest > from && dest < to;
+            /* A jump back to the entry itself would also enter the hook again, on every
+             * turn of a compare-and-swap retry loop. A recursive call is a real call. */
+            found = (dest > from && dest < to) || (dest == from && insn->id != X86_INS_CALL);
         }
     }
     cs_free(insn, 1);
@@ -230,13 +242,8 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, void **ori
         snprintf(err, errlen, "no free memory within 2 GiB of the function for its trampoline");
         goto out;
     }
-    /* Stub: movabs $context, %r11; jmp refshim_dispatch */
     uint8_t *stub = code;
-    stub[0] = 0x49;
-    stub[1] = 0xbb;
-    uint64_t ctx = (uint64_t)(uintptr_t)context;
-    memcpy(stub + 2, &ctx, 8);
-    uint8_t *trampoline = emit_jmp_abs(stub + 10, (uint64_t)(uintptr_t)refshim_dispatch);
+    uint8_t *trampoline = emit_stub(stub, context);
 
     /* Move whole instructions until the entry jump fits. */
     const uint8_t *p = target;
@@ -290,4 +297,17 @@ bool arch_patch_entry(void *target, size_t size, void *context, void **original,
     bool ok = patch_locked(target, size, context, original, err, errlen);
     pthread_mutex_unlock(&patch_lock);
     return ok;
+}
+
+void *arch_make_stub(void *context)
+{
+    pthread_mutex_lock(&patch_lock);
+    /* Any address will do: the stub is reached through a 64-bit pointer. */
+    uint8_t *code = near_alloc((uintptr_t)refshim_dispatch);
+    if (code != NULL) {
+        emit_stub(code, context);
+        __builtin___clear_cache((char *)code, (char *)code + HOOK_CODE_SIZE);
+    }
+    pthread_mutex_unlock(&patch_lock);
+    return code;
 }

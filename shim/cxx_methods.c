@@ -56,20 +56,21 @@ static bool may_be_refcount_method(const char *name)
            (ends_with(name, len, "6AddRefEv") || ends_with(name, len, "7ReleaseEv"));
 }
 
-bool cxx_methods_consider(const struct config *config, const char *module, const char *name,
-                          uintptr_t address, size_t size)
+bool cxx_methods_consider(const struct config *config, const struct hook_site *site)
 {
-    (void)module;
-    if (!may_be_refcount_method(name))
+    if (!may_be_refcount_method(site->symbol))
         return false;
-    char *pretty = demangle(name);
+    char *pretty = demangle(site->symbol);
     if (pretty == NULL)
         return false;
     enum ref_change change;
     size_t class_len = parse_method(pretty, &change);
     char *class_name = class_len > 0 ? strndup(pretty, class_len) : NULL;
-    if (class_name != NULL && name_list_matches(&config->classes, class_name))
-        hook_install(address, size, pretty, on_method_call, class_name, (int)change);
+    if (class_name != NULL && name_list_matches(&config->classes, class_name)) {
+        struct hook_site named = *site;
+        named.name = pretty;
+        hook_install(&named, on_method_call, class_name, (int)change);
+    }
     free(class_name);
     free(pretty);
     return class_len > 0;

@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "hooks.h"
 
-/* Hooks the function NAME at ADDRESS if it is Class::AddRef() or Class::Release() of a
- * class REFLOG_CLASSES selects. Returns true when NAME was such a method. */
-bool cxx_methods_consider(const struct config *config, const char *module, const char *name,
-                          uintptr_t address, size_t size);
+/* Hooks SITE if it is Class::AddRef() or Class::Release() of a class REFLOG_CLASSES
+ * selects. Returns true when SITE was such a method. */
+bool cxx_methods_consider(const struct config *config, const struct hook_site *site);
 
 #endif

@@ -10,7 +10,11 @@
  * is not an event, while ref_sink of a non-floating object is an AddRef.
  *
  * Layouts used (stable GObject ABI): an instance starts with its class pointer, a class
- * with its GType, and a GObject has its guint ref_count right after the class pointer. */
+ * with its GType, and a GObject has its guint ref_count right after the class pointer.
+ *
+ * GStreamer marks objects that live until the end of the process on purpose (plugin
+ * features, pad templates, tracer records) with GST_OBJECT_FLAG_MAY_BE_LEAKED, and its leaks
+ * tracer does not report them; gobject_survivor_note lets the log say the same. */
 #include "gobject_hooks.h"
 
 #include <pthread.h>
@@ -38,6 +42,7 @@ struct type_query {                             /* GTypeQuery */
 enum gobject_function { GOBJ_CREATE, GOBJ_FREE, GOBJ_REF, GOBJ_UNREF, GOBJ_SINK };
 
 static const char *(*type_name_fn)(gtype);
+static gtype (*type_parent_fn)(gtype);
 static gtype (*type_fundamental_fn)(gtype);
 static void (*type_query_fn)(gtype, struct type_query *);
 
@@ -46,6 +51,7 @@ struct type_info {
     const char *name;           /* owned by GLib: type names live as long as their type */
     size_t instance_size;
     bool logged;                /* a GObject of a class REFLOG_CLASSES selects */
+    bool gst_object;            /* a GstObject, which has GStreamer's object flags */
     UT_hash_handle hh;
 };
 
@@ -53,8 +59,19 @@ static struct type_info *types;
 static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread void *freed_during_call;
 
+static bool descends_from(gtype type, const char *ancestor)
+{
+    for (int depth = 0; type != 0 && type_parent_fn != NULL && depth < 64; depth++) {
+        const char *name = type_name_fn(type);
+        if (name != NULL && strcmp(name, ancestor) == 0)
+            return true;
+        type = type_parent_fn(type);
+    }
+    return false;
+}
+
 /* What the shim needs to know of an instance's type, computed once per type. */
-static const struct type_info *type_of(void *instance)
+static const struct type_info *type_info_of(void *instance)
 {
     if (instance == NULL || type_name_fn == NULL || type_fundamental_fn == NULL)
         return NULL;
@@ -75,10 +92,39 @@ static const struct type_info *type_of(void *instance)
         }
         info->logged = info->name != NULL && type_fundamental_fn(type) == GTYPE_OBJECT &&
                        recorder_class_wanted(info->name);
+        info->gst_object = info->logged && descends_from(type, "GstObject");
         HASH_ADD(hh, types, type, sizeof info->type, info);
     }
     pthread_mutex_unlock(&types_lock);
+    return info;
+}
+
+/* The type of a GObject that is logged, or NULL. */
+static const struct type_info *type_of(void *instance)
+{
+    const struct type_info *info = type_info_of(instance);
     return info && info->logged ? info : NULL;
+}
+
+/* GstObject's layout after its GObject part: a GMutex, the name, the parent, then the
+ * guint32 flags, whose bit 0 is GST_OBJECT_FLAG_MAY_BE_LEAKED. */
+struct gst_object_layout {
+    struct instance_layout gobject;
+    void *qdata;
+    void *lock;
+    char *name;
+    void *parent;
+    uint32_t flags;
+};
+#define GST_OBJECT_FLAG_MAY_BE_LEAKED 1u
+
+const char *gobject_survivor_note(void *object)
+{
+    const struct type_info *type = type_of(object);
+    if (type == NULL || !type->gst_object)
+        return NULL;
+    const struct gst_object_layout *gst = object;
+    return (gst->flags & GST_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
 }
 
 static uint32_t ref_count_of(void *object)
@@ -150,8 +196,10 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     return result;
 }
 
-bool gobject_hooks_consider(const char *module, const char *name, uintptr_t address, size_t size)
+bool gobject_hooks_consider(const struct hook_site *site)
 {
+    const char *name = site->symbol, *module = site->module;
+    uintptr_t address = site->address;
     if (strncmp(name, "g_", 2) != 0 || strstr(module, "libgobject-2.0") == NULL)
         return false;
     static const struct {
@@ -166,7 +214,9 @@ bool gobject_hooks_consider(const char *module, const char *name, uintptr_t addr
         {"g_object_take_ref", on_ref, GOBJ_SINK},
         {"g_object_unref", on_unref, GOBJ_UNREF},
     };
-    if (strcmp(name, "g_type_name") == 0)
+    if (strcmp(name, "g_type_parent") == 0)
+        type_parent_fn = (gtype(*)(gtype))address;
+    else if (strcmp(name, "g_type_name") == 0)
         type_name_fn = (const char *(*)(gtype))address;
     else if (strcmp(name, "g_type_fundamental") == 0)
         type_fundamental_fn = (gtype(*)(gtype))address;
@@ -174,7 +224,7 @@ bool gobject_hooks_consider(const char *module, const char *name, uintptr_t addr
         type_query_fn = (void (*)(gtype, struct type_query *))address;
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (strcmp(name, functions[i].name) == 0) {
-            hook_install(address, size, name, functions[i].handler, NULL, (int)functions[i].kind);
+            hook_install(site, functions[i].handler, NULL, (int)functions[i].kind);
             return true;
         }
     }

@@ -6,8 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hooks.h"
+
 /* Hooks NAME if it is one of libgobject's functions that create, reference, unreference
  * or free objects (and remembers the type helpers it needs). Returns true when it did. */
-bool gobject_hooks_consider(const char *module, const char *name, uintptr_t address, size_t size);
+bool gobject_hooks_consider(const struct hook_site *site);
+
+/* For an object still alive when the process ends: "may-be-leaked" when GStreamer marked
+ * it as living until the end on purpose, else NULL. */
+const char *gobject_survivor_note(void *object);
 
 #endif

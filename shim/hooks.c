@@ -10,12 +10,15 @@
 
 #include "cxx_methods.h"
 #include "gobject_hooks.h"
+#include "got_redirect.h"
 #include "named_functions.h"
 #include "report.h"
 #include "symbolizer.h"
 
 struct hook_entry {
     struct hook hook;           /* first: refshim_dispatch hands us &hook */
+    uintptr_t stub;             /* where pointers were redirected, for unpatchable entries */
+    char *symbol;
     UT_hash_handle hh;
 };
 
@@ -50,26 +53,44 @@ bool hook_exists(uintptr_t target)
     return e != NULL;
 }
 
-bool hook_install(uintptr_t target, size_t size, const char *name, hook_handler handler,
-                  const char *class_name, int kind)
+/* Where the entry cannot be patched, the pointers to the function are redirected to a
+ * stub instead, and the hook calls the function itself as its original. */
+static bool redirect_pointers(struct hook_entry *e, const struct hook_site *site, const char *why)
 {
-    if (hook_exists(target))
+    void *stub = arch_make_stub(&e->hook);
+    if (stub == NULL || (e->symbol = strdup(site->symbol)) == NULL)
+        return false;
+    e->stub = (uintptr_t)stub;
+    e->hook.original = (void *)site->address;
+    got_redirect(site->address, e->symbol, e->stub);
+    report("cannot patch the entry of %s (%s); tracing its calls through the GOT, the PLT "
+           "and vtables instead: calls from inside %s are not seen", site->name, why,
+           site->module);
+    return true;
+}
+
+bool hook_install(const struct hook_site *site, hook_handler handler, const char *class_name,
+                  int kind)
+{
+    if (hook_exists(site->address))
         return true;
     struct hook_entry *e = calloc(1, sizeof *e);
     char *class_copy = class_name ? strdup(class_name) : NULL;
     if (e == NULL || (class_name && class_copy == NULL)) {
         free(e);
         free(class_copy);
-        report("out of memory; %s is not traced", name);
+        report("out of memory; %s is not traced", site->name);
         return false;
     }
-    e->hook.target = target;
+    e->hook.target = site->address;
     e->hook.handler = handler;
     e->hook.class_name = class_copy;
     e->hook.kind = kind;
     char why[160];
-    if (!arch_patch_entry((void *)target, size, &e->hook, &e->hook.original, why, sizeof why)) {
-        report("cannot hook %s: %s; its calls are not traced", name, why);
+    if (!arch_patch_entry((void *)site->address, site->size, &e->hook, &e->hook.original, why,
+                          sizeof why) &&
+        !redirect_pointers(e, site, why)) {
+        report("cannot hook %s: %s; its calls are not traced", site->name, why);
         free(class_copy);
         free(e);
         return false;
@@ -86,6 +107,7 @@ void hooks_forget_range(uintptr_t start, uintptr_t end)
             HASH_DEL(hooks, e);
             /* The trampoline stays: a thread may still be returning through it. */
             free((char *)e->hook.class_name);
+            free(e->symbol);
             free(e);
         }
     }
@@ -97,17 +119,22 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
     const struct config *config = arg;
     if (hook_exists(address))
         return;                 /* an alias of a function already hooked */
-    if (cxx_methods_consider(config, module, name, address, size))
+    struct hook_site site = {address, size, name, name, module};
+    if (cxx_methods_consider(config, &site))
         return;
-    if (gobject_hooks_consider(module, name, address, size))
+    if (gobject_hooks_consider(&site))
         return;
-    named_functions_consider(config, name, address, size);
+    named_functions_consider(config, &site);
 }
 
 void hooks_scan_new_modules(const struct config *config)
 {
     bool entered = shim_enter();
     symbolizer_each_new_function(consider_function, (void *)config);
+    /* New modules may hold pointers to functions hooked by redirection. */
+    for (struct hook_entry *e = hooks; e != NULL; e = e->hh.next)
+        if (e->stub != 0)
+            got_redirect(e->hook.target, e->symbol, e->stub);
     if (entered)
         shim_leave();
 }

@@ -23,10 +23,21 @@ struct hook {
     int kind;                   /* the handler's own distinction */
 };
 
-/* Hooks the function at TARGET (SIZE bytes, 0 if unknown; NAME for messages). Returns
- * false, after saying why on stderr, if it cannot be hooked. CLASS_NAME is copied. */
-bool hook_install(uintptr_t target, size_t size, const char *name, hook_handler handler,
-                  const char *class_name, int kind);
+/* What to hook: the function at ADDRESS, SIZE bytes long (0 if unknown), whose symbol is
+ * SYMBOL (as in the symbol table) and whose name for people is NAME. */
+struct hook_site {
+    uintptr_t address;
+    size_t size;
+    const char *symbol;
+    const char *name;
+    const char *module;
+};
+
+/* Hooks SITE, patching its entry or, where that is impossible, redirecting the pointers
+ * to it. Returns false, after saying why on stderr, if it cannot be hooked at all.
+ * CLASS_NAME is copied. */
+bool hook_install(const struct hook_site *site, hook_handler handler, const char *class_name,
+                  int kind);
 bool hook_exists(uintptr_t target);
 /* Forgets the hooks of a module that was unloaded. */
 void hooks_forget_range(uintptr_t start, uintptr_t end);

@@ -48,9 +48,9 @@ static char *class_of_function(const char *pretty)
     return strndup(pretty, (size_t)(sep - pretty));
 }
 
-bool named_functions_consider(const struct config *config, const char *name, uintptr_t address,
-                              size_t size)
+bool named_functions_consider(const struct config *config, const struct hook_site *site)
 {
+    const char *name = site->symbol;
     static const struct {
         size_t list;
         enum ref_op op;
@@ -85,8 +85,11 @@ bool named_functions_consider(const struct config *config, const char *name, uin
         const char *shown = pretty ? pretty : name;
         char *plain = strndup(shown, strcspn(shown, "("));
         char *class_name = plain ? class_of_function(plain) : NULL;
-        if (class_name != NULL && recorder_class_wanted(class_name))
-            hook_install(address, size, shown, on_named_call, class_name, (int)kinds[i].op);
+        if (class_name != NULL && recorder_class_wanted(class_name)) {
+            struct hook_site named = *site;
+            named.name = shown;
+            hook_install(&named, on_named_call, class_name, (int)kinds[i].op);
+        }
         hooked = true;
         free(class_name);
         free(plain);

@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "hooks.h"
 
 /* Hooks the function NAME at ADDRESS if one of the REFLOG_NEW/ADDREF/RELEASE patterns
  * matches it. Returns true when it did. */
-bool named_functions_consider(const struct config *config, const char *name, uintptr_t address,
-                              size_t size);
+bool named_functions_consider(const struct config *config, const struct hook_site *site);
 
 #endif

@@ -48,3 +48,9 @@ void objects_forget_introductions(void)
     for (struct object_entry *e = table; e != NULL; e = e->hh.next)
         e->object.introduced = false;
 }
+
+void objects_each(void (*visit)(struct object *object, void *arg), void *arg)
+{
+    for (struct object_entry *e = table; e != NULL; e = e->hh.next)
+        visit(&e->object, arg);
+}

@@ -19,6 +19,8 @@ struct object *objects_find(uintptr_t address);
  * was there. Returns NULL when out of memory. */
 struct object *objects_create(uintptr_t address);
 void objects_remove(struct object *object);
+/* Calls VISIT for every live object. */
+void objects_each(void (*visit)(struct object *object, void *arg), void *arg);
 /* After fork: the child's log is new, so every object must be introduced again. */
 void objects_forget_introductions(void);
 

@@ -127,6 +127,21 @@ static void write_event(struct object *object, const char *class_name, enum ref_
         log_write(out.data, out.len);
 }
 
+static void note_survivor(struct object *object, void *arg)
+{
+    const char *(*note_for)(void *) = (const char *(*)(void *))arg;
+    if (!object->introduced)
+        return;
+    const char *note = note_for((void *)object->address);
+    if (note == NULL)
+        return;
+    textbuf_add_char(&out, 'x');
+    add_field_uint(&out, object->serial);
+    textbuf_add_char(&out, '\t');
+    textbuf_add_str(&out, note);
+    textbuf_add_char(&out, '\n');
+}
+
 static void record(const char *class_name, enum ref_op op, uintptr_t address, uint32_t count,
                    size_t size, bool kept)
 {
@@ -174,6 +189,16 @@ void recorder_event(const char *class_name, enum ref_op op, void *object, uint32
 void recorder_kept(const char *class_name, enum ref_op op, void *object)
 {
     record(class_name, op, (uintptr_t)object, 0, 0, true);
+}
+
+void recorder_annotate_survivors(const char *(*note_for)(void *object))
+{
+    pthread_mutex_lock(&recorder_lock);
+    textbuf_clear(&out);
+    objects_each(note_survivor, (void *)note_for);
+    if (!out.failed && log_is_open())
+        log_write(out.data, out.len);
+    pthread_mutex_unlock(&recorder_lock);
 }
 
 void recorder_forget_code(uintptr_t start, uintptr_t end)

@@ -44,6 +44,10 @@ void recorder_event(const char *class_name, enum ref_op op, void *object, uint32
  * object first seen by an AddRef or Release is taken to have had 1. */
 void recorder_kept(const char *class_name, enum ref_op op, void *object);
 
+/* At exit: writes an x record for each logged object still alive for which NOTE_FOR
+ * returns a note (a word, such as "may-be-leaked"). */
+void recorder_annotate_survivors(const char *(*note_for)(void *object));
+
 /* A module was unloaded: forget what is known about addresses in [START, END), since
  * another module may be loaded there. */
 void recorder_forget_code(uintptr_t start, uintptr_t end);

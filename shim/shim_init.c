@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "gobject_hooks.h"
 #include "hooks.h"
 #include "loader_watch.h"
 #include "log_writer.h"
@@ -62,4 +63,14 @@ __attribute__((constructor)) static void refshim_start(void)
     hooks_scan_new_modules(&config);
     loader_watch_start(&config);
     tracing = true;
+}
+
+/* At exit, say which surviving objects were meant to survive. Runs after the program's
+ * own exit handlers and destructors, since the shim's constructor ran before theirs. */
+__attribute__((destructor)) static void refshim_stop(void)
+{
+    if (tracing && shim_enter()) {
+        recorder_annotate_survivors(gobject_survivor_note);
+        shim_leave();
+    }
 }

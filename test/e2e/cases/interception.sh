@@ -91,6 +91,18 @@ REFLOG_NEW='widget_n*' REFLOG_ADDREF='widget_ret*' REFLOG_RELEASE='*_release' \
 expect "globs" "$(serial_address "$L2" 2) (2) @ widget" "$(refleaks "$L2")"
 finish
 
+start "an entry that cannot be patched falls back to the GOT, and says so once"
+L=$WORK/grab.log
+REFLOG_NEW=widget_new REFLOG_ADDREF=widget_retain,widget_grab REFLOG_RELEASE=widget_release \
+    traced "$L" "$PROGS/widgets" grab
+expect "stderr" "refshim: cannot patch the entry of widget_grab (the function branches back into its first instructions); tracing its calls through the GOT, the PLT and vtables instead: calls from inside $PROGS/libwidget.so are not seen" "$(cat "$L.err")"
+expect "refleaks" "$(serial_address "$L" 2) (2) @ widget" "$(refleaks "$L")"
+expect "tree" ".root: bal=1
+  main: bal=1
+    Leaky: bal=1
+      KeepsWidget: bal=1" "$(tree_of "$L" 2)"
+finish
+
 start "the instrumentation API logs inline reference counting, and costs nothing without the shim"
 L=$WORK/instrumented.log
 traced "$L" "$PROGS/instrumented"

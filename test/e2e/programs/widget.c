@@ -29,3 +29,18 @@ void widget_release(widget *w)
     if (--w->refs == 0)
         free(w);
 }
+
+/* widget_grab: widget_retain written as a compare-and-swap loop whose retry jumps back to
+ * the function's entry, so the shim cannot patch the entry and must fall back to
+ * redirecting the pointers to it. */
+__asm__(".text\n"
+        ".globl widget_grab\n"
+        ".type widget_grab, @function\n"
+        "widget_grab:\n"
+        "    movl (%rdi), %eax\n"
+        "    leal 1(%rax), %ecx\n"
+        "    lock cmpxchgl %ecx, (%rdi)\n"
+        "    jne widget_grab\n"
+        "    movq %rdi, %rax\n"
+        "    ret\n"
+        ".size widget_grab, .-widget_grab\n");

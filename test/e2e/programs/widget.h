@@ -7,5 +7,7 @@ typedef struct widget widget;
 widget *widget_new(const char *name);
 widget *widget_retain(widget *w);
 void widget_release(widget *w);
+/* The same as widget_retain, in a form whose entry cannot be patched. */
+widget *widget_grab(widget *w);
 
 #endif

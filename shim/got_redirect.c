@@ -1,0 +1,114 @@
+/* GOT/PLT interposition, the fallback for functions whose entry cannot be patched (a
+ * retry loop that jumps back to the entry, for one). The dynamic linker wrote the
+ * function's address into GOT entries (GLOB_DAT, JUMP_SLOT), into absolute pointers
+ * (R_X86_64_64) and, inside the defining module, into vtables (RELATIVE); rewriting those
+ * slots catches calls through the PLT and through vtables, but not direct calls inside the
+ * defining module, which the shim says when it falls back. */
+#include "got_redirect.h"
+
+#include <elf.h>
+#include <link.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+struct redirect {
+    uintptr_t target, replacement;
+    const char *name;
+    size_t changed;
+};
+
+struct dynamic_info {
+    uintptr_t base;
+    const ElfW(Sym) *symtab;
+    const char *strtab;
+    const ElfW(Rela) *rela, *jmprel;
+    size_t rela_size, jmprel_size;
+    uintptr_t relro_start, relro_end;
+};
+
+/* glibc stores most d_ptr values already relocated; the rest are module offsets. */
+static uintptr_t dyn_address(const struct dynamic_info *info, ElfW(Addr) value)
+{
+    return value < info->base ? info->base + value : value;
+}
+
+static void write_slot(const struct dynamic_info *info, uintptr_t *slot, uintptr_t value)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    uintptr_t start = (uintptr_t)slot & ~(uintptr_t)(page - 1);
+    bool relro = (uintptr_t)slot >= info->relro_start && (uintptr_t)slot < info->relro_end;
+    if (relro && mprotect((void *)start, (size_t)page, PROT_READ | PROT_WRITE) != 0)
+        return;
+    __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+    if (relro)
+        mprotect((void *)start, (size_t)page, PROT_READ);
+}
+
+static bool names_symbol(const struct dynamic_info *info, const ElfW(Rela) *r, const char *name)
+{
+    size_t index = ELF64_R_SYM(r->r_info);
+    return index != 0 && info->symtab != NULL && info->strtab != NULL &&
+           strcmp(info->strtab + info->symtab[index].st_name, name) == 0;
+}
+
+static void redirect_relocations(const struct dynamic_info *info, const ElfW(Rela) *rela,
+                                 size_t size, struct redirect *want)
+{
+    for (size_t i = 0; rela != NULL && i < size / sizeof *rela; i++) {
+        const ElfW(Rela) *r = &rela[i];
+        uintptr_t *slot = (uintptr_t *)(info->base + r->r_offset);
+        unsigned type = ELF64_R_TYPE(r->r_info);
+        bool match = false;
+        if (type == R_X86_64_RELATIVE)
+            match = *slot == want->target;
+        else if (type == R_X86_64_GLOB_DAT || type == R_X86_64_64 || type == R_X86_64_JUMP_SLOT)
+            match = *slot == want->target ||
+                    /* a lazy PLT slot not bound yet: bind it to us now */
+                    (type == R_X86_64_JUMP_SLOT && *slot != want->replacement &&
+                     names_symbol(info, r, want->name) && *slot >= info->base &&
+                     *slot - info->base < 0x10000000);
+        if (match && (type == R_X86_64_RELATIVE || names_symbol(info, r, want->name))) {
+            write_slot(info, slot, want->replacement);
+            want->changed++;
+        }
+    }
+}
+
+static int redirect_in_module(struct dl_phdr_info *phdr, size_t size, void *arg)
+{
+    (void)size;
+    struct dynamic_info info = {.base = phdr->dlpi_addr};
+    const ElfW(Dyn) *dyn = NULL;
+    for (int i = 0; i < phdr->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &phdr->dlpi_phdr[i];
+        if (ph->p_type == PT_DYNAMIC)
+            dyn = (const ElfW(Dyn) *)(info.base + ph->p_vaddr);
+        else if (ph->p_type == PT_GNU_RELRO) {
+            info.relro_start = info.base + ph->p_vaddr;
+            info.relro_end = info.relro_start + ph->p_memsz;
+        }
+    }
+    for (; dyn != NULL && dyn->d_tag != DT_NULL; dyn++) {
+        switch (dyn->d_tag) {
+        case DT_SYMTAB: info.symtab = (const ElfW(Sym) *)dyn_address(&info, dyn->d_un.d_ptr); break;
+        case DT_STRTAB: info.strtab = (const char *)dyn_address(&info, dyn->d_un.d_ptr); break;
+        case DT_RELA: info.rela = (const ElfW(Rela) *)dyn_address(&info, dyn->d_un.d_ptr); break;
+        case DT_RELASZ: info.rela_size = dyn->d_un.d_val; break;
+        case DT_JMPREL: info.jmprel = (const ElfW(Rela) *)dyn_address(&info, dyn->d_un.d_ptr); break;
+        case DT_PLTRELSZ: info.jmprel_size = dyn->d_un.d_val; break;
+        default: break;
+        }
+    }
+    redirect_relocations(&info, info.rela, info.rela_size, arg);
+    redirect_relocations(&info, info.jmprel, info.jmprel_size, arg);
+    return 0;
+}
+
+size_t got_redirect(uintptr_t target, const char *name, uintptr_t replacement)
+{
+    struct redirect want = {target, replacement, name, 0};
+    dl_iterate_phdr(redirect_in_module, &want);
+    return want.changed;
+}
