@@ -11,6 +11,7 @@
 #include <uthash.h>
 
 #include "alloc.h"
+#include "frame_text.h"
 #include "func_name.h"
 
 struct tree_node {
@@ -27,6 +28,9 @@ struct tree_node {
 struct balance_tree {
     struct tree_node *root;
     const struct exclude_list *excludes;
+    bool by_site;
+    char *site_name;          /* the name of a site node being looked up */
+    size_t site_name_size;
 };
 
 static struct tree_node *node_new(const char *name, size_t name_length, struct tree_node *parent)
@@ -45,10 +49,18 @@ struct balance_tree *balance_tree_new(const struct exclude_list *excludes)
     return tree;
 }
 
+struct balance_tree *balance_tree_new_by_site(const struct exclude_list *excludes)
+{
+    struct balance_tree *tree = balance_tree_new(excludes);
+    tree->by_site = true;
+    return tree;
+}
+
 void balance_tree_free(struct balance_tree *tree)
 {
     if (!tree)
         return;
+    free(tree->site_name);
     /* Post-order without recursion: descend to a leaf, free it, go on with its next
      * sibling or, after the last one, its parent (whose child list is then used up). */
     struct tree_node *node = tree->root;
@@ -126,10 +138,25 @@ static bool stack_is_excluded(const struct balance_tree *tree, const struct log_
     return false;
 }
 
+/* Writes `KEY (LOCATION)` for FRAME into tree->site_name; returns its length. */
+static size_t site_name(struct balance_tree *tree, const struct log_frame *frame)
+{
+    char location[512];
+    frame_text_location(frame, location, sizeof location);
+    size_t key_length = func_name_key_length(frame->function);
+    size_t needed = key_length + strlen(location) + 4;
+    if (needed > tree->site_name_size) {
+        tree->site_name_size = needed * 2;
+        tree->site_name = xrealloc(tree->site_name, tree->site_name_size);
+    }
+    return (size_t)snprintf(tree->site_name, tree->site_name_size, "%.*s (%s)", (int)key_length,
+                            frame->function, location);
+}
+
 bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct log_frame *frames,
                       size_t frame_count)
 {
-    if (stack_is_excluded(tree, frames, frame_count))
+    if (op == LOG_OP_STRAY || op == LOG_OP_KEPT || stack_is_excluded(tree, frames, frame_count))
         return false;
     int delta = (op == LOG_OP_NEW || op == LOG_OP_ADDREF) ? 1 : -1;
     struct tree_node *node = tree->root;
@@ -139,7 +166,12 @@ bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct lo
         return true;
     for (size_t i = start + 1; i-- > 0;) {
         const char *function = frames[i].function;
-        node = child_named(node, function, func_name_key_length(function));
+        if (tree->by_site) {
+            size_t length = site_name(tree, &frames[i]);
+            node = child_named(node, tree->site_name, length);
+        } else {
+            node = child_named(node, function, func_name_key_length(function));
+        }
         node->balance += delta;
     }
     return true;

@@ -19,9 +19,13 @@ struct balance_tree;
 
 /* EXCLUDES may be NULL; it is borrowed and must outlive the tree. */
 struct balance_tree *balance_tree_new(const struct exclude_list *excludes);
+/* The same, but with one node per call site instead of one per function, as
+ * make-tree.pl does: `NS_NewFoo (demo.cc:12)`, or `NS_NewFoo (libfoo.so+0x1b40)`
+ * when the source is unknown. */
+struct balance_tree *balance_tree_new_by_site(const struct exclude_list *excludes);
 void balance_tree_free(struct balance_tree *tree);
 /* Counts one event with its stack (innermost first). Returns false, changing nothing,
- * if the stack contains an excluded function. */
+ * if the stack contains an excluded function or OP is LOG_OP_STRAY. */
 bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct log_frame *frames,
                       size_t frame_count);
 /* Number of the first frame (counting from the innermost, 0) that gets a node: the

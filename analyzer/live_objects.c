@@ -44,9 +44,11 @@ void live_objects_free(struct live_objects *objects)
 
 void live_objects_record(struct live_objects *objects, const struct log_event *event)
 {
+    if (event->op == LOG_OP_STRAY)
+        return; /* belongs to no live object */
     struct live_object *object;
     HASH_FIND(hh, objects->by_serial, &event->serial, sizeof event->serial, object);
-    if (event->op == LOG_OP_DESTROY) {
+    if (event->op == LOG_OP_DESTROY || event->op == LOG_OP_KEPT) {
         if (object)
             forget(objects, object);
         return;

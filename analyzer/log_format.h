@@ -2,9 +2,11 @@
  *
  * log_reader.c owns the file: it splits it into lines (dropping NUL bytes and `\r`),
  * notices a cut last line, and picks the format whose `recognizes` accepts the first
- * line. A format only turns lines into events. Formats whose records span several
- * lines (Mozilla's XPCOM refcount log: a record line followed by its stack) keep the
- * pending record in their state and emit it from the next record or from `finish`. */
+ * non-empty line, which is also the first line the format is given. A format only
+ * turns lines into events, through the object tracker (object_tracker.h) that all
+ * formats share. Formats whose records span several lines (Mozilla's XPCOM refcount
+ * log: a record line followed by its stack) keep the pending record in their state and
+ * emit it from the next record or from `finish`. */
 #ifndef REFSHIM_LOG_FORMAT_H
 #define REFSHIM_LOG_FORMAT_H
 
@@ -19,7 +21,13 @@ struct log_sink {
     void *user;
     char *error;        /* a format writes "what is wrong" here (no file or line) */
     size_t error_size;
+    bool input_cut;     /* set before `finish` if the last line was cut: a pending
+                         * record may then be incomplete and is dropped */
 };
+
+/* Writes "what is wrong" to SINK's error and returns false, for `return log_sink_fail(...)`. */
+bool log_sink_fail(struct log_sink *sink, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
 
 struct log_format {
     const char *name;
@@ -37,5 +45,7 @@ struct log_format {
 };
 
 extern const struct log_format refshim_log_format;
+extern const struct log_format mozilla_log_format;
+extern const struct log_format asterisk_log_format;
 
 #endif

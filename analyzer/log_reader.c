@@ -4,19 +4,38 @@
  * that were killed: NUL bytes are dropped wherever they are (a file extended but never
  * written holds zeroes), `\r` before `\n` is dropped (logs copied through Windows), and
  * a last line without `\n` is ignored with a warning, since it was cut while being
- * written. */
+ * written. Logs run to gigabytes, so the file is read in large blocks and lines are
+ * cut out of the block in place: no copy and no allocation per line. */
 #include "log_reader.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "log_format.h"
 
-/* Formats in the order they are tried. Mozilla and Asterisk readers go here. */
+/* Formats in the order they are tried. */
 static const struct log_format *const known_formats[] = {
     &refshim_log_format,
+    &mozilla_log_format,
+    &asterisk_log_format,
 };
+
+enum {
+    READ_BLOCK = 1 << 20,   /* bytes asked of each read */
+    MAX_LINE = 16 << 20     /* a longer line is garbage, not a log */
+};
+
+bool log_sink_fail(struct log_sink *sink, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(sink->error, sink->error_size, format, args);
+    va_end(args);
+    return false;
+}
 
 static void diag_clear(struct log_diag *diag)
 {
@@ -25,20 +44,21 @@ static void diag_clear(struct log_diag *diag)
     diag->warning[0] = '\0';
 }
 
-/* Removes NUL bytes, a trailing `\n` and a `\r` before it; returns the new length. */
-static size_t clean_line(char *line, size_t length, bool *had_newline)
+/* Removes NUL bytes and a final `\r` from LINE (LENGTH bytes, no `\n`); returns the
+ * new length and terminates the line. */
+static size_t clean_line(char *line, size_t length)
 {
-    size_t kept = 0;
-    for (size_t i = 0; i < length; i++)
-        if (line[i] != '\0')
-            line[kept++] = line[i];
-    *had_newline = kept > 0 && line[kept - 1] == '\n';
-    if (*had_newline)
-        kept--;
-    if (*had_newline && kept > 0 && line[kept - 1] == '\r')
-        kept--;
-    line[kept] = '\0';
-    return kept;
+    if (memchr(line, '\0', length)) {
+        size_t kept = 0;
+        for (size_t i = 0; i < length; i++)
+            if (line[i] != '\0')
+                line[kept++] = line[i];
+        length = kept;
+    }
+    if (length > 0 && line[length - 1] == '\r')
+        length--;
+    line[length] = '\0';
+    return length;
 }
 
 static const struct log_format *format_for_first_line(const char *line)
@@ -52,80 +72,117 @@ static const struct log_format *format_for_first_line(const char *line)
     return NULL;
 }
 
+/* The state of one reading, shared by the helpers below. */
+struct reading {
+    const char *name;
+    struct log_diag *diag;
+    struct log_sink sink;
+    const struct log_format *format;
+    void *state;
+    unsigned long line_number;  /* complete lines so far */
+    bool failed;
+};
+
+static void fail_at(struct reading *reading, unsigned long line, const char *what)
+{
+    snprintf(reading->diag->message, sizeof reading->diag->message, "%s:%lu: %s", reading->name,
+             line, what);
+    reading->diag->status = LOG_STATUS_BAD_LOG;
+    reading->failed = true;
+}
+
+/* Handles one cleaned line; COMPLETE is false for a cut last line, which may only
+ * decide the format. */
+static void handle_line(struct reading *reading, char *line, size_t length, bool complete)
+{
+    unsigned long number = reading->line_number + (complete ? 1 : 0);
+    if (complete)
+        reading->line_number++;
+    if (!reading->format) {
+        if (length == 0)
+            return; /* Mozilla logs start with an empty line */
+        reading->format = format_for_first_line(line);
+        if (!reading->format) {
+            fail_at(reading, complete ? number : number + 1,
+                    "unknown log format (not a refshim, Mozilla XPCOM refcount/alloc or "
+                    "Asterisk refs log)");
+            return;
+        }
+        reading->state = reading->format->create();
+    }
+    if (complete && !reading->format->parse_line(reading->state, line, length, number,
+                                                 &reading->sink))
+        fail_at(reading, number, reading->sink.error);
+}
+
 int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                     struct log_diag *diag)
 {
     diag_clear(diag);
     char error[512] = "";
-    struct log_sink sink = {on_event, user, error, sizeof error};
-    const struct log_format *format = NULL;
-    void *state = NULL;
-    char *line = NULL;
-    size_t capacity = 0;
-    unsigned long complete_lines = 0;
-    bool cut = false;
-    bool failed = false;
+    struct reading reading = {
+        .name = name,
+        .diag = diag,
+        .sink = {on_event, user, error, sizeof error, false},
+    };
+    size_t capacity = READ_BLOCK + 1; /* +1: room to terminate a cut last line */
+    char *buffer = xmalloc(capacity);
+    size_t start = 0, end = 0;
+    bool at_eof = false, cut = false;
 
-    for (;;) {
-        errno = 0;
-        ssize_t read_length = getline(&line, &capacity, log);
-        if (read_length < 0)
-            break;
-        bool had_newline;
-        size_t length = clean_line(line, (size_t)read_length, &had_newline);
-        if (!had_newline) {
+    while (!reading.failed) {
+        char *newline = start < end ? memchr(buffer + start, '\n', end - start) : NULL;
+        if (newline) {
+            char *line = buffer + start;
+            size_t length = clean_line(line, (size_t)(newline - line));
+            start = (size_t)(newline - buffer) + 1;
+            handle_line(&reading, line, length, true);
+            continue;
+        }
+        if (at_eof) {
+            size_t length = clean_line(buffer + start, end - start);
             /* Only NULs after the last newline: nothing was cut, just padding. */
             cut = length > 0;
-            if (complete_lines > 0 || !cut)
-                break;
-            /* A cut first line still tells the format, e.g. "# refshim 1" alone. */
+            if (cut)
+                handle_line(&reading, buffer + start, length, false);
+            break;
         }
-        if (!format) {
-            format = format_for_first_line(line);
-            if (!format) {
-                snprintf(diag->message, sizeof diag->message,
-                         "%s:1: not a refshim log (unknown format)", name);
-                diag->status = LOG_STATUS_BAD_LOG;
-                failed = true;
+        /* Keep the unfinished line and read more after it. */
+        memmove(buffer, buffer + start, end - start);
+        end -= start;
+        start = 0;
+        if (capacity - 1 - end < READ_BLOCK / 2) {
+            if (capacity > MAX_LINE) {
+                fail_at(&reading, reading.line_number + 1, "line too long (over 16 MiB): not a log");
                 break;
             }
-            state = format->create();
+            capacity = capacity * 2;
+            buffer = xrealloc(buffer, capacity);
         }
-        if (!had_newline)
-            break;
-        complete_lines++;
-        if (!format->parse_line(state, line, length, complete_lines, &sink)) {
-            snprintf(diag->message, sizeof diag->message, "%s:%lu: %s", name, complete_lines,
-                     error);
-            diag->status = LOG_STATUS_BAD_LOG;
-            failed = true;
-            break;
-        }
+        size_t got = fread(buffer + end, 1, capacity - 1 - end, log);
+        end += got;
+        if (got == 0)
+            at_eof = true;
     }
 
-    if (!failed && ferror(log)) {
+    if (!reading.failed && ferror(log)) {
         snprintf(diag->message, sizeof diag->message, "%s: %s", name,
                  strerror(errno ? errno : EIO));
         diag->status = LOG_STATUS_CANNOT_READ;
-        failed = true;
+        reading.failed = true;
     }
-    if (!failed && !format) {
-        snprintf(diag->message, sizeof diag->message, "%s:1: not a refshim log (unknown format)",
-                 name);
-        diag->status = LOG_STATUS_BAD_LOG;
-        failed = true;
-    }
-    if (!failed && !format->finish(state, &sink)) {
-        snprintf(diag->message, sizeof diag->message, "%s:%lu: %s", name, complete_lines, error);
-        diag->status = LOG_STATUS_BAD_LOG;
-        failed = true;
-    }
-    if (!failed && cut)
+    if (!reading.failed && !reading.format)
+        fail_at(&reading, reading.line_number + 1, "empty log (no reference-count records)");
+    reading.sink.input_cut = cut;
+    if (!reading.failed && !reading.format->finish(reading.state, &reading.sink))
+        fail_at(&reading, reading.line_number, error);
+    if (!reading.failed && cut)
         snprintf(diag->warning, sizeof diag->warning,
-                 "%s: log was cut after line %lu; analysed up to there", name, complete_lines);
-    if (format)
-        format->destroy(state);
-    free(line);
+                 "%s: log was cut after line %lu; analysed up to there", name,
+                 reading.line_number);
+    if (reading.format)
+        reading.format->destroy(reading.state);
+    free(buffer);
     return diag->status;
 }
 

@@ -1,9 +1,10 @@
 /* log_reader.h - reads a reference-count log and hands out normalized events.
  *
  * The reader streams: it keeps only what later lines can refer to (the definition
- * tables and the live objects), never the events themselves. Which log format a file
- * uses is decided from its first line (see log_format.h); every format produces the
- * same struct log_event. */
+ * tables, the distinct stacks and the live objects), never the events themselves.
+ * Which log format a file uses (refshim, Mozilla XPCOM refcount/alloc, Asterisk refs)
+ * is decided from its first non-empty line (see log_format.h); every format produces
+ * the same struct log_event. */
 #ifndef REFSHIM_LOG_READER_H
 #define REFSHIM_LOG_READER_H
 
@@ -24,7 +25,13 @@ enum log_op {
     LOG_OP_NEW = 'N',     /* created: first reference */
     LOG_OP_ADDREF = 'A',  /* +1 */
     LOG_OP_RELEASE = 'R', /* -1, still alive */
-    LOG_OP_DESTROY = 'D'  /* -1 to zero: destroyed */
+    LOG_OP_DESTROY = 'D', /* -1 to zero: destroyed */
+    /* A change that belongs to no live object: after its destruction, or an Asterisk
+     * `**invalid**` line. It changes no count; event->anomaly says what is wrong. */
+    LOG_OP_STRAY = 'X',
+    /* The object stays alive to the end of the process on purpose (refshim's note
+     * `may-be-leaked`): it is not a leak. The object is forgotten; count unchanged. */
+    LOG_OP_KEPT = 'K'
 };
 
 /* One stack frame. Strings stay valid until the reader finishes. */
@@ -46,7 +53,14 @@ struct log_event {
     uint64_t tid;                  /* kernel thread id */
     const struct log_frame *frames; /* innermost (the caller of AddRef/Release) first */
     size_t frame_count;
+    uint64_t stack_id;             /* equal ids mean equal stacks (within one log); 0: none */
     unsigned long line;            /* line of the event in the log, from 1 */
+    int64_t delta;                 /* the change to the count: +1, -1, rarely other */
+    uint64_t size;                 /* bytes per instance if the log says, else 0 */
+    const char *tag;               /* Asterisk's reason text, else NULL */
+    const char *state;             /* Asterisk's STATE field as written, else NULL */
+    bool first_seen;               /* the object's first event, though not a creation */
+    const char *anomaly;           /* what cannot be right about this event, or NULL */
 };
 
 typedef void (*log_event_fn)(const struct log_event *event, void *user);

@@ -8,20 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anomaly_report.h"
 #include "balance_tree.h"
 #include "exclude_list.h"
 #include "log_reader.h"
 #include "parse_number.h"
 
 static const char usage_line[] =
-    "usage: refbalance (--object ADDR | --serial N) [--ignore-balanced] [--exclude FILE] "
-    "[LOG]\n";
+    "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced] "
+    "[--exclude FILE] [LOG]\n";
 
 static const char help_text[] =
-    "usage: refbalance (--object ADDR | --serial N) [--ignore-balanced] [--exclude FILE] [LOG]\n"
+    "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced]\n"
+    "                  [--exclude FILE] [LOG]\n"
     "\n"
-    "Builds the AddRef/Release balance tree of one object of a refshim log (standard\n"
-    "input without LOG or with -) and prints it on stdout:\n"
+    "Builds the AddRef/Release balance tree of one object of a reference-count log\n"
+    "(standard input without LOG or with -) and prints it on stdout. The log may be\n"
+    "refshim's own, a Mozilla XPCOM refcount log (whose frame #01, the class's own\n"
+    "AddRef/Release, is left out) or an Asterisk refs log (each line's FILE:LINE FUNC\n"
+    "is its one-frame stack); the format is recognized from the content.\n"
+    "\n"
     "\n"
     "    .root: bal=1\n"
     "      main: bal=1\n"
@@ -40,6 +46,9 @@ static const char help_text[] =
     "                     the last one is shown (the one refleaks reports) and stderr\n"
     "                     says how many were left out.\n"
     "  --serial N         the object with serial number N.\n"
+    "  --sites            one node per call site instead of one per function, as\n"
+    "                     make-tree.pl does: `NS_NewFoo (demo.cc:12)`, or with no\n"
+    "                     source `NS_NewFoo (libfoo.so+0x1b40)` (module and offset).\n"
     "  --ignore-balanced  print a node whose bal is 0, but not its children.\n"
     "  --exclude FILE     FILE lists function names, one per line (blank lines and lines\n"
     "                     starting with # are ignored; parameter lists may be given or\n"
@@ -47,8 +56,12 @@ static const char help_text[] =
     "                     at all, not even at .root.\n"
     "  --help             print this help.\n"
     "\n"
+    "Events that cannot be right (a change after destruction, a count that jumps...)\n"
+    "are told on stderr as `LOG:LINE: warning: ...`; changes that belong to no live\n"
+    "object are not counted.\n"
+    "\n"
     "Exit status: 0 tree printed, 1 no such object in the log, 64 usage error,\n"
-    "65 malformed log, 66 a log or exclude file cannot be read.\n";
+    "65 malformed log or unknown format, 66 a log or exclude file cannot be read.\n";
 
 struct selection {
     bool by_serial;
@@ -56,6 +69,7 @@ struct selection {
     uint64_t address;       /* otherwise */
     const char *address_text;
     const struct exclude_list *excludes;
+    bool by_site;
     /* The tree being built, for the object currently chosen. */
     struct balance_tree *tree;
     bool found;
@@ -66,6 +80,8 @@ struct selection {
 static void on_event(const struct log_event *event, void *user)
 {
     struct selection *selection = user;
+    if (event->op == LOG_OP_STRAY || event->op == LOG_OP_KEPT)
+        return; /* belongs to no live object, or changes no count */
     if (selection->by_serial) {
         if (event->serial != selection->serial)
             return;
@@ -81,7 +97,8 @@ static void on_event(const struct log_event *event, void *user)
         }
     }
     if (!selection->tree)
-        selection->tree = balance_tree_new(selection->excludes);
+        selection->tree = selection->by_site ? balance_tree_new_by_site(selection->excludes)
+                                             : balance_tree_new(selection->excludes);
     selection->found = true;
     selection->chosen_serial = event->serial;
     balance_tree_add(selection->tree, event->op, event->frames, event->frame_count);
@@ -116,6 +133,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(arg, "--ignore-balanced") == 0) {
             ignore_balanced = true;
+        } else if (strcmp(arg, "--sites") == 0) {
+            selection.by_site = true;
         } else if (!takes_value) {
             return usage_error("unknown option ", arg);
         } else if (i + 1 >= argc) {
@@ -150,7 +169,10 @@ int main(int argc, char **argv)
     selection.excludes = excludes;
 
     struct log_diag diag;
-    int status = log_read_path(log_path ? log_path : "-", on_event, &selection, &diag);
+    const char *name = !log_path || strcmp(log_path, "-") == 0 ? "<stdin>" : log_path;
+    struct anomaly_report anomalies = {name, stderr, 0, on_event, &selection};
+    int status = log_read_path(log_path ? log_path : "-", anomaly_report_event, &anomalies, &diag);
+    anomaly_report_finish(&anomalies);
     if (diag.warning[0])
         fprintf(stderr, "%s\n", diag.warning);
     if (status == LOG_STATUS_CANNOT_READ) {
@@ -158,7 +180,6 @@ int main(int argc, char **argv)
     } else if (status != LOG_STATUS_OK) {
         fprintf(stderr, "%s\n", diag.message);
     } else if (!selection.found) {
-        const char *name = !log_path || strcmp(log_path, "-") == 0 ? "<stdin>" : log_path;
         if (selection.by_serial)
             fprintf(stderr, "refbalance: no object with serial %" PRIu64 " in %s\n",
                     selection.serial, name);

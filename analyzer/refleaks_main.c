@@ -1,99 +1,213 @@
-/* refleaks_main.c - refleaks: lists the objects still alive at the end of refshim logs.
+/* refleaks_main.c - refleaks: what leaked, according to reference-count logs.
  *
- * The counterpart of Mozilla's find_leakers.py. Each log is one process, so several
- * logs are analysed one after the other, never merged: serials and addresses only mean
- * something within their own process. */
+ * The counterpart of Mozilla's find_leakers.py (the default list), BloatView (--bloat)
+ * and Asterisk's refcounter.py (--history), for refshim, Mozilla and Asterisk logs.
+ * Each log is one process, so several logs are analysed one after the other, never
+ * merged: serials and addresses only mean something within their own process. */
 #include <stdio.h>
 #include <string.h>
 
+#include "anomaly_report.h"
+#include "bloat_report.h"
+#include "history_report.h"
+#include "leak_table.h"
 #include "live_objects.h"
 #include "log_reader.h"
+#include "stack_groups.h"
 
-static const char usage_line[] = "usage: refleaks [--help] [LOG...]\n";
+static const char usage_line[] =
+    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--help] "
+    "[-f LOG] [LOG...]\n";
 
 static const char help_text[] =
-    "usage: refleaks [--help] [LOG...]\n"
+    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--help]\n"
+    "                [-f LOG] [LOG...]\n"
     "\n"
-    "Lists the objects of a refshim log that are still alive at its end: objects that\n"
-    "had reference-count events but no D (destroy) event. Each is printed on stdout as\n"
+    "Reports the objects of reference-count logs that are still alive at their end.\n"
+    "The format of each log is recognized from its content: refshim's own log, Mozilla's\n"
+    "XPCOM refcount and alloc logs (XPCOM_MEM_REFCNT_LOG, XPCOM_MEM_ALLOC_LOG), and\n"
+    "Asterisk's refs log (refdebug=yes).\n"
+    "\n"
+    "Without an option, each leaked object is printed on stdout as\n"
     "\n"
     "    ADDRESS (SERIAL) @ CLASS\n"
     "\n"
     "in allocation (serial) order, with the address exactly as the log wrote it.\n"
-    "Nothing else goes to stdout.\n"
     "\n"
-    "LOG is a log file written by the refshim shim; without LOG, or with -, standard\n"
-    "input is read. With several LOGs each is analysed on its own (one log per process)\n"
-    "and its lines are preceded by a line `# LOG`, printed for every log that could be\n"
-    "read; with one LOG there is no such line.\n"
+    "  --history   refcounter.py's report: the sections Invalid Referenced, Leaked,\n"
+    "              Skewed (first seen in mid-life) and Finalized, each object with its\n"
+    "              history, one line per event: [TID] FILE:LINE FUNC: DELTA TAG - [STATE]\n"
+    "    -i        hide the invalid objects        -l  hide the leaked objects\n"
+    "    -n        hide the finalized objects      -s  hide the skewed objects\n"
+    "              (-n is what you want on big logs.) The exit status is then the\n"
+    "              bitmask of refcounter.py: 4 invalid, 1 leaked, 2 skewed, whatever\n"
+    "              is hidden.\n"
+    "  --bloat     BloatView's table per class (bytes per instance, bytes leaked,\n"
+    "              objects created, destroyed and leaked; a TOTAL row first), then\n"
+    "              the leaked objects' serial numbers with their allocation stacks.\n"
+    "  --by-stack  leaked objects grouped by the stack of their first event (their\n"
+    "              allocation), largest group first.\n"
+    "  -f LOG      read LOG (as refcounter.py's -f); the same as naming LOG.\n"
+    "  --help      print this help.\n"
     "\n"
-    "A log that ends in the middle of a line (the program was killed) is analysed up to\n"
-    "its last complete line, with a warning on stderr.\n"
+    "LOG is a file; without LOG, or with -, standard input is read. With several LOGs\n"
+    "(one per process) each is analysed and reported on its own, after a line `# LOG`.\n"
+    "\n"
+    "Events that cannot be right (a Release of an object never created, a change after\n"
+    "its destruction, a count that jumps because an event is missing, an Asterisk\n"
+    "**invalid** line) are told on stderr as `LOG:LINE: warning: ...`, at most 20 per\n"
+    "log. A log that ends in the middle of a line (the program was killed) is analysed\n"
+    "up to its last complete record, with a warning on stderr. An unknown format or a\n"
+    "malformed line stops with `LOG:LINE: what is wrong`.\n"
     "\n"
     "Exit status:\n"
     "  0   nothing leaked\n"
-    "  1   at least one object leaked\n"
+    "  1   at least one object leaked (with --history: the bitmask above)\n"
     "  64  usage error\n"
-    "  65  a log is malformed (the message says FILE:LINE: what is wrong)\n"
+    "  65  a log is malformed or of an unknown format\n"
     "  66  a log cannot be opened or read\n"
-    "With several LOGs, an error status (65, 66) of the first failing log wins over 1.\n";
+    "With several LOGs the statuses of a report combine (--history: bitwise or), and\n"
+    "the error status of the first failing log wins.\n";
 
-static void record_event(const struct log_event *event, void *user)
+enum report_kind { REPORT_LIST, REPORT_HISTORY, REPORT_BLOAT, REPORT_BY_STACK };
+
+struct options {
+    enum report_kind kind;
+    struct history_options history;
+    bool history_flags_given;
+};
+
+static void record_live_object(const struct log_event *event, void *objects)
 {
-    live_objects_record(user, event);
+    live_objects_record(objects, event);
 }
 
-/* Analyses one log; returns 0, 1 (leaks) or an error status. */
-static int analyse_log(const char *path, bool print_header)
+/* Reads PATH into the report's handler HANDLER/USER; returns the reader's status. */
+static int read_log(const char *path, log_event_fn handler, void *user)
 {
-    struct live_objects *objects = live_objects_new();
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    struct anomaly_report anomalies = {name, stderr, 0, handler, user};
     struct log_diag diag;
-    int status = log_read_path(path, record_event, objects, &diag);
+    int status = log_read_path(path, anomaly_report_event, &anomalies, &diag);
+    anomaly_report_finish(&anomalies);
     if (diag.warning[0])
         fprintf(stderr, "%s\n", diag.warning);
-    if (status == LOG_STATUS_CANNOT_READ) {
+    if (status == LOG_STATUS_CANNOT_READ)
         fprintf(stderr, "refleaks: %s\n", diag.message);
-    } else if (status != LOG_STATUS_OK) {
+    else if (status != LOG_STATUS_OK)
         fprintf(stderr, "%s\n", diag.message);
-    } else {
-        if (print_header)
-            printf("# %s\n", path);
-        status = live_objects_print(objects, stdout) > 0 ? 1 : 0;
-    }
-    live_objects_free(objects);
     return status;
+}
+
+/* Analyses one log; returns the report's status or an error status. */
+static int analyse_log(const char *path, const struct options *options, bool print_header)
+{
+    int status;
+    if (options->kind == REPORT_HISTORY) {
+        struct history_report *report = history_report_new(&options->history);
+        if (!report)
+            return 74; /* EX_IOERR */
+        status = read_log(path, history_report_event, report);
+        if (status == LOG_STATUS_OK) {
+            if (print_header)
+                printf("# %s\n", path);
+            status = history_report_print(report, stdout);
+            if (status < 0)
+                status = 74;
+        }
+        history_report_free(report);
+    } else if (options->kind == REPORT_LIST) {
+        struct live_objects *objects = live_objects_new();
+        status = read_log(path, record_live_object, objects);
+        if (status == LOG_STATUS_OK) {
+            if (print_header)
+                printf("# %s\n", path);
+            status = live_objects_print(objects, stdout) > 0 ? 1 : 0;
+        }
+        live_objects_free(objects);
+    } else {
+        struct leak_table *table = leak_table_new();
+        status = read_log(path, leak_table_event, table);
+        if (status == LOG_STATUS_OK) {
+            if (print_header)
+                printf("# %s\n", path);
+            size_t leaked = options->kind == REPORT_BLOAT ? bloat_report_print(table, stdout)
+                                                          : stack_groups_print(table, stdout);
+            status = leaked > 0 ? 1 : 0;
+        }
+        leak_table_free(table);
+    }
+    return status;
+}
+
+static bool is_report_status(int status)
+{
+    return status >= 0 && status <= 7;
+}
+
+static int usage_error(const char *problem, const char *detail)
+{
+    fprintf(stderr, "refleaks: %s%s\n%s", problem, detail, usage_line);
+    return LOG_STATUS_USAGE;
 }
 
 int main(int argc, char **argv)
 {
-    int first_log = 1;
-    for (; first_log < argc; first_log++) {
-        const char *arg = argv[first_log];
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+    struct options options = {REPORT_LIST, {false, false, false, false}, false};
+    const char *logs[argc > 0 ? argc : 1];
+    int log_count = 0;
+    bool options_done = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            logs[log_count++] = arg;
+        } else if (strcmp(arg, "--") == 0) {
+            options_done = true;
+        } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(help_text, stdout);
             return 0;
+        } else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--file") == 0) {
+            if (i + 1 >= argc)
+                return usage_error("missing value after ", arg);
+            logs[log_count++] = argv[++i];
+        } else if (strcmp(arg, "--history") == 0 || strcmp(arg, "--bloat") == 0 ||
+                   strcmp(arg, "--by-stack") == 0) {
+            enum report_kind kind = arg[2] == 'h' ? REPORT_HISTORY
+                                    : arg[2] == 'b' && arg[3] == 'l' ? REPORT_BLOAT
+                                                                     : REPORT_BY_STACK;
+            if (options.kind != REPORT_LIST && options.kind != kind)
+                return usage_error("choose one of --history, --bloat and --by-stack", "");
+            options.kind = kind;
+        } else if (strlen(arg) >= 2 && strspn(arg + 1, "ilns") == strlen(arg) - 1) {
+            /* -i -l -n -s, also bundled as -ns */
+            for (const char *flag = arg + 1; *flag; flag++) {
+                bool *hide = *flag == 'i' ? &options.history.hide_invalid
+                             : *flag == 'l' ? &options.history.hide_leaked
+                             : *flag == 'n' ? &options.history.hide_finalized
+                                            : &options.history.hide_skewed;
+                *hide = true;
+            }
+            options.history_flags_given = true;
+        } else {
+            return usage_error("unknown option ", arg);
         }
-        if (strcmp(arg, "--") == 0) {
-            first_log++;
-            break;
-        }
-        if (arg[0] != '-' || strcmp(arg, "-") == 0)
-            break;
-        fprintf(stderr, "refleaks: unknown option '%s'\n%s", arg, usage_line);
-        return LOG_STATUS_USAGE;
     }
-    /* Options after the first LOG are taken as file names, like `--` implies. */
-    int log_count = argc - first_log;
+    if (options.history_flags_given && options.kind != REPORT_HISTORY)
+        return usage_error("-i, -l, -n and -s go with --history", "");
     if (log_count == 0)
-        return analyse_log("-", false);
+        logs[log_count++] = "-";
 
     int result = 0;
-    for (int i = first_log; i < argc; i++) {
-        int status = analyse_log(argv[i], log_count > 1);
-        if (status > 1 && result <= 1)
-            result = status;
-        else if (status == 1 && result == 0)
-            result = 1;
+    bool failed = false;
+    for (int i = 0; i < log_count; i++) {
+        int status = analyse_log(logs[i], &options, log_count > 1);
+        if (!is_report_status(status)) {
+            if (!failed)
+                result = status;
+            failed = true;
+        } else if (!failed) {
+            result |= status;
+        }
     }
     if (fflush(stdout) != 0) {
         perror("refleaks: stdout");

@@ -3,9 +3,9 @@
  * The format writes each module, frame, stack node and class once and refers to it by
  * number afterwards, so the parser keeps those tables for the whole log; they grow with
  * the number of distinct stacks, not with the number of events. Objects are kept only
- * while alive: a `D` event removes them. */
+ * while alive: a `D` event removes them. What the events do to the objects, and what
+ * cannot be right about them, is the object tracker's business. */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "log_format.h"
+#include "object_tracker.h"
 #include "parse_number.h"
 
 #define MAX_FIELDS 8
@@ -49,6 +50,7 @@ struct live_object {
     char *address;
     uint64_t address_value;
     struct class_def *class_def;
+    uint64_t size;            /* bytes, 0 if the log does not say */
     UT_hash_handle hh;
 };
 
@@ -60,6 +62,8 @@ struct refshim_state {
     struct live_object *objects;
     struct log_frame *frame_buffer; /* a resolved stack, reused between events */
     size_t frame_buffer_size;
+    struct object_tracker *tracker;
+    bool header_seen;
 };
 
 /* A record split at its TABs. */
@@ -69,18 +73,6 @@ struct record {
     const char *kind;
 };
 
-static bool fail(struct log_sink *sink, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static bool fail(struct log_sink *sink, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsnprintf(sink->error, sink->error_size, format, args);
-    va_end(args);
-    return false;
-}
-
 static bool recognizes(const char *first_line)
 {
     return strncmp(first_line, "# refshim", 9) == 0 &&
@@ -89,7 +81,9 @@ static bool recognizes(const char *first_line)
 
 static void *create(void)
 {
-    return xcalloc(1, sizeof(struct refshim_state));
+    struct refshim_state *state = xcalloc(1, sizeof *state);
+    state->tracker = object_tracker_new();
+    return state;
 }
 
 static void split_record(char *line, struct record *record)
@@ -113,7 +107,7 @@ static bool expect_fields(const struct record *record, size_t expected, struct l
 {
     if (record->count == expected)
         return true;
-    return fail(sink, "'%s' record has %zu fields, expected %zu", record->kind, record->count,
+    return log_sink_fail(sink, "'%s' record has %zu fields, expected %zu", record->kind, record->count,
                 expected);
 }
 
@@ -123,7 +117,7 @@ static bool number_field(const struct record *record, size_t index, const char *
 {
     if (parse_u64(record->field[index], value))
         return true;
-    return fail(sink, "bad %s '%.40s' in '%s' record", what, record->field[index], record->kind);
+    return log_sink_fail(sink, "bad %s '%.40s' in '%s' record", what, record->field[index], record->kind);
 }
 
 /* Parses the ID of a definition: a number, not 0 (0 means "none"), not yet defined. */
@@ -133,9 +127,9 @@ static bool new_id_field(const struct record *record, bool already_defined_check
     if (!number_field(record, 1, "ID", id, sink))
         return false;
     if (*id == 0)
-        return fail(sink, "ID 0 is reserved in '%s' record", record->kind);
+        return log_sink_fail(sink, "ID 0 is reserved in '%s' record", record->kind);
     if (already_defined_check(table_owner, *id))
-        return fail(sink, "'%s' %" PRIu64 " is defined twice", record->kind, *id);
+        return log_sink_fail(sink, "'%s' %" PRIu64 " is defined twice", record->kind, *id);
     return true;
 }
 
@@ -174,12 +168,12 @@ static bool parse_frame(struct refshim_state *state, struct record *record,
         !number_field(record, 2, "MODULE", &module_id, sink))
         return false;
     if (!parse_u64(record->field[3], &offset) && !parse_hex_u64(record->field[3], &offset))
-        return fail(sink, "bad OFFSET '%.40s' in 'f' record", record->field[3]);
+        return log_sink_fail(sink, "bad OFFSET '%.40s' in 'f' record", record->field[3]);
     struct module_def *module = NULL;
     if (module_id != 0) {
         HASH_FIND(hh, state->modules, &module_id, sizeof module_id, module);
         if (!module)
-            return fail(sink, "module %" PRIu64 " is not defined", module_id);
+            return log_sink_fail(sink, "module %" PRIu64 " is not defined", module_id);
     }
     const char *function = record->field[4][0] ? record->field[4] : "???";
     const char *source = record->field[5];
@@ -205,12 +199,12 @@ static bool parse_stack(struct refshim_state *state, struct record *record,
     if (parent_id != 0) {
         HASH_FIND(hh, state->stacks, &parent_id, sizeof parent_id, parent);
         if (!parent)
-            return fail(sink, "stack %" PRIu64 " is not defined", parent_id);
+            return log_sink_fail(sink, "stack %" PRIu64 " is not defined", parent_id);
     }
     struct frame_def *frame;
     HASH_FIND(hh, state->frames, &frame_id, sizeof frame_id, frame);
     if (!frame)
-        return fail(sink, "frame %" PRIu64 " is not defined", frame_id);
+        return log_sink_fail(sink, "frame %" PRIu64 " is not defined", frame_id);
     struct stack_def *stack = xcalloc(1, sizeof *stack);
     stack->id = id;
     stack->parent = parent;
@@ -236,26 +230,31 @@ static bool parse_class(struct refshim_state *state, struct record *record,
 static bool parse_object(struct refshim_state *state, struct record *record,
                          struct log_sink *sink)
 {
-    uint64_t serial, address_value, class_id;
-    if (!expect_fields(record, 4, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
+    uint64_t serial, address_value, class_id, size = 0;
+    if (record->count != 5 && !expect_fields(record, 4, sink))
+        return false;
+    if (!number_field(record, 1, "SERIAL", &serial, sink))
+        return false;
+    if (record->count == 5 && !number_field(record, 4, "SIZE", &size, sink))
         return false;
     if (!parse_hex_u64(record->field[2], &address_value))
-        return fail(sink, "bad ADDRESS '%.40s' in 'o' record", record->field[2]);
+        return log_sink_fail(sink, "bad ADDRESS '%.40s' in 'o' record", record->field[2]);
     if (!number_field(record, 3, "CLASS", &class_id, sink))
         return false;
     struct live_object *object;
     HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
     if (object)
-        return fail(sink, "object %" PRIu64 " is introduced twice", serial);
+        return log_sink_fail(sink, "object %" PRIu64 " is introduced twice", serial);
     struct class_def *class_def;
     HASH_FIND(hh, state->classes, &class_id, sizeof class_id, class_def);
     if (!class_def)
-        return fail(sink, "class %" PRIu64 " is not defined", class_id);
+        return log_sink_fail(sink, "class %" PRIu64 " is not defined", class_id);
     object = xcalloc(1, sizeof *object);
     object->serial = serial;
     object->address = xstrdup(record->field[2]);
     object->address_value = address_value;
     object->class_def = class_def;
+    object->size = size;
     HASH_ADD(hh, state->objects, serial, sizeof object->serial, object);
     return true;
 }
@@ -287,7 +286,7 @@ static bool parse_event(struct refshim_state *state, struct record *record,
     if (!expect_fields(record, 5, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
         return false;
     if (!parse_i64(record->field[2], &count))
-        return fail(sink, "bad COUNT '%.40s' in '%s' record", record->field[2], record->kind);
+        return log_sink_fail(sink, "bad COUNT '%.40s' in '%s' record", record->field[2], record->kind);
     if (!number_field(record, 3, "TID", &tid, sink) ||
         !number_field(record, 4, "STACK", &stack_id, sink))
         return false;
@@ -295,31 +294,64 @@ static bool parse_event(struct refshim_state *state, struct record *record,
     if (stack_id != 0) {
         HASH_FIND(hh, state->stacks, &stack_id, sizeof stack_id, stack);
         if (!stack)
-            return fail(sink, "stack %" PRIu64 " is not defined", stack_id);
+            return log_sink_fail(sink, "stack %" PRIu64 " is not defined", stack_id);
     }
     struct live_object *object;
     HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
-    if (!object)
-        return fail(sink,
-                    "event for object %" PRIu64 ", which is not alive (no 'o' line introduced "
-                    "it, or it was already destroyed)",
-                    serial);
+    /* After D the object is gone from the table: the tracker reports the change. */
+    if (!object && !object_tracker_serial_finished(state->tracker, serial))
+        return log_sink_fail(sink, "event for object %" PRIu64 ", which no 'o' line introduced", serial);
     resolve_stack(state, stack);
+    char op = record->kind[0];
     struct log_event event = {
-        .op = (enum log_op)record->kind[0],
         .serial = serial,
-        .address = object->address,
-        .address_value = object->address_value,
-        .class_name = object->class_def->name,
+        .address = object ? object->address : "?",
+        .address_value = object ? object->address_value : 0,
+        .class_name = object ? object->class_def->name : "?",
         .count = count,
         .tid = tid,
         .frames = state->frame_buffer,
         .frame_count = stack ? stack->depth : 0,
+        .stack_id = stack_id,
+        .line = line_number,
+        .delta = op == 'N' || op == 'A' ? 1 : -1,
+        .size = object ? object->size : 0,
+    };
+    struct change change = {
+        .kind = op == 'N' ? CHANGE_CREATE : op == 'D' ? CHANGE_DESTROY : CHANGE_COUNT,
+        .log_serial = serial,
+        .count_known = true,
+    };
+    object_tracker_apply(state->tracker, &change, &event, sink);
+    if (object && event.op == LOG_OP_DESTROY)
+        free_object(state, object);
+    return true;
+}
+
+/* `x SERIAL NOTE`: a note at exit about a live object. Notes not known are ignored,
+ * so that newer shims can add some. */
+static bool parse_note(struct refshim_state *state, struct record *record,
+                       unsigned long line_number, struct log_sink *sink)
+{
+    uint64_t serial;
+    if (!expect_fields(record, 3, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
+        return false;
+    if (strcmp(record->field[2], "may-be-leaked") != 0)
+        return true;
+    struct live_object *object;
+    HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
+    if (!object)
+        return true;
+    struct log_event event = {
+        .serial = serial,
+        .address = object->address,
+        .address_value = object->address_value,
+        .class_name = object->class_def->name,
         .line = line_number,
     };
-    sink->on_event(&event, sink->user);
-    if (event.op == LOG_OP_DESTROY)
-        free_object(state, object);
+    struct change change = {.kind = CHANGE_KEPT, .log_serial = serial};
+    object_tracker_apply(state->tracker, &change, &event, sink);
+    free_object(state, object);
     return true;
 }
 
@@ -330,7 +362,7 @@ static bool check_header(const char *line, struct log_sink *sink)
         version++;
     if (strcmp(version, "1") == 0)
         return true;
-    return fail(sink, "refshim log format version '%.20s' is not supported (this reader knows 1)",
+    return log_sink_fail(sink, "refshim log format version '%.20s' is not supported (this reader knows 1)",
                 version);
 }
 
@@ -338,8 +370,10 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
                        struct log_sink *sink)
 {
     struct refshim_state *state = opaque;
-    if (line_number == 1)
+    if (!state->header_seen) {
+        state->header_seen = true;
         return check_header(line, sink);
+    }
     if (length == 0 || line[0] == '#')
         return true; /* comments we do not know, and empty lines, carry nothing */
     struct record record;
@@ -352,12 +386,13 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
         case 's': return parse_stack(state, &record, sink);
         case 'c': return parse_class(state, &record, sink);
         case 'o': return parse_object(state, &record, sink);
+        case 'x': return parse_note(state, &record, line_number, sink);
         case 'N': case 'A': case 'R': case 'D':
             return parse_event(state, &record, line_number, sink);
         default: break;
         }
     }
-    return fail(sink, "unknown record kind '%.20s'", kind);
+    return log_sink_fail(sink, "unknown record kind '%.20s'", kind);
 }
 
 static bool finish(void *state, struct log_sink *sink)
@@ -398,6 +433,7 @@ static void destroy(void *opaque)
     HASH_ITER(hh, state->objects, object, next_object)
         free_object(state, object);
     free(state->frame_buffer);
+    object_tracker_free(state->tracker);
     free(state);
 }
 

@@ -1,0 +1,297 @@
+/* history_report.c - the sectioned object histories of refleaks --history
+ * (see history_report.h).
+ *
+ * Where refcounter.py is wrong we are right: an object first seen in mid-life starts
+ * from the count its first line implies (refcounter.py ignores that line's change, so
+ * such an object never reaches zero and is reported as leaked too). */
+#include "history_report.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "alloc.h"
+#include "frame_text.h"
+#include "stack_store.h"
+#include "string_pool.h"
+
+enum section { INVALID, LEAKED, SKEWED, FINALIZED, SECTION_COUNT };
+
+static const char *const section_names[SECTION_COUNT] = {
+    "Invalid Referenced", "Leaked", "Skewed", "Finalized",
+};
+
+struct history_entry {
+    uint64_t tid;
+    int64_t delta;
+    const struct stored_stack *stack;
+    const char *tag;      /* pooled */
+    const char *state;    /* pooled */
+    const char *anomaly;  /* pooled, or NULL */
+};
+
+struct object_history {
+    uint64_t serial;
+    const char *address;  /* pooled */
+    bool invalid, skewed;
+    struct history_entry *entries;
+    size_t count, capacity;
+    UT_hash_handle hh;
+};
+
+struct history_report {
+    struct history_options options;
+    struct object_history *alive;
+    struct stack_store *stacks;
+    struct string_pool *strings;
+    FILE *spill[SECTION_COUNT]; /* finished objects of the sections shown; none for LEAKED */
+    unsigned long listed[SECTION_COUNT];
+    int status;
+};
+
+static bool section_hidden(const struct history_report *report, enum section section)
+{
+    switch (section) {
+    case INVALID: return report->options.hide_invalid;
+    case LEAKED: return report->options.hide_leaked;
+    case SKEWED: return report->options.hide_skewed;
+    default: return report->options.hide_finalized;
+    }
+}
+
+struct history_report *history_report_new(const struct history_options *options)
+{
+    struct history_report *report = xcalloc(1, sizeof *report);
+    report->options = *options;
+    report->stacks = stack_store_new();
+    report->strings = string_pool_new();
+    for (int section = 0; section < SECTION_COUNT; section++) {
+        if (section == LEAKED || section_hidden(report, section))
+            continue;
+        report->spill[section] = tmpfile();
+        if (!report->spill[section]) {
+            perror("refleaks: temporary file");
+            history_report_free(report);
+            return NULL;
+        }
+    }
+    return report;
+}
+
+static void forget(struct history_report *report, struct object_history *object)
+{
+    HASH_DEL(report->alive, object);
+    free(object->entries);
+    free(object);
+}
+
+void history_report_free(struct history_report *report)
+{
+    if (!report)
+        return;
+    struct object_history *object, *next;
+    HASH_ITER(hh, report->alive, object, next)
+        forget(report, object);
+    for (int section = 0; section < SECTION_COUNT; section++)
+        if (report->spill[section])
+            fclose(report->spill[section]);
+    stack_store_free(report->stacks);
+    string_pool_free(report->strings);
+    free(report);
+}
+
+static const char *op_tag(enum log_op op)
+{
+    switch (op) {
+    case LOG_OP_NEW: return "create";
+    case LOG_OP_ADDREF: return "AddRef";
+    case LOG_OP_RELEASE: return "Release";
+    case LOG_OP_DESTROY: return "destroy";
+    default: return "stray change";
+    }
+}
+
+/* The STATE column: Asterisk's own field, else what it would have said. */
+static const char *state_text(const struct log_event *event, char *buffer, size_t size)
+{
+    if (event->state)
+        return event->state;
+    if (event->op == LOG_OP_NEW)
+        return "**constructor**";
+    if (event->op == LOG_OP_DESTROY)
+        return "**destructor**";
+    if (event->op == LOG_OP_STRAY)
+        return "**invalid**";
+    snprintf(buffer, size, "%" PRId64, event->count - event->delta);
+    return buffer;
+}
+
+static struct history_entry make_entry(struct history_report *report,
+                                       const struct log_event *event)
+{
+    char buffer[32];
+    struct history_entry entry = {
+        .tid = event->tid,
+        .delta = event->delta,
+        .stack = stack_store_keep(report->stacks, event),
+        .tag = string_pool_intern(report->strings, event->tag ? event->tag : op_tag(event->op)),
+        .state = string_pool_intern(report->strings, state_text(event, buffer, sizeof buffer)),
+        .anomaly = string_pool_intern(report->strings, event->anomaly),
+    };
+    return entry;
+}
+
+/* `[TID] FILE:LINE FUNC: DELTA TAG - [STATE]`, as refcounter.py writes it. */
+static void print_entry(FILE *out, const struct history_entry *entry)
+{
+    char location[512];
+    const char *function = "???";
+    const char *where = "?";
+    if (entry->stack->frame_count > 0) {
+        const struct log_frame *frame = &entry->stack->frames[0];
+        function = frame->function;
+        where = frame_text_location(frame, location, sizeof location);
+    }
+    fprintf(out, "[%" PRIu64 "] %s %s: %+" PRId64 " %s - [%s]\n", entry->tid, where, function,
+            entry->delta, entry->tag, entry->state);
+    if (entry->anomaly)
+        fprintf(out, "    !! %s\n", entry->anomaly);
+}
+
+static void print_object(FILE *out, enum section section, const char *address,
+                         const struct history_entry *entries, size_t count)
+{
+    fprintf(out, "==== %s Object %s history ====\n", section_names[section], address);
+    for (size_t i = 0; i < count; i++)
+        print_entry(out, &entries[i]);
+    fputc('\n', out);
+}
+
+static void list_in(struct history_report *report, enum section section, FILE *out,
+                    const char *address, const struct history_entry *entries, size_t count)
+{
+    report->listed[section]++;
+    if (out)
+        print_object(out, section, address, entries, count);
+}
+
+static void append(struct object_history *object, struct history_entry entry)
+{
+    if (object->count == object->capacity) {
+        object->capacity = object->capacity ? object->capacity * 2 : 4;
+        object->entries = xrealloc(object->entries, object->capacity * sizeof *object->entries);
+    }
+    object->entries[object->count++] = entry;
+}
+
+void history_report_event(const struct log_event *event, void *opaque)
+{
+    struct history_report *report = opaque;
+    struct history_entry entry = make_entry(report, event);
+    struct object_history *object = NULL;
+    if (event->serial != 0)
+        HASH_FIND(hh, report->alive, &event->serial, sizeof event->serial, object);
+    if (event->op == LOG_OP_STRAY && !object) {
+        /* A change to no live object is its own one-line history. */
+        report->status |= HISTORY_INVALID;
+        list_in(report, INVALID, report->spill[INVALID], event->address, &entry, 1);
+        return;
+    }
+    if (!object) {
+        object = xcalloc(1, sizeof *object);
+        object->serial = event->serial;
+        object->address = string_pool_intern(report->strings, event->address);
+        HASH_ADD(hh, report->alive, serial, sizeof object->serial, object);
+    }
+    if (event->op == LOG_OP_KEPT) {
+        /* Alive on purpose: not leaked. Its troubles, if any, are still told. */
+        if (object->invalid) {
+            report->status |= HISTORY_INVALID;
+            list_in(report, INVALID, report->spill[INVALID], object->address, object->entries,
+                    object->count);
+        }
+        forget(report, object);
+        return;
+    }
+    append(object, entry);
+    if (event->anomaly)
+        object->invalid = true;
+    if (event->first_seen)
+        object->skewed = true;
+    if (event->op != LOG_OP_DESTROY)
+        return;
+    if (object->invalid) {
+        report->status |= HISTORY_INVALID;
+        list_in(report, INVALID, report->spill[INVALID], object->address, object->entries,
+                object->count);
+    }
+    if (object->skewed) {
+        report->status |= HISTORY_SKEWED;
+        list_in(report, SKEWED, report->spill[SKEWED], object->address, object->entries,
+                object->count);
+    }
+    list_in(report, FINALIZED, report->spill[FINALIZED], object->address, object->entries,
+            object->count);
+    forget(report, object);
+}
+
+static int by_serial(const void *left, const void *right)
+{
+    const struct object_history *a = *(const struct object_history *const *)left;
+    const struct object_history *b = *(const struct object_history *const *)right;
+    return (a->serial > b->serial) - (a->serial < b->serial);
+}
+
+static bool copy_spill(FILE *spill, FILE *out)
+{
+    char buffer[1 << 16];
+    size_t got;
+    if (fflush(spill) != 0)
+        return false;
+    rewind(spill);
+    while ((got = fread(buffer, 1, sizeof buffer, spill)) > 0)
+        if (fwrite(buffer, 1, got, out) != got)
+            return false;
+    return !ferror(spill);
+}
+
+int history_report_print(struct history_report *report, FILE *out)
+{
+    /* Objects alive at the end, in serial order, complete the sections. */
+    size_t alive_count = HASH_COUNT(report->alive);
+    struct object_history **alive = xmalloc((alive_count ? alive_count : 1) * sizeof *alive);
+    size_t i = 0;
+    for (struct object_history *object = report->alive; object; object = object->hh.next)
+        alive[i++] = object;
+    qsort(alive, alive_count, sizeof *alive, by_serial);
+    for (i = 0; i < alive_count; i++) {
+        report->status |= HISTORY_LEAKED;
+        report->listed[LEAKED]++;
+        if (alive[i]->invalid) {
+            report->status |= HISTORY_INVALID;
+            list_in(report, INVALID, report->spill[INVALID], alive[i]->address,
+                    alive[i]->entries, alive[i]->count);
+        }
+        if (alive[i]->skewed) {
+            report->status |= HISTORY_SKEWED;
+            list_in(report, SKEWED, report->spill[SKEWED], alive[i]->address, alive[i]->entries,
+                    alive[i]->count);
+        }
+    }
+    bool ok = true;
+    for (int section = 0; section < SECTION_COUNT && ok; section++) {
+        if (section_hidden(report, section) || report->listed[section] == 0)
+            continue;
+        fprintf(out, "======== %s Objects ========\n\n", section_names[section]);
+        if (section == LEAKED) {
+            for (i = 0; i < alive_count; i++)
+                print_object(out, LEAKED, alive[i]->address, alive[i]->entries, alive[i]->count);
+        } else {
+            ok = copy_spill(report->spill[section], out);
+        }
+    }
+    free(alive);
+    return ok ? report->status : -1;
+}

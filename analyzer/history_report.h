@@ -1,0 +1,40 @@
+/* history_report.h - refleaks --history: refcounter.py's report of Asterisk fame.
+ *
+ * Objects are sorted into sections, each object printed with its whole history, one
+ * line per event: Invalid Referenced (something cannot be right: an `**invalid**` line,
+ * a change after destruction, a Release of an object never created, a count that
+ * jumps or goes below zero), Leaked (alive at the end), Skewed (first seen in mid-life,
+ * not created) and Finalized (destroyed). An object can be in several sections.
+ *
+ * Streaming: a live object's history is kept in memory; when the object is destroyed
+ * its history is written to temporary files, one per section shown, which are copied
+ * to the output at the end. Memory so grows with the live objects, not with the log. */
+#ifndef REFSHIM_HISTORY_REPORT_H
+#define REFSHIM_HISTORY_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "log_reader.h"
+
+/* Exit status bits, as refcounter.py sets them. */
+enum {
+    HISTORY_LEAKED = 1,
+    HISTORY_SKEWED = 2,
+    HISTORY_INVALID = 4
+};
+
+struct history_options {
+    bool hide_invalid, hide_leaked, hide_skewed, hide_finalized;
+};
+
+struct history_report;
+
+/* Returns NULL (after perror) if no temporary file can be made. */
+struct history_report *history_report_new(const struct history_options *options);
+void history_report_free(struct history_report *report);
+void history_report_event(const struct log_event *event, void *report);
+/* Prints the sections shown; returns the exit status bits, or -1 on a write error. */
+int history_report_print(struct history_report *report, FILE *out);
+
+#endif

@@ -1,0 +1,368 @@
+/* mozilla_format.c - parser for Mozilla's XPCOM refcount and alloc logs.
+ *
+ * A record is a line `<Class> ADDRESS SERIAL OP [COUNT] [thread 0x...]`, OP being
+ * AddRef, Release, Create, Destroy, `Ctor (SIZE)` or `Dtor (SIZE)`, followed by its
+ * stack, one `    #NN: frame` line per frame, and an empty line. The record is held
+ * until its stack is complete. Frame 01 is the class's own AddRef/Release (or its
+ * constructor), which the reader drops the way the refshim shim never logs its own
+ * frames, so the innermost frame is the caller in every format.
+ *
+ * Gigabyte logs repeat a modest number of stacks, so a stack's lines are only hashed
+ * and compared with the stacks already seen; the frames are parsed once per distinct
+ * stack, the first time it appears. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fast_hash.h"
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)fast_hash((keyptr), (keylen)))
+#include <uthash.h>
+
+#include "alloc.h"
+#include "log_format.h"
+#include "object_tracker.h"
+#include "parse_number.h"
+
+struct known_stack {
+    char *text;               /* the frame lines after the dropped one, joined by `\n` */
+    size_t text_length;
+    uint64_t id;
+    struct log_frame *frames;
+    size_t frame_count;
+    char *strings;            /* the frames' strings, cut out of a copy of the text */
+    UT_hash_handle hh;
+};
+
+enum { MAX_CLASS = 512, MAX_ADDRESS = 64 };
+
+struct pending_record {
+    bool present;
+    unsigned long line;
+    char class_name[MAX_CLASS];
+    char address[MAX_ADDRESS];
+    uint64_t address_value;
+    uint64_t serial;
+    char op;                  /* 'A'ddRef, 'R'elease, 'C'reate/Ctor, 'D'estroy/Dtor */
+    int64_t count;
+    uint64_t size;
+    uint64_t tid;
+    bool first_frame_seen;
+};
+
+struct mozilla_state {
+    struct pending_record record;
+    char *stack_text;         /* frame lines of the pending record */
+    size_t stack_length, stack_capacity;
+    struct known_stack *stacks;
+    uint64_t next_stack_id;
+    struct object_tracker *tracker;
+};
+
+static bool is_hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Cuts the next blank-separated word off *CURSOR; NULL when none is left. */
+static char *next_word(char **cursor)
+{
+    char *word = *cursor;
+    while (*word == ' ')
+        word++;
+    if (!*word)
+        return NULL;
+    char *end = word;
+    while (*end && *end != ' ')
+        end++;
+    if (*end)
+        *end++ = '\0';
+    *cursor = end;
+    return word;
+}
+
+/* The `>` that closes the class name: the first `> ` followed by an address. */
+static char *class_end(char *line)
+{
+    for (char *close = strstr(line, "> "); close; close = strstr(close + 1, "> "))
+        if (is_hex_digit(close[2]))
+            return close;
+    return NULL;
+}
+
+/* Parses a record line into RECORD; LINE is changed. */
+static bool parse_record_line(char *line, struct pending_record *record, struct log_sink *sink)
+{
+    char *close = class_end(line);
+    if (!close)
+        return log_sink_fail(sink, "record line without `<Class> ADDRESS`");
+    size_t class_length = (size_t)(close - line - 1);
+    if (class_length == 0 || class_length >= MAX_CLASS)
+        return log_sink_fail(sink, "class name is empty or too long");
+    memcpy(record->class_name, line + 1, class_length);
+    record->class_name[class_length] = '\0';
+    char *cursor = close + 2;
+    char *address = next_word(&cursor), *serial = next_word(&cursor), *op = next_word(&cursor);
+    if (!address || !serial || !op)
+        return log_sink_fail(sink, "record line needs `<Class> ADDRESS SERIAL OP`");
+    if (strlen(address) >= MAX_ADDRESS || !parse_hex_u64(address, &record->address_value))
+        return log_sink_fail(sink, "bad address '%.40s'", address);
+    strcpy(record->address, address);
+    if (!parse_u64(serial, &record->serial))
+        return log_sink_fail(sink, "bad serial number '%.40s'", serial);
+    record->size = 0;
+    record->count = 0;
+    bool counted = false;
+    if (strcmp(op, "AddRef") == 0 || strcmp(op, "Release") == 0) {
+        record->op = op[0];
+        counted = true;
+    } else if (strcmp(op, "Create") == 0 || strcmp(op, "Ctor") == 0) {
+        record->op = 'C';
+    } else if (strcmp(op, "Destroy") == 0 || strcmp(op, "Dtor") == 0) {
+        record->op = 'D';
+    } else {
+        return log_sink_fail(sink, "unknown operation '%.40s' (expected AddRef, Release, Create, "
+                    "Destroy, Ctor or Dtor)", op);
+    }
+    char *word = next_word(&cursor);
+    if (counted) {
+        if (!word || !parse_i64(word, &record->count))
+            return log_sink_fail(sink, "%s without a valid count", op);
+        word = next_word(&cursor);
+    } else if (op[1] == 't' && word && word[0] == '(') {
+        /* `Ctor (24)` */
+        size_t length = strlen(word);
+        if (length < 3 || word[length - 1] != ')')
+            return log_sink_fail(sink, "bad size '%.40s'", word);
+        word[length - 1] = '\0';
+        if (!parse_u64(word + 1, &record->size))
+            return log_sink_fail(sink, "bad size '%.40s'", word + 1);
+        word = next_word(&cursor);
+    }
+    record->tid = 0;
+    if (word) {
+        char *thread = next_word(&cursor);
+        size_t length = thread ? strlen(thread) : 0;
+        if (strcmp(word, "[thread") != 0 || length < 2 || thread[length - 1] != ']')
+            return log_sink_fail(sink, "unexpected '%.40s' after the operation", word);
+        thread[length - 1] = '\0';
+        if (!parse_hex_u64(thread, &record->tid))
+            return log_sink_fail(sink, "bad thread '%.40s'", thread);
+        if (next_word(&cursor))
+            return log_sink_fail(sink, "unexpected text after the thread");
+    }
+    return true;
+}
+
+/* Splits one frame (the text after `#NN: `) into FRAME; TEXT is changed. */
+static void parse_frame(char *text, struct log_frame *frame)
+{
+    size_t length = strlen(text);
+    frame->module = NULL;
+    frame->offset = 0;
+    frame->source = NULL;
+    if (length > 0 && text[length - 1] == ']') {
+        /* func[/lib.so +0xOFF] */
+        char *open = strrchr(text, '[');
+        char *plus = open ? strstr(open, " +0x") : NULL;
+        uint64_t offset;
+        if (plus) {
+            text[length - 1] = '\0';
+            if (parse_hex_u64(plus + 2, &offset)) {
+                *plus = '\0';
+                *open = '\0';
+                frame->module = open + 1;
+                frame->offset = offset;
+            } else {
+                text[length - 1] = ']';
+            }
+        }
+    } else if (length > 0 && text[length - 1] == ')') {
+        /* func (file:line) or ??? (???:???) */
+        char *open = NULL;
+        for (char *at = strstr(text, " ("); at; at = strstr(at + 1, " ("))
+            open = at;
+        char *colon = open ? strrchr(open, ':') : NULL;
+        if (colon) {
+            text[length - 1] = '\0';
+            *open = '\0';
+            frame->source = strcmp(open + 2, "???:???") == 0 ? NULL : open + 2;
+        }
+    }
+    frame->function = text[0] ? text : "???";
+}
+
+/* The stack of the pending record, parsed the first time it is seen. */
+static struct known_stack *find_stack(struct mozilla_state *state)
+{
+    struct known_stack *stack;
+    HASH_FIND(hh, state->stacks, state->stack_text, state->stack_length, stack);
+    if (stack)
+        return stack;
+    stack = xcalloc(1, sizeof *stack);
+    stack->text = xstrndup(state->stack_text, state->stack_length);
+    stack->text_length = state->stack_length;
+    stack->id = ++state->next_stack_id;
+    stack->strings = xstrndup(state->stack_text, state->stack_length);
+    size_t count = 0;
+    for (size_t i = 0; i < state->stack_length; i++)
+        count += stack->strings[i] == '\n';
+    stack->frames = xcalloc(count, sizeof *stack->frames);
+    char *line = stack->strings;
+    for (size_t i = 0; i < count; i++) {
+        char *end = strchr(line, '\n');
+        *end = '\0';
+        parse_frame(line, &stack->frames[i]);
+        line = end + 1;
+    }
+    stack->frame_count = count;
+    HASH_ADD_KEYPTR(hh, state->stacks, stack->text, stack->text_length, stack);
+    return stack;
+}
+
+static void emit_record(struct mozilla_state *state, struct log_sink *sink)
+{
+    struct pending_record *record = &state->record;
+    if (!record->present)
+        return;
+    record->present = false;
+    struct known_stack *stack = state->stack_length ? find_stack(state) : NULL;
+    state->stack_length = 0;
+    struct log_event event = {
+        .address = record->address,
+        .address_value = record->address_value,
+        .class_name = record->class_name,
+        .count = record->count,
+        .tid = record->tid,
+        .frames = stack ? stack->frames : NULL,
+        .frame_count = stack ? stack->frame_count : 0,
+        .stack_id = stack ? stack->id : 0,
+        .line = record->line,
+        .delta = record->op == 'A' || record->op == 'C' ? 1 : -1,
+        .size = record->size,
+    };
+    struct change change = {.log_serial = record->serial};
+    switch (record->op) {
+    case 'A':
+        change.kind = record->count == 1 ? CHANGE_CREATE : CHANGE_COUNT;
+        change.count_known = true;
+        break;
+    case 'R':
+        change.kind = CHANGE_COUNT;
+        change.count_known = true;
+        break;
+    case 'C':
+        change.kind = CHANGE_CREATE;
+        change.alloc_only = true;
+        break;
+    default:
+        change.kind = CHANGE_DESTROY;
+        change.alloc_only = true;
+        break;
+    }
+    object_tracker_apply(state->tracker, &change, &event, sink);
+}
+
+/* Adds a frame line (`    #NN: text`) to the pending record's stack. */
+static bool add_frame_line(struct mozilla_state *state, const char *line, size_t length,
+                           struct log_sink *sink)
+{
+    const char *hash = memchr(line, '#', length);
+    const char *colon = hash ? memchr(hash, ':', length - (size_t)(hash - line)) : NULL;
+    if (!colon || colon[1] != ' ')
+        return log_sink_fail(sink, "stack frame line without `#NN: `");
+    if (!state->record.present)
+        return log_sink_fail(sink, "stack frame outside a record");
+    if (!state->record.first_frame_seen) {
+        state->record.first_frame_seen = true;
+        if (colon - hash == 3 && hash[1] == '0' && hash[2] == '1')
+            return true; /* the class's own AddRef/Release */
+    }
+    const char *text = colon + 2;
+    size_t text_length = length - (size_t)(text - line);
+    size_t needed = state->stack_length + text_length + 1;
+    if (needed > state->stack_capacity) {
+        state->stack_capacity = needed * 2;
+        state->stack_text = xrealloc(state->stack_text, state->stack_capacity);
+    }
+    memcpy(state->stack_text + state->stack_length, text, text_length);
+    state->stack_length += text_length;
+    state->stack_text[state->stack_length++] = '\n';
+    return true;
+}
+
+static bool recognizes(const char *first_line)
+{
+    if (first_line[0] != '<')
+        return false;
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", first_line);
+    struct pending_record record;
+    char error[16];
+    struct log_sink sink = {.error = error, .error_size = sizeof error};
+    return parse_record_line(copy, &record, &sink);
+}
+
+static void *create(void)
+{
+    struct mozilla_state *state = xcalloc(1, sizeof *state);
+    state->tracker = object_tracker_new();
+    return state;
+}
+
+static bool parse_line(void *opaque, char *line, size_t length, unsigned long line_number,
+                       struct log_sink *sink)
+{
+    struct mozilla_state *state = opaque;
+    if (line[0] == ' ' || line[0] == '\t')
+        return add_frame_line(state, line, length, sink);
+    if (length == 0) {
+        emit_record(state, sink);
+        return true;
+    }
+    if (line[0] != '<')
+        return log_sink_fail(sink, "not a Mozilla refcount record (`<Class> ADDRESS SERIAL OP ...`) "
+                    "nor a stack frame");
+    emit_record(state, sink); /* a record without the empty line before this one */
+    struct pending_record *record = &state->record;
+    if (!parse_record_line(line, record, sink))
+        return false;
+    record->present = true;
+    record->first_frame_seen = false;
+    record->line = line_number;
+    return true;
+}
+
+static bool finish(void *opaque, struct log_sink *sink)
+{
+    struct mozilla_state *state = opaque;
+    /* After a cut, the last record's stack may be incomplete: leave it out. */
+    if (!sink->input_cut)
+        emit_record(state, sink);
+    return true;
+}
+
+static void destroy(void *opaque)
+{
+    struct mozilla_state *state = opaque;
+    struct known_stack *stack, *next;
+    HASH_ITER(hh, state->stacks, stack, next) {
+        HASH_DEL(state->stacks, stack);
+        free(stack->text);
+        free(stack->strings);
+        free(stack->frames);
+        free(stack);
+    }
+    free(state->stack_text);
+    object_tracker_free(state->tracker);
+    free(state);
+}
+
+const struct log_format mozilla_log_format = {
+    .name = "mozilla",
+    .recognizes = recognizes,
+    .create = create,
+    .parse_line = parse_line,
+    .finish = finish,
+    .destroy = destroy,
+};

@@ -1,0 +1,289 @@
+/* object_tracker.c - live objects, their counts and the anomalies of a log
+ * (see object_tracker.h).
+ *
+ * Objects are found by the log's serial when it has one (refshim logs, Mozilla logs
+ * with XPCOM_MEM_LOG_CLASSES), else by address (Asterisk logs, other Mozilla logs).
+ * Serials the tracker assigns itself count 1, 2, 3... in the order objects are first
+ * seen, which for well-formed logs is the order of their creation lines. */
+#include "object_tracker.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "alloc.h"
+#include "string_pool.h"
+
+/* Serials above this are not remembered once finished: their bitmap would be huge. */
+#define MAX_REMEMBERED_SERIAL (UINT64_C(1) << 27)
+
+struct tracked_object {
+    uint64_t key;           /* log serial, or address */
+    uint64_t serial;
+    int64_t count;
+    bool alloc_created;     /* created by an alloc-log line: only its Dtor/Destroy ends it */
+    bool count_is_nominal;  /* no line has told its count yet */
+    /* Threads log their changes in an order that need not be the order of the atomic
+     * operations, so counts are compared only while one thread alone used the object. */
+    uint64_t first_tid;
+    bool shared_by_threads;
+    const char *class_name; /* interned */
+    char *address;
+    UT_hash_handle hh;
+};
+
+struct destroyed_address {
+    uint64_t address;
+    UT_hash_handle hh;
+};
+
+struct object_tracker {
+    struct tracked_object *by_serial;
+    struct tracked_object *by_address;
+    struct string_pool *classes;
+    struct destroyed_address *destroyed_addresses;
+    uint8_t *finished_serials; /* one bit per serial */
+    uint64_t finished_capacity; /* in bits */
+    uint64_t next_serial;
+    char anomaly[256];
+};
+
+struct object_tracker *object_tracker_new(void)
+{
+    struct object_tracker *tracker = xcalloc(1, sizeof *tracker);
+    tracker->classes = string_pool_new();
+    return tracker;
+}
+
+static void forget_object(struct tracked_object **table, struct tracked_object *object)
+{
+    HASH_DEL(*table, object);
+    free(object->address);
+    free(object);
+}
+
+void object_tracker_free(struct object_tracker *tracker)
+{
+    if (!tracker)
+        return;
+    struct tracked_object *object, *next;
+    HASH_ITER(hh, tracker->by_serial, object, next)
+        forget_object(&tracker->by_serial, object);
+    HASH_ITER(hh, tracker->by_address, object, next)
+        forget_object(&tracker->by_address, object);
+    string_pool_free(tracker->classes);
+    struct destroyed_address *gone, *next_gone;
+    HASH_ITER(hh, tracker->destroyed_addresses, gone, next_gone) {
+        HASH_DEL(tracker->destroyed_addresses, gone);
+        free(gone);
+    }
+    free(tracker->finished_serials);
+    free(tracker);
+}
+
+static void remember_finished_serial(struct object_tracker *tracker, uint64_t serial)
+{
+    if (serial >= MAX_REMEMBERED_SERIAL)
+        return;
+    if (serial >= tracker->finished_capacity) {
+        uint64_t capacity = tracker->finished_capacity ? tracker->finished_capacity : 4096;
+        while (capacity <= serial)
+            capacity *= 2;
+        tracker->finished_serials = xrealloc(tracker->finished_serials, capacity / 8);
+        memset(tracker->finished_serials + tracker->finished_capacity / 8, 0,
+               (capacity - tracker->finished_capacity) / 8);
+        tracker->finished_capacity = capacity;
+    }
+    tracker->finished_serials[serial / 8] |= (uint8_t)(1u << (serial % 8));
+}
+
+static bool serial_finished(const struct object_tracker *tracker, uint64_t serial)
+{
+    return serial < tracker->finished_capacity &&
+           (tracker->finished_serials[serial / 8] & (1u << (serial % 8)));
+}
+
+bool object_tracker_serial_finished(const struct object_tracker *tracker, uint64_t serial)
+{
+    return serial_finished(tracker, serial);
+}
+
+static struct destroyed_address *find_destroyed_address(struct object_tracker *tracker,
+                                                         uint64_t address)
+{
+    struct destroyed_address *gone;
+    HASH_FIND(hh, tracker->destroyed_addresses, &address, sizeof address, gone);
+    return gone;
+}
+
+/* Called when an object is destroyed, so that later changes are known to come after. */
+static void remember_destruction(struct object_tracker *tracker, bool by_serial, uint64_t key)
+{
+    if (by_serial) {
+        remember_finished_serial(tracker, key);
+    } else if (!find_destroyed_address(tracker, key)) {
+        struct destroyed_address *gone = xmalloc(sizeof *gone);
+        gone->address = key;
+        HASH_ADD(hh, tracker->destroyed_addresses, address, sizeof gone->address, gone);
+    }
+}
+
+static bool was_destroyed(struct object_tracker *tracker, bool by_serial, uint64_t key)
+{
+    return by_serial ? serial_finished(tracker, key) : find_destroyed_address(tracker, key) != NULL;
+}
+
+static struct tracked_object *start_object(struct object_tracker *tracker,
+                                           struct tracked_object **table, uint64_t key,
+                                           bool by_serial, const struct log_event *event)
+{
+    struct tracked_object *object = xcalloc(1, sizeof *object);
+    object->key = key;
+    object->serial = by_serial ? key : ++tracker->next_serial;
+    object->class_name = string_pool_intern(tracker->classes, event->class_name ? event->class_name : "?");
+    object->address = xstrdup(event->address ? event->address : "?");
+    HASH_ADD(hh, *table, key, sizeof object->key, object);
+    if (!by_serial) {
+        /* The address lives again: a later change belongs to this new object. */
+        struct destroyed_address *gone = find_destroyed_address(tracker, key);
+        if (gone) {
+            HASH_DEL(tracker->destroyed_addresses, gone);
+            free(gone);
+        }
+    }
+    return object;
+}
+
+static void note(struct object_tracker *tracker, struct log_event *event, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void note(struct object_tracker *tracker, struct log_event *event, const char *format, ...)
+{
+    if (event->anomaly)
+        return; /* the first problem of a line is the one worth telling */
+    va_list args;
+    va_start(args, format);
+    vsnprintf(tracker->anomaly, sizeof tracker->anomaly, format, args);
+    va_end(args);
+    event->anomaly = tracker->anomaly;
+}
+
+static void deliver_stray(struct log_event *event, struct log_sink *sink,
+                          const struct tracked_object *alive)
+{
+    event->op = LOG_OP_STRAY;
+    event->serial = alive ? alive->serial : 0;
+    if (alive) {
+        event->address = alive->address;
+        event->class_name = alive->class_name;
+        event->count = alive->count;
+    }
+    sink->on_event(event, sink->user);
+}
+
+void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
+                          struct log_event *event, struct log_sink *sink)
+{
+    bool by_serial = change->log_serial != 0;
+    struct tracked_object **table = by_serial ? &tracker->by_serial : &tracker->by_address;
+    uint64_t key = by_serial ? change->log_serial : event->address_value;
+    struct tracked_object *object;
+    HASH_FIND(hh, *table, &key, sizeof key, object);
+    event->anomaly = NULL;
+    event->first_seen = false;
+
+    if (change->kind == CHANGE_KEPT) {
+        if (!object)
+            return; /* a note about an object that is not alive says nothing */
+        event->op = LOG_OP_KEPT;
+        event->serial = object->serial;
+        event->address = object->address;
+        event->class_name = object->class_name;
+        event->count = object->count;
+        sink->on_event(event, sink->user);
+        forget_object(table, object);
+        return;
+    }
+    if (change->kind == CHANGE_INVALID) {
+        note(tracker, event, "change to an invalid object (bad magic number or count below zero)");
+        deliver_stray(event, sink, object);
+        return;
+    }
+    enum change_kind kind = change->kind;
+    /* A log holding both alloc and refcount lines: AddRef to 1 after the Ctor. */
+    if (kind == CHANGE_CREATE && object && object->count_is_nominal && !change->alloc_only)
+        kind = CHANGE_COUNT;
+    if (kind == CHANGE_CREATE && object) {
+        note(tracker, event, "object %" PRIu64 " created again while alive: its destruction is "
+             "missing from the log", object->serial);
+        /* The old object stays leaked for the tools; the tracker follows the new one. */
+        forget_object(table, object);
+        object = NULL;
+    }
+    int64_t count_before;
+    if (!object) {
+        if (kind != CHANGE_CREATE) {
+            if (was_destroyed(tracker, by_serial, key)) {
+                note(tracker, event, "change after the object's destruction");
+                deliver_stray(event, sink, NULL);
+                return;
+            }
+            event->first_seen = true;
+            if (event->delta < 0)
+                note(tracker, event, "%s of an object never created",
+                     kind == CHANGE_DESTROY ? "destruction" : "Release");
+        }
+        object = start_object(tracker, table, key, by_serial, event);
+        object->count_is_nominal = change->alloc_only;
+        object->alloc_created = change->alloc_only && kind == CHANGE_CREATE;
+        count_before = change->count_known ? event->count - event->delta : 0;
+        object->first_tid = event->tid;
+    } else {
+        count_before = object->count;
+        if (event->tid != object->first_tid)
+            object->shared_by_threads = true;
+    }
+    bool check_count = !object->count_is_nominal && !event->first_seen &&
+                       !object->shared_by_threads;
+
+    int64_t count_after = count_before + event->delta;
+    if (change->alloc_only) {
+        count_after = object->count_is_nominal ? 1 : object->count;
+    } else if (change->count_known) {
+        if (event->count != count_after && check_count)
+            note(tracker, event, "count jumps from %" PRId64 " to %" PRId64 ": an event is missing",
+                 count_before, event->count);
+        count_after = event->count;
+        object->count_is_nominal = false;
+    } else if (kind == CHANGE_DESTROY && count_after != 0 && check_count) {
+        note(tracker, event, "destroyed while its count was %" PRId64 ": an event is missing",
+             count_before);
+    }
+    if (kind == CHANGE_DESTROY)
+        count_after = 0;
+    object->count = count_after;
+
+    /* An object made by a Ctor lives until its Dtor, whatever its count says. */
+    bool destroyed = kind == CHANGE_DESTROY || (!object->alloc_created && count_after <= 0);
+    if (count_after < 0)
+        note(tracker, event, "count below zero (%" PRId64 ")", count_after);
+    if (destroyed)
+        event->op = LOG_OP_DESTROY;
+    else if (kind == CHANGE_CREATE)
+        event->op = LOG_OP_NEW;
+    else
+        event->op = event->delta >= 0 ? LOG_OP_ADDREF : LOG_OP_RELEASE;
+    event->serial = object->serial;
+    event->address = object->address;
+    event->class_name = object->class_name;
+    event->count = count_after;
+    sink->on_event(event, sink->user);
+    if (destroyed) {
+        remember_destruction(tracker, by_serial, key);
+        forget_object(table, object);
+    }
+}

@@ -1,0 +1,67 @@
+/* stack_store.c - copies of stacks keyed by stack id (see stack_store.h). */
+#include "stack_store.h"
+
+#include <stdlib.h>
+
+#include <uthash.h>
+
+#include "alloc.h"
+
+struct stored_entry {
+    struct stored_stack stack;
+    UT_hash_handle hh;
+};
+
+struct stack_store {
+    struct stored_entry *by_id;
+};
+
+struct stack_store *stack_store_new(void)
+{
+    return xcalloc(1, sizeof(struct stack_store));
+}
+
+static char *copy_or_null(const char *text)
+{
+    return text ? xstrdup(text) : NULL;
+}
+
+void stack_store_free(struct stack_store *store)
+{
+    if (!store)
+        return;
+    struct stored_entry *entry, *next;
+    HASH_ITER(hh, store->by_id, entry, next) {
+        HASH_DEL(store->by_id, entry);
+        for (size_t i = 0; i < entry->stack.frame_count; i++) {
+            free((char *)entry->stack.frames[i].function);
+            free((char *)entry->stack.frames[i].module);
+            free((char *)entry->stack.frames[i].source);
+        }
+        free(entry->stack.frames);
+        free(entry);
+    }
+    free(store);
+}
+
+const struct stored_stack *stack_store_keep(struct stack_store *store,
+                                            const struct log_event *event)
+{
+    struct stored_entry *entry;
+    HASH_FIND(hh, store->by_id, &event->stack_id, sizeof event->stack_id, entry);
+    if (entry)
+        return &entry->stack;
+    entry = xcalloc(1, sizeof *entry);
+    entry->stack.id = event->stack_id;
+    entry->stack.frame_count = event->frame_count;
+    entry->stack.frames = xcalloc(event->frame_count, sizeof *entry->stack.frames);
+    for (size_t i = 0; i < event->frame_count; i++) {
+        const struct log_frame *frame = &event->frames[i];
+        entry->stack.frames[i].function = xstrdup(frame->function ? frame->function : "???");
+        entry->stack.frames[i].module = copy_or_null(frame->module);
+        entry->stack.frames[i].offset = frame->offset;
+        entry->stack.frames[i].source = copy_or_null(frame->source);
+    }
+    HASH_ADD(hh, store->by_id, stack.id, sizeof entry->stack.id, entry);
+    return &entry->stack;
+}

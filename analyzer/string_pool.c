@@ -1,0 +1,50 @@
+/* string_pool.c - interned strings in a hash table (see string_pool.h). */
+#include "string_pool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <uthash.h>
+
+#include "alloc.h"
+
+struct pooled_string {
+    UT_hash_handle hh;
+    char text[];
+};
+
+struct string_pool {
+    struct pooled_string *strings;
+};
+
+struct string_pool *string_pool_new(void)
+{
+    return xcalloc(1, sizeof(struct string_pool));
+}
+
+void string_pool_free(struct string_pool *pool)
+{
+    if (!pool)
+        return;
+    struct pooled_string *entry, *next;
+    HASH_ITER(hh, pool->strings, entry, next) {
+        HASH_DEL(pool->strings, entry);
+        free(entry);
+    }
+    free(pool);
+}
+
+const char *string_pool_intern(struct string_pool *pool, const char *text)
+{
+    if (!text)
+        return NULL;
+    size_t length = strlen(text);
+    struct pooled_string *entry;
+    HASH_FIND(hh, pool->strings, text, length, entry);
+    if (!entry) {
+        entry = xmalloc(sizeof *entry + length + 1);
+        memcpy(entry->text, text, length + 1);
+        HASH_ADD_KEYPTR(hh, pool->strings, entry->text, length, entry);
+    }
+    return entry->text;
+}
