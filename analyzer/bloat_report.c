@@ -44,11 +44,7 @@ static void print_leaked(FILE *out, struct leaked_object **leaked, size_t count)
         const struct leaked_object *object = leaked[i];
         fprintf(out, "%" PRIu64 " @%s (refcount %" PRId64 ", %s)\n", object->serial,
                 object->address, object->count, object->class_stats->name);
-        for (size_t f = 0; f < object->stack->frame_count; f++) {
-            fputs("    ", out);
-            frame_text_print(out, &object->stack->frames[f]);
-            fputc('\n', out);
-        }
+        frame_text_print_stack(out, object->stack->frames, object->stack->frame_count);
     }
 }
 

@@ -154,8 +154,9 @@ static void print_entry(FILE *out, const struct history_entry *entry)
         function = frame->function;
         where = frame_text_location(frame, location, sizeof location);
     }
-    fprintf(out, "[%" PRIu64 "] %s %s: %+" PRId64 " %s - [%s]\n", entry->tid, where, function,
-            entry->delta, entry->tag, entry->state);
+    frame_text_print_thread(out, entry->tid);
+    fprintf(out, " %s %s: %+" PRId64 " %s - [%s]\n", where, function, entry->delta, entry->tag,
+            entry->state);
     if (entry->anomaly)
         fprintf(out, "    !! %s\n", entry->anomaly);
 }
@@ -216,7 +217,9 @@ void history_report_event(const struct log_event *event, void *opaque)
         return;
     }
     append(object, entry);
-    if (event->anomaly)
+    /* An object first seen in mid-life is skewed; only its later troubles make it
+     * invalid too. */
+    if (event->anomaly && !event->first_seen)
         object->invalid = true;
     if (event->first_seen)
         object->skewed = true;

@@ -154,6 +154,22 @@ static bool parse_record_line(char *line, struct pending_record *record, struct 
     return true;
 }
 
+/* Older logs write `func+0x11 [lib.so +0xOFF]`: the function is `func`, the call site
+ * is still told apart by the module offset. */
+static void cut_offset_in_function(char *function)
+{
+    size_t length = strlen(function);
+    while (length > 0 && function[length - 1] == ' ')
+        function[--length] = '\0';
+    char *plus = strrchr(function, '+');
+    if (!plus || plus == function || plus[1] != '0' || plus[2] != 'x' || !plus[3])
+        return;
+    for (const char *digit = plus + 3; *digit; digit++)
+        if (!is_hex_digit(*digit))
+            return;
+    *plus = '\0';
+}
+
 /* Splits one frame (the text after `#NN: `) into FRAME; TEXT is changed. */
 static void parse_frame(char *text, struct log_frame *frame)
 {
@@ -173,6 +189,7 @@ static void parse_frame(char *text, struct log_frame *frame)
                 *open = '\0';
                 frame->module = open + 1;
                 frame->offset = offset;
+                cut_offset_in_function(text);
             } else {
                 text[length - 1] = ']';
             }

@@ -40,13 +40,7 @@ static void print_group(FILE *out, const struct group *group)
 {
     fprintf(out, "%zu leaked object%s allocated at:\n", group->count, group->count == 1 ? "" : "s");
     const struct stored_stack *stack = group->objects[0]->stack;
-    if (stack->frame_count == 0)
-        fputs("    (no stack)\n", out);
-    for (size_t f = 0; f < stack->frame_count; f++) {
-        fputs("    ", out);
-        frame_text_print(out, &stack->frames[f]);
-        fputc('\n', out);
-    }
+    frame_text_print_stack(out, stack->frames, stack->frame_count);
     size_t listed = group->count < MAX_LISTED ? group->count : MAX_LISTED;
     for (size_t i = 0; i < listed; i++)
         fprintf(out, "  %s (%" PRIu64 ") @ %s\n", group->objects[i]->address,
