@@ -44,17 +44,24 @@ static void diag_clear(struct log_diag *diag)
     diag->warning[0] = '\0';
 }
 
-/* Removes NUL bytes and a final `\r` from LINE (LENGTH bytes, no `\n`); returns the
- * new length and terminates the line. */
+/* Removes the NUL bytes of DATA (LENGTH bytes); returns the new length. Done once per
+ * block read, not per line: NULs are rare and a per-line search would cost. */
+static size_t drop_nul_bytes(char *data, size_t length)
+{
+    char *first = memchr(data, '\0', length);
+    if (!first)
+        return length;
+    size_t kept = (size_t)(first - data);
+    for (size_t i = kept; i < length; i++)
+        if (data[i] != '\0')
+            data[kept++] = data[i];
+    return kept;
+}
+
+/* Removes a final `\r` from LINE (LENGTH bytes, no `\n`); returns the new length and
+ * terminates the line. */
 static size_t clean_line(char *line, size_t length)
 {
-    if (memchr(line, '\0', length)) {
-        size_t kept = 0;
-        for (size_t i = 0; i < length; i++)
-            if (line[i] != '\0')
-                line[kept++] = line[i];
-        length = kept;
-    }
     if (length > 0 && line[length - 1] == '\r')
         length--;
     line[length] = '\0';
@@ -160,9 +167,9 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
             buffer = xrealloc(buffer, capacity);
         }
         size_t got = fread(buffer + end, 1, capacity - 1 - end, log);
-        end += got;
         if (got == 0)
             at_eof = true;
+        end += drop_nul_bytes(buffer + end, got);
     }
 
     if (!reading.failed && ferror(log)) {

@@ -7,16 +7,17 @@
  * constructor), which the reader drops the way the refshim shim never logs its own
  * frames, so the innermost frame is the caller in every format.
  *
- * Gigabyte logs repeat a modest number of stacks, so a stack's lines are only hashed
- * and compared with the stacks already seen; the frames are parsed once per distinct
- * stack, the first time it appears. */
+ * Gigabyte logs repeat a modest number of stacks, so a stack's lines are only digested
+ * (fast_hash.h) and looked up among the stacks already seen; the frames are parsed
+ * once per distinct stack, the first time it appears. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fast_hash.h"
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)fast_hash((keyptr), (keylen)))
+/* Keys here are digests already: their first bytes are as good as any hash. */
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)((const struct fast_digest *)(keyptr))->low)
 #include <uthash.h>
 
 #include "alloc.h"
@@ -25,8 +26,7 @@
 #include "parse_number.h"
 
 struct known_stack {
-    char *text;               /* the frame lines after the dropped one, joined by `\n` */
-    size_t text_length;
+    struct fast_digest digest; /* of the frame lines after the dropped one */
     uint64_t id;
     struct log_frame *frames;
     size_t frame_count;
@@ -212,13 +212,13 @@ static void parse_frame(char *text, struct log_frame *frame)
 /* The stack of the pending record, parsed the first time it is seen. */
 static struct known_stack *find_stack(struct mozilla_state *state)
 {
+    struct fast_digest digest = fast_digest(state->stack_text, state->stack_length);
     struct known_stack *stack;
-    HASH_FIND(hh, state->stacks, state->stack_text, state->stack_length, stack);
+    HASH_FIND(hh, state->stacks, &digest, sizeof digest, stack);
     if (stack)
         return stack;
     stack = xcalloc(1, sizeof *stack);
-    stack->text = xstrndup(state->stack_text, state->stack_length);
-    stack->text_length = state->stack_length;
+    stack->digest = digest;
     stack->id = ++state->next_stack_id;
     stack->strings = xstrndup(state->stack_text, state->stack_length);
     size_t count = 0;
@@ -233,7 +233,7 @@ static struct known_stack *find_stack(struct mozilla_state *state)
         line = end + 1;
     }
     stack->frame_count = count;
-    HASH_ADD_KEYPTR(hh, state->stacks, stack->text, stack->text_length, stack);
+    HASH_ADD(hh, state->stacks, digest, sizeof stack->digest, stack);
     return stack;
 }
 
@@ -284,8 +284,14 @@ static void emit_record(struct mozilla_state *state, struct log_sink *sink)
 static bool add_frame_line(struct mozilla_state *state, const char *line, size_t length,
                            struct log_sink *sink)
 {
-    const char *hash = memchr(line, '#', length);
-    const char *colon = hash ? memchr(hash, ':', length - (size_t)(hash - line)) : NULL;
+    const char *hash, *colon;
+    if (length > 8 && line[4] == '#' && line[7] == ':') {
+        hash = line + 4; /* the usual `    #NN: ` */
+        colon = line + 7;
+    } else {
+        hash = memchr(line, '#', length);
+        colon = hash ? memchr(hash, ':', length - (size_t)(hash - line)) : NULL;
+    }
     if (!colon || colon[1] != ' ')
         return log_sink_fail(sink, "stack frame line without `#NN: `");
     if (!state->record.present)
@@ -365,7 +371,6 @@ static void destroy(void *opaque)
     struct known_stack *stack, *next;
     HASH_ITER(hh, state->stacks, stack, next) {
         HASH_DEL(state->stacks, stack);
-        free(stack->text);
         free(stack->strings);
         free(stack->frames);
         free(stack);

@@ -1,24 +1,38 @@
 /* parse_number.c - strict number parsing (see parse_number.h). */
 #include "parse_number.h"
 
-#include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 
+/* Value of digit C in BASE (10 or 16), or -1. */
+static int digit_value(char c, int base)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (base == 16 && c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (base == 16 && c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* By hand rather than with strtoull, which skips blanks, accepts a sign and is slow
+ * enough to show on gigabyte logs. At least one digit, nothing after, no overflow. */
 static bool parse_digits(const char *digits, int base, uint64_t *value)
 {
-    /* strtoull would skip blanks and accept a sign: insist on a digit first. */
-    char first = digits[0];
-    bool is_digit = (first >= '0' && first <= '9') ||
-                    (base == 16 && ((first >= 'a' && first <= 'f') || (first >= 'A' && first <= 'F')));
-    if (!is_digit)
+    /* Overflow is checked against constants: a division per digit would be slow. */
+    const uint64_t limit = base == 16 ? UINT64_MAX / 16 : UINT64_MAX / 10;
+    const uint64_t last_digit_limit = base == 16 ? UINT64_MAX % 16 : UINT64_MAX % 10;
+    uint64_t parsed = 0;
+    const char *at = digits;
+    for (; *at; at++) {
+        int digit = digit_value(*at, base);
+        if (digit < 0 || parsed > limit || (parsed == limit && (uint64_t)digit > last_digit_limit))
+            return false;
+        parsed = parsed * (uint64_t)base + (uint64_t)digit;
+    }
+    if (at == digits)
         return false;
-    errno = 0;
-    char *end = NULL;
-    unsigned long long parsed = strtoull(digits, &end, base);
-    if (errno != 0 || *end != '\0')
-        return false;
-    *value = (uint64_t)parsed;
+    *value = parsed;
     return true;
 }
 
