@@ -12,7 +12,7 @@ LDFLAGS += $(SAN)
 
 SHIM_PKGS  = libunwind libdw capstone
 SHIM_CFLAGS := $(shell pkg-config --cflags $(SHIM_PKGS) 2>/dev/null) -fPIC \
-               -fvisibility=hidden -ftls-model=initial-exec
+               -fvisibility=hidden -ftls-model=initial-exec -flto
 SHIM_LIBS   := $(shell pkg-config --libs $(SHIM_PKGS) 2>/dev/null) -lstdc++ -ldl -pthread
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -41,7 +41,7 @@ $(BUILD)/shim/%.o: shim/%.S
 	$(CC) $(SAN) -fPIC -c $< -o $@
 
 $(BUILD)/librefshim.so: $(SHIM_OBJ)
-	$(CC) -shared -Wl,-z,defs -Wl,-z,nodelete $(LDFLAGS) -o $@ $^ $(SHIM_LIBS)
+	$(CC) -shared -flto -O2 -Wl,-z,defs -Wl,-z,nodelete $(LDFLAGS) -o $@ $^ $(SHIM_LIBS)
 
 $(BUILD)/analyzer/%.o: analyzer/%.c analyzer/*.h
 	@mkdir -p $(@D)

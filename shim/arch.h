@@ -19,16 +19,19 @@ struct saved_regs {
     uint8_t xmm[8][16];
 };
 
-/* Called by refshim_dispatch for every hooked call; CONTEXT is what the hook was
- * installed with. Returns the value the caller receives. */
-uint64_t refshim_on_call(void *context, struct saved_regs *regs);
+/* A hook's CONTEXT (what arch_patch_entry was given) starts with this function, which
+ * refshim_dispatch calls in place of the hooked function with the context and the saved
+ * registers; its result is what the caller receives. */
+typedef uint64_t (*arch_call_handler)(void *context, struct saved_regs *regs);
 
 /* Calls FN with the saved registers (and the caller's first stack arguments). */
 uint64_t refshim_invoke(void *fn, const struct saved_regs *regs);
+/* The same for a lean hook, whose saved_regs hold the argument registers only. */
+uint64_t refshim_invoke_lean(void *fn, const struct saved_regs *regs);
 
 /* Bounds of refshim_dispatch's code, to find where the hooked call's caller starts in a
  * captured stack. */
-extern const char refshim_dispatch[], refshim_dispatch_end[];
+extern const char refshim_dispatch[], refshim_dispatch_end[], refshim_dispatch_lean[];
 
 static inline void *saved_first_arg(const struct saved_regs *regs)
 {
@@ -36,13 +39,14 @@ static inline void *saved_first_arg(const struct saved_regs *regs)
 }
 
 /* Patches the entry of the function at TARGET (SIZE bytes long, 0 if unknown) so that it
- * enters refshim_dispatch with CONTEXT. *ORIGINAL receives a trampoline that behaves like
+ * enters refshim_dispatch with CONTEXT, or refshim_dispatch_lean when LEAN (the function
+ * takes at most six integer or pointer arguments and no vector ones). *ORIGINAL receives a trampoline that behaves like
  * the unpatched function. On failure returns false and a reason in ERR; nothing is changed. */
-bool arch_patch_entry(void *target, size_t size, void *context, void **original,
+bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void **original,
                       char *err, size_t errlen);
 
 /* Makes a stub that enters refshim_dispatch with CONTEXT, for pointers (GOT entries,
  * vtable slots) redirected to it when the entry cannot be patched. NULL on failure. */
-void *arch_make_stub(void *context);
+void *arch_make_stub(void *context, bool lean);
 
 #endif

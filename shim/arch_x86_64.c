@@ -94,14 +94,15 @@ static bool is_relative_branch(const cs_insn *insn)
     return false;
 }
 
-/* The per-hook stub: movabs $context, %r11; jmp refshim_dispatch. Returns its end. */
-static uint8_t *emit_stub(uint8_t *out, void *context)
+/* The per-hook stub: movabs $context, %r11; jmp refshim_dispatch(_lean). Returns its end. */
+static uint8_t *emit_stub(uint8_t *out, void *context, bool lean)
 {
     out[0] = 0x49;
     out[1] = 0xbb;
     uint64_t ctx = (uint64_t)(uintptr_t)context;
     memcpy(out + 2, &ctx, 8);
-    return emit_jmp_abs(out + 10, (uint64_t)(uintptr_t)refshim_dispatch);
+    const char *dispatch = lean ? refshim_dispatch_lean : refshim_dispatch;
+    return emit_jmp_abs(out + 10, (uint64_t)(uintptr_t)dispatch);
 }
 
 /* Copies one displaced instruction to OUT (which will run at the same address), rewriting
@@ -225,8 +226,8 @@ static size_t size_with_padding(csh cs, const uint8_t *target, size_t size)
 
 static pthread_mutex_t patch_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static bool patch_locked(uint8_t *target, size_t size, void *context, void **original,
-                         char *err, size_t errlen)
+static bool patch_locked(uint8_t *target, size_t size, void *context, bool lean,
+                         void **original, char *err, size_t errlen)
 {
     csh cs;
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
@@ -243,7 +244,7 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, void **ori
         goto out;
     }
     uint8_t *stub = code;
-    uint8_t *trampoline = emit_stub(stub, context);
+    uint8_t *trampoline = emit_stub(stub, context, lean);
 
     /* Move whole instructions until the entry jump fits. */
     const uint8_t *p = target;
@@ -290,22 +291,22 @@ out:
     return ok;
 }
 
-bool arch_patch_entry(void *target, size_t size, void *context, void **original,
+bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void **original,
                       char *err, size_t errlen)
 {
     pthread_mutex_lock(&patch_lock);
-    bool ok = patch_locked(target, size, context, original, err, errlen);
+    bool ok = patch_locked(target, size, context, lean, original, err, errlen);
     pthread_mutex_unlock(&patch_lock);
     return ok;
 }
 
-void *arch_make_stub(void *context)
+void *arch_make_stub(void *context, bool lean)
 {
     pthread_mutex_lock(&patch_lock);
     /* Any address will do: the stub is reached through a 64-bit pointer. */
     uint8_t *code = near_alloc((uintptr_t)refshim_dispatch);
     if (code != NULL) {
-        emit_stub(code, context);
+        emit_stub(code, context, lean);
         __builtin___clear_cache((char *)code, (char *)code + HOOK_CODE_SIZE);
     }
     pthread_mutex_unlock(&patch_lock);

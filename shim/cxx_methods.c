@@ -15,7 +15,8 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
     uint64_t result = hook_call_original(hook, regs);
     if (shim_enter()) {
         if (!recorder_class_instrumented(hook->class_name))
-            recorder_counted(hook->class_name, (enum ref_change)hook->kind, saved_first_arg(regs),
+            recorder_counted(hook->class_name, &hook->class_cache, (enum ref_change)hook->kind,
+                             saved_first_arg(regs),
                              (uint32_t)result);
         shim_leave();
     }
@@ -69,6 +70,7 @@ bool cxx_methods_consider(const struct config *config, const struct hook_site *s
     if (class_name != NULL && name_list_matches(&config->classes, class_name)) {
         struct hook_site named = *site;
         named.name = pretty;
+        named.lean = true;              /* AddRef() and Release() take only `this` */
         hook_install(&named, on_method_call, class_name, (int)change);
     }
     free(class_name);

@@ -1,13 +1,26 @@
 /* The stack depot: a trace tree like heaptrack's. A stack node is (parent node, frame), so a
  * new stack costs one s record per frame that is not shared with a stack seen before, and
- * a frame (one return address) is symbolized once for the whole run. */
+ * a frame (one return address) is symbolized once for the whole run.
+ *
+ * Finding a stack's node by walking the tree costs a hash lookup per frame, so whole stacks
+ * are also kept by a hash of their return addresses: once globally (under depot_lock), and
+ * in a small cache per thread that needs no lock at all. Definitions are written to the log
+ * before the number is handed out, so a record that uses a number always comes after its
+ * definition in the file. */
 #include "depot.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
 
+#include "log_writer.h"
+#include "report.h"
 #include "symbolizer.h"
+#include "textbuf.h"
+
+#define THREAD_CACHE_SLOTS 1024         /* a power of two */
 
 struct named_entry {            /* modules and classes */
     char *name;
@@ -27,14 +40,57 @@ struct node_entry {
     UT_hash_handle hh;
 };
 
+/* A whole stack; immutable once published, so threads may compare against it freely. */
+struct stack_entry {
+    uint64_t hash;
+    uint32_t id;
+    int count;
+    struct stack_entry *same_hash;      /* the rare stacks whose hash collides */
+    UT_hash_handle hh;
+    uintptr_t ips[];
+};
+
+struct thread_cache {
+    unsigned generation;
+    const struct stack_entry *slots[THREAD_CACHE_SLOTS];
+};
+
+static pthread_mutex_t depot_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct named_entry *modules, *classes;
 static struct frame_entry *frames;
 static struct node_entry *nodes;
+static struct stack_entry *stacks;
 static uint32_t module_count, class_count, frame_count, node_count;
+static struct textbuf defs;
+static unsigned generation = 1;         /* bumped when cached numbers become invalid */
+static __thread struct thread_cache *thread_cache;
 
-/* Returns the entry for NAME in *TABLE, adding it (and its record KIND into DEFS) if new. */
-static uint32_t intern_name(struct named_entry **table, uint32_t *counter, char kind,
-                            struct textbuf *defs, const char *name)
+/* Cheap on purpose: a match is always confirmed by comparing the addresses. */
+static uint64_t hash_stack(const uintptr_t *ips, int count)
+{
+    uint64_t h = (uint64_t)count;
+    for (int i = 0; i < count; i++)
+        h = ((h << 7) | (h >> 57)) ^ ips[i];
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
+}
+
+static bool same_stack(const struct stack_entry *s, uint64_t hash, const uintptr_t *ips, int count)
+{
+    return s->hash == hash && s->count == count && memcmp(s->ips, ips, (size_t)count * sizeof *ips) == 0;
+}
+
+static void flush_definitions(void)
+{
+    if (defs.failed)
+        report_once("out of memory; the log misses some definitions");
+    else if (defs.len > 0)
+        log_write(defs.data, defs.len);
+    textbuf_clear(&defs);
+}
+
+/* Returns the number of NAME in *TABLE, adding it (and its record KIND) if new. */
+static uint32_t intern_name(struct named_entry **table, uint32_t *counter, char kind, const char *name)
 {
     struct named_entry *e;
     HASH_FIND_STR(*table, name, e);
@@ -43,21 +99,21 @@ static uint32_t intern_name(struct named_entry **table, uint32_t *counter, char 
     e = calloc(1, sizeof *e);
     if (e == NULL || (e->name = strdup(name)) == NULL) {
         free(e);
-        defs->failed = true;
+        defs.failed = true;
         return 0;
     }
     e->id = ++*counter;
     HASH_ADD_KEYPTR(hh, *table, e->name, strlen(e->name), e);
-    textbuf_add_char(defs, kind);
-    textbuf_add_char(defs, '\t');
-    textbuf_add_uint(defs, e->id);
-    textbuf_add_char(defs, '\t');
-    textbuf_add_field(defs, name, "?");
-    textbuf_add_char(defs, '\n');
+    textbuf_add_char(&defs, kind);
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_uint(&defs, e->id);
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_field(&defs, name, "?");
+    textbuf_add_char(&defs, '\n');
     return e->id;
 }
 
-static uint32_t intern_frame(struct textbuf *defs, uintptr_t ip)
+static uint32_t intern_frame(uintptr_t ip)
 {
     struct frame_entry *e;
     HASH_FIND(hh, frames, &ip, sizeof ip, e);
@@ -65,31 +121,31 @@ static uint32_t intern_frame(struct textbuf *defs, uintptr_t ip)
         return e->id;
     e = calloc(1, sizeof *e);
     if (e == NULL) {
-        defs->failed = true;
+        defs.failed = true;
         return 0;
     }
     struct symbol_info info;
     symbolizer_describe(ip, &info);
-    uint32_t module = info.module ? intern_name(&modules, &module_count, 'm', defs, info.module) : 0;
+    uint32_t module = info.module ? intern_name(&modules, &module_count, 'm', info.module) : 0;
     e->ip = ip;
     e->id = ++frame_count;
     HASH_ADD(hh, frames, ip, sizeof e->ip, e);
-    textbuf_add_str(defs, "f\t");
-    textbuf_add_uint(defs, e->id);
-    textbuf_add_char(defs, '\t');
-    textbuf_add_uint(defs, module);
-    textbuf_add_char(defs, '\t');
-    textbuf_add_hex(defs, info.offset);
-    textbuf_add_char(defs, '\t');
-    textbuf_add_field(defs, info.function, "???");
-    textbuf_add_char(defs, '\t');
-    textbuf_add_field(defs, info.source, "-");
-    textbuf_add_char(defs, '\n');
+    textbuf_add_str(&defs, "f\t");
+    textbuf_add_uint(&defs, e->id);
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_uint(&defs, module);
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_hex(&defs, info.offset);
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_field(&defs, info.function, "???");
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_field(&defs, info.source, "-");
+    textbuf_add_char(&defs, '\n');
     symbol_info_free(&info);
     return e->id;
 }
 
-static uint32_t intern_node(struct textbuf *defs, uint32_t parent, uint32_t frame)
+static uint32_t intern_node(uint32_t parent, uint32_t frame)
 {
     uint64_t key = (uint64_t)parent << 32 | frame;
     struct node_entry *e;
@@ -98,33 +154,131 @@ static uint32_t intern_node(struct textbuf *defs, uint32_t parent, uint32_t fram
         return e->id;
     e = calloc(1, sizeof *e);
     if (e == NULL) {
-        defs->failed = true;
+        defs.failed = true;
         return parent;
     }
     e->key = key;
     e->id = ++node_count;
     HASH_ADD(hh, nodes, key, sizeof e->key, e);
-    textbuf_add_str(defs, "s\t");
-    textbuf_add_uint(defs, e->id);
-    textbuf_add_char(defs, '\t');
-    textbuf_add_uint(defs, parent);
-    textbuf_add_char(defs, '\t');
-    textbuf_add_uint(defs, frame);
-    textbuf_add_char(defs, '\n');
+    textbuf_add_str(&defs, "s\t");
+    textbuf_add_uint(&defs, e->id);
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_uint(&defs, parent);
+    textbuf_add_char(&defs, '\t');
+    textbuf_add_uint(&defs, frame);
+    textbuf_add_char(&defs, '\n');
     return e->id;
 }
 
-uint32_t depot_stack(struct textbuf *defs, const uintptr_t *ips, int count)
+/* Under depot_mutex: the whole stack's entry, interned frame by frame when new. */
+static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ips, int count)
 {
+    struct stack_entry *first;
+    HASH_FIND(hh, stacks, &hash, sizeof hash, first);
+    for (struct stack_entry *s = first; s != NULL; s = s->same_hash)
+        if (same_stack(s, hash, ips, count))
+            return s;
     uint32_t node = 0;
     for (int i = count - 1; i >= 0; i--)      /* outermost first: the tree's root is main */
-        node = intern_node(defs, node, intern_frame(defs, ips[i]));
-    return node;
+        node = intern_node(node, intern_frame(ips[i]));
+    flush_definitions();
+    struct stack_entry *s = malloc(sizeof *s + (size_t)count * sizeof *ips);
+    if (s == NULL)
+        return NULL;
+    s->hash = hash;
+    s->id = node;
+    s->count = count;
+    memcpy(s->ips, ips, (size_t)count * sizeof *ips);
+    if (first != NULL) {
+        s->same_hash = first->same_hash;
+        first->same_hash = s;
+    } else {
+        s->same_hash = NULL;
+        HASH_ADD(hh, stacks, hash, sizeof s->hash, s);
+    }
+    return s;
 }
 
-uint32_t depot_class(struct textbuf *defs, const char *name)
+uint32_t depot_stack(const uintptr_t *ips, int count)
 {
-    return intern_name(&classes, &class_count, 'c', defs, name);
+    uint64_t hash = hash_stack(ips, count);
+    struct thread_cache *cache = thread_cache;
+    unsigned current = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+    if (cache == NULL)
+        cache = thread_cache = calloc(1, sizeof *cache);
+    if (cache != NULL && cache->generation != current) {
+        memset(cache->slots, 0, sizeof cache->slots);
+        cache->generation = current;
+    }
+    const struct stack_entry **slot = cache ? &cache->slots[hash & (THREAD_CACHE_SLOTS - 1)] : NULL;
+    if (slot != NULL && *slot != NULL && same_stack(*slot, hash, ips, count))
+        return (*slot)->id;
+    pthread_mutex_lock(&depot_mutex);
+    const struct stack_entry *s = intern_stack(hash, ips, count);
+    uint32_t id = s ? s->id : 0;
+    if (slot != NULL && s != NULL && cache->generation == generation)
+        *slot = s;
+    pthread_mutex_unlock(&depot_mutex);
+    return id;
+}
+
+uint32_t depot_class(const char *name, struct class_cache *cache)
+{
+    unsigned current = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+    if (cache != NULL && cache->generation == current && cache->id != 0)
+        return cache->id;
+    pthread_mutex_lock(&depot_mutex);
+    uint32_t id = intern_name(&classes, &class_count, 'c', name);
+    flush_definitions();
+    if (cache != NULL) {
+        cache->id = id;
+        cache->generation = generation;
+    }
+    pthread_mutex_unlock(&depot_mutex);
+    return id;
+}
+
+/* Whole stacks may hold any address: after an unload they are all dropped, and rebuilt
+ * from the frame and node tables, which keep their numbers, as threads meet them again.
+ * Other threads may still be comparing against the dropped entries (their caches notice
+ * the new generation only afterwards), so while threads run the entries are kept, not
+ * freed: an unload is rare. FREE is for the single thread of a forked child. */
+static void forget_stacks(bool free_entries)
+{
+    struct stack_entry *s, *tmp;
+    HASH_ITER(hh, stacks, s, tmp) {
+        HASH_DEL(stacks, s);
+        while (free_entries && s != NULL) {
+            struct stack_entry *next = s->same_hash;
+            free(s);
+            s = next;
+        }
+    }
+    __atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
+}
+
+void depot_forget_frames(uintptr_t start, uintptr_t end)
+{
+    pthread_mutex_lock(&depot_mutex);
+    struct frame_entry *f, *tmp;
+    HASH_ITER(hh, frames, f, tmp) {
+        if (f->ip > start && f->ip <= end) {      /* return addresses: ip - 1 is the call */
+            HASH_DEL(frames, f);
+            free(f);
+        }
+    }
+    forget_stacks(false);
+    pthread_mutex_unlock(&depot_mutex);
+}
+
+void depot_lock(void)
+{
+    pthread_mutex_lock(&depot_mutex);
+}
+
+void depot_unlock(void)
+{
+    pthread_mutex_unlock(&depot_mutex);
 }
 
 static void free_names(struct named_entry **table)
@@ -137,18 +291,7 @@ static void free_names(struct named_entry **table)
     }
 }
 
-void depot_forget_frames(uintptr_t start, uintptr_t end)
-{
-    struct frame_entry *f, *tmp;
-    HASH_ITER(hh, frames, f, tmp) {
-        if (f->ip > start && f->ip <= end) {      /* return addresses: ip - 1 is the call */
-            HASH_DEL(frames, f);
-            free(f);
-        }
-    }
-}
-
-void depot_reset(void)
+void depot_reset_in_child(void)
 {
     free_names(&modules);
     free_names(&classes);
@@ -162,5 +305,8 @@ void depot_reset(void)
         HASH_DEL(nodes, n);
         free(n);
     }
+    forget_stacks(true);
     module_count = class_count = frame_count = node_count = 0;
+    textbuf_clear(&defs);
+    pthread_mutex_init(&depot_mutex, NULL);
 }

@@ -52,10 +52,18 @@ struct type_info {
     size_t instance_size;
     bool logged;                /* a GObject of a class REFLOG_CLASSES selects */
     bool gst_object;            /* a GstObject, which has GStreamer's object flags */
+    struct class_cache class_cache;
     UT_hash_handle hh;
 };
 
-static struct type_info *types;
+static struct type_info *types;         /* never freed: type_cache points into it */
+
+#define TYPE_CACHE_SLOTS 64
+struct type_cache_slot {
+    gtype type;
+    struct type_info *info;
+};
+static __thread struct type_cache_slot type_cache[TYPE_CACHE_SLOTS];
 static pthread_mutex_t types_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread void *freed_during_call;
 
@@ -71,7 +79,7 @@ static bool descends_from(gtype type, const char *ancestor)
 }
 
 /* What the shim needs to know of an instance's type, computed once per type. */
-static const struct type_info *type_info_of(void *instance)
+static struct type_info *type_info_of(void *instance)
 {
     if (instance == NULL || type_name_fn == NULL || type_fundamental_fn == NULL)
         return NULL;
@@ -79,6 +87,10 @@ static const struct type_info *type_info_of(void *instance)
     if (layout->klass == NULL)
         return NULL;
     gtype type = layout->klass->type;
+    /* Most calls are on a few types: a small cache per thread answers without a lock. */
+    struct type_cache_slot *slot = &type_cache[(type >> 4) % TYPE_CACHE_SLOTS];
+    if (slot->type == type)
+        return slot->info;
     pthread_mutex_lock(&types_lock);
     struct type_info *info;
     HASH_FIND(hh, types, &type, sizeof type, info);
@@ -96,13 +108,17 @@ static const struct type_info *type_info_of(void *instance)
         HASH_ADD(hh, types, type, sizeof info->type, info);
     }
     pthread_mutex_unlock(&types_lock);
+    if (info != NULL) {
+        slot->type = type;
+        slot->info = info;
+    }
     return info;
 }
 
 /* The type of a GObject that is logged, or NULL. */
-static const struct type_info *type_of(void *instance)
+static struct type_info *type_of(void *instance)
 {
-    const struct type_info *info = type_info_of(instance);
+    struct type_info *info = type_info_of(instance);
     return info && info->logged ? info : NULL;
 }
 
@@ -120,7 +136,7 @@ struct gst_object_layout {
 
 const char *gobject_survivor_note(void *object)
 {
-    const struct type_info *type = type_of(object);
+    struct type_info *type = type_of(object);
     if (type == NULL || !type->gst_object)
         return NULL;
     const struct gst_object_layout *gst = object;
@@ -137,9 +153,9 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
     uint64_t result = hook_call_original(hook, regs);
     void *object = (void *)(uintptr_t)result;
     if (shim_enter()) {
-        const struct type_info *type = type_of(object);
+        struct type_info *type = type_of(object);
         if (type != NULL)
-            recorder_event(type->name, OP_CREATE, object, ref_count_of(object), type->instance_size);
+            recorder_event(type->name, &type->class_cache, OP_CREATE, object, ref_count_of(object), type->instance_size);
         shim_leave();
     }
     return result;
@@ -149,9 +165,9 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
     if (shim_enter()) {
-        const struct type_info *type = type_of(object);
+        struct type_info *type = type_of(object);
         if (type != NULL)
-            recorder_event(type->name, OP_DESTROY, object, 0, 0);
+            recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0);
         freed_during_call = object;
         shim_leave();
     }
@@ -164,10 +180,10 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     uint32_t before = object ? ref_count_of(object) : 0;
     uint64_t result = hook_call_original(hook, regs);
     if (object != NULL && shim_enter()) {
-        const struct type_info *type = type_of(object);
+        struct type_info *type = type_of(object);
         uint32_t after = ref_count_of(object);
         if (type != NULL && (hook->kind == GOBJ_REF || after > before))
-            recorder_event(type->name, OP_ADD, object, after, 0);
+            recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0);
         shim_leave();
     }
     return result;
@@ -176,7 +192,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    const struct type_info *type = NULL;
+    struct type_info *type = NULL;
     uint32_t before = 0;
     if (object != NULL && shim_enter()) {
         type = type_of(object);
@@ -190,7 +206,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
         uint32_t after = before == 1 ? ref_count_of(object) : before - 1;
-        recorder_event(type->name, OP_RELEASE, object, after, 0);
+        recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0);
         shim_leave();
     }
     return result;
@@ -224,7 +240,9 @@ bool gobject_hooks_consider(const struct hook_site *site)
         type_query_fn = (void (*)(gtype, struct type_query *))address;
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (strcmp(name, functions[i].name) == 0) {
-            hook_install(site, functions[i].handler, NULL, (int)functions[i].kind);
+            struct hook_site lean = *site;
+            lean.lean = true;           /* each takes one pointer */
+            hook_install(&lean, functions[i].handler, NULL, (int)functions[i].kind);
             return true;
         }
     }

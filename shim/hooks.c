@@ -1,5 +1,5 @@
-/* The hook registry: which functions are patched, and the C entry point of every hooked
- * call (refshim_on_call, reached from refshim_dispatch). Each family of hooks (C++
+/* The hook registry: which functions are patched, and for each the handler that
+ * refshim_dispatch calls in its place. Each family of hooks (C++
  * methods, named functions, GObject, the loader) decides what to hook when
  * hooks_scan_new_modules offers it each function symbol of each new module. */
 #include "hooks.h"
@@ -38,14 +38,6 @@ void shim_leave(void)
     in_shim = false;
 }
 
-uint64_t refshim_on_call(void *context, struct saved_regs *regs)
-{
-    struct hook *hook = context;
-    if (in_shim)
-        return hook_call_original(hook, regs);
-    return hook->handler(hook, regs);
-}
-
 bool hook_exists(uintptr_t target)
 {
     struct hook_entry *e;
@@ -57,7 +49,7 @@ bool hook_exists(uintptr_t target)
  * stub instead, and the hook calls the function itself as its original. */
 static bool redirect_pointers(struct hook_entry *e, const struct hook_site *site, const char *why)
 {
-    void *stub = arch_make_stub(&e->hook);
+    void *stub = arch_make_stub(&e->hook, e->hook.lean);
     if (stub == NULL || (e->symbol = strdup(site->symbol)) == NULL)
         return false;
     e->stub = (uintptr_t)stub;
@@ -86,9 +78,10 @@ bool hook_install(const struct hook_site *site, hook_handler handler, const char
     e->hook.handler = handler;
     e->hook.class_name = class_copy;
     e->hook.kind = kind;
+    e->hook.lean = site->lean;
     char why[160];
-    if (!arch_patch_entry((void *)site->address, site->size, &e->hook, &e->hook.original, why,
-                          sizeof why) &&
+    if (!arch_patch_entry((void *)site->address, site->size, &e->hook, site->lean,
+                          &e->hook.original, why, sizeof why) &&
         !redirect_pointers(e, site, why)) {
         report("cannot hook %s: %s; its calls are not traced", site->name, why);
         free(class_copy);
@@ -119,7 +112,7 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
     const struct config *config = arg;
     if (hook_exists(address))
         return;                 /* an alias of a function already hooked */
-    struct hook_site site = {address, size, name, name, module};
+    struct hook_site site = {address, size, name, name, module, false};
     if (cxx_methods_consider(config, &site))
         return;
     if (gobject_hooks_consider(&site))

@@ -8,18 +8,21 @@
 
 #include "arch.h"
 #include "config.h"
+#include "depot.h"
 
 struct hook;
 
 /* Runs instead of the hooked function: calls hook_call_original and records what the
- * call did. Runs only when the shim's own code is not on this thread's stack. */
+ * call did, but only inside shim_enter(): the shim's own code may be what called. */
 typedef uint64_t (*hook_handler)(struct hook *hook, struct saved_regs *regs);
 
 struct hook {
+    hook_handler handler;       /* first: refshim_dispatch calls it through the context */
     uintptr_t target;           /* the hooked function */
     void *original;             /* a trampoline that behaves like the unhooked function */
-    hook_handler handler;
+    bool lean;                  /* at most six integer arguments: the lean dispatch path */
     const char *class_name;     /* for hooks whose class comes from the symbol */
+    struct class_cache class_cache;
     int kind;                   /* the handler's own distinction */
 };
 
@@ -31,6 +34,7 @@ struct hook_site {
     const char *symbol;
     const char *name;
     const char *module;
+    bool lean;          /* known to take at most six integer arguments and no vector ones */
 };
 
 /* Hooks SITE, patching its entry or, where that is impossible, redirecting the pointers
@@ -44,7 +48,8 @@ void hooks_forget_range(uintptr_t start, uintptr_t end);
 
 static inline uint64_t hook_call_original(struct hook *hook, struct saved_regs *regs)
 {
-    return refshim_invoke(hook->original, regs);
+    return hook->lean ? refshim_invoke_lean(hook->original, regs)
+                      : refshim_invoke(hook->original, regs);
 }
 
 /* Marks the shim's own work on this thread, during which hooked calls are not recorded:

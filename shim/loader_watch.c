@@ -44,7 +44,7 @@ bool loader_watch_start(const struct config *config)
     if (brk != 0 && dladdr1((void *)brk, &info, (void **)&sym, RTLD_DL_SYMENT) != 0 && sym != NULL)
         size = sym->st_size;
     struct hook_site site = {brk, size, "_dl_debug_state", "the dynamic linker's _dl_debug_state",
-                             "ld.so"};
+                             "ld.so", true};
     if (brk == 0 || !hook_install(&site, on_loader_change, NULL, 0)) {
         report("libraries loaded later with dlopen are not traced");
         return false;

@@ -1,21 +1,26 @@
-/* Opening the log and writing to it. Records reach the kernel with write(2) as soon as an
- * event is complete, so a crash of the traced program loses nothing that was logged.
- * Files are created owner-only, without following symbolic links, and not inherited
- * across exec: a log may reveal a program's internals. */
+/* Opening the log and writing to it. A regular file is written through a shared mapping
+ * (log_mapping.c); stdout, stderr, pipes and devices with write(2) under a lock. Either
+ * way a record is in the kernel as soon as it is written, so a crash of the traced program
+ * loses nothing that was logged. Files are created owner-only, without following symbolic
+ * links, and not inherited across exec: a log may reveal a program's internals. */
 #include "log_writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "log_mapping.h"
 #include "report.h"
 
 static int log_fd = -1;
 static bool log_owns_fd;
+static bool log_mapped;                 /* written through log_mapping.c, never write(2) */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;  /* the write(2) path */
 
 static int open_exclusive(const char *base, char *path, size_t pathlen)
 {
@@ -25,7 +30,7 @@ static int open_exclusive(const char *base, char *path, size_t pathlen)
             snprintf(path, pathlen, "%s.%d", base, (int)pid);
         else
             snprintf(path, pathlen, "%s.%d.%d", base, (int)pid, attempt);
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd >= 0 || errno != EEXIST)
             return fd;
     }
@@ -74,7 +79,7 @@ bool log_open(const struct config *config, bool first_process, char *err, size_t
         log_fd = config->std_fd;
         log_owns_fd = false;
     } else if (first_process) {
-        log_fd = open(config->file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        log_fd = open(config->file, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
         log_owns_fd = true;
         if (log_fd < 0) {
             snprintf(err, errlen, "cannot open REFLOG_FILE %s: %s", config->file, strerror(errno));
@@ -89,12 +94,15 @@ bool log_open(const struct config *config, bool first_process, char *err, size_t
             return false;
         }
     }
+    log_mapped = log_owns_fd && log_mapping_start(log_fd);
     write_header();
     return log_fd >= 0;
 }
 
 bool log_reopen_in_child(const struct config *config)
 {
+    log_mapping_forget();
+    log_mapped = false;
     if (log_owns_fd && log_fd >= 0)
         close(log_fd);
     log_fd = -1;
@@ -110,11 +118,21 @@ bool log_reopen_in_child(const struct config *config)
 
 void log_write(const char *data, size_t len)
 {
-    if (log_fd >= 0)
+    if (log_mapped) {
+        log_mapping_append(data, len);
+    } else if (log_fd >= 0) {
+        pthread_mutex_lock(&write_lock);
         write_all(log_fd, data, len);
+        pthread_mutex_unlock(&write_lock);
+    }
 }
 
 bool log_is_open(void)
 {
-    return log_fd >= 0;
+    return log_mapped ? log_mapping_active() : log_fd >= 0;
+}
+
+void log_finish(void)
+{
+    log_mapping_finish();
 }

@@ -14,8 +14,11 @@ bool log_open(const struct config *config, bool first_process, char *err, size_t
 /* In a forked child: switch to a log of its own (or stop logging if children are not
  * followed). Returns false when the child does not log. */
 bool log_reopen_in_child(const struct config *config);
-/* Writes whole records. On a write error logging stops, with one message on stderr. */
+/* Appends whole records. From any thread, without waiting for others when the log is a
+ * regular file. On an error logging stops, with one message on stderr. */
 void log_write(const char *data, size_t len);
 bool log_is_open(void);
+/* At exit: waits for records being written and cuts the file to its length. */
+void log_finish(void);
 
 #endif

@@ -20,7 +20,7 @@ static uint64_t on_named_call(struct hook *hook, struct saved_regs *regs)
         /* Recorded first: the release may free the object, and allocations in its
          * destructor may reuse the address before we would see the call return. */
         if (object != NULL && shim_enter()) {
-            recorder_kept(hook->class_name, op, object);
+            recorder_kept(hook->class_name, &hook->class_cache, op, object);
             shim_leave();
         }
         return hook_call_original(hook, regs);
@@ -29,7 +29,7 @@ static uint64_t on_named_call(struct hook *hook, struct saved_regs *regs)
     if (op == OP_CREATE)
         object = (void *)(uintptr_t)result;
     if (object != NULL && shim_enter()) {
-        recorder_kept(hook->class_name, op, object);
+        recorder_kept(hook->class_name, &hook->class_cache, op, object);
         shim_leave();
     }
     return result;

@@ -1,56 +1,97 @@
 /* The table of live objects. Serial numbers count 1, 2, 3... over the objects of the
  * logged classes in the order the shim first sees them, like XPCOM's; an object leaves the
- * table when its count reaches 0, so a reused address gets a new serial. Not thread-safe:
- * the recorder calls it under its lock. */
+ * table when its count reaches 0, so a reused address gets a new serial. */
 #include "objects.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <uthash.h>
+
+#define STRIPES 64
 
 struct object_entry {
     struct object object;
     UT_hash_handle hh;
 };
 
-static struct object_entry *table;
-static uint64_t last_serial;
+struct object_stripe {
+    pthread_mutex_t lock;
+    struct object_entry *table;
+} __attribute__((aligned(64)));        /* one cache line each: no false sharing */
 
-struct object *objects_find(uintptr_t address)
+static struct object_stripe stripes[STRIPES];
+static pthread_once_t stripes_once = PTHREAD_ONCE_INIT;
+static uint64_t last_serial;            /* atomic */
+
+static void init_stripes(void)
+{
+    for (int i = 0; i < STRIPES; i++)
+        pthread_mutex_init(&stripes[i].lock, NULL);
+}
+
+struct object_stripe *objects_lock(uintptr_t address)
+{
+    pthread_once(&stripes_once, init_stripes);
+    /* Objects are at least 8-byte aligned and often 16 or 64 apart: mix before picking. */
+    uint64_t h = (uint64_t)address * 0x9e3779b97f4a7c15ull;
+    struct object_stripe *stripe = &stripes[h >> 58];
+    pthread_mutex_lock(&stripe->lock);
+    return stripe;
+}
+
+void objects_unlock(struct object_stripe *stripe)
+{
+    pthread_mutex_unlock(&stripe->lock);
+}
+
+struct object *objects_find(struct object_stripe *stripe, uintptr_t address)
 {
     struct object_entry *e;
-    HASH_FIND(hh, table, &address, sizeof address, e);
+    HASH_FIND(hh, stripe->table, &address, sizeof address, e);
     return e ? &e->object : NULL;
 }
 
-struct object *objects_create(uintptr_t address)
+struct object *objects_create(struct object_stripe *stripe, uintptr_t address)
 {
-    struct object *old = objects_find(address);
+    struct object *old = objects_find(stripe, address);
     if (old != NULL)
-        objects_remove(old);
+        objects_remove(stripe, old);
     struct object_entry *e = calloc(1, sizeof *e);
     if (e == NULL)
         return NULL;
     e->object.address = address;
-    e->object.serial = ++last_serial;
-    HASH_ADD(hh, table, object.address, sizeof e->object.address, e);
+    e->object.serial = __atomic_add_fetch(&last_serial, 1, __ATOMIC_RELAXED);
+    HASH_ADD(hh, stripe->table, object.address, sizeof e->object.address, e);
     return &e->object;
 }
 
-void objects_remove(struct object *object)
+void objects_remove(struct object_stripe *stripe, struct object *object)
 {
     struct object_entry *e = (struct object_entry *)object;   /* object is the first member */
-    HASH_DEL(table, e);
+    HASH_DEL(stripe->table, e);
     free(e);
-}
-
-void objects_forget_introductions(void)
-{
-    for (struct object_entry *e = table; e != NULL; e = e->hh.next)
-        e->object.introduced = false;
 }
 
 void objects_each(void (*visit)(struct object *object, void *arg), void *arg)
 {
-    for (struct object_entry *e = table; e != NULL; e = e->hh.next)
-        visit(&e->object, arg);
+    pthread_once(&stripes_once, init_stripes);
+    for (int i = 0; i < STRIPES; i++) {
+        pthread_mutex_lock(&stripes[i].lock);
+        for (struct object_entry *e = stripes[i].table; e != NULL; e = e->hh.next)
+            visit(&e->object, arg);
+        pthread_mutex_unlock(&stripes[i].lock);
+    }
+}
+
+void objects_lock_all(void)
+{
+    pthread_once(&stripes_once, init_stripes);
+    for (int i = 0; i < STRIPES; i++)
+        pthread_mutex_lock(&stripes[i].lock);
+}
+
+void objects_unlock_all(void)
+{
+    for (int i = 0; i < STRIPES; i++)
+        pthread_mutex_unlock(&stripes[i].lock);
 }

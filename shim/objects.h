@@ -13,15 +13,25 @@ struct object {
     uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
 };
 
-/* Returns the live object at ADDRESS, or NULL. */
-struct object *objects_find(uintptr_t address);
-/* Starts a new object at ADDRESS with the next serial number, replacing any object that
- * was there. Returns NULL when out of memory. */
-struct object *objects_create(uintptr_t address);
-void objects_remove(struct object *object);
-/* Calls VISIT for every live object. */
+/* The table is split in stripes by address, each with its own lock, so that threads
+ * working on different objects do not wait for each other. An object's events are
+ * recorded under its stripe's lock, which keeps them in order. */
+struct object_stripe;
+
+struct object_stripe *objects_lock(uintptr_t address);
+void objects_unlock(struct object_stripe *stripe);
+
+/* Under the stripe's lock: the live object at ADDRESS, or NULL. */
+struct object *objects_find(struct object_stripe *stripe, uintptr_t address);
+/* Under the stripe's lock: starts a new object at ADDRESS with the next serial number,
+ * replacing any object that was there. NULL when out of memory. */
+struct object *objects_create(struct object_stripe *stripe, uintptr_t address);
+void objects_remove(struct object_stripe *stripe, struct object *object);
+
+/* Calls VISIT for every live object, each stripe locked in turn. */
 void objects_each(void (*visit)(struct object *object, void *arg), void *arg);
-/* After fork: the child's log is new, so every object must be introduced again. */
-void objects_forget_introductions(void);
+/* fork(2): no stripe may be locked across it. */
+void objects_lock_all(void);
+void objects_unlock_all(void);
 
 #endif

@@ -1,8 +1,9 @@
 /* The recorder decides what an event is (N, A, R or D), which object and serial it
  * belongs to, whether REFLOG_OBJECTS selects it, and writes it with its stack.
  *
- * One lock orders everything: the object table, the depot and the write, so an object's
- * records reach the log in the order the shim saw its count change. */
+ * An object's events are recorded under the lock of its stripe of the object table, so
+ * they reach the log in the order the shim saw its count change, while threads working
+ * on other objects go on: the stack depot and the log take no lock on their common path. */
 #include "recorder.h"
 
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <uthash.h>
 
 #include "depot.h"
 #include "log_writer.h"
@@ -18,11 +20,8 @@
 #include "stack_capture.h"
 #include "textbuf.h"
 
-#include <uthash.h>
-
-static pthread_mutex_t recorder_lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct config *config;
-static struct textbuf out;
+static __thread pid_t thread_id;
 
 void recorder_init(const struct config *cfg)
 {
@@ -34,17 +33,20 @@ bool recorder_class_wanted(const char *class_name)
     return config != NULL && name_list_matches(&config->classes, class_name);
 }
 
+/* --- classes logged through the instrumentation API ------------------------------------ */
+
 struct instrumented_class {
     char *name;
     UT_hash_handle hh;
 };
 
+static pthread_mutex_t instrumented_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct instrumented_class *instrumented;
 static bool any_instrumented;           /* read without the lock: the common case is false */
 
 void recorder_note_instrumented(const char *class_name)
 {
-    pthread_mutex_lock(&recorder_lock);
+    pthread_mutex_lock(&instrumented_lock);
     struct instrumented_class *c;
     HASH_FIND_STR(instrumented, class_name, c);
     if (c == NULL && (c = calloc(1, sizeof *c)) != NULL) {
@@ -55,19 +57,21 @@ void recorder_note_instrumented(const char *class_name)
             free(c);
         }
     }
-    pthread_mutex_unlock(&recorder_lock);
+    pthread_mutex_unlock(&instrumented_lock);
 }
 
 bool recorder_class_instrumented(const char *class_name)
 {
     if (!__atomic_load_n(&any_instrumented, __ATOMIC_ACQUIRE))
         return false;
-    pthread_mutex_lock(&recorder_lock);
+    pthread_mutex_lock(&instrumented_lock);
     struct instrumented_class *c;
     HASH_FIND_STR(instrumented, class_name, c);
-    pthread_mutex_unlock(&recorder_lock);
+    pthread_mutex_unlock(&instrumented_lock);
     return c != NULL;
 }
+
+/* --- events ------------------------------------------------------------------------------ */
 
 static void add_field_uint(struct textbuf *b, uint64_t v)
 {
@@ -75,9 +79,9 @@ static void add_field_uint(struct textbuf *b, uint64_t v)
     textbuf_add_uint(b, v);
 }
 
-static struct object *start_object(uintptr_t address)
+static struct object *start_object(struct object_stripe *stripe, uintptr_t address)
 {
-    struct object *object = objects_create(address);
+    struct object *object = objects_create(stripe, address);
     if (object != NULL)
         object->logged = !config->have_objects ||
                          serial_set_contains(&config->objects, object->serial);
@@ -87,45 +91,101 @@ static struct object *start_object(uintptr_t address)
 /* The object OP applies to: a creation always starts a new one (the address may have
  * been reused without us seeing the old object go), anything else continues the object
  * at ADDRESS or, when there is none, one that was alive before the shim saw it. */
-static struct object *object_for(uintptr_t address, enum ref_op op)
+static struct object *object_for(struct object_stripe *stripe, uintptr_t address, enum ref_op op)
 {
-    struct object *object = op == OP_CREATE ? NULL : objects_find(address);
-    return object != NULL ? object : start_object(address);
+    struct object *object = op == OP_CREATE ? NULL : objects_find(stripe, address);
+    return object != NULL ? object : start_object(stripe, address);
 }
 
-/* Writes OBJECT's o record if it has none yet, then the event. Called under the lock. */
-static void write_event(struct object *object, const char *class_name, enum ref_op op,
-                        uint32_t count, size_t size)
+/* For counts the shim keeps: the count after OP, and OP made a destruction at 0. */
+static uint32_t keep_count(struct object *object, enum ref_op *op)
 {
-    if (!object->logged || !log_is_open())
-        return;
-    uintptr_t ips[CONFIG_MAX_DEPTH];
-    textbuf_clear(&out);
+    bool first_seen = !object->introduced && object->count == 0;
+    if (*op == OP_CREATE)
+        object->count = 1;
+    else if (*op == OP_ADD)
+        object->count = (first_seen ? 1 : object->count) + 1;
+    else
+        object->count = first_seen || object->count == 0 ? 0 : object->count - 1;
+    if (*op == OP_RELEASE && object->count == 0)
+        *op = OP_DESTROY;
+    return object->count;
+}
+
+/* Writes OBJECT's o record if it has none yet, then the event, in one append. */
+static void write_event(struct object *object, const char *class_name, struct class_cache *cache,
+                        enum ref_op op, uint32_t count, size_t size)
+{
+    char storage[192];
+    struct textbuf line = textbuf_on(storage, sizeof storage);
     if (!object->introduced) {
-        uint32_t class_id = depot_class(&out, class_name);
-        textbuf_add_char(&out, 'o');
-        add_field_uint(&out, object->serial);
-        textbuf_add_char(&out, '\t');
-        textbuf_add_hex(&out, object->address);
-        add_field_uint(&out, class_id);
+        uint32_t class_id = depot_class(class_name, cache);
+        textbuf_add_char(&line, 'o');
+        add_field_uint(&line, object->serial);
+        textbuf_add_char(&line, '\t');
+        textbuf_add_hex(&line, object->address);
+        add_field_uint(&line, class_id);
         if (size != 0)
-            add_field_uint(&out, size);
-        textbuf_add_char(&out, '\n');
+            add_field_uint(&line, size);
+        textbuf_add_char(&line, '\n');
         object->introduced = true;
     }
+    uintptr_t ips[CONFIG_MAX_DEPTH];
     int depth = capture_stack(ips, config->depth);
-    uint32_t stack = depot_stack(&out, ips, depth);
-    textbuf_add_char(&out, (char)op);
-    add_field_uint(&out, object->serial);
-    add_field_uint(&out, count);
-    add_field_uint(&out, (uint64_t)syscall(SYS_gettid));
-    add_field_uint(&out, stack);
-    textbuf_add_char(&out, '\n');
-    if (out.failed)
-        report_once("out of memory; some events are missing from the log");
-    else
-        log_write(out.data, out.len);
+    uint32_t stack = depot_stack(ips, depth);
+    if (thread_id == 0)
+        thread_id = (pid_t)syscall(SYS_gettid);
+    textbuf_add_char(&line, (char)op);
+    add_field_uint(&line, object->serial);
+    add_field_uint(&line, count);
+    add_field_uint(&line, (uint64_t)thread_id);
+    add_field_uint(&line, stack);
+    textbuf_add_char(&line, '\n');
+    if (!line.failed)
+        log_write(line.data, line.len);
 }
+
+static void record(const char *class_name, struct class_cache *cache, enum ref_op op,
+                   uintptr_t address, uint32_t count, size_t size, bool kept)
+{
+    struct object_stripe *stripe = objects_lock(address);
+    struct object *object = object_for(stripe, address, op);
+    if (object == NULL) {
+        report_once("out of memory; some events are missing from the log");
+    } else {
+        if (kept)
+            count = keep_count(object, &op);
+        if (object->logged && log_is_open())
+            write_event(object, class_name, cache, op, count, size);
+        if (op == OP_DESTROY)
+            objects_remove(stripe, object);
+    }
+    objects_unlock(stripe);
+}
+
+void recorder_counted(const char *class_name, struct class_cache *cache, enum ref_change change,
+                      void *object, uint32_t count)
+{
+    enum ref_op op;
+    if (change == REF_ADD)
+        op = count == 1 ? OP_CREATE : OP_ADD;
+    else
+        op = count == 0 ? OP_DESTROY : OP_RELEASE;
+    record(class_name, cache, op, (uintptr_t)object, count, 0, false);
+}
+
+void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
+                    void *object, uint32_t count, size_t size)
+{
+    record(class_name, cache, op, (uintptr_t)object, count, size, false);
+}
+
+void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)
+{
+    record(class_name, cache, op, (uintptr_t)object, 0, 0, true);
+}
+
+/* --- exit, unload, fork ---------------------------------------------------------------- */
 
 static void note_survivor(struct object *object, void *arg)
 {
@@ -135,93 +195,52 @@ static void note_survivor(struct object *object, void *arg)
     const char *note = note_for((void *)object->address);
     if (note == NULL)
         return;
-    textbuf_add_char(&out, 'x');
-    add_field_uint(&out, object->serial);
-    textbuf_add_char(&out, '\t');
-    textbuf_add_str(&out, note);
-    textbuf_add_char(&out, '\n');
-}
-
-static void record(const char *class_name, enum ref_op op, uintptr_t address, uint32_t count,
-                   size_t size, bool kept)
-{
-    pthread_mutex_lock(&recorder_lock);
-    struct object *object = object_for(address, op);
-    if (object == NULL) {
-        report_once("out of memory; some events are missing from the log");
-    } else {
-        if (kept) {
-            bool first_seen = !object->introduced && object->count == 0;
-            if (op == OP_CREATE)
-                object->count = 1;
-            else if (op == OP_ADD)
-                object->count = (first_seen ? 1 : object->count) + 1;
-            else
-                object->count = first_seen || object->count == 0 ? 0 : object->count - 1;
-            count = object->count;
-            if (op == OP_RELEASE && count == 0)
-                op = OP_DESTROY;
-        }
-        write_event(object, class_name, op, count, size);
-        if (op == OP_DESTROY)
-            objects_remove(object);
-    }
-    pthread_mutex_unlock(&recorder_lock);
-}
-
-void recorder_counted(const char *class_name, enum ref_change change, void *object,
-                      uint32_t count)
-{
-    enum ref_op op;
-    if (change == REF_ADD)
-        op = count == 1 ? OP_CREATE : OP_ADD;
-    else
-        op = count == 0 ? OP_DESTROY : OP_RELEASE;
-    record(class_name, op, (uintptr_t)object, count, 0, false);
-}
-
-void recorder_event(const char *class_name, enum ref_op op, void *object, uint32_t count,
-                    size_t size)
-{
-    record(class_name, op, (uintptr_t)object, count, size, false);
-}
-
-void recorder_kept(const char *class_name, enum ref_op op, void *object)
-{
-    record(class_name, op, (uintptr_t)object, 0, 0, true);
+    char storage[96];
+    struct textbuf line = textbuf_on(storage, sizeof storage);
+    textbuf_add_char(&line, 'x');
+    add_field_uint(&line, object->serial);
+    textbuf_add_char(&line, '\t');
+    textbuf_add_str(&line, note);
+    textbuf_add_char(&line, '\n');
+    if (!line.failed)
+        log_write(line.data, line.len);
 }
 
 void recorder_annotate_survivors(const char *(*note_for)(void *object))
 {
-    pthread_mutex_lock(&recorder_lock);
-    textbuf_clear(&out);
-    objects_each(note_survivor, (void *)note_for);
-    if (!out.failed && log_is_open())
-        log_write(out.data, out.len);
-    pthread_mutex_unlock(&recorder_lock);
+    if (log_is_open())
+        objects_each(note_survivor, (void *)note_for);
 }
 
 void recorder_forget_code(uintptr_t start, uintptr_t end)
 {
-    pthread_mutex_lock(&recorder_lock);
     depot_forget_frames(start, end);
-    pthread_mutex_unlock(&recorder_lock);
 }
 
 void recorder_before_fork(void)
 {
-    pthread_mutex_lock(&recorder_lock);
+    depot_lock();
+    objects_lock_all();
 }
 
 void recorder_after_fork_parent(void)
 {
-    pthread_mutex_unlock(&recorder_lock);
+    objects_unlock_all();
+    depot_unlock();
+}
+
+static void forget_introduction(struct object *object, void *arg)
+{
+    (void)arg;
+    object->introduced = false;
 }
 
 void recorder_after_fork_child(void)
 {
-    depot_reset();
-    objects_forget_introductions();
+    objects_unlock_all();
+    depot_reset_in_child();
+    thread_id = 0;
+    pthread_mutex_init(&instrumented_lock, NULL);
+    objects_each(forget_introduction, NULL);
     log_reopen_in_child(config);
-    pthread_mutex_unlock(&recorder_lock);
 }

@@ -1,5 +1,5 @@
 /* Turning reference-count changes into log records. Every function here must be called
- * from a hooked call (refshim_on_call) or the instrumentation API, inside shim_enter():
+ * from a hook's handler or the instrumentation API, inside shim_enter():
  * the stack is captured from there. */
 #ifndef REFSHIM_RECORDER_H
 #define REFSHIM_RECORDER_H
@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "depot.h"
 
 enum ref_change {
     REF_ADD,            /* AddRef / ref / retain */
@@ -32,17 +33,20 @@ void recorder_note_instrumented(const char *class_name);
 /* True when CLASS_NAME is logged through the instrumentation API. */
 bool recorder_class_instrumented(const char *class_name);
 
+/* In the functions below, CACHE (may be NULL) remembers CLASS_NAME's number in the log for
+ * the caller. */
+
 /* A function that returns the new count (C++ AddRef/Release) left COUNT references on
  * OBJECT: an AddRef that leaves 1 creates the object, a Release that leaves 0 destroys it. */
-void recorder_counted(const char *class_name, enum ref_change change, void *object,
-                      uint32_t count);
+void recorder_counted(const char *class_name, struct class_cache *cache, enum ref_change change,
+                      void *object, uint32_t count);
 /* OP happened to OBJECT, which now has COUNT references (read from the object). SIZE is
  * the object's size in bytes when OP creates it, 0 if unknown. */
-void recorder_event(const char *class_name, enum ref_op op, void *object, uint32_t count,
-                    size_t size);
+void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
+                    void *object, uint32_t count, size_t size);
 /* OP happened to OBJECT and the shim keeps the count: a new object has 1 reference, an
  * object first seen by an AddRef or Release is taken to have had 1. */
-void recorder_kept(const char *class_name, enum ref_op op, void *object);
+void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object);
 
 /* At exit: writes an x record for each logged object still alive for which NOTE_FOR
  * returns a note (a word, such as "may-be-leaked"). */

@@ -65,12 +65,14 @@ __attribute__((constructor)) static void refshim_start(void)
     tracing = true;
 }
 
-/* At exit, say which surviving objects were meant to survive. Runs after the program's
+/* At exit, say which surviving objects were meant to survive, and cut the log to its
+ * length (threads still running may log no more). Runs after the program's
  * own exit handlers and destructors, since the shim's constructor ran before theirs. */
 __attribute__((destructor)) static void refshim_stop(void)
 {
     if (tracing && shim_enter()) {
         recorder_annotate_survivors(gobject_survivor_note);
+        log_finish();
         shim_leave();
     }
 }

@@ -1,5 +1,5 @@
 /* Stack capture with libunwind's fast unw_backtrace. The captured stack starts inside the
- * shim; its leading frames in the shim's own code (the recorder, refshim_on_call,
+ * shim; its leading frames in the shim's own code (the recorder, the hook's handler,
  * refshim_dispatch, the API functions) are cut off. The hooked function itself is never
  * on the stack: refshim_dispatch runs in its place and calls it only through the
  * trampoline, before or after the capture. */

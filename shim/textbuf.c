@@ -9,6 +9,10 @@ static bool reserve(struct textbuf *b, size_t extra)
 {
     if (b->len + extra <= b->cap)
         return true;
+    if (b->fixed) {
+        b->failed = true;
+        return false;
+    }
     size_t cap = b->cap ? b->cap : 256;
     while (cap < b->len + extra)
         cap *= 2;
@@ -93,6 +97,7 @@ void textbuf_clear(struct textbuf *b)
 
 void textbuf_free(struct textbuf *b)
 {
-    free(b->data);
+    if (!b->fixed)
+        free(b->data);
     memset(b, 0, sizeof *b);
 }

@@ -10,7 +10,15 @@ struct textbuf {
     char *data;
     size_t len, cap;
     bool failed;            /* an allocation failed: the content is incomplete */
+    bool fixed;             /* DATA is the caller's storage and never grows */
 };
+
+/* A buffer over the caller's STORAGE (on the stack, typically), for one record. */
+static inline struct textbuf textbuf_on(char *storage, size_t cap)
+{
+    struct textbuf b = {storage, 0, cap, false, true};
+    return b;
+}
 
 void textbuf_add(struct textbuf *b, const char *s, size_t n);
 void textbuf_add_str(struct textbuf *b, const char *s);

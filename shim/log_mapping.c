@@ -1,0 +1,190 @@
+/* The log as a shared file mapping. Each append reserves its bytes with one atomic add on
+ * the file's tail and copies them into the mapping, so threads never wait for each other
+ * and never make a system call on the common path. The bytes are in the kernel's page
+ * cache as soon as they are copied: a crash, _exit or SIGKILL loses nothing appended.
+ *
+ * The mapping lives in one large reservation of address space, so the file can grow in
+ * chunks mapped next to each other and every offset stays at base + offset. Each chunk is
+ * allocated on disk (posix_fallocate) before it is mapped: writing to a page the disk has
+ * no room for would raise SIGBUS in the traced program. At a normal exit the file is cut
+ * to the bytes written; after a crash it ends with the NUL padding of its last chunk,
+ * which readers skip. */
+#include "log_mapping.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define RESERVATION ((size_t)64 << 30)        /* the largest log: 64 GiB */
+#define FIRST_CHUNK ((size_t)1 << 20)
+#define LARGEST_CHUNK ((size_t)64 << 20)
+
+/* One per thread that appends: lets log_mapping_finish wait for appends under way. A
+ * thread's entry is handed to a later thread when it exits, so the list stays as long as
+ * the most threads alive at once. */
+struct appender {
+    int busy;
+    int owned;
+    struct appender *next;
+};
+
+static char *base;
+static int log_fd = -1;
+static dev_t log_dev;
+static ino_t log_ino;
+static size_t tail;                     /* atomic: bytes reserved */
+static size_t mapped;                   /* atomic: bytes of file mapped */
+static bool closed;                     /* atomic: no more appends */
+static pthread_mutex_t grow_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct appender *appenders;      /* atomic push-only list */
+static __thread struct appender *self;
+
+bool log_mapping_active(void)
+{
+    return base != NULL && !__atomic_load_n(&closed, __ATOMIC_RELAXED);
+}
+
+bool log_mapping_start(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    void *region = mmap(NULL, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (region == MAP_FAILED)
+        return false;
+    base = region;
+    log_fd = fd;
+    log_dev = st.st_dev;
+    log_ino = st.st_ino;
+    tail = mapped = 0;
+    closed = false;
+    return true;
+}
+
+static void stop(const char *why)
+{
+    if (!__atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+        report("%s; tracing stops here", why);
+}
+
+/* Maps more of the file until END is mapped. Called when an append reaches past it. */
+static bool grow(size_t end)
+{
+    pthread_mutex_lock(&grow_lock);
+    bool ok = true;
+    while (ok && __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) < end) {
+        size_t have = mapped;
+        size_t chunk = have < FIRST_CHUNK ? FIRST_CHUNK : have > LARGEST_CHUNK ? LARGEST_CHUNK : have;
+        struct stat st;
+        int err;
+        if (have + chunk > RESERVATION) {
+            stop("the log reached 64 GiB");
+            ok = false;
+        } else if (fstat(log_fd, &st) != 0 || st.st_dev != log_dev || st.st_ino != log_ino) {
+            /* The program closed our descriptor, and the number may now be one of its own
+             * files: never write there. */
+            stop("the log's file descriptor was closed by the program");
+            ok = false;
+        } else if ((err = posix_fallocate(log_fd, (off_t)have, (off_t)chunk)) != 0) {
+            errno = err;
+            stop(err == ENOSPC ? "no space left for the log" : "cannot extend the log");
+            ok = false;
+        } else if (mmap(base + have, chunk, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                        log_fd, (off_t)have) == MAP_FAILED) {
+            stop("cannot map the log");
+            ok = false;
+        } else {
+            __atomic_store_n(&mapped, have + chunk, __ATOMIC_RELEASE);
+        }
+    }
+    pthread_mutex_unlock(&grow_lock);
+    return ok;
+}
+
+static pthread_key_t appender_key;
+static pthread_once_t appender_key_once = PTHREAD_ONCE_INIT;
+
+static void release_appender(void *entry)
+{
+    __atomic_store_n(&((struct appender *)entry)->owned, 0, __ATOMIC_RELEASE);
+}
+
+static void make_appender_key(void)
+{
+    pthread_key_create(&appender_key, release_appender);
+}
+
+static struct appender *register_appender(void)
+{
+    pthread_once(&appender_key_once, make_appender_key);
+    for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
+        int unowned = 0;
+        if (__atomic_compare_exchange_n(&a->owned, &unowned, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            pthread_setspecific(appender_key, a);
+            return a;
+        }
+    }
+    struct appender *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return NULL;
+    a->owned = 1;
+    pthread_setspecific(appender_key, a);
+    a->next = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE);
+    while (!__atomic_compare_exchange_n(&appenders, &a->next, a, true, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE))
+        ;
+    return a;
+}
+
+bool log_mapping_append(const char *data, size_t len)
+{
+    if (self == NULL && (self = register_appender()) == NULL)
+        return false;
+    /* busy before closed is read: log_mapping_finish sets closed, then waits for busy. */
+    __atomic_store_n(&self->busy, 1, __ATOMIC_SEQ_CST);
+    bool ok = !__atomic_load_n(&closed, __ATOMIC_SEQ_CST);
+    if (ok) {
+        size_t at = __atomic_fetch_add(&tail, len, __ATOMIC_RELAXED);
+        ok = (at + len <= __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) || grow(at + len));
+        if (ok)
+            memcpy(base + at, data, len);
+    }
+    __atomic_store_n(&self->busy, 0, __ATOMIC_RELEASE);
+    return ok;
+}
+
+void log_mapping_finish(void)
+{
+    if (base == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+        return;
+    for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
+        for (int spins = 0; __atomic_load_n(&a->busy, __ATOMIC_ACQUIRE) && spins < 1000000; spins++)
+            __builtin_ia32_pause();
+    }
+    size_t written = __atomic_load_n(&tail, __ATOMIC_ACQUIRE);
+    size_t have = __atomic_load_n(&mapped, __ATOMIC_ACQUIRE);
+    /* Unmap first: a page past the new end of the file must not stay mapped. */
+    mmap(base, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    if (ftruncate(log_fd, (off_t)(written < have ? written : have)) != 0)
+        report("cannot cut the log to its length; it ends in NUL bytes");
+}
+
+void log_mapping_forget(void)
+{
+    if (base != NULL)
+        munmap(base, RESERVATION);
+    base = NULL;
+    log_fd = -1;
+    appenders = NULL;
+    self = NULL;
+    closed = true;
+    pthread_mutex_init(&grow_lock, NULL);      /* another thread may have held it at fork */
+}

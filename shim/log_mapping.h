@@ -1,0 +1,21 @@
+/* A log file written through a shared mapping: lock-free appends that survive a crash. */
+#ifndef REFSHIM_LOG_MAPPING_H
+#define REFSHIM_LOG_MAPPING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Starts writing the regular file open on FD (empty) through a mapping. False if the file
+ * cannot be mapped; the caller then falls back to write(2). */
+bool log_mapping_start(int fd);
+/* Appends LEN bytes. Returns false when logging has stopped (disk full, the log's file
+ * descriptor was closed under us, the mapping is closed). */
+bool log_mapping_append(const char *data, size_t len);
+/* Stops appending, waits for appends under way, and cuts the file to what was written:
+ * at exit, when other threads may still be logging. */
+void log_mapping_finish(void);
+/* In a forked child: drops the parent's mapping without touching the parent's file. */
+void log_mapping_forget(void);
+bool log_mapping_active(void);
+
+#endif
