@@ -76,6 +76,18 @@ bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t 
         config_free(config);
         return false;
     }
+    const char *format = lookup("REFLOG_FORMAT");
+    if (format != NULL) {
+        if (strcmp(format, "refshim") == 0) {
+            config->format = FORMAT_REFSHIM;
+        } else if (strcmp(format, "xpcom") == 0) {
+            config->format = FORMAT_XPCOM;
+        } else {
+            snprintf(err, errlen, "REFLOG_FORMAT: \"%s\" is not refshim or xpcom", format);
+            config_free(config);
+            return false;
+        }
+    }
     const char *children = lookup("REFLOG_CHILDREN");
     if (children != NULL) {
         if (strcmp(children, "0") != 0 && strcmp(children, "1") != 0) {

@@ -10,6 +10,11 @@
 #define CONFIG_DEFAULT_DEPTH 64
 #define CONFIG_MAX_DEPTH 256
 
+enum log_format {
+    FORMAT_REFSHIM,             /* doc/log-format.md */
+    FORMAT_XPCOM,               /* Mozilla's XPCOM_MEM_REFCNT_LOG */
+};
+
 struct config {
     const char *file;           /* REFLOG_FILE: path, "1" or "2"; NULL = shim inert */
     int std_fd;                 /* 1 or 2 when REFLOG_FILE names stdout/stderr, else -1 */
@@ -21,6 +26,7 @@ struct config {
     struct serial_set objects;  /* REFLOG_OBJECTS */
     int depth;                  /* REFLOG_DEPTH: frames kept per stack */
     bool follow_children;       /* REFLOG_CHILDREN: forked and exec'd processes log too */
+    enum log_format format;     /* REFLOG_FORMAT */
 };
 
 typedef const char *(*env_lookup_fn)(const char *name);

@@ -13,7 +13,7 @@
 static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
 {
     uint64_t result = hook_call_original(hook, regs);
-    if (shim_enter()) {
+    if (hook_enter(hook)) {
         if (!recorder_class_instrumented(hook->class_name))
             recorder_counted(hook->class_name, &hook->class_cache, (enum ref_change)hook->kind,
                              saved_first_arg(regs),

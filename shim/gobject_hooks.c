@@ -152,7 +152,7 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 {
     uint64_t result = hook_call_original(hook, regs);
     void *object = (void *)(uintptr_t)result;
-    if (shim_enter()) {
+    if (hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
             recorder_event(type->name, &type->class_cache, OP_CREATE, object, ref_count_of(object), type->instance_size);
@@ -164,7 +164,7 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    if (shim_enter()) {
+    if (hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
             recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0);
@@ -179,7 +179,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     void *object = saved_first_arg(regs);
     uint32_t before = object ? ref_count_of(object) : 0;
     uint64_t result = hook_call_original(hook, regs);
-    if (object != NULL && shim_enter()) {
+    if (object != NULL && hook_enter(hook)) {
         struct type_info *type = type_of(object);
         uint32_t after = ref_count_of(object);
         if (type != NULL && (hook->kind == GOBJ_REF || after > before))
@@ -194,7 +194,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     void *object = saved_first_arg(regs);
     struct type_info *type = NULL;
     uint32_t before = 0;
-    if (object != NULL && shim_enter()) {
+    if (object != NULL && hook_enter(hook)) {
         type = type_of(object);
         before = ref_count_of(object);
         shim_leave();
@@ -202,7 +202,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     freed_during_call = NULL;
     uint64_t result = hook_call_original(hook, regs);
     /* If g_type_free_instance ran, the D event is written and the memory is gone. */
-    if (type != NULL && freed_during_call != object && shim_enter()) {
+    if (type != NULL && freed_during_call != object && hook_enter(hook)) {
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
         uint32_t after = before == 1 ? ref_count_of(object) : before - 1;

@@ -24,18 +24,33 @@ struct hook_entry {
 
 static struct hook_entry *hooks;        /* by target: a function is hooked once */
 static __thread bool in_shim;
+static __thread uintptr_t current_function;
 
 bool shim_enter(void)
 {
     if (in_shim)
         return false;
     in_shim = true;
+    current_function = 0;
+    return true;
+}
+
+bool hook_enter(const struct hook *hook)
+{
+    if (!shim_enter())
+        return false;
+    current_function = hook->target;
     return true;
 }
 
 void shim_leave(void)
 {
     in_shim = false;
+}
+
+uintptr_t hook_current_function(void)
+{
+    return current_function;
 }
 
 bool hook_exists(uintptr_t target)

@@ -56,6 +56,11 @@ static inline uint64_t hook_call_original(struct hook *hook, struct saved_regs *
  * its code may reach hooked functions, and a signal handler may interrupt it. */
 bool shim_enter(void);
 void shim_leave(void);
+/* shim_enter() for a hook's handler: also makes HOOK's function the one being recorded,
+ * for formats that show it (Mozilla's frame #01). shim_leave() ends it. */
+bool hook_enter(const struct hook *hook);
+/* The hooked function whose call is being recorded on this thread, or 0. */
+uintptr_t hook_current_function(void);
 
 /* Hooks what the configuration asks for in every module not scanned before: at start-up
  * and after each dlopen. */

@@ -95,7 +95,8 @@ bool log_open(const struct config *config, bool first_process, char *err, size_t
         }
     }
     log_mapped = log_owns_fd && log_mapping_start(log_fd);
-    write_header();
+    if (config->format == FORMAT_REFSHIM)
+        write_header();             /* Mozilla's format has none */
     return log_fd >= 0;
 }
 

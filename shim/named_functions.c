@@ -19,7 +19,7 @@ static uint64_t on_named_call(struct hook *hook, struct saved_regs *regs)
     if (op == OP_RELEASE) {
         /* Recorded first: the release may free the object, and allocations in its
          * destructor may reuse the address before we would see the call return. */
-        if (object != NULL && shim_enter()) {
+        if (object != NULL && hook_enter(hook)) {
             recorder_kept(hook->class_name, &hook->class_cache, op, object);
             shim_leave();
         }
@@ -28,7 +28,7 @@ static uint64_t on_named_call(struct hook *hook, struct saved_regs *regs)
     uint64_t result = hook_call_original(hook, regs);
     if (op == OP_CREATE)
         object = (void *)(uintptr_t)result;
-    if (object != NULL && shim_enter()) {
+    if (object != NULL && hook_enter(hook)) {
         recorder_kept(hook->class_name, &hook->class_cache, op, object);
         shim_leave();
     }

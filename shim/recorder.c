@@ -14,11 +14,13 @@
 #include <uthash.h>
 
 #include "depot.h"
+#include "hooks.h"
 #include "log_writer.h"
 #include "objects.h"
 #include "report.h"
 #include "stack_capture.h"
 #include "textbuf.h"
+#include "xpcom_writer.h"
 
 static const struct config *config;
 static __thread pid_t thread_id;
@@ -112,6 +114,15 @@ static uint32_t keep_count(struct object *object, enum ref_op *op)
     return object->count;
 }
 
+static void write_xpcom_event(struct object *object, const char *class_name, enum ref_op op,
+                              uint32_t count)
+{
+    uintptr_t ips[CONFIG_MAX_DEPTH];
+    int depth = capture_stack(ips, config->depth);
+    xpcom_write_event(class_name, object->address, object->serial, (char)op, count,
+                      hook_current_function(), ips, depth);
+}
+
 /* Writes OBJECT's o record if it has none yet, then the event, in one append. */
 static void write_event(struct object *object, const char *class_name, struct class_cache *cache,
                         enum ref_op op, uint32_t count, size_t size)
@@ -155,8 +166,12 @@ static void record(const char *class_name, struct class_cache *cache, enum ref_o
     } else {
         if (kept)
             count = keep_count(object, &op);
-        if (object->logged && log_is_open())
-            write_event(object, class_name, cache, op, count, size);
+        if (object->logged && log_is_open()) {
+            if (config->format == FORMAT_XPCOM)
+                write_xpcom_event(object, class_name, op, count);
+            else
+                write_event(object, class_name, cache, op, count, size);
+        }
         if (op == OP_DESTROY)
             objects_remove(stripe, object);
     }
@@ -208,7 +223,7 @@ static void note_survivor(struct object *object, void *arg)
 
 void recorder_annotate_survivors(const char *(*note_for)(void *object))
 {
-    if (log_is_open())
+    if (log_is_open() && config->format == FORMAT_REFSHIM)
         objects_each(note_survivor, (void *)note_for);
 }
 

@@ -37,3 +37,4 @@ fi
 if pkg-config --exists gstreamer-1.0; then
     $CC $FLAGS -o "$out/gstleak" "$src/gstleak.c" $(pkg-config --cflags --libs gstreamer-1.0)
 fi
+$CXX $FLAGS -o "$out/closer" "$src/closer.cc" $LINK

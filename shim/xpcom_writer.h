@@ -1,0 +1,15 @@
+/* REFLOG_FORMAT=xpcom: events in Mozilla's XPCOM_MEM_REFCNT_LOG text format. */
+#ifndef REFSHIM_XPCOM_WRITER_H
+#define REFSHIM_XPCOM_WRITER_H
+
+#include <stdint.h>
+
+/* Writes one event: a blank line, "<Class> 0xADDR SERIAL AddRef|Release COUNT [thread
+ * 0x...]", then one "    #NN: function[/module +0xOFF]" line per frame. Frame #01 is
+ * METHOD, the hooked AddRef/Release itself, as in Mozilla's logs (0 when there is none:
+ * the instrumentation API is called from inside the method, which is then the first of
+ * IPS). */
+void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t serial, char op,
+                       uint32_t count, uintptr_t method, const uintptr_t *ips, int depth);
+
+#endif
