@@ -1,0 +1,73 @@
+/* fuzz_log_reader.c - libFuzzer target for the log readers and every report built on
+ * them: the input is read as a log (any of the three formats, detected as usual), and
+ * each event goes to the leak list, the per-class table, the histories and two balance
+ * trees, which are then printed to /dev/null. Nothing may crash, leak or trip the
+ * sanitizers, whatever the input. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "anomaly_report.h"
+#include "balance_tree.h"
+#include "bloat_report.h"
+#include "history_report.h"
+#include "leak_table.h"
+#include "live_objects.h"
+#include "log_reader.h"
+#include "stack_groups.h"
+
+struct consumers {
+    struct live_objects *live;
+    struct leak_table *leaks;
+    struct history_report *history;
+    struct balance_tree *by_function, *by_site;
+};
+
+static void consume(const struct log_event *event, void *user)
+{
+    struct consumers *consumers = user;
+    live_objects_record(consumers->live, event);
+    leak_table_event(event, consumers->leaks);
+    if (consumers->history)
+        history_report_event(event, consumers->history);
+    if (event->serial == 1) {
+        balance_tree_add(consumers->by_function, event->op, event->frames, event->frame_count);
+        balance_tree_add(consumers->by_site, event->op, event->frames, event->frame_count);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static FILE *sink;
+    if (!sink)
+        sink = fopen("/dev/null", "w");
+    FILE *log = fmemopen(size ? (void *)data : (void *)"", size ? size : 1, "r");
+    if (!log || !sink)
+        return 0;
+    struct history_options options = {false, false, false, false};
+    struct consumers consumers = {
+        live_objects_new(), leak_table_new(), history_report_new(&options),
+        balance_tree_new(NULL), balance_tree_new_by_site(NULL),
+    };
+    struct anomaly_report anomalies = {"fuzz.log", sink, 0, consume, &consumers};
+    struct log_diag diag;
+    if (log_read_stream(log, "fuzz.log", anomaly_report_event, &anomalies, &diag) ==
+        LOG_STATUS_OK) {
+        live_objects_print(consumers.live, sink);
+        bloat_report_print(consumers.leaks, sink);
+        stack_groups_print(consumers.leaks, sink);
+        if (consumers.history)
+            history_report_print(consumers.history, sink);
+        balance_tree_print(consumers.by_function, sink, false);
+        balance_tree_print(consumers.by_site, sink, true);
+    }
+    fclose(log);
+    live_objects_free(consumers.live);
+    leak_table_free(consumers.leaks);
+    history_report_free(consumers.history);
+    balance_tree_free(consumers.by_function);
+    balance_tree_free(consumers.by_site);
+    return 0;
+}
