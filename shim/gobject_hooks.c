@@ -174,15 +174,21 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
     return hook_call_original(hook, regs);
 }
 
+/* g_object_ref, and g_object_ref_sink / g_object_take_ref, which add a reference only
+ * when the object was not floating. Some GLib versions make them call g_object_ref (and
+ * g_object_unref) inside, which records the change already: the sink is an event of its
+ * own only when nothing was recorded during the call and the count went up. */
 static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
     uint32_t before = object ? ref_count_of(object) : 0;
+    uint64_t recorded = recorder_events_on_thread();
     uint64_t result = hook_call_original(hook, regs);
     if (object != NULL && hook_enter(hook)) {
         struct type_info *type = type_of(object);
         uint32_t after = ref_count_of(object);
-        if (type != NULL && (hook->kind == GOBJ_REF || after > before))
+        bool sink_added = after > before && recorder_events_on_thread() == recorded;
+        if (type != NULL && (hook->kind == GOBJ_REF || sink_added))
             recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0);
         shim_leave();
     }

@@ -24,6 +24,12 @@
 
 static const struct config *config;
 static __thread pid_t thread_id;
+static __thread uint64_t events_on_thread;
+
+uint64_t recorder_events_on_thread(void)
+{
+    return events_on_thread;
+}
 
 void recorder_init(const struct config *cfg)
 {
@@ -159,6 +165,7 @@ static void write_event(struct object *object, const char *class_name, struct cl
 static void record(const char *class_name, struct class_cache *cache, enum ref_op op,
                    uintptr_t address, uint32_t count, size_t size, bool kept)
 {
+    events_on_thread++;
     struct object_stripe *stripe = objects_lock(address);
     struct object *object = object_for(stripe, address, op);
     if (object == NULL) {

@@ -52,6 +52,10 @@ void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_o
  * returns a note (a word, such as "may-be-leaked"). */
 void recorder_annotate_survivors(const char *(*note_for)(void *object));
 
+/* How many events this thread has recorded: lets a hook tell whether the call it wraps
+ * recorded anything itself through nested hooked calls. */
+uint64_t recorder_events_on_thread(void);
+
 /* A module was unloaded: forget what is known about addresses in [START, END), since
  * another module may be loaded there. */
 void recorder_forget_code(uintptr_t start, uintptr_t end);

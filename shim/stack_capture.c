@@ -1,8 +1,9 @@
-/* Stack capture with libunwind's fast unw_backtrace. The captured stack starts inside the
- * shim; its leading frames in the shim's own code (the recorder, the hook's handler,
- * refshim_dispatch, the API functions) are cut off. The hooked function itself is never
- * on the stack: refshim_dispatch runs in its place and calls it only through the
- * trampoline, before or after the capture. */
+/* Stack capture with libunwind's fast unw_backtrace. Frames in the shim's own code are
+ * left out: the recorder and the API functions at the top, and, further down, the
+ * dispatch frames of hooked functions the thread is inside (an instrumented AddRef that is
+ * also hooked, a destructor run by a hooked Release). The hooked function itself is never
+ * on the stack when its own event is captured: refshim_dispatch runs in its place and
+ * calls it only through the trampoline, before or after the capture. */
 #define UNW_LOCAL_ONLY
 #include "stack_capture.h"
 
@@ -52,11 +53,9 @@ int capture_stack(uintptr_t *ips, int max)
     if (want > (int)(sizeof raw / sizeof raw[0]))
         want = (int)(sizeof raw / sizeof raw[0]);
     int n = unw_backtrace(raw, want);
-    int first = 0;
-    while (first < n && in_shim_code((uintptr_t)raw[first]))
-        first++;
     int count = 0;
-    for (int i = first; i < n && count < max; i++)
-        ips[count++] = (uintptr_t)raw[i];
+    for (int i = 0; i < n && count < max; i++)
+        if (!in_shim_code((uintptr_t)raw[i]))
+            ips[count++] = (uintptr_t)raw[i];
     return count;
 }

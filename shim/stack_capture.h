@@ -6,8 +6,8 @@
 
 /* Finds the shim's own code, whose frames are left out of every stack. */
 void stack_capture_init(void);
-/* Fills IPS with up to MAX return addresses, innermost first, starting at the first frame
- * outside the shim: the caller of the hooked function, or the function that called the
+/* Fills IPS with up to MAX return addresses, innermost first, leaving out the shim's own
+ * frames: the first is the caller of the hooked function, or the function that called the
  * instrumentation API. Returns the number of frames. */
 int capture_stack(uintptr_t *ips, int max);
 

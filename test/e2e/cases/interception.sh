@@ -123,3 +123,41 @@ expect "refleaks" "$(serial_address "$WORK/launched.log" 1) (1) @ nsFoo" "$(refl
 out=$(scripts/refshim --bogus -- true 2>&1); rc=$?
 expect "bad option" "refshim: unknown option --bogus (see refshim --help) 64" "$out $rc"
 finish
+
+start "GObject: references through GValue are seen, floating references are handled"
+if [ -x "$PROGS/gobjects" ]; then
+    L=$WORK/gobjects.log
+    traced "$L" "$PROGS/gobjects"
+    expect "refleaks" "$(serial_address "$L" 1) (1) @ MyThing" "$(refleaks "$L")"
+    tree=$(tree_of "$L" 1)
+    expect "culprit" "    StoreInValue: bal=1" "$(grep -E '^    StoreInValue:' <<<"$tree")"
+    expect "balanced user of a GValue" "    UseTemporaryValue: bal=0" "$(grep -E '^    UseTemporaryValue:' <<<"$tree")"
+    expect "root" ".root: bal=1" "$(head -n 1 <<<"$tree")"
+    # GLib versions differ in whether g_object_ref_sink refs and unrefs inside.
+    widget=$(awk -F'\t' '$1 ~ /^[NARD]$/ && $2 == 3 { print $1, $3 }' "$L")
+    expect "the floating widget is created with 1, sunk and destroyed" "N 1|D 0|balanced" \
+        "$(head -n 1 <<<"$widget")|$(tail -n 1 <<<"$widget")|$(awk '$1 == "A" { a++ } $1 == "R" { r++ } END { print (a == r ? "balanced" : a " A, " r " R") }' <<<"$widget")"
+    expect "sizes are logged" "24" "$(awk -F'\t' '$1 == "o" && $2 == 1 { print $5 }' "$L")"
+else
+    fail "the GObject test program was not built (libglib2.0-dev missing?)"
+fi
+finish
+
+start "GStreamer: refleaks names exactly the objects GStreamer's leaks tracer names"
+if [ -x "$PROGS/gstleak" ]; then
+    L=$WORK/gstleak.log
+    GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7 GST_DEBUG_NO_COLOR=1 traced "$L" "$PROGS/gstleak"
+    tracer=$(grep -o 'object-alive, type-name=(string)[A-Za-z]*, address=(gpointer)0x[0-9a-f]*' "$L.err" |
+             sed 's/.*type-name=(string)\([A-Za-z]*\), address=(gpointer)\(0x[0-9a-f]*\)/\2 \1/' | sort)
+    expect "the tracer found the kept element and its pads" "GstIdentity GstPad GstPad" \
+        "$(awk '{ print $2 }' <<<"$tracer" | sort | tr '\n' ' ' | sed 's/ $//')"
+    # The tracer sees only objects created after it started; refleaks sees all of them.
+    started=$(awk -F'\t' '$1 == "c" && $3 == "GstLeaksTracer" { c = $2 } $1 == "o" && $4 == c { print $2 }' "$L")
+    ours=$(refleaks "$L" | tr -d '()@' | awk -v s="$started" '$2 > s { print $1, $3 }' | sort)
+    expect "same objects" "$tracer" "$ours"
+    expect "before the tracer started" "GstTracerFactory" \
+        "$(refleaks "$L" | tr -d '()@' | awk -v s="$started" '$2 < s { print $3 }')"
+else
+    fail "the GStreamer test program was not built (libgstreamer1.0-dev missing?)"
+fi
+finish
