@@ -20,7 +20,8 @@ SHIM_C   := $(wildcard shim/*.c)
 SHIM_S   := $(wildcard shim/*.S)
 SHIM_OBJ := $(SHIM_C:%.c=$(BUILD)/%.o) $(SHIM_S:%.S=$(BUILD)/%.o)
 # Parts of the shim that are plain logic with no process-wide state: unit tested.
-SHIM_PURE := $(BUILD)/shim/ranges.o $(BUILD)/shim/config.o $(BUILD)/shim/name_list.o
+SHIM_PURE := $(BUILD)/shim/ranges.o $(BUILD)/shim/config.o $(BUILD)/shim/name_list.o \
+             $(BUILD)/shim/textbuf.o $(BUILD)/shim/log_mapping.o $(BUILD)/shim/report.o
 
 AN_LIB_C   := $(filter-out analyzer/%_main.c,$(wildcard analyzer/*.c))
 AN_LIB_OBJ := $(AN_LIB_C:%.c=$(BUILD)/%.o)
@@ -53,12 +54,12 @@ $(BUILD)/refleaks: $(BUILD)/analyzer/refleaks_main.o $(AN_LIB_OBJ)
 $(BUILD)/refbalance: $(BUILD)/analyzer/refbalance_main.o $(AN_LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/test/unit/%.o: test/unit/%.c
+$(BUILD)/test/unit/%.o: test/unit/%.c shim/*.h analyzer/*.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ianalyzer -Ishim $(shell pkg-config --cflags check) -c $< -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -pthread
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests

@@ -5,6 +5,7 @@
 Suite *ranges_suite(void);
 Suite *config_suite(void);
 Suite *name_list_suite(void);
+Suite *log_mapping_suite(void);
 /* analyzer suites */
 Suite *func_name_suite(void);
 Suite *log_reader_suite(void);
@@ -15,6 +16,7 @@ int main(void)
     SRunner *runner = srunner_create(ranges_suite());
     srunner_add_suite(runner, config_suite());
     srunner_add_suite(runner, name_list_suite());
+    srunner_add_suite(runner, log_mapping_suite());
     srunner_add_suite(runner, func_name_suite());
     srunner_add_suite(runner, log_reader_suite());
     srunner_add_suite(runner, balance_tree_suite());

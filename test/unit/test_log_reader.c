@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_transcript.h"
 #include "log_reader.h"
 
 #define HEADER "# refshim 1\n# pid 4242\n# exe /tmp/demo/app\n# start 2026-11-23T09:40:00Z\n"
@@ -21,52 +22,6 @@
     "o\t1\t0x55d0c0a8e2a0\t1\n"
 /* Lines 1-13 above; the events are lines 14-16. */
 #define EXAMPLE HEADER DEFINITIONS "N\t1\t1\t4242\t3\nA\t1\t2\t4242\t2\nR\t1\t1\t4242\t1\n"
-
-/* Every event as one line of text, so tests compare all fields at once. */
-struct transcript {
-    char *text;
-    size_t size;
-    FILE *out;
-};
-
-static void describe_event(const struct log_event *event, void *user)
-{
-    struct transcript *transcript = user;
-    fprintf(transcript->out, "%lu: %c %" PRIu64 " %s=%#" PRIx64 " %s %" PRId64 " %" PRIu64 " [",
-            event->line, (char)event->op, event->serial, event->address, event->address_value,
-            event->class_name, event->count, event->tid);
-    for (size_t i = 0; i < event->frame_count; i++) {
-        const struct log_frame *frame = &event->frames[i];
-        fprintf(transcript->out, "%s%s|%s|%#" PRIx64 "|%s", i ? "; " : "", frame->function,
-                frame->module ? frame->module : "(none)", frame->offset,
-                frame->source ? frame->source : "(none)");
-    }
-    fputs("]", transcript->out);
-    if (event->anomaly)
-        fprintf(transcript->out, " !%s", event->anomaly);
-    fputs("\n", transcript->out);
-}
-
-/* Reads LENGTH bytes of LOG (which may hold NULs); returns the status. */
-static int read_log(const char *log, size_t length, struct transcript *transcript,
-                    struct log_diag *diag)
-{
-    transcript->text = NULL;
-    transcript->size = 0;
-    transcript->out = open_memstream(&transcript->text, &transcript->size);
-    ck_assert_ptr_nonnull(transcript->out);
-    FILE *in = fmemopen((void *)log, length, "r");
-    ck_assert_ptr_nonnull(in);
-    int status = log_read_stream(in, "t.log", describe_event, transcript, diag);
-    fclose(in);
-    fclose(transcript->out);
-    return status;
-}
-
-static void read_text(const char *log, struct transcript *transcript, struct log_diag *diag)
-{
-    read_log(log, strlen(log), transcript, diag);
-}
 
 static const char example_events[] =
     "14: N 1 0x55d0c0a8e2a0=0x55d0c0a8e2a0 nsFoo 1 4242 [NS_NewFoo(nsFoo**)|/tmp/demo/app|0x1189|"
