@@ -45,6 +45,9 @@ static inline void *saved_first_arg(const struct saved_regs *regs)
 bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void **original,
                       char *err, size_t errlen);
 
+/* In a forked child: another thread may have held the patching lock at the fork. */
+void arch_after_fork_child(void);
+
 /* Makes a stub that enters refshim_dispatch with CONTEXT, for pointers (GOT entries,
  * vtable slots) redirected to it when the entry cannot be patched. NULL on failure. */
 void *arch_make_stub(void *context, bool lean);

@@ -312,3 +312,8 @@ void *arch_make_stub(void *context, bool lean)
     pthread_mutex_unlock(&patch_lock);
     return code;
 }
+
+void arch_after_fork_child(void)
+{
+    pthread_mutex_init(&patch_lock, NULL);
+}

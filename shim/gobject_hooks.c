@@ -254,3 +254,8 @@ bool gobject_hooks_consider(const struct hook_site *site)
     }
     return false;
 }
+
+void gobject_hooks_after_fork_child(void)
+{
+    pthread_mutex_init(&types_lock, NULL);
+}

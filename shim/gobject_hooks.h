@@ -16,4 +16,7 @@ bool gobject_hooks_consider(const struct hook_site *site);
  * it as living until the end on purpose, else NULL. */
 const char *gobject_survivor_note(void *object);
 
+/* In a forked child: another thread may have held the type table's lock at the fork. */
+void gobject_hooks_after_fork_child(void);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "config.h"
 #include "gobject_hooks.h"
 #include "hooks.h"
@@ -34,6 +35,16 @@ static const char *lookup_secure(const char *name)
     return secure_getenv(name);
 }
 
+/* The recorder's locks are held across fork, so the child finds its tables whole; the
+ * other locks are only made usable again in the child. */
+static void after_fork_child(void)
+{
+    symbolizer_after_fork_child();
+    arch_after_fork_child();
+    gobject_hooks_after_fork_child();
+    recorder_after_fork_child();
+}
+
 __attribute__((constructor)) static void refshim_start(void)
 {
     char err[512];
@@ -59,7 +70,7 @@ __attribute__((constructor)) static void refshim_start(void)
     }
     stack_capture_init();
     recorder_init(&config);
-    pthread_atfork(recorder_before_fork, recorder_after_fork_parent, recorder_after_fork_child);
+    pthread_atfork(recorder_before_fork, recorder_after_fork_parent, after_fork_child);
     hooks_scan_new_modules(&config);
     loader_watch_start(&config);
     tracing = true;

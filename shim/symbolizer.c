@@ -249,3 +249,8 @@ void symbolizer_each_new_function(function_visitor visit, void *arg)
     }
     pthread_mutex_unlock(&symbolizer_lock);
 }
+
+void symbolizer_after_fork_child(void)
+{
+    pthread_mutex_init(&symbolizer_lock, NULL);
+}

@@ -29,4 +29,7 @@ typedef void (*function_visitor)(const char *module, const char *name, uintptr_t
                                  size_t size, void *arg);
 void symbolizer_each_new_function(function_visitor visit, void *arg);
 
+/* In a forked child: another thread may have held the symbolizer's lock at the fork. */
+void symbolizer_after_fork_child(void);
+
 #endif
