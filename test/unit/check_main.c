@@ -10,6 +10,8 @@ Suite *log_mapping_suite(void);
 Suite *func_name_suite(void);
 Suite *log_reader_suite(void);
 Suite *balance_tree_suite(void);
+Suite *mozilla_format_suite(void);
+Suite *asterisk_format_suite(void);
 
 int main(void)
 {
@@ -20,6 +22,8 @@ int main(void)
     srunner_add_suite(runner, func_name_suite());
     srunner_add_suite(runner, log_reader_suite());
     srunner_add_suite(runner, balance_tree_suite());
+    srunner_add_suite(runner, mozilla_format_suite());
+    srunner_add_suite(runner, asterisk_format_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

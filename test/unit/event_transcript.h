@@ -1,0 +1,26 @@
+/* event_transcript.h - the unit tests' view of a log: every event as one line of text,
+ * so that a test compares all the fields of all the events at once. */
+#ifndef REFSHIM_EVENT_TRANSCRIPT_H
+#define REFSHIM_EVENT_TRANSCRIPT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "log_reader.h"
+
+struct transcript {
+    char *text;  /* the caller frees it */
+    size_t size;
+    FILE *out;
+};
+
+/* Reads LENGTH bytes of LOG (which may hold NULs) as "t.log"; returns the status. */
+int read_log(const char *log, size_t length, struct transcript *transcript,
+             struct log_diag *diag);
+/* The same for a NUL-terminated LOG. */
+void read_text(const char *log, struct transcript *transcript, struct log_diag *diag);
+
+/* Reads LOG, expects it to be rejected with MESSAGE ("t.log:LINE: ..."). */
+void assert_bad_log(const char *log, const char *message);
+
+#endif
