@@ -155,7 +155,7 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
     if (hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
-            recorder_event(type->name, &type->class_cache, OP_CREATE, object, ref_count_of(object), type->instance_size);
+            recorder_event(type->name, &type->class_cache, OP_CREATE, object, ref_count_of(object), type->instance_size, false);
         shim_leave();
     }
     return result;
@@ -167,7 +167,7 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
     if (hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
-            recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0);
+            recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0, false);
         freed_during_call = object;
         shim_leave();
     }
@@ -189,7 +189,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
         uint32_t after = ref_count_of(object);
         bool sink_added = after > before && recorder_events_on_thread() == recorded;
         if (type != NULL && (hook->kind == GOBJ_REF || sink_added))
-            recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0);
+            recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false);
         shim_leave();
     }
     return result;
@@ -212,7 +212,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
         uint32_t after = before == 1 ? ref_count_of(object) : before - 1;
-        recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0);
+        recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0, false);
         shim_leave();
     }
     return result;

@@ -10,7 +10,9 @@ struct object {
     uint64_t serial;
     bool logged;        /* selected by REFLOG_OBJECTS */
     bool introduced;    /* its o record is in the log */
+    bool unordered;     /* has changes the shim cannot see: its events are not reordered */
     uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
+    uint32_t last_count;/* the count of its last recorded event */
 };
 
 /* The table is split in stripes by address, each with its own lock, so that threads

@@ -7,6 +7,8 @@
 #include "recorder.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -162,17 +164,76 @@ static void write_event(struct object *object, const char *class_name, struct cl
         log_write(line.data, line.len);
 }
 
+/* Two threads may change an object's count at nearly the same moment and reach the
+ * recorder in the other order: the count is changed inside the hooked function, before
+ * the shim can take any lock, and a function that may run a destructor cannot be run under
+ * one. A returned count shows the order, though: each change moves it by one. So an event
+ * whose count does not follow the object's last recorded one waits, outside the lock, for
+ * the event still on its way: microseconds, unless that thread was descheduled. After
+ * ORDER_WAIT_NS without it, the change is one the shim cannot see (an AddRef the compiler
+ * inlined somewhere), and the object's events are no longer waited for. Counts read from
+ * the object (GObject) are not exact enough for this and are recorded as they come. */
+#define ORDER_WAIT_SPINS 64
+#define ORDER_WAIT_NS 5000000L
+
+static bool arrives_early(const struct object *object, enum ref_op op, uint32_t count)
+{
+    if (object == NULL || !object->introduced || object->unordered || op == OP_CREATE)
+        return false;
+    uint32_t expected = op == OP_ADD ? object->last_count + 1 : object->last_count - 1;
+    return count != expected;
+}
+
+static long elapsed_ns(const struct timespec *since)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec);
+}
+
+/* Locks ADDRESS's stripe once an event with COUNT can be recorded in order. */
+static struct object_stripe *lock_in_order(uintptr_t address, enum ref_op op, uint32_t count)
+{
+    struct timespec start = {0, 0};
+    for (int attempt = 0;; attempt++) {
+        struct object_stripe *stripe = objects_lock(address);
+        struct object *object = objects_find(stripe, address);
+        if (!arrives_early(object, op, count))
+            return stripe;
+        if (attempt == ORDER_WAIT_SPINS)
+            clock_gettime(CLOCK_MONOTONIC, &start);
+        if (attempt > ORDER_WAIT_SPINS && elapsed_ns(&start) > ORDER_WAIT_NS) {
+            object->unordered = true;
+            return stripe;
+        }
+        objects_unlock(stripe);
+        if (attempt < ORDER_WAIT_SPINS)
+            __builtin_ia32_pause();
+        else
+            sched_yield();
+    }
+}
+
+enum count_source {
+    COUNT_RETURNED,             /* exact: returned by the function, or given to the API */
+    COUNT_READ,                 /* read from the object after the call */
+    COUNT_KEPT,                 /* kept by the shim */
+};
+
 static void record(const char *class_name, struct class_cache *cache, enum ref_op op,
-                   uintptr_t address, uint32_t count, size_t size, bool kept)
+                   uintptr_t address, uint32_t count, size_t size, enum count_source source)
 {
     events_on_thread++;
-    struct object_stripe *stripe = objects_lock(address);
+    struct object_stripe *stripe = source == COUNT_RETURNED ? lock_in_order(address, op, count)
+                                                            : objects_lock(address);
+    bool kept = source == COUNT_KEPT;
     struct object *object = object_for(stripe, address, op);
     if (object == NULL) {
         report_once("out of memory; some events are missing from the log");
     } else {
         if (kept)
             count = keep_count(object, &op);
+        object->last_count = count;
         if (object->logged && log_is_open()) {
             if (config->format == FORMAT_XPCOM)
                 write_xpcom_event(object, class_name, op, count);
@@ -193,18 +254,19 @@ void recorder_counted(const char *class_name, struct class_cache *cache, enum re
         op = count == 1 ? OP_CREATE : OP_ADD;
     else
         op = count == 0 ? OP_DESTROY : OP_RELEASE;
-    record(class_name, cache, op, (uintptr_t)object, count, 0, false);
+    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED);
 }
 
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
-                    void *object, uint32_t count, size_t size)
+                    void *object, uint32_t count, size_t size, bool count_is_exact)
 {
-    record(class_name, cache, op, (uintptr_t)object, count, size, false);
+    record(class_name, cache, op, (uintptr_t)object, count, size,
+           count_is_exact ? COUNT_RETURNED : COUNT_READ);
 }
 
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)
 {
-    record(class_name, cache, op, (uintptr_t)object, 0, 0, true);
+    record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT);
 }
 
 /* --- exit, unload, fork ---------------------------------------------------------------- */

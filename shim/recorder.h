@@ -40,10 +40,11 @@ bool recorder_class_instrumented(const char *class_name);
  * OBJECT: an AddRef that leaves 1 creates the object, a Release that leaves 0 destroys it. */
 void recorder_counted(const char *class_name, struct class_cache *cache, enum ref_change change,
                       void *object, uint32_t count);
-/* OP happened to OBJECT, which now has COUNT references (read from the object). SIZE is
- * the object's size in bytes when OP creates it, 0 if unknown. */
+/* OP happened to OBJECT, which now has COUNT references: exact when the caller was told
+ * (the instrumentation API), not when it was read from the object after the fact
+ * (GObject). SIZE is the object's size in bytes when OP creates it, 0 if unknown. */
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
-                    void *object, uint32_t count, size_t size);
+                    void *object, uint32_t count, size_t size, bool count_is_exact);
 /* OP happened to OBJECT and the shim keeps the count: a new object has 1 reference, an
  * object first seen by an AddRef or Release is taken to have had 1. */
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object);

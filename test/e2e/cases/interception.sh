@@ -57,6 +57,17 @@ expect "tree" ".root: bal=1
     KeepOne: bal=1" "$(tree_of "$L" 1)"
 finish
 
+start "two threads racing on one object: its events are logged in the order its count changed"
+L=$WORK/contend.log
+traced "$L" "$PROGS/scenarios" contend
+expect "events" "200002" "$(awk -F'\t' '$1 ~ /^[NARD]$/' "$L" | wc -l | tr -d ' ')"
+expect "steps that do not follow the count" "0" "$(awk -F'\t' '
+    $1 ~ /^[NARD]$/ { if (seen) { d = $3 - prev; if (($1 ~ /[NA]/ && d != 1) || ($1 ~ /[RD]/ && d != -1)) bad++ }
+                      prev = $3; seen = 1 }
+    END { print bad + 0 }' "$L")"
+expect "refleaks" "" "$(refleaks "$L")"
+finish
+
 start "fork and exec: each process writes a log of its own"
 L=$WORK/fork.log
 traced "$L" "$PROGS/scenarios" fork "$PROGS/seed_leak"

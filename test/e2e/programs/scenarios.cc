@@ -6,6 +6,7 @@
 //   local     a class whose AddRef/Release are defined in this executable, leaked
 //   threads   two threads share an nsAtomic; one of them keeps a reference
 //   fork      leaks an nsFoo, forks; the child leaks an nsBar and executes argv[2]
+//   contend   two threads AddRef and Release one nsAtomic as fast as they can
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +109,27 @@ static void *Worker(void *keep)
     return nullptr;
 }
 
+static void *Hammer(void *)
+{
+    for (int i = 0; i < 50000; i++) {
+        shared->AddRef();
+        shared->Release();
+    }
+    return nullptr;
+}
+
+static void Contend()
+{
+    shared = new nsAtomic();
+    shared->AddRef();
+    pthread_t a, b;
+    pthread_create(&a, nullptr, Hammer, nullptr);
+    pthread_create(&b, nullptr, Hammer, nullptr);
+    pthread_join(a, nullptr);
+    pthread_join(b, nullptr);
+    shared->Release();
+}
+
 static void RunThreads()
 {
     shared = new nsAtomic();
@@ -157,10 +179,12 @@ int main(int argc, char **argv)
         LeakLocal();
     else if (strcmp(what, "threads") == 0)
         RunThreads();
+    else if (strcmp(what, "contend") == 0)
+        Contend();
     else if (strcmp(what, "fork") == 0 && argc > 2)
         return ForkAndExec(argv[2]);
     else {
-        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|fork PROGRAM\n");
+        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|contend|fork PROGRAM\n");
         return 2;
     }
     printf("done\n");
