@@ -24,32 +24,37 @@ struct fast_digest {
     uint64_t low, high;
 };
 
-/* Two hashes of DATA from different seeds and multipliers. */
+static inline uint64_t fast_hash_rotate(uint64_t value, int bits)
+{
+    return (value << bits) | (value >> (64 - bits));
+}
+
+/* Four lanes, each taking every fourth word, so that the multiplier works on four
+ * independent chains; the lanes are mixed into two 64-bit halves at the end. */
 static inline struct fast_digest fast_digest(const void *data, size_t length)
 {
     const unsigned char *bytes = data;
-    uint64_t a = UINT64_C(0x9e3779b97f4a7c15) ^ length, b = UINT64_C(0xc2b2ae3d27d4eb4f) + length;
-    uint64_t c = UINT64_C(0x165667b19e3779f9), d = UINT64_C(0x27d4eb2f165667c5) ^ length;
-    while (length >= 16) {
-        uint64_t first, second;
-        memcpy(&first, bytes, 8);
-        memcpy(&second, bytes + 8, 8);
-        a = (a ^ first) * UINT64_C(0xff51afd7ed558ccd);
-        b = (b ^ second) * UINT64_C(0xc4ceb9fe1a85ec53);
-        c = (c ^ first) * UINT64_C(0x9fb21c651e98df25);
-        d = (d ^ second) * UINT64_C(0xd6e8feb86659fd93);
-        a ^= a >> 29;
-        b ^= b >> 31;
-        c ^= c >> 27;
-        d ^= d >> 33;
-        bytes += 16;
-        length -= 16;
+    uint64_t lane[4] = {UINT64_C(0x9e3779b97f4a7c15) ^ length, UINT64_C(0xc2b2ae3d27d4eb4f),
+                        UINT64_C(0x165667b19e3779f9), UINT64_C(0x27d4eb2f165667c5) + length};
+    while (length >= 32) {
+        for (int i = 0; i < 4; i++) {
+            uint64_t word;
+            memcpy(&word, bytes + 8 * i, 8);
+            lane[i] = fast_hash_rotate((lane[i] + word) * UINT64_C(0x9fb21c651e98df25), 31);
+        }
+        bytes += 32;
+        length -= 32;
     }
-    uint64_t tail[2] = {0, 0};
+    uint64_t tail[4] = {0, 0, 0, 0};
     memcpy(tail, bytes, length);
-    a = fast_hash_mix(a ^ tail[0]) + fast_hash_mix(b ^ tail[1]);
-    c = fast_hash_mix(c ^ tail[1] ^ UINT64_C(0x5bd1e995)) + fast_hash_mix(d ^ tail[0]);
-    return (struct fast_digest){fast_hash_mix(a), fast_hash_mix(c ^ a)};
+    for (int i = 0; i < 4; i++)
+        lane[i] = fast_hash_mix((lane[i] + tail[i]) * UINT64_C(0xff51afd7ed558ccd));
+    uint64_t low = fast_hash_mix(lane[0] ^ fast_hash_rotate(lane[1], 17) ^
+                                 fast_hash_rotate(lane[2], 29) ^ fast_hash_rotate(lane[3], 43));
+    uint64_t high = fast_hash_mix(lane[3] ^ fast_hash_rotate(lane[2], 13) ^
+                                  fast_hash_rotate(lane[1], 37) ^ fast_hash_rotate(lane[0], 51) ^
+                                  UINT64_C(0x5bd1e9955bd1e995));
+    return (struct fast_digest){low, high};
 }
 
 static inline uint64_t fast_hash(const void *data, size_t length)
