@@ -1,22 +1,16 @@
-/* Stack capture with libunwind's fast unw_backtrace. Frames in the shim's own code are
- * left out: the recorder and the API functions at the top, and, further down, the
- * dispatch frames of hooked functions the thread is inside (an instrumented AddRef that is
- * also hooked, a destructor run by a hooked Release). The hooked function itself is never
- * on the stack when its own event is captured: refshim_dispatch runs in its place and
- * calls it only through the trampoline, before or after the capture. */
-#define UNW_LOCAL_ONLY
+/* Stack capture with libunwind's fast unw_backtrace (capture_stack, in the header). Frames
+ * in the shim's own code are left out: the recorder and the API functions at the top, and,
+ * further down, the dispatch frames of hooked functions the thread is inside (an
+ * instrumented AddRef that is also hooked, a destructor run by a hooked Release). The
+ * hooked function itself is never on the stack when its own event is captured:
+ * refshim_dispatch runs in its place and calls it only through the trampoline, before or
+ * after the capture. This file finds where the shim's code is. */
 #include "stack_capture.h"
 
 #include <dlfcn.h>
-#include <stdbool.h>
-#include <libunwind.h>
 #include <link.h>
 
-#include "config.h"
-
-#define SHIM_FRAMES_MAX 12      /* at most this many of our own frames come first */
-
-static uintptr_t shim_text_start, shim_text_end;
+uintptr_t shim_text_start, shim_text_end;
 
 static int find_own_text(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -39,23 +33,4 @@ void stack_capture_init(void)
     Dl_info info;
     if (dladdr((void *)stack_capture_init, &info) != 0)
         dl_iterate_phdr(find_own_text, info.dli_fbase);
-}
-
-static bool in_shim_code(uintptr_t ip)
-{
-    return ip >= shim_text_start && ip < shim_text_end;
-}
-
-int capture_stack(uintptr_t *ips, int max)
-{
-    void *raw[CONFIG_MAX_DEPTH + SHIM_FRAMES_MAX];
-    int want = max + SHIM_FRAMES_MAX;
-    if (want > (int)(sizeof raw / sizeof raw[0]))
-        want = (int)(sizeof raw / sizeof raw[0]);
-    int n = unw_backtrace(raw, want);
-    int count = 0;
-    for (int i = 0; i < n && count < max; i++)
-        if (!in_shim_code((uintptr_t)raw[i]))
-            ips[count++] = (uintptr_t)raw[i];
-    return count;
 }

@@ -2,13 +2,38 @@
 #ifndef REFSHIM_STACK_CAPTURE_H
 #define REFSHIM_STACK_CAPTURE_H
 
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
 #include <stdint.h>
+
+#include "config.h"
 
 /* Finds the shim's own code, whose frames are left out of every stack. */
 void stack_capture_init(void);
+
+/* The shim's code, [start, end): set by stack_capture_init. */
+extern uintptr_t shim_text_start, shim_text_end;
+
+#define SHIM_FRAMES_MAX 12      /* at most this many of our own frames are above the caller */
+
 /* Fills IPS with up to MAX return addresses, innermost first, leaving out the shim's own
  * frames: the first is the caller of the hooked function, or the function that called the
- * instrumentation API. Returns the number of frames. */
-int capture_stack(uintptr_t *ips, int max);
+ * instrumentation API. Returns the number of frames. Always inlined into the recorder:
+ * every frame of the shim's own is one more frame to unwind for every event. */
+__attribute__((always_inline)) static inline int capture_stack(uintptr_t *ips, int max)
+{
+    void *raw[CONFIG_MAX_DEPTH + SHIM_FRAMES_MAX];
+    int want = max + SHIM_FRAMES_MAX;
+    if (want > (int)(sizeof raw / sizeof raw[0]))
+        want = (int)(sizeof raw / sizeof raw[0]);
+    int n = unw_backtrace(raw, want);
+    int count = 0;
+    for (int i = 0; i < n && count < max; i++) {
+        uintptr_t ip = (uintptr_t)raw[i];
+        if (ip < shim_text_start || ip >= shim_text_end)
+            ips[count++] = ip;
+    }
+    return count;
+}
 
 #endif

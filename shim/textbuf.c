@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool reserve(struct textbuf *b, size_t extra)
+bool textbuf_reserve(struct textbuf *b, size_t extra)
 {
     if (b->len + extra <= b->cap)
         return true;
@@ -28,7 +28,7 @@ static bool reserve(struct textbuf *b, size_t extra)
 
 void textbuf_add(struct textbuf *b, const char *s, size_t n)
 {
-    if (!reserve(b, n))
+    if (!textbuf_reserve(b, n))
         return;
     memcpy(b->data + b->len, s, n);
     b->len += n;
@@ -44,32 +44,12 @@ void textbuf_add_field(struct textbuf *b, const char *s, const char *alt)
     if (s == NULL || *s == '\0')
         s = alt;
     size_t n = strlen(s);
-    if (!reserve(b, n))
+    if (!textbuf_reserve(b, n))
         return;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         b->data[b->len++] = (c == '\t' || c == '\n' || c == '\r') ? ' ' : c;
     }
-}
-
-void textbuf_add_char(struct textbuf *b, char c)
-{
-    if (reserve(b, 1))
-        b->data[b->len++] = c;
-}
-
-void textbuf_add_uint(struct textbuf *b, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    if (!reserve(b, n))
-        return;
-    while (n > 0)
-        b->data[b->len++] = tmp[--n];
 }
 
 void textbuf_add_hex(struct textbuf *b, uint64_t v)
@@ -81,7 +61,7 @@ void textbuf_add_hex(struct textbuf *b, uint64_t v)
         tmp[n++] = digits[v & 15];
         v >>= 4;
     } while (v != 0);
-    if (!reserve(b, n + 2))
+    if (!textbuf_reserve(b, n + 2))
         return;
     b->data[b->len++] = '0';
     b->data[b->len++] = 'x';

@@ -24,8 +24,29 @@ void textbuf_add(struct textbuf *b, const char *s, size_t n);
 void textbuf_add_str(struct textbuf *b, const char *s);
 /* Adds S as one log field: TABs, CRs and newlines become spaces, NULL becomes ALT. */
 void textbuf_add_field(struct textbuf *b, const char *s, const char *alt);
-void textbuf_add_char(struct textbuf *b, char c);
-void textbuf_add_uint(struct textbuf *b, uint64_t v);
+/* Makes room for EXTRA more bytes; false (and FAILED set) when there is none. */
+bool textbuf_reserve(struct textbuf *b, size_t extra);
+
+/* The two calls of every event record: inline, since they run millions of times. */
+static inline void textbuf_add_char(struct textbuf *b, char c)
+{
+    if (b->len < b->cap || textbuf_reserve(b, 1))
+        b->data[b->len++] = c;
+}
+
+static inline void textbuf_add_uint(struct textbuf *b, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    if (b->len + n > b->cap && !textbuf_reserve(b, n))
+        return;
+    while (n > 0)
+        b->data[b->len++] = tmp[--n];
+}
 void textbuf_add_hex(struct textbuf *b, uint64_t v);     /* 0x-prefixed, lowercase */
 void textbuf_clear(struct textbuf *b);
 void textbuf_free(struct textbuf *b);
