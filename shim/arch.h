@@ -45,6 +45,15 @@ static inline void *saved_first_arg(const struct saved_regs *regs)
 bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void **original,
                       char *err, size_t errlen);
 
+/* What a dynamic relocation of this architecture writes, for got_redirect.c. */
+enum reloc_kind {
+    RELOC_OTHER,
+    RELOC_RELATIVE,             /* base + addend: local pointers, vtables of the module */
+    RELOC_SYMBOL_POINTER,       /* a symbol's address: GOT entries, absolute pointers */
+    RELOC_PLT_SLOT,             /* a symbol's address, bound lazily: PLT GOT entries */
+};
+enum reloc_kind arch_reloc_kind(unsigned type);
+
 /* In a forked child: another thread may have held the patching lock at the fork. */
 void arch_after_fork_child(void);
 

@@ -6,6 +6,7 @@
 #include "arch.h"
 
 #include <capstone/capstone.h>
+#include <elf.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -316,4 +317,15 @@ void *arch_make_stub(void *context, bool lean)
 void arch_after_fork_child(void)
 {
     pthread_mutex_init(&patch_lock, NULL);
+}
+
+enum reloc_kind arch_reloc_kind(unsigned type)
+{
+    switch (type) {
+    case R_X86_64_RELATIVE: return RELOC_RELATIVE;
+    case R_X86_64_GLOB_DAT:
+    case R_X86_64_64: return RELOC_SYMBOL_POINTER;
+    case R_X86_64_JUMP_SLOT: return RELOC_PLT_SLOT;
+    default: return RELOC_OTHER;
+    }
 }

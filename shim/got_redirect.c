@@ -1,11 +1,12 @@
 /* GOT/PLT interposition, the fallback for functions whose entry cannot be patched (a
  * retry loop that jumps back to the entry, for one). The dynamic linker wrote the
- * function's address into GOT entries (GLOB_DAT, JUMP_SLOT), into absolute pointers
- * (R_X86_64_64) and, inside the defining module, into vtables (RELATIVE); rewriting those
+ * function's address into GOT entries, into absolute pointers and, inside the defining
+ * module, into vtables (relative relocations; arch_reloc_kind tells which); rewriting those
  * slots catches calls through the PLT and through vtables, but not direct calls inside the
  * defining module, which the shim says when it falls back. */
 #include "got_redirect.h"
 
+#include "arch.h"
 #include <elf.h>
 #include <link.h>
 #include <stdbool.h>
@@ -59,17 +60,17 @@ static void redirect_relocations(const struct dynamic_info *info, const ElfW(Rel
     for (size_t i = 0; rela != NULL && i < size / sizeof *rela; i++) {
         const ElfW(Rela) *r = &rela[i];
         uintptr_t *slot = (uintptr_t *)(info->base + r->r_offset);
-        unsigned type = ELF64_R_TYPE(r->r_info);
+        enum reloc_kind kind = arch_reloc_kind((unsigned)ELF64_R_TYPE(r->r_info));
         bool match = false;
-        if (type == R_X86_64_RELATIVE)
+        if (kind == RELOC_RELATIVE)
             match = *slot == want->target;
-        else if (type == R_X86_64_GLOB_DAT || type == R_X86_64_64 || type == R_X86_64_JUMP_SLOT)
+        else if (kind == RELOC_SYMBOL_POINTER || kind == RELOC_PLT_SLOT)
             match = *slot == want->target ||
                     /* a lazy PLT slot not bound yet: bind it to us now */
-                    (type == R_X86_64_JUMP_SLOT && *slot != want->replacement &&
+                    (kind == RELOC_PLT_SLOT && *slot != want->replacement &&
                      names_symbol(info, r, want->name) && *slot >= info->base &&
                      *slot - info->base < 0x10000000);
-        if (match && (type == R_X86_64_RELATIVE || names_symbol(info, r, want->name))) {
+        if (match && (kind == RELOC_RELATIVE || names_symbol(info, r, want->name))) {
             write_slot(info, slot, want->replacement);
             want->changed++;
         }
