@@ -30,7 +30,7 @@ TOOLS      := $(BUILD)/refleaks $(BUILD)/refbalance
 UNIT_C   := $(wildcard test/unit/*.c)
 UNIT_OBJ := $(UNIT_C:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit e2e demo deps clean check-asan bench
+.PHONY: all check unit e2e demo deps clean check-asan bench fuzz-corpus fuzz
 all: $(BUILD)/librefshim.so $(TOOLS)
 
 $(BUILD)/shim/%.o: shim/%.c shim/*.h
@@ -67,7 +67,16 @@ unit: $(BUILD)/unit_tests
 e2e: all
 	BUILD=$(BUILD) test/e2e/run.sh
 
-check: unit e2e
+check: unit fuzz-corpus e2e
+
+# Runs the log readers' fuzz target once over test/fuzz/corpus (libFuzzer, needs clang).
+fuzz-corpus:
+	BUILD=$(BUILD) test/fuzz/run.sh corpus
+
+# A longer fuzzing run: make fuzz FUZZ_SECONDS=3600
+FUZZ_SECONDS ?= 300
+fuzz:
+	BUILD=$(BUILD) test/fuzz/run.sh fuzz $(FUZZ_SECONDS)
 
 # Analyzers and unit tests under AddressSanitizer and UndefinedBehaviorSanitizer;
 # the e2e run then uses the sanitized analyzers (the shim itself is built with UBSan only,
@@ -87,7 +96,7 @@ demo: deps all
 # Installs what the build and the tests need on Debian 12 (as root), only if missing.
 DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone-dev \
            libdw-dev libelf-dev libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
-           gstreamer1.0-plugins-base
+           gstreamer1.0-plugins-base clang libclang-rt-14-dev
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
 
