@@ -9,19 +9,18 @@
 #define SAVE_SIZE 208   /* sizeof(struct saved_regs), a multiple of 16 */
 #define STACK_ARGS_COPIED 128   /* bytes of caller stack arguments passed on: 16 words */
 
-        .text
-        .globl  refshim_dispatch
-        .hidden refshim_dispatch
-        .type   refshim_dispatch, @function
-        .p2align 4
-refshim_dispatch:
-        .cfi_startproc
+/* The frame every routine here keeps, with its CFI: libunwind walks through it. */
+        .macro FRAME_ENTER
         pushq   %rbp
         .cfi_def_cfa_offset 16
         .cfi_offset %rbp, -16
         movq    %rsp, %rbp
         .cfi_def_cfa_register %rbp
-        subq    $SAVE_SIZE, %rsp
+        .endm
+
+/* The integer argument registers, rax and r10 into the first 64 bytes of struct
+ * saved_regs at the stack pointer. */
+        .macro SAVE_ARGUMENT_REGISTERS
         movq    %rdi, 0(%rsp)
         movq    %rsi, 8(%rsp)
         movq    %rdx, 16(%rsp)
@@ -30,6 +29,18 @@ refshim_dispatch:
         movq    %r9, 40(%rsp)
         movq    %rax, 48(%rsp)
         movq    %r10, 56(%rsp)
+        .endm
+
+        .text
+        .globl  refshim_dispatch
+        .hidden refshim_dispatch
+        .type   refshim_dispatch, @function
+        .p2align 4
+refshim_dispatch:
+        .cfi_startproc
+        FRAME_ENTER
+        subq    $SAVE_SIZE, %rsp
+        SAVE_ARGUMENT_REGISTERS
         leaq    16(%rbp), %rax          /* above our saved rbp and the return address */
         movq    %rax, 64(%rsp)
         movdqa  %xmm0, 80(%rsp)
@@ -62,11 +73,7 @@ refshim_dispatch_end:
         .p2align 4
 refshim_invoke:
         .cfi_startproc
-        pushq   %rbp
-        .cfi_def_cfa_offset 16
-        .cfi_offset %rbp, -16
-        movq    %rsp, %rbp
-        .cfi_def_cfa_register %rbp
+        FRAME_ENTER
         pushq   %rbx
         .cfi_offset %rbx, -24
         subq    $(STACK_ARGS_COPIED + 8), %rsp
@@ -114,20 +121,9 @@ refshim_invoke:
         .p2align 4
 refshim_dispatch_lean:
         .cfi_startproc
-        pushq   %rbp
-        .cfi_def_cfa_offset 16
-        .cfi_offset %rbp, -16
-        movq    %rsp, %rbp
-        .cfi_def_cfa_register %rbp
+        FRAME_ENTER
         subq    $64, %rsp
-        movq    %rdi, 0(%rsp)
-        movq    %rsi, 8(%rsp)
-        movq    %rdx, 16(%rsp)
-        movq    %rcx, 24(%rsp)
-        movq    %r8, 32(%rsp)
-        movq    %r9, 40(%rsp)
-        movq    %rax, 48(%rsp)
-        movq    %r10, 56(%rsp)
+        SAVE_ARGUMENT_REGISTERS
         movq    %r11, %rdi
         movq    %rsp, %rsi
         call    *(%r11)
