@@ -19,7 +19,7 @@ static void record_api_event(const char *class_name, enum ref_op op, void *objec
     if (!recorder_class_wanted(class_name) || !shim_enter())
         return;
     recorder_note_instrumented(class_name);
-    recorder_event(class_name, NULL, op, object, (uint32_t)count, size, true);
+    recorder_event(class_name, NULL, op, object, (uint32_t)count, size, true, FAMILY_PLAIN);
     shim_leave();
 }
 

@@ -78,19 +78,12 @@ static bool descends_from(gtype type, const char *ancestor)
     return false;
 }
 
-/* What the shim needs to know of an instance's type, computed once per type. */
-static struct type_info *type_info_of(void *instance)
+/* What the shim needs to know of TYPE, computed once per type and kept in SLOT. */
+__attribute__((noinline)) static struct type_info *learn_type(gtype type,
+                                                              struct type_cache_slot *slot)
 {
-    if (instance == NULL || type_name_fn == NULL || type_fundamental_fn == NULL)
+    if (type_name_fn == NULL || type_fundamental_fn == NULL)
         return NULL;
-    struct instance_layout *layout = instance;
-    if (layout->klass == NULL)
-        return NULL;
-    gtype type = layout->klass->type;
-    /* Most calls are on a few types: a small cache per thread answers without a lock. */
-    struct type_cache_slot *slot = &type_cache[(type >> 4) % TYPE_CACHE_SLOTS];
-    if (slot->type == type)
-        return slot->info;
     pthread_mutex_lock(&types_lock);
     struct type_info *info;
     HASH_FIND(hh, types, &type, sizeof type, info);
@@ -113,6 +106,22 @@ static struct type_info *type_info_of(void *instance)
         slot->info = info;
     }
     return info;
+}
+
+/* The type of INSTANCE. Runs for every hooked GObject call, most of which are of types
+ * that are not logged: a small cache per thread answers without a lock. */
+static inline struct type_info *type_info_of(void *instance)
+{
+    if (instance == NULL)
+        return NULL;
+    struct instance_layout *layout = instance;
+    if (layout->klass == NULL)
+        return NULL;
+    gtype type = layout->klass->type;
+    struct type_cache_slot *slot = &type_cache[(type * 0x9e3779b97f4a7c15ull) >> 58];
+    if (slot->type == type)
+        return slot->info;
+    return learn_type(type, slot);
 }
 
 /* The type of a GObject that is logged, or NULL. */
@@ -148,6 +157,8 @@ static uint32_t ref_count_of(void *object)
     return __atomic_load_n(&((struct instance_layout *)object)->ref_count, __ATOMIC_RELAXED);
 }
 
+static void install_deferred_hooks(void);
+
 static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 {
     uint64_t result = hook_call_original(hook, regs);
@@ -155,7 +166,10 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
     if (hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
-            recorder_event(type->name, &type->class_cache, OP_CREATE, object, ref_count_of(object), type->instance_size, false);
+            install_deferred_hooks();
+        if (type != NULL)
+            recorder_event(type->name, &type->class_cache, OP_CREATE, object, ref_count_of(object), type->instance_size, false,
+                           FAMILY_GOBJECT);
         shim_leave();
     }
     return result;
@@ -167,7 +181,8 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
     if (hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
-            recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0, false);
+            recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0, false,
+                           FAMILY_GOBJECT);
         freed_during_call = object;
         shim_leave();
     }
@@ -181,7 +196,9 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    uint32_t before = object ? ref_count_of(object) : 0;
+    if (type_of(object) == NULL)
+        return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
+    uint32_t before = ref_count_of(object);
     uint64_t recorded = recorder_events_on_thread();
     uint64_t result = hook_call_original(hook, regs);
     if (object != NULL && hook_enter(hook)) {
@@ -189,7 +206,8 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
         uint32_t after = ref_count_of(object);
         bool sink_added = after > before && recorder_events_on_thread() == recorded;
         if (type != NULL && (hook->kind == GOBJ_REF || sink_added))
-            recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false);
+            recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false,
+                           FAMILY_GOBJECT);
         shim_leave();
     }
     return result;
@@ -198,13 +216,10 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    struct type_info *type = NULL;
-    uint32_t before = 0;
-    if (object != NULL && hook_enter(hook)) {
-        type = type_of(object);
-        before = ref_count_of(object);
-        shim_leave();
-    }
+    struct type_info *type = type_of(object);
+    if (type == NULL)
+        return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
+    uint32_t before = ref_count_of(object);
     freed_during_call = NULL;
     uint64_t result = hook_call_original(hook, regs);
     /* If g_type_free_instance ran, the D event is written and the memory is gone. */
@@ -212,10 +227,73 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
         uint32_t after = before == 1 ? ref_count_of(object) : before - 1;
-        recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0, false);
+        recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0, false,
+                           FAMILY_GOBJECT);
         shim_leave();
     }
     return result;
+}
+
+/* The reference functions run for every reference taken, millions of times a second in
+ * a GStreamer pipeline, so they are hooked only once an object of a logged class has been
+ * created: before that no reference can concern one. With REFLOG_CLASSES naming classes a
+ * program seldom creates, it then runs at full speed. Until then they wait here. */
+struct deferred_hook {
+    uintptr_t address;
+    size_t size;
+    char *symbol, *module;
+    hook_handler handler;
+    enum gobject_function kind;
+};
+
+static struct deferred_hook deferred[8];
+static size_t deferred_count;
+static bool deferred_installed;         /* atomic */
+static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void install(uintptr_t address, size_t size, const char *symbol, const char *module,
+                    hook_handler handler, enum gobject_function kind)
+{
+    struct hook_site site = {address, size, symbol, symbol, module, true};  /* one pointer each */
+    hook_install(&site, handler, NULL, (int)kind);
+}
+
+static void install_deferred_hooks(void)
+{
+    if (__atomic_load_n(&deferred_installed, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&deferred_lock);
+    if (!deferred_installed) {
+        for (size_t i = 0; i < deferred_count; i++) {
+            struct deferred_hook *d = &deferred[i];
+            install(d->address, d->size, d->symbol, d->module, d->handler, d->kind);
+        }
+        __atomic_store_n(&deferred_installed, true, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&deferred_lock);
+}
+
+static void defer_hook(const struct hook_site *site, hook_handler handler, enum gobject_function kind)
+{
+    pthread_mutex_lock(&deferred_lock);
+    if (deferred_installed) {
+        pthread_mutex_unlock(&deferred_lock);
+        install(site->address, site->size, site->symbol, site->module, handler, kind);
+        return;
+    }
+    if (deferred_count < sizeof deferred / sizeof deferred[0]) {
+        struct deferred_hook *d = &deferred[deferred_count];
+        d->symbol = strdup(site->symbol);
+        d->module = strdup(site->module);
+        if (d->symbol != NULL && d->module != NULL) {
+            d->address = site->address;
+            d->size = site->size;
+            d->handler = handler;
+            d->kind = kind;
+            deferred_count++;
+        }
+    }
+    pthread_mutex_unlock(&deferred_lock);
 }
 
 bool gobject_hooks_consider(const struct hook_site *site)
@@ -245,12 +323,13 @@ bool gobject_hooks_consider(const struct hook_site *site)
     else if (strcmp(name, "g_type_query") == 0)
         type_query_fn = (void (*)(gtype, struct type_query *))address;
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
-        if (strcmp(name, functions[i].name) == 0) {
-            struct hook_site lean = *site;
-            lean.lean = true;           /* each takes one pointer */
-            hook_install(&lean, functions[i].handler, NULL, (int)functions[i].kind);
-            return true;
-        }
+        if (strcmp(name, functions[i].name) != 0)
+            continue;
+        if (functions[i].kind == GOBJ_CREATE)
+            install(address, site->size, name, module, functions[i].handler, functions[i].kind);
+        else
+            defer_hook(site, functions[i].handler, functions[i].kind);
+        return true;
     }
     return false;
 }
@@ -258,4 +337,5 @@ bool gobject_hooks_consider(const struct hook_site *site)
 void gobject_hooks_after_fork_child(void)
 {
     pthread_mutex_init(&types_lock, NULL);
+    pthread_mutex_init(&deferred_lock, NULL);
 }

@@ -4,6 +4,7 @@
  * hooks_scan_new_modules offers it each function symbol of each new module. */
 #include "hooks.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
@@ -53,11 +54,21 @@ uintptr_t hook_current_function(void)
     return current_function;
 }
 
-bool hook_exists(uintptr_t target)
+static struct hook_entry *find_hook(uintptr_t target)
 {
     struct hook_entry *e;
     HASH_FIND(hh, hooks, &target, sizeof target, e);
-    return e != NULL;
+    return e;
+}
+
+static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;      /* the registry */
+
+bool hook_exists(uintptr_t target)
+{
+    pthread_mutex_lock(&hooks_lock);
+    bool exists = find_hook(target) != NULL;
+    pthread_mutex_unlock(&hooks_lock);
+    return exists;
 }
 
 /* Where the entry cannot be patched, the pointers to the function are redirected to a
@@ -76,10 +87,24 @@ static bool redirect_pointers(struct hook_entry *e, const struct hook_site *site
     return true;
 }
 
+static bool install_locked(const struct hook_site *site, hook_handler handler,
+                           const char *class_name, int kind);
+
+/* Hooks are installed while scanning new modules, and later from a handler (GObject's
+ * deferred hooks), possibly on several threads: the registry takes a lock. */
 bool hook_install(const struct hook_site *site, hook_handler handler, const char *class_name,
                   int kind)
 {
-    if (hook_exists(site->address))
+    pthread_mutex_lock(&hooks_lock);
+    bool ok = install_locked(site, handler, class_name, kind);
+    pthread_mutex_unlock(&hooks_lock);
+    return ok;
+}
+
+static bool install_locked(const struct hook_site *site, hook_handler handler,
+                           const char *class_name, int kind)
+{
+    if (find_hook(site->address) != NULL)
         return true;
     struct hook_entry *e = calloc(1, sizeof *e);
     char *class_copy = class_name ? strdup(class_name) : NULL;
@@ -109,6 +134,7 @@ bool hook_install(const struct hook_site *site, hook_handler handler, const char
 
 void hooks_forget_range(uintptr_t start, uintptr_t end)
 {
+    pthread_mutex_lock(&hooks_lock);
     struct hook_entry *e, *tmp;
     HASH_ITER(hh, hooks, e, tmp) {
         if (e->hook.target >= start && e->hook.target < end) {
@@ -119,6 +145,7 @@ void hooks_forget_range(uintptr_t start, uintptr_t end)
             free(e);
         }
     }
+    pthread_mutex_unlock(&hooks_lock);
 }
 
 static void consider_function(const char *module, const char *name, uintptr_t address,
@@ -140,9 +167,11 @@ void hooks_scan_new_modules(const struct config *config)
     bool entered = shim_enter();
     symbolizer_each_new_function(consider_function, (void *)config);
     /* New modules may hold pointers to functions hooked by redirection. */
+    pthread_mutex_lock(&hooks_lock);
     for (struct hook_entry *e = hooks; e != NULL; e = e->hh.next)
         if (e->stub != 0)
             got_redirect(e->hook.target, e->symbol, e->stub);
+    pthread_mutex_unlock(&hooks_lock);
     if (entered)
         shim_leave();
 }

@@ -10,6 +10,7 @@ struct object {
     uint64_t serial;
     bool logged;        /* selected by REFLOG_OBJECTS */
     bool introduced;    /* its o record is in the log */
+    uint8_t family;     /* enum object_family of the recorder */
     bool unordered;     /* has changes the shim cannot see: its events are not reordered */
     uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
     uint32_t last_count;/* the count of its last recorded event */

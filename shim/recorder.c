@@ -226,7 +226,7 @@ enum count_source {
 /* Always inlined, like write_event: fewer frames of our own to unwind on every event. */
 __attribute__((always_inline)) static inline void
 record(const char *class_name, struct class_cache *cache, enum ref_op op, uintptr_t address,
-       uint32_t count, size_t size, enum count_source source)
+       uint32_t count, size_t size, enum count_source source, enum object_family family)
 {
     events_on_thread++;
     struct object *found;
@@ -245,6 +245,7 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
         if (kept)
             count = keep_count(object, &op);
         object->last_count = count;
+        object->family = (uint8_t)family;
         if (object->logged && log_is_open()) {
             if (config->format == FORMAT_XPCOM)
                 write_xpcom_event(object, class_name, op, count);
@@ -265,29 +266,35 @@ void recorder_counted(const char *class_name, struct class_cache *cache, enum re
         op = count == 1 ? OP_CREATE : OP_ADD;
     else
         op = count == 0 ? OP_DESTROY : OP_RELEASE;
-    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED);
+    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED, FAMILY_PLAIN);
 }
 
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
-                    void *object, uint32_t count, size_t size, bool count_is_exact)
+                    void *object, uint32_t count, size_t size, bool count_is_exact,
+                    enum object_family family)
 {
     record(class_name, cache, op, (uintptr_t)object, count, size,
-           count_is_exact ? COUNT_RETURNED : COUNT_READ);
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family);
 }
 
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)
 {
-    record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT);
+    record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN);
 }
 
 /* --- exit, unload, fork ---------------------------------------------------------------- */
 
+struct survivor_query {
+    enum object_family family;
+    const char *(*note_for)(void *object);
+};
+
 static void note_survivor(struct object *object, void *arg)
 {
-    const char *(*note_for)(void *) = (const char *(*)(void *))arg;
-    if (!object->introduced)
+    const struct survivor_query *query = arg;
+    if (!object->introduced || object->family != query->family)
         return;
-    const char *note = note_for((void *)object->address);
+    const char *note = query->note_for((void *)object->address);
     if (note == NULL)
         return;
     char storage[96];
@@ -301,10 +308,11 @@ static void note_survivor(struct object *object, void *arg)
         log_write(line.data, line.len);
 }
 
-void recorder_annotate_survivors(const char *(*note_for)(void *object))
+void recorder_annotate_survivors(enum object_family family, const char *(*note_for)(void *object))
 {
+    struct survivor_query query = {family, note_for};
     if (log_is_open() && config->format == FORMAT_REFSHIM)
-        objects_each(note_survivor, (void *)note_for);
+        objects_each(note_survivor, &query);
 }
 
 void recorder_forget_code(uintptr_t start, uintptr_t end)

@@ -40,18 +40,26 @@ bool recorder_class_instrumented(const char *class_name);
  * OBJECT: an AddRef that leaves 1 creates the object, a Release that leaves 0 destroys it. */
 void recorder_counted(const char *class_name, struct class_cache *cache, enum ref_change change,
                       void *object, uint32_t count);
+/* Where an object's events come from, so that code that knows more about its kind of
+ * object can look at the live ones at exit. */
+enum object_family {
+    FAMILY_PLAIN,               /* C++ methods, named functions, the API */
+    FAMILY_GOBJECT,             /* a GObject: gobject_survivor_note may read it */
+};
+
 /* OP happened to OBJECT, which now has COUNT references: exact when the caller was told
  * (the instrumentation API), not when it was read from the object after the fact
  * (GObject). SIZE is the object's size in bytes when OP creates it, 0 if unknown. */
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
-                    void *object, uint32_t count, size_t size, bool count_is_exact);
+                    void *object, uint32_t count, size_t size, bool count_is_exact,
+                    enum object_family family);
 /* OP happened to OBJECT and the shim keeps the count: a new object has 1 reference, an
  * object first seen by an AddRef or Release is taken to have had 1. */
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object);
 
-/* At exit: writes an x record for each logged object still alive for which NOTE_FOR
- * returns a note (a word, such as "may-be-leaked"). */
-void recorder_annotate_survivors(const char *(*note_for)(void *object));
+/* At exit: writes an x record for each logged object of FAMILY still alive for which
+ * NOTE_FOR returns a note (a word, such as "may-be-leaked"). */
+void recorder_annotate_survivors(enum object_family family, const char *(*note_for)(void *object));
 
 /* How many events this thread has recorded: lets a hook tell whether the call it wraps
  * recorded anything itself through nested hooked calls. */

@@ -82,7 +82,7 @@ __attribute__((constructor)) static void refshim_start(void)
 __attribute__((destructor)) static void refshim_stop(void)
 {
     if (tracing && shim_enter()) {
-        recorder_annotate_survivors(gobject_survivor_note);
+        recorder_annotate_survivors(FAMILY_GOBJECT, gobject_survivor_note);
         log_finish();
         shim_leave();
     }

@@ -149,6 +149,11 @@ if [ -x "$PROGS/gobjects" ]; then
     expect "the floating widget is created with 1, sunk and destroyed" "N 1|D 0|balanced" \
         "$(head -n 1 <<<"$widget")|$(tail -n 1 <<<"$widget")|$(awk '$1 == "A" { a++ } $1 == "R" { r++ } END { print (a == r ? "balanced" : a " A, " r " R") }' <<<"$widget")"
     expect "sizes are logged" "24" "$(awk -F'\t' '$1 == "o" && $2 == 1 { print $5 }' "$L")"
+    # The reference hooks are installed when the first MyThing is made: none is missed.
+    L2=$WORK/gobjects-filtered.log
+    REFLOG_CLASSES=MyThing traced "$L2" "$PROGS/gobjects"
+    expect "filtered refleaks" "$(serial_address "$L2" 1) (1) @ MyThing" "$(refleaks "$L2")"
+    expect "filtered tree" "$tree" "$(tree_of "$L2" 1)"
 else
     fail "the GObject test program was not built (libglib2.0-dev missing?)"
 fi
