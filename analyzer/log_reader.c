@@ -5,7 +5,8 @@
  * written holds zeroes), `\r` before `\n` is dropped (logs copied through Windows), and
  * a last line without `\n` is ignored with a warning, since it was cut while being
  * written. Logs run to gigabytes, so the file is read in large blocks and lines are
- * cut out of the block in place: no copy and no allocation per line. */
+ * cut out of the block in place: no copy and no allocation per line; a format with a
+ * block reader reads whole records from the block itself. */
 #include "log_reader.h"
 
 #include <errno.h>
@@ -98,6 +99,14 @@ static void fail_at(struct reading *reading, unsigned long line, const char *wha
     reading->failed = true;
 }
 
+/* The first line of every refshim log: a log cut inside it is still recognised. */
+#define REFSHIM_SIGNATURE "# refshim 1"
+
+static bool is_prefix_of(const char *text, size_t length, const char *whole)
+{
+    return length <= strlen(whole) && memcmp(text, whole, length) == 0;
+}
+
 /* Handles one cleaned line; COMPLETE is false for a cut last line, which may only
  * decide the format. */
 static void handle_line(struct reading *reading, char *line, size_t length, bool complete)
@@ -109,6 +118,8 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
         if (length == 0)
             return; /* Mozilla logs start with an empty line */
         reading->format = format_for_first_line(line);
+        if (!reading->format && !complete && is_prefix_of(line, length, REFSHIM_SIGNATURE))
+            return; /* a refshim log cut inside its first line: nothing to read */
         if (!reading->format) {
             fail_at(reading, complete ? number : number + 1,
                     "unknown log format (not a refshim, Mozilla XPCOM refcount/alloc or "
@@ -135,10 +146,23 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
     size_t capacity = READ_BLOCK + 1; /* +1: room to terminate a cut last line */
     char *buffer = xmalloc(capacity);
     size_t start = 0, end = 0;
-    bool at_eof = false, cut = false;
+    bool at_eof = false, cut = false, saw_nul = false;
 
     while (!reading.failed) {
-        char *newline = start < end ? memchr(buffer + start, '\n', end - start) : NULL;
+        /* The format's block reader takes what it can; the line loop below handles the
+         * line it stopped at, then the block reader tries again. */
+        bool read_more = false;
+        if (reading.format && reading.format->parse_block && start < end) {
+            bool need_more = false;
+            start += reading.format->parse_block(reading.state, buffer + start, end - start,
+                                                 &reading.line_number, &reading.sink,
+                                                 &need_more);
+            /* A record cut by the end of the block is read whole after the next read,
+             * unless it is too long to wait for: then line by line. */
+            read_more = need_more && !at_eof && end - start < READ_BLOCK / 4;
+        }
+        char *newline = !read_more && start < end ? memchr(buffer + start, '\n', end - start)
+                                                  : NULL;
         if (newline) {
             char *line = buffer + start;
             size_t length = clean_line(line, (size_t)(newline - line));
@@ -148,7 +172,6 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
         }
         if (at_eof) {
             size_t length = clean_line(buffer + start, end - start);
-            /* Only NULs after the last newline: nothing was cut, just padding. */
             cut = length > 0;
             if (cut)
                 handle_line(&reading, buffer + start, length, false);
@@ -169,7 +192,9 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
         size_t got = fread(buffer + end, 1, capacity - 1 - end, log);
         if (got == 0)
             at_eof = true;
-        end += drop_nul_bytes(buffer + end, got);
+        size_t kept = drop_nul_bytes(buffer + end, got);
+        saw_nul = saw_nul || kept != got;
+        end += kept;
     }
 
     if (!reading.failed && ferror(log)) {
@@ -178,10 +203,14 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
         diag->status = LOG_STATUS_CANNOT_READ;
         reading.failed = true;
     }
-    if (!reading.failed && !reading.format)
+    /* NUL bytes are the unwritten end of a log that was being written when its program
+     * died (the shim allocates the file ahead): a cut log, not a bad one, even when the
+     * program died before the first line. An empty file says nothing, and is an error. */
+    cut = cut || saw_nul;
+    if (!reading.failed && !reading.format && !cut)
         fail_at(&reading, reading.line_number + 1, "empty log (no reference-count records)");
     reading.sink.input_cut = cut;
-    if (!reading.failed && !reading.format->finish(reading.state, &reading.sink))
+    if (!reading.failed && reading.format && !reading.format->finish(reading.state, &reading.sink))
         fail_at(&reading, reading.line_number, error);
     if (!reading.failed && cut)
         snprintf(diag->warning, sizeof diag->warning,

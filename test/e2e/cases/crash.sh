@@ -172,10 +172,12 @@ for ((offset = 0; offset <= size; offset++)); do
     out=$(<"$CUT/out")
     expected=$(<"$CUT/expected.$k")
     if [ -n "$expected" ]; then want_rc=1; else want_rc=0; fi
-    # Cut inside a line, or before the first byte (the file was created, nothing reached
-    # it): the reader must say so. Cut just after a \n: a whole log as far as anyone can
-    # tell, so no warning.
-    if [ "$k" -eq 0 ] || [ "${line_ends[$((k - 1))]}" -ne "$offset" ]; then
+    # Cut inside a line: the reader must say so. Cut just after a \n: a whole log as far
+    # as anyone can tell, so no warning. An empty file says nothing at all: an error.
+    if [ "$offset" -eq 0 ]; then
+        want_rc=65
+        want_err="$CUT/log:1: empty log (no reference-count records)"
+    elif [ "$k" -eq 0 ] || [ "${line_ends[$((k - 1))]}" -ne "$offset" ]; then
         want_err="$CUT/log: log was cut after line $k; analysed up to there"
     else
         want_err=""
