@@ -102,6 +102,17 @@ REFLOG_NEW='widget_n*' REFLOG_ADDREF='widget_ret*' REFLOG_RELEASE='*_release' \
 expect "globs" "$(serial_address "$L2" 2) (2) @ widget" "$(refleaks "$L2")"
 finish
 
+start "C++ methods named by demangled globs and by mangled names; the class comes from the name"
+L=$WORK/gadgets.log
+REFLOG_NEW='Gadget::create' REFLOG_ADDREF='Gadget::ret*' REFLOG_RELEASE=_ZN6Gadget7releaseEv \
+    traced "$L" "$PROGS/scenarios" gadgets
+expect "refleaks" "$(serial_address "$L" 2) (2) @ Gadget" "$(refleaks "$L")"
+expect "tree" ".root: bal=1
+  main: bal=1
+    UseGadgets: bal=1
+      KeepGadget: bal=1" "$(tree_of "$L" 2)"
+finish
+
 start "an entry that cannot be patched falls back to the GOT, and says so once"
 L=$WORK/grab.log
 REFLOG_NEW=widget_new REFLOG_ADDREF=widget_retain,widget_grab REFLOG_RELEASE=widget_release \

@@ -7,6 +7,7 @@
 //   threads   two threads share an nsAtomic; one of them keeps a reference
 //   fork      leaks an nsFoo, forks; the child leaks an nsBar and executes argv[2]
 //   contend   two threads AddRef and Release one nsAtomic as fast as they can
+//   gadgets   C++ retain/release methods of another name, one Gadget kept
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +36,40 @@ nsrefcnt nsLocal::Release()
     if (count == 0)
         delete this;
     return count;
+}
+
+// Reference counting by methods that are not called AddRef/Release: traced with
+// REFLOG_NEW/ADDREF/RELEASE naming them, demangled or mangled.
+class Gadget {
+public:
+    __attribute__((noinline)) static Gadget *create() { return new Gadget(); }
+    __attribute__((noinline)) void retain() { refs++; }
+    __attribute__((noinline)) void release()
+    {
+        if (--refs == 0)
+            delete this;
+    }
+private:
+    int refs = 1;
+};
+
+static Gadget *kept_gadget;
+
+static void KeepGadget(Gadget *gadget)
+{
+    gadget->retain();
+    kept_gadget = gadget;
+}
+
+static void UseGadgets()
+{
+    Gadget *balanced = Gadget::create();
+    balanced->retain();
+    balanced->release();
+    balanced->release();
+    Gadget *leaked = Gadget::create();
+    KeepGadget(leaked);
+    leaked->release();
 }
 
 static void LeakOneOfEach()
@@ -179,12 +214,14 @@ int main(int argc, char **argv)
         LeakLocal();
     else if (strcmp(what, "threads") == 0)
         RunThreads();
+    else if (strcmp(what, "gadgets") == 0)
+        UseGadgets();
     else if (strcmp(what, "contend") == 0)
         Contend();
     else if (strcmp(what, "fork") == 0 && argc > 2)
         return ForkAndExec(argv[2]);
     else {
-        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|contend|fork PROGRAM\n");
+        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|contend|gadgets|fork PROGRAM\n");
         return 2;
     }
     printf("done\n");
