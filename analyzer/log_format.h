@@ -6,7 +6,12 @@
  * turns lines into events, through the object tracker (object_tracker.h) that all
  * formats share. Formats whose records span several lines (Mozilla's XPCOM refcount
  * log: a record line followed by its stack) keep the pending record in their state and
- * emit it from the next record or from `finish`. */
+ * emit it from the next record or from `finish`.
+ *
+ * A format may also read straight from the reader's buffer (`parse_block`), many lines
+ * per call, which is how gigabyte logs are read at the speed of the disk cache; it
+ * reads only what it can read exactly as `parse_line` would and leaves the rest, errors
+ * included, to `parse_line`. */
 #ifndef REFSHIM_LOG_FORMAT_H
 #define REFSHIM_LOG_FORMAT_H
 
@@ -39,6 +44,14 @@ struct log_format {
      * sink->error if the line is wrong. */
     bool (*parse_line)(void *state, char *line, size_t length, unsigned long line_number,
                        struct log_sink *sink);
+    /* Optional. Reads complete lines from the start of DATA (LENGTH bytes, NULs
+     * already dropped, not terminated) with the same events and state as `parse_line`
+     * would give for them, and returns how many bytes it read (whole lines), adding the
+     * lines to *LINE_NUMBER. It stops at the first line it does not handle, never
+     * reporting an error: the reader gives that line to `parse_line`. It sets
+     * *NEED_MORE when it stopped only because a record goes on past LENGTH. */
+    size_t (*parse_block)(void *state, const char *data, size_t length,
+                          unsigned long *line_number, struct log_sink *sink, bool *need_more);
     /* Called at the end of the input; may emit a pending record. */
     bool (*finish)(void *state, struct log_sink *sink);
     void (*destroy)(void *state);

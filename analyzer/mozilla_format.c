@@ -9,55 +9,19 @@
  *
  * Gigabyte logs repeat a modest number of stacks, so a stack's lines are only digested
  * (fast_hash.h) and looked up among the stacks already seen; the frames are parsed
- * once per distinct stack, the first time it appears. */
+ * once per distinct stack, the first time it appears. This file handles every line;
+ * mozilla_block.c reads the common records faster and leaves the rest to it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fast_hash.h"
-/* Keys here are digests already: their first bytes are as good as any hash. */
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)((const struct fast_digest *)(keyptr))->low)
-#include <uthash.h>
-
 #include "alloc.h"
+#include "fast_hash.h"
 #include "log_format.h"
+#include "mozilla_state.h"
 #include "object_tracker.h"
 #include "parse_number.h"
-
-struct known_stack {
-    struct fast_digest digest; /* of the frame lines after the dropped one */
-    uint64_t id;
-    struct log_frame *frames;
-    size_t frame_count;
-    char *strings;            /* the frames' strings, cut out of a copy of the text */
-    UT_hash_handle hh;
-};
-
-enum { MAX_CLASS = 512, MAX_ADDRESS = 64 };
-
-struct pending_record {
-    bool present;
-    unsigned long line;
-    char class_name[MAX_CLASS];
-    char address[MAX_ADDRESS];
-    uint64_t address_value;
-    uint64_t serial;
-    char op;                  /* 'A'ddRef, 'R'elease, 'C'reate/Ctor, 'D'estroy/Dtor */
-    int64_t count;
-    uint64_t size;
-    uint64_t tid;
-    bool first_frame_seen;
-};
-
-struct mozilla_state {
-    struct pending_record record;
-    char *stack_text;         /* frame lines of the pending record */
-    size_t stack_length, stack_capacity;
-    struct known_stack *stacks;
-    uint64_t next_stack_id;
-    struct object_tracker *tracker;
-};
 
 static bool is_hex_digit(char c)
 {
@@ -90,14 +54,13 @@ static char *class_end(char *line)
     return NULL;
 }
 
-/* Parses a record line into RECORD; LINE is changed. */
-static bool parse_record_line(char *line, struct pending_record *record, struct log_sink *sink)
+bool mozilla_parse_record_line(char *line, struct pending_record *record, struct log_sink *sink)
 {
     char *close = class_end(line);
     if (!close)
         return log_sink_fail(sink, "record line without `<Class> ADDRESS`");
     size_t class_length = (size_t)(close - line - 1);
-    if (class_length == 0 || class_length >= MAX_CLASS)
+    if (class_length == 0 || class_length >= MOZILLA_MAX_CLASS)
         return log_sink_fail(sink, "class name is empty or too long");
     memcpy(record->class_name, line + 1, class_length);
     record->class_name[class_length] = '\0';
@@ -105,7 +68,7 @@ static bool parse_record_line(char *line, struct pending_record *record, struct 
     char *address = next_word(&cursor), *serial = next_word(&cursor), *op = next_word(&cursor);
     if (!address || !serial || !op)
         return log_sink_fail(sink, "record line needs `<Class> ADDRESS SERIAL OP`");
-    if (strlen(address) >= MAX_ADDRESS || !parse_hex_u64(address, &record->address_value))
+    if (strlen(address) >= MOZILLA_MAX_ADDRESS || !parse_hex_u64(address, &record->address_value))
         return log_sink_fail(sink, "bad address '%.40s'", address);
     strcpy(record->address, address);
     if (!parse_u64(serial, &record->serial))
@@ -209,16 +172,35 @@ static void parse_frame(char *text, struct log_frame *frame)
     frame->function = text[0] ? text : "???";
 }
 
-/* The stack of the pending record, parsed the first time it is seen. */
-static struct known_stack *find_stack(struct mozilla_state *state)
+/* Known stacks are allocated side by side, many to a chunk: every record reads its
+ * stack's fields, and a few thousand of them packed together stay in the cache, where
+ * separate allocations among the frames' strings would not. */
+enum { STACKS_PER_CHUNK = 256 };
+
+struct stack_chunk {
+    struct stack_chunk *next;
+    size_t used;
+    struct known_stack stacks[STACKS_PER_CHUNK];
+};
+
+static struct known_stack *new_stack(struct mozilla_state *state)
+{
+    struct stack_chunk *chunk = state->stack_chunks;
+    if (!chunk || chunk->used == STACKS_PER_CHUNK) {
+        chunk = xcalloc(1, sizeof *chunk);
+        chunk->next = state->stack_chunks;
+        state->stack_chunks = chunk;
+    }
+    return &chunk->stacks[chunk->used++];
+}
+
+struct known_stack *mozilla_find_stack(struct mozilla_state *state)
 {
     struct fast_digest digest = fast_digest(state->stack_text, state->stack_length);
-    struct known_stack *stack;
-    HASH_FIND(hh, state->stacks, &digest, sizeof digest, stack);
-    if (stack)
-        return stack;
-    stack = xcalloc(1, sizeof *stack);
-    stack->digest = digest;
+    struct digest_slot *slot = digest_map_find(&state->stacks, digest);
+    if (slot)
+        return slot->value;
+    struct known_stack *stack = new_stack(state);
     stack->id = ++state->next_stack_id;
     stack->strings = xstrndup(state->stack_text, state->stack_length);
     size_t count = 0;
@@ -233,18 +215,15 @@ static struct known_stack *find_stack(struct mozilla_state *state)
         line = end + 1;
     }
     stack->frame_count = count;
-    HASH_ADD(hh, state->stacks, digest, sizeof stack->digest, stack);
+    digest_map_add(&state->stacks, digest, stack, 0);
     return stack;
 }
 
-static void emit_record(struct mozilla_state *state, struct log_sink *sink)
+void mozilla_deliver(struct mozilla_state *state, const struct known_stack *stack,
+                     struct log_sink *sink)
 {
     struct pending_record *record = &state->record;
-    if (!record->present)
-        return;
     record->present = false;
-    struct known_stack *stack = state->stack_length ? find_stack(state) : NULL;
-    state->stack_length = 0;
     struct log_event event = {
         .address = record->address,
         .address_value = record->address_value,
@@ -280,9 +259,17 @@ static void emit_record(struct mozilla_state *state, struct log_sink *sink)
     object_tracker_apply(state->tracker, &change, &event, sink);
 }
 
-/* Adds a frame line (`    #NN: text`) to the pending record's stack. */
-static bool add_frame_line(struct mozilla_state *state, const char *line, size_t length,
-                           struct log_sink *sink)
+static void emit_record(struct mozilla_state *state, struct log_sink *sink)
+{
+    if (!state->record.present)
+        return;
+    const struct known_stack *stack = state->stack_length ? mozilla_find_stack(state) : NULL;
+    state->stack_length = 0;
+    mozilla_deliver(state, stack, sink);
+}
+
+bool mozilla_add_frame_line(struct mozilla_state *state, const char *line, size_t length,
+                            struct log_sink *sink)
 {
     const char *hash, *colon;
     if (length > 8 && line[4] == '#' && line[7] == ':') {
@@ -323,7 +310,7 @@ static bool recognizes(const char *first_line)
     struct pending_record record;
     char error[16];
     struct log_sink sink = {.error = error, .error_size = sizeof error};
-    return parse_record_line(copy, &record, &sink);
+    return mozilla_parse_record_line(copy, &record, &sink);
 }
 
 static void *create(void)
@@ -338,7 +325,7 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
 {
     struct mozilla_state *state = opaque;
     if (line[0] == ' ' || line[0] == '\t')
-        return add_frame_line(state, line, length, sink);
+        return mozilla_add_frame_line(state, line, length, sink);
     if (length == 0) {
         emit_record(state, sink);
         return true;
@@ -348,7 +335,7 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
                     "nor a stack frame");
     emit_record(state, sink); /* a record without the empty line before this one */
     struct pending_record *record = &state->record;
-    if (!parse_record_line(line, record, sink))
+    if (!mozilla_parse_record_line(line, record, sink))
         return false;
     record->present = true;
     record->first_frame_seen = false;
@@ -368,13 +355,17 @@ static bool finish(void *opaque, struct log_sink *sink)
 static void destroy(void *opaque)
 {
     struct mozilla_state *state = opaque;
-    struct known_stack *stack, *next;
-    HASH_ITER(hh, state->stacks, stack, next) {
-        HASH_DEL(state->stacks, stack);
-        free(stack->strings);
-        free(stack->frames);
-        free(stack);
+    while (state->stack_chunks) {
+        struct stack_chunk *chunk = state->stack_chunks;
+        for (size_t i = 0; i < chunk->used; i++) {
+            free(chunk->stacks[i].strings);
+            free(chunk->stacks[i].frames);
+        }
+        state->stack_chunks = chunk->next;
+        free(chunk);
     }
+    digest_map_free(&state->stacks);
+    digest_map_free(&state->raw_stacks);
     free(state->stack_text);
     object_tracker_free(state->tracker);
     free(state);
@@ -385,6 +376,7 @@ const struct log_format mozilla_log_format = {
     .recognizes = recognizes,
     .create = create,
     .parse_line = parse_line,
+    .parse_block = mozilla_parse_block,
     .finish = finish,
     .destroy = destroy,
 };

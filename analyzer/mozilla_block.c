@@ -1,0 +1,272 @@
+/* mozilla_block.c - reads whole Mozilla records straight from the reader's buffer.
+ *
+ * Nearly every record of a big log has the same shape: a record line `<Class> ADDRESS
+ * SERIAL AddRef|Release COUNT [thread 0x...]`, frame #01 (dropped), the frame lines,
+ * an empty line. Such a record is read here without cutting it into lines: the record
+ * line is parsed by hand, and the end of the frame lines is found by scanning 16 bytes
+ * at a time (line_scan.h). The frame lines are then digested exactly as they are in
+ * the file and looked up among the frame texts seen before, so a repeated stack costs
+ * one digest and one lookup, and is parsed only the first time.
+ *
+ * Whatever is not this shape (alloc-log operations, odd spacing, a record cut by the end
+ * of the buffer, a malformed line) goes to mozilla_format.c's line reader, either for
+ * the record line alone or, when this file cannot read the record, for every line. So
+ * this file never reports an error: it leaves the line to the reader that does. */
+#include <string.h>
+
+#include "fast_hash.h"
+#include "line_scan.h"
+#include "mozilla_state.h"
+
+/* Mixed into the digest of frame lines whose first line is the record's first frame
+ * line: the same text means another stack when its first line may be a frame #01 to
+ * drop than when the #01 line came before it. */
+#define FIRST_LINE_UNDECIDED UINT64_C(0x6a09e667f3bcc909)
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Reads 1 to 16 hex digits, after an optional 0x, from *AT up to END; at most 16 digits
+ * cannot overflow. */
+static bool read_hex(const char **at, const char *end, uint64_t *value)
+{
+    const char *p = *at;
+    if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
+    const char *digits = p;
+    uint64_t parsed = 0;
+    int digit;
+    while (p < end && (digit = hex_value(*p)) >= 0) {
+        parsed = parsed * 16 + (uint64_t)digit;
+        p++;
+    }
+    if (p == digits || p - digits > 16)
+        return false;
+    *value = parsed;
+    *at = p;
+    return true;
+}
+
+/* Reads 1 to 18 decimal digits from *AT up to END; not a 0x number (the line reader
+ * takes those). At most 18 digits fit in an int64_t. */
+static bool read_decimal(const char **at, const char *end, uint64_t *value)
+{
+    const char *p = *at;
+    if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        return false;
+    uint64_t parsed = 0;
+    while (p < end && *p >= '0' && *p <= '9') {
+        parsed = parsed * 10 + (uint64_t)(*p - '0');
+        p++;
+    }
+    if (p == *at || p - *at > 18)
+        return false;
+    *value = parsed;
+    *at = p;
+    return true;
+}
+
+static bool skip_text(const char **at, const char *end, const char *text, size_t length)
+{
+    if ((size_t)(end - *at) < length || memcmp(*at, text, length) != 0)
+        return false;
+    *at += length;
+    return true;
+}
+
+/* Parses the usual record line (LENGTH bytes, no line end) into RECORD; false for
+ * anything else, even when mozilla_parse_record_line would accept it. Whatever it
+ * accepts, it reads as mozilla_parse_record_line does. */
+static bool parse_usual_record(const char *line, size_t length, struct pending_record *record)
+{
+    const char *end = line + length, *close = line + 1;
+    /* The class ends at the first `> ` followed by a hex digit, the address. */
+    for (;; close++) {
+        close = memchr(close, '>', (size_t)(end - close));
+        if (!close || end - close < 3)
+            return false;
+        if (close[1] == ' ' && hex_value(close[2]) >= 0)
+            break;
+    }
+    size_t class_length = (size_t)(close - line - 1);
+    if (class_length == 0 || class_length >= MOZILLA_MAX_CLASS)
+        return false;
+    const char *address = close + 2, *at = address;
+    uint64_t serial, count;
+    if (!read_hex(&at, end, &record->address_value) || !skip_text(&at, end, " ", 1))
+        return false;
+    size_t address_length = (size_t)(at - 1 - address);
+    if (!read_decimal(&at, end, &serial))
+        return false;
+    if (skip_text(&at, end, " AddRef ", 8))
+        record->op = 'A';
+    else if (skip_text(&at, end, " Release ", 9))
+        record->op = 'R';
+    else
+        return false;
+    if (!read_decimal(&at, end, &count))
+        return false;
+    record->tid = 0;
+    if (at != end && !(skip_text(&at, end, " [thread ", 9) && read_hex(&at, end, &record->tid) &&
+                       skip_text(&at, end, "]", 1) && at == end))
+        return false;
+    memcpy(record->class_name, line + 1, class_length);
+    record->class_name[class_length] = '\0';
+    memcpy(record->address, address, address_length);
+    record->address[address_length] = '\0';
+    record->serial = serial;
+    record->count = (int64_t)count;
+    record->size = 0;
+    return true;
+}
+
+/* Parses a record line of any form into RECORD, by hand if it is the usual one. */
+static bool parse_record(const char *line, size_t length, struct pending_record *record)
+{
+    if (parse_usual_record(line, length, record))
+        return true;
+    char copy[1024];
+    if (length >= sizeof copy)
+        return false;
+    memcpy(copy, line, length);
+    copy[length] = '\0';
+    char error[16];
+    struct log_sink quiet = {.error = error, .error_size = sizeof error};
+    return mozilla_parse_record_line(copy, record, &quiet);
+}
+
+/* Finds the stack made by the frame lines TEXT (LENGTH bytes, each line ending in
+ * '\n'), parsing them the first time this text is seen. FIRST_UNDECIDED: their first
+ * line is the record's first frame line. False if a line is malformed. */
+static bool stack_of_lines(struct mozilla_state *state, const char *text, size_t length,
+                           bool first_undecided, const struct known_stack **stack,
+                           unsigned long *lines)
+{
+    struct fast_digest digest = fast_digest(text, length);
+    if (first_undecided)
+        digest.high ^= FIRST_LINE_UNDECIDED;
+    const struct digest_slot *slot = digest_map_find(&state->raw_stacks, digest);
+    if (slot) {
+        *stack = slot->value;
+        *lines = slot->number;
+        return true;
+    }
+    /* New text: through the line reader's own frame parsing, so that both readers
+     * make the same stack of it. */
+    char error[16];
+    struct log_sink quiet = {.error = error, .error_size = sizeof error};
+    state->record.present = true;
+    state->record.first_frame_seen = !first_undecided;
+    state->stack_length = 0;
+    uint32_t count = 0;
+    bool good = true;
+    for (const char *line = text, *end = text + length; good && line < end; count++) {
+        const char *newline = memchr(line, '\n', (size_t)(end - line));
+        size_t line_length = (size_t)(newline - line);
+        if (line_length > 0 && line[line_length - 1] == '\r')
+            line_length--;
+        good = mozilla_add_frame_line(state, line, line_length, &quiet);
+        line = newline + 1;
+    }
+    state->record.present = false;
+    if (good) {
+        *stack = state->stack_length ? mozilla_find_stack(state) : NULL;
+        *lines = count;
+        digest_map_add(&state->raw_stacks, digest, (void *)*stack, count);
+    }
+    state->stack_length = 0;
+    return good;
+}
+
+/* Reads the record at the start of [AT, END) and delivers it; returns the end of what
+ * it read, or NULL (setting *NEED_MORE if the record goes on past END). */
+static const char *read_record(struct mozilla_state *state, const char *at, const char *end,
+                               unsigned long *line_number, struct log_sink *sink,
+                               bool *need_more)
+{
+    const char *record_end = memchr(at, '\n', (size_t)(end - at));
+    if (!record_end) {
+        *need_more = true;
+        return NULL;
+    }
+    size_t record_length = (size_t)(record_end - at);
+    if (record_length > 0 && at[record_length - 1] == '\r')
+        record_length--;
+    if (!parse_record(at, record_length, &state->record))
+        return NULL;
+    /* The frame lines start after the record line, or after a usual frame #01. */
+    const char *before_frames = record_end;
+    unsigned long lines = 1;
+    bool first_undecided = true;
+    if (end - record_end > 9 && memcmp(record_end + 1, "    #01: ", 9) == 0) {
+        before_frames = memchr(record_end + 1, '\n', (size_t)(end - record_end - 1));
+        if (!before_frames) {
+            *need_more = true;
+            return NULL;
+        }
+        lines = 2;
+        first_undecided = false;
+    }
+    const char *frames_end = scan_stack_end(before_frames, end);
+    if (!frames_end) {
+        *need_more = true;
+        return NULL;
+    }
+    /* The record ends at an empty line, or at the next record line once that is
+     * complete (a cut one would leave this record out). */
+    const char *after = frames_end + 1;
+    if (after[0] == '\n') {
+        after += 1;
+        lines++;
+    } else if (after[0] == '\r' && end - after >= 2 && after[1] == '\n') {
+        after += 2;
+        lines++;
+    } else if (after[0] != '<' || !memchr(after, '\n', (size_t)(end - after))) {
+        *need_more = after[0] == '<' || (after[0] == '\r' && end - after < 2);
+        return NULL;
+    }
+    const struct known_stack *stack = NULL;
+    if (frames_end > before_frames) {
+        unsigned long frame_lines;
+        if (!stack_of_lines(state, before_frames + 1, (size_t)(frames_end - before_frames),
+                            first_undecided, &stack, &frame_lines))
+            return NULL;
+        lines += frame_lines;
+    }
+    state->record.line = *line_number + 1;
+    *line_number += lines;
+    mozilla_deliver(state, stack, sink);
+    return after;
+}
+
+size_t mozilla_parse_block(void *opaque, const char *data, size_t length,
+                           unsigned long *line_number, struct log_sink *sink, bool *need_more)
+{
+    struct mozilla_state *state = opaque;
+    const char *at = data, *end = data + length;
+    *need_more = false;
+    /* A record begun by the line reader is finished by it. */
+    while (at < end && !state->record.present) {
+        if (at[0] == '\n') {
+            /* an empty line with no record pending: nothing to do */
+            at++;
+            (*line_number)++;
+            continue;
+        }
+        if (at[0] != '<')
+            break;
+        const char *next = read_record(state, at, end, line_number, sink, need_more);
+        if (!next)
+            break;
+        at = next;
+    }
+    return (size_t)(at - data);
+}
