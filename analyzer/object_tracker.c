@@ -18,25 +18,11 @@
 #include <uthash.h>
 
 #include "alloc.h"
+#include "object_table.h"
 #include "string_pool.h"
 
 /* Serials above this are not remembered once finished: their bitmap would be huge. */
 #define MAX_REMEMBERED_SERIAL (UINT64_C(1) << 27)
-
-struct tracked_object {
-    uint64_t key;           /* log serial, or address */
-    uint64_t serial;
-    int64_t count;
-    bool alloc_created;     /* created by an alloc-log line: only its Dtor/Destroy ends it */
-    bool count_is_nominal;  /* no line has told its count yet */
-    /* Threads log their changes in an order that need not be the order of the atomic
-     * operations, so counts are compared only while one thread alone used the object. */
-    uint64_t first_tid;
-    bool shared_by_threads;
-    const char *class_name; /* interned */
-    char *address;
-    UT_hash_handle hh;
-};
 
 struct destroyed_address {
     uint64_t address;
@@ -44,8 +30,8 @@ struct destroyed_address {
 };
 
 struct object_tracker {
-    struct tracked_object *by_serial;
-    struct tracked_object *by_address;
+    struct object_table by_serial;
+    struct object_table by_address;
     struct string_pool *classes;
     struct destroyed_address *destroyed_addresses;
     uint8_t *finished_serials; /* one bit per serial */
@@ -61,22 +47,26 @@ struct object_tracker *object_tracker_new(void)
     return tracker;
 }
 
-static void forget_object(struct tracked_object **table, struct tracked_object *object)
+static void forget_object(struct object_table *table, struct tracked_object *object)
 {
-    HASH_DEL(*table, object);
     free(object->address);
-    free(object);
+    object_table_remove(table, object);
+}
+
+static void free_objects(struct object_table *table)
+{
+    for (size_t i = 0; table->slots && i <= table->mask; i++)
+        if (table->slots[i].used)
+            free(table->slots[i].address);
+    object_table_free(table);
 }
 
 void object_tracker_free(struct object_tracker *tracker)
 {
     if (!tracker)
         return;
-    struct tracked_object *object, *next;
-    HASH_ITER(hh, tracker->by_serial, object, next)
-        forget_object(&tracker->by_serial, object);
-    HASH_ITER(hh, tracker->by_address, object, next)
-        forget_object(&tracker->by_address, object);
+    free_objects(&tracker->by_serial);
+    free_objects(&tracker->by_address);
     string_pool_free(tracker->classes);
     struct destroyed_address *gone, *next_gone;
     HASH_ITER(hh, tracker->destroyed_addresses, gone, next_gone) {
@@ -140,15 +130,13 @@ static bool was_destroyed(struct object_tracker *tracker, bool by_serial, uint64
 }
 
 static struct tracked_object *start_object(struct object_tracker *tracker,
-                                           struct tracked_object **table, uint64_t key,
+                                           struct object_table *table, uint64_t key,
                                            bool by_serial, const struct log_event *event)
 {
-    struct tracked_object *object = xcalloc(1, sizeof *object);
-    object->key = key;
+    struct tracked_object *object = object_table_add(table, key);
     object->serial = by_serial ? key : ++tracker->next_serial;
     object->class_name = string_pool_intern(tracker->classes, event->class_name ? event->class_name : "?");
     object->address = xstrdup(event->address ? event->address : "?");
-    HASH_ADD(hh, *table, key, sizeof object->key, object);
     if (!by_serial) {
         /* The address lives again: a later change belongs to this new object. */
         struct destroyed_address *gone = find_destroyed_address(tracker, key);
@@ -191,10 +179,9 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
                           struct log_event *event, struct log_sink *sink)
 {
     bool by_serial = change->log_serial != 0;
-    struct tracked_object **table = by_serial ? &tracker->by_serial : &tracker->by_address;
+    struct object_table *table = by_serial ? &tracker->by_serial : &tracker->by_address;
     uint64_t key = by_serial ? change->log_serial : event->address_value;
-    struct tracked_object *object;
-    HASH_FIND(hh, *table, &key, sizeof key, object);
+    struct tracked_object *object = object_table_find(table, key);
     event->anomaly = NULL;
     event->first_seen = false;
 
