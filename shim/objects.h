@@ -12,6 +12,7 @@ struct object {
     bool introduced;    /* its o record is in the log */
     uint8_t family;     /* enum object_family of the recorder */
     bool unordered;     /* has changes the shim cannot see: its events are not reordered */
+    uint8_t order_timeouts; /* waits for an earlier event that did not come */
     uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
     uint32_t last_count;/* the count of its last recorded event */
 };

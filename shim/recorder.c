@@ -171,11 +171,13 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
  * one. A returned count shows the order, though: each change moves it by one. So an event
  * whose count does not follow the object's last recorded one waits, outside the lock, for
  * the event still on its way: microseconds, unless that thread was descheduled. After
- * ORDER_WAIT_NS without it, the change is one the shim cannot see (an AddRef the compiler
- * inlined somewhere), and the object's events are no longer waited for. Counts read from
- * the object (GObject) are not exact enough for this and are recorded as they come. */
+ * ORDER_WAIT_NS without it, the event is recorded anyway; after ORDER_TIMEOUTS such
+ * waits, the object has changes the shim cannot see (an AddRef the compiler inlined
+ * somewhere), and its events are no longer waited for. Counts read from the object
+ * (GObject) are not exact enough for this and are recorded as they come. */
 #define ORDER_WAIT_SPINS 64
-#define ORDER_WAIT_NS 5000000L
+#define ORDER_WAIT_NS 10000000L
+#define ORDER_TIMEOUTS 3
 
 static bool arrives_early(const struct object *object, enum ref_op op, uint32_t count)
 {
@@ -206,7 +208,7 @@ static struct object_stripe *lock_in_order(uintptr_t address, enum ref_op op, ui
         if (attempt == ORDER_WAIT_SPINS)
             clock_gettime(CLOCK_MONOTONIC, &start);
         if (attempt > ORDER_WAIT_SPINS && elapsed_ns(&start) > ORDER_WAIT_NS) {
-            object->unordered = true;
+            object->unordered = ++object->order_timeouts >= ORDER_TIMEOUTS;
             return stripe;
         }
         objects_unlock(stripe);
