@@ -8,9 +8,14 @@
 /* Starts writing the regular file open on FD (empty) through a mapping. False if the file
  * cannot be mapped; the caller then falls back to write(2). */
 bool log_mapping_start(int fd);
-/* Appends LEN bytes. Returns false when logging has stopped (disk full, the log's file
- * descriptor was closed under us, the mapping is closed). */
+/* Appends LEN bytes at the end of the file: headers and definitions. Returns false when
+ * logging has stopped (disk full, the log's file descriptor was closed under us, the
+ * mapping is closed). */
 bool log_mapping_append(const char *data, size_t len);
+/* Appends LEN bytes of events somewhere after offset *AFTER and after everything
+ * log_mapping_append wrote before, and sets *AFTER to their end: give each object's
+ * previous end to keep its events in order (callers serialize an object's appends). */
+bool log_mapping_append_after(const char *data, size_t len, size_t *after);
 /* Stops appending, waits for appends under way, and cuts the file to what was written:
  * at exit, when other threads may still be logging. */
 void log_mapping_finish(void);

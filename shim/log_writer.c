@@ -128,6 +128,14 @@ void log_write(const char *data, size_t len)
     }
 }
 
+void log_write_event(const char *data, size_t len, size_t *after)
+{
+    if (log_mapped)
+        log_mapping_append_after(data, len, after);
+    else
+        log_write(data, len);       /* one stream under one lock: already in order */
+}
+
 bool log_is_open(void)
 {
     return log_mapped ? log_mapping_active() : log_fd >= 0;

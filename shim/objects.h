@@ -3,6 +3,7 @@
 #define REFSHIM_OBJECTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct object {
@@ -15,6 +16,7 @@ struct object {
     uint8_t order_timeouts; /* waits for an earlier event that did not come */
     uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
     uint32_t last_count;/* the count of its last recorded event */
+    size_t log_end;     /* where its last event ends in the log */
 };
 
 /* The table is split in stripes by address, each with its own lock, so that threads

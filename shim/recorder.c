@@ -129,7 +129,7 @@ static void write_xpcom_event(struct object *object, const char *class_name, enu
     uintptr_t ips[CONFIG_MAX_DEPTH];
     int depth = capture_stack(ips, config->depth);
     xpcom_write_event(class_name, object->address, object->serial, (char)op, count,
-                      hook_current_function(), ips, depth);
+                      hook_current_function(), ips, depth, &object->log_end);
 }
 
 /* Writes OBJECT's o record if it has none yet, then the event, in one append. */
@@ -162,7 +162,7 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
     add_field_uint(&line, stack);
     textbuf_add_char(&line, '\n');
     if (!line.failed)
-        log_write(line.data, line.len);
+        log_write_event(line.data, line.len, &object->log_end);
 }
 
 /* Two threads may change an object's count at nearly the same moment and reach the

@@ -64,7 +64,8 @@ static void add_frame_number(struct textbuf *out, int n)
 }
 
 void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t serial, char op,
-                       uint32_t count, uintptr_t method, const uintptr_t *ips, int depth)
+                       uint32_t count, uintptr_t method, const uintptr_t *ips, int depth,
+                       size_t *log_end)
 {
     struct textbuf out = {0};
     char head[96];
@@ -88,6 +89,6 @@ void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t seria
         textbuf_add_char(&out, '\n');
     }
     if (!out.failed)
-        log_write(out.data, out.len);
+        log_write_event(out.data, out.len, log_end);
     textbuf_free(&out);
 }

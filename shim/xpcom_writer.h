@@ -2,14 +2,16 @@
 #ifndef REFSHIM_XPCOM_WRITER_H
 #define REFSHIM_XPCOM_WRITER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Writes one event: a blank line, "<Class> 0xADDR SERIAL AddRef|Release COUNT [thread
  * 0x...]", then one "    #NN: function[/module +0xOFF]" line per frame. Frame #01 is
  * METHOD, the hooked AddRef/Release itself, as in Mozilla's logs (0 when there is none:
  * the instrumentation API is called from inside the method, which is then the first of
- * IPS). */
+ * IPS). LOG_END is the object's place in the log (log_write_event). */
 void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t serial, char op,
-                       uint32_t count, uintptr_t method, const uintptr_t *ips, int depth);
+                       uint32_t count, uintptr_t method, const uintptr_t *ips, int depth,
+                       size_t *log_end);
 
 #endif

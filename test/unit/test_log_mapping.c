@@ -104,6 +104,87 @@ START_TEST(threads_append_whole_lines_and_finish_cuts_the_file)
 }
 END_TEST
 
+/* Events: each thread appends its own object's lines, and all threads append to one
+ * shared object under a lock, as the recorder does under an object's stripe lock. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t shared_end;
+static int shared_next;
+
+static void *append_events(void *arg)
+{
+    char line[32];
+    int id = (int)(long)arg;
+    size_t own_end = 0;
+    for (int i = 0; i < LINES_PER_THREAD; i++) {
+        int n = snprintf(line, sizeof line, "t%d %d\n", id, i);
+        if (!log_mapping_append_after(line, (size_t)n, &own_end))
+            return (void *)1;
+        if (i % 7 == 0) {
+            pthread_mutex_lock(&shared_lock);
+            n = snprintf(line, sizeof line, "s %d\n", shared_next++);
+            bool ok = log_mapping_append_after(line, (size_t)n, &shared_end);
+            pthread_mutex_unlock(&shared_lock);
+            if (!ok)
+                return (void *)1;
+        }
+        if (i % 5000 == 0 && !log_mapping_append("d\n", 2))       /* a definition */
+            return (void *)1;
+    }
+    return NULL;
+}
+
+START_TEST(events_keep_each_objects_order_across_blocks)
+{
+    char path[] = "/tmp/refshim-unit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(log_mapping_start(fd));
+    shared_end = 0;
+    shared_next = 0;
+    pthread_t threads[THREADS];
+    for (long t = 0; t < THREADS; t++)
+        pthread_create(&threads[t], NULL, append_events, (void *)t);
+    for (int t = 0; t < THREADS; t++) {
+        void *failed;
+        pthread_join(threads[t], &failed);
+        ck_assert_ptr_null(failed);
+    }
+    log_mapping_finish();
+
+    FILE *f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    int next[THREADS] = {0}, shared = 0, definitions = 0, empty = 0;
+    char line[64];
+    while (fgets(line, sizeof line, f) != NULL) {
+        int id, i;
+        for (char *p = line; *p; p++)
+            ck_assert_int_ne(*p, '\0');
+        if (strcmp(line, "\n") == 0) {
+            empty++;                            /* what a thread left of a block */
+        } else if (strcmp(line, "d\n") == 0) {
+            definitions++;
+        } else if (sscanf(line, "s %d\n", &i) == 1) {
+            ck_assert_int_eq(i, shared);        /* the shared object's order, across threads */
+            shared++;
+        } else {
+            ck_assert_int_eq(sscanf(line, "t%d %d\n", &id, &i), 2);
+            ck_assert_int_eq(i, next[id]);
+            next[id]++;
+        }
+    }
+    fclose(f);
+    for (int t = 0; t < THREADS; t++)
+        ck_assert_int_eq(next[t], LINES_PER_THREAD);
+    ck_assert_int_eq(shared, shared_next);
+    ck_assert_int_eq(definitions, THREADS * (LINES_PER_THREAD / 5000));
+    /* Filler only where a definition made threads leave their blocks (256 bytes each). */
+    ck_assert_int_le(empty, (definitions + 1) * THREADS * 256);
+    unlink(path);
+    close(fd);
+    log_mapping_forget();
+}
+END_TEST
+
 START_TEST(only_regular_files_are_mapped)
 {
     int fd = open("/dev/null", O_RDWR);
@@ -121,6 +202,7 @@ Suite *log_mapping_suite(void)
     tcase_add_test(tc, textbuf_formats_fields_and_numbers);
     tcase_add_test(tc, textbuf_on_the_stack_never_overflows);
     tcase_add_test(tc, threads_append_whole_lines_and_finish_cuts_the_file);
+    tcase_add_test(tc, events_keep_each_objects_order_across_blocks);
     tcase_add_test(tc, only_regular_files_are_mapped);
     suite_add_tcase(s, tc);
     return s;
