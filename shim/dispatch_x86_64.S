@@ -31,6 +31,17 @@
         movq    %r10, 56(%rsp)
         .endm
 
+/* Calls the context's handler (r11 holds the context, the saved registers are at the
+ * stack pointer) and returns its result to the hooked function's caller. */
+        .macro CALL_HANDLER_AND_RETURN
+        movq    %r11, %rdi
+        movq    %rsp, %rsi
+        call    *(%r11)
+        leave
+        .cfi_def_cfa %rsp, 8
+        ret
+        .endm
+
         .text
         .globl  refshim_dispatch
         .hidden refshim_dispatch
@@ -51,12 +62,7 @@ refshim_dispatch:
         movdqa  %xmm5, 160(%rsp)
         movdqa  %xmm6, 176(%rsp)
         movdqa  %xmm7, 192(%rsp)
-        movq    %r11, %rdi
-        movq    %rsp, %rsi
-        call    *(%r11)
-        leave
-        .cfi_def_cfa %rsp, 8
-        ret
+        CALL_HANDLER_AND_RETURN
         .cfi_endproc
         .globl  refshim_dispatch_end
         .hidden refshim_dispatch_end
@@ -124,12 +130,7 @@ refshim_dispatch_lean:
         FRAME_ENTER
         subq    $64, %rsp
         SAVE_ARGUMENT_REGISTERS
-        movq    %r11, %rdi
-        movq    %rsp, %rsi
-        call    *(%r11)
-        leave
-        .cfi_def_cfa %rsp, 8
-        ret
+        CALL_HANDLER_AND_RETURN
         .cfi_endproc
         .size   refshim_dispatch_lean, . - refshim_dispatch_lean
 
