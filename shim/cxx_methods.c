@@ -14,7 +14,7 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
 {
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter(hook)) {
-        if (!recorder_class_instrumented(hook->class_name))
+        if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
             recorder_counted(hook->class_name, &hook->class_cache, (enum ref_change)hook->kind,
                              saved_first_arg(regs),
                              (uint32_t)result);

@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "config.h"
 #include "depot.h"
+#include "recorder.h"
 
 struct hook;
 
@@ -23,6 +24,7 @@ struct hook {
     bool lean;                  /* at most six integer arguments: the lean dispatch path */
     const char *class_name;     /* for hooks whose class comes from the symbol */
     struct class_cache class_cache;
+    struct instrumented_cache instrumented;     /* C++ methods: is the class in the API? */
     int kind;                   /* the handler's own distinction */
 };
 

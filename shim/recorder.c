@@ -52,17 +52,22 @@ struct instrumented_class {
 
 static pthread_mutex_t instrumented_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct instrumented_class *instrumented;
-static bool any_instrumented;           /* read without the lock: the common case is false */
+static unsigned instrumented_generation;        /* atomic: one more per class noted */
 
 void recorder_note_instrumented(const char *class_name)
 {
+    /* The API is called with the same few class-name literals again and again. */
+    static __thread const char *last_noted;
+    if (class_name == last_noted)
+        return;
+    last_noted = class_name;
     pthread_mutex_lock(&instrumented_lock);
     struct instrumented_class *c;
     HASH_FIND_STR(instrumented, class_name, c);
     if (c == NULL && (c = calloc(1, sizeof *c)) != NULL) {
         if ((c->name = strdup(class_name)) != NULL) {
             HASH_ADD_KEYPTR(hh, instrumented, c->name, strlen(c->name), c);
-            __atomic_store_n(&any_instrumented, true, __ATOMIC_RELEASE);
+            __atomic_add_fetch(&instrumented_generation, 1, __ATOMIC_RELEASE);
         } else {
             free(c);
         }
@@ -70,14 +75,17 @@ void recorder_note_instrumented(const char *class_name)
     pthread_mutex_unlock(&instrumented_lock);
 }
 
-bool recorder_class_instrumented(const char *class_name)
+bool recorder_class_instrumented(const char *class_name, struct instrumented_cache *cache)
 {
-    if (!__atomic_load_n(&any_instrumented, __ATOMIC_ACQUIRE))
-        return false;
+    uint64_t generation = __atomic_load_n(&instrumented_generation, __ATOMIC_ACQUIRE);
+    uint64_t answer = __atomic_load_n(&cache->answer, __ATOMIC_RELAXED);
+    if (answer >> 1 == generation)
+        return answer & 1;
     pthread_mutex_lock(&instrumented_lock);
     struct instrumented_class *c;
     HASH_FIND_STR(instrumented, class_name, c);
     pthread_mutex_unlock(&instrumented_lock);
+    __atomic_store_n(&cache->answer, generation << 1 | (c != NULL), __ATOMIC_RELAXED);
     return c != NULL;
 }
 

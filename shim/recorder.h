@@ -30,8 +30,13 @@ bool recorder_class_wanted(const char *class_name);
 /* The instrumentation API logged an event of CLASS_NAME: from now on its hooked AddRef
  * and Release methods stay silent, so that no change is logged twice. */
 void recorder_note_instrumented(const char *class_name);
-/* True when CLASS_NAME is logged through the instrumentation API. */
-bool recorder_class_instrumented(const char *class_name);
+/* True when CLASS_NAME is logged through the instrumentation API. CACHE (per caller, zero
+ * at first) keeps the answer until another class is noted, so that the question costs
+ * no lock on every call. */
+struct instrumented_cache {
+    uint64_t answer;    /* atomic: generation << 1 | instrumented; threads share it */
+};
+bool recorder_class_instrumented(const char *class_name, struct instrumented_cache *cache);
 
 /* In the functions below, CACHE (may be NULL) remembers CLASS_NAME's number in the log for
  * the caller. */
