@@ -143,9 +143,11 @@ static void release_appender(void *entry)
     __atomic_store_n(&((struct appender *)entry)->owned, 0, __ATOMIC_RELEASE);
 }
 
+static bool appender_key_made;
+
 static void make_appender_key(void)
 {
-    pthread_key_create(&appender_key, release_appender);
+    appender_key_made = pthread_key_create(&appender_key, release_appender) == 0;
 }
 
 static struct appender *register_appender(void)
@@ -298,8 +300,15 @@ void log_mapping_forget(void)
         munmap(base, RESERVATION);
     base = NULL;
     log_fd = -1;
+    /* Only this thread is left (a forked child) or runs (tests): the others' entries go. */
+    for (struct appender *a = appenders, *next; a != NULL; a = next) {
+        next = a->next;
+        free(a);
+    }
     appenders = NULL;
     self = NULL;
+    if (appender_key_made)
+        pthread_setspecific(appender_key, NULL);
     closed = true;
     pthread_mutex_init(&grow_lock, NULL);      /* another thread may have held it at fork */
 }
