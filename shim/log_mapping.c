@@ -150,13 +150,21 @@ static void make_appender_key(void)
     appender_key_made = pthread_key_create(&appender_key, release_appender) == 0;
 }
 
+/* Hands the entry back when the thread exits (if the key could be made: otherwise the
+ * entry stays the thread's for good, which costs only memory). */
+static void remember_appender(struct appender *a)
+{
+    if (appender_key_made)
+        pthread_setspecific(appender_key, a);
+}
+
 static struct appender *register_appender(void)
 {
     pthread_once(&appender_key_once, make_appender_key);
     for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
         int unowned = 0;
         if (__atomic_compare_exchange_n(&a->owned, &unowned, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
-            pthread_setspecific(appender_key, a);
+            remember_appender(a);
             return a;
         }
     }
@@ -165,7 +173,7 @@ static struct appender *register_appender(void)
         return NULL;
     memset(a, 0, sizeof *a);
     a->owned = 1;
-    pthread_setspecific(appender_key, a);
+    remember_appender(a);
     a->next = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE);
     while (!__atomic_compare_exchange_n(&appenders, &a->next, a, true, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE))
