@@ -64,6 +64,23 @@ static uint32_t module_count, class_count, frame_count, node_count;
 static struct textbuf defs;
 static unsigned generation = 1;         /* bumped when cached numbers become invalid */
 static __thread struct thread_cache *thread_cache;
+static pthread_key_t thread_cache_key;          /* frees a thread's cache when it exits */
+static pthread_once_t thread_cache_key_once = PTHREAD_ONCE_INIT;
+static bool thread_cache_key_made;
+
+static void make_thread_cache_key(void)
+{
+    thread_cache_key_made = pthread_key_create(&thread_cache_key, free) == 0;
+}
+
+static struct thread_cache *new_thread_cache(void)
+{
+    pthread_once(&thread_cache_key_once, make_thread_cache_key);
+    struct thread_cache *cache = calloc(1, sizeof *cache);
+    if (cache != NULL && thread_cache_key_made)
+        pthread_setspecific(thread_cache_key, cache);
+    return cache;
+}
 
 /* Cheap on purpose: a match is always confirmed by comparing the addresses. */
 static uint64_t hash_stack(const uintptr_t *ips, int count)
@@ -205,7 +222,7 @@ uint32_t depot_stack(const uintptr_t *ips, int count)
     struct thread_cache *cache = thread_cache;
     unsigned current = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
     if (cache == NULL)
-        cache = thread_cache = calloc(1, sizeof *cache);
+        cache = thread_cache = new_thread_cache();
     if (cache != NULL && cache->generation != current) {
         memset(cache->slots, 0, sizeof cache->slots);
         cache->generation = current;
