@@ -68,9 +68,18 @@ static pthread_key_t thread_cache_key;          /* frees a thread's cache when i
 static pthread_once_t thread_cache_key_once = PTHREAD_ONCE_INIT;
 static bool thread_cache_key_made;
 
+/* Runs in the exiting thread; other destructors that run after it may still log, and
+ * then get a new cache. */
+static void drop_thread_cache(void *cache)
+{
+    if (thread_cache == cache)
+        thread_cache = NULL;
+    free(cache);
+}
+
 static void make_thread_cache_key(void)
 {
-    thread_cache_key_made = pthread_key_create(&thread_cache_key, free) == 0;
+    thread_cache_key_made = pthread_key_create(&thread_cache_key, drop_thread_cache) == 0;
 }
 
 static struct thread_cache *new_thread_cache(void)

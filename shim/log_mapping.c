@@ -138,8 +138,12 @@ static bool grow(size_t end)
 static pthread_key_t appender_key;
 static pthread_once_t appender_key_once = PTHREAD_ONCE_INIT;
 
+/* Runs in the exiting thread: the entry may go to another thread from now on, so this one
+ * must not use it again (other destructors that run after it may still log). */
 static void release_appender(void *entry)
 {
+    if (self == entry)
+        self = NULL;
     __atomic_store_n(&((struct appender *)entry)->owned, 0, __ATOMIC_RELEASE);
 }
 
