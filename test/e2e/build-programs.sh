@@ -23,6 +23,7 @@ $CXX $FLAGS $HARD -DLEAK -o "$out/hardened/seed_leak" "$src/seed.cc" \
     -L"$out/hardened" -lnsfoo -Wl,-rpath,"$out/hardened"
 
 $CXX $FLAGS -fPIC -shared -o "$out/libplugin.so" "$src/plugin.cc"
+$CXX $FLAGS -DSECOND -fPIC -shared -o "$out/libplugin2.so" "$src/plugin.cc"
 $CXX $FLAGS -o "$out/dlopener" "$src/dlopener.cc" -ldl
 
 $CC $FLAGS -fPIC -shared -o "$out/libwidget.so" "$src/widget.c"

@@ -43,6 +43,16 @@ expect "tree" ".root: bal=1
       PluginKeepsOne: bal=1" "$(tree_of "$L" 1)"
 finish
 
+start "a library unloaded and another loaded at its address: frames name the new code"
+L=$WORK/dlreload.log
+traced "$L" "$PROGS/dlopener" "$PROGS/libplugin.so" "$PROGS/libplugin2.so"
+expect "program" "done" "$(cat "$L.out")"
+expect "refleaks" "$(serial_address "$L" 1) (1) @ nsPlugin
+$(serial_address "$L" 2) (2) @ nsPlugin" "$(refleaks "$L")"
+expect "first tree" "      PluginKeepsOne: bal=1" "$(tree_of "$L" 1 | grep KeepsOne)"
+expect "second tree" "      SecondKeepsOne: bal=1" "$(tree_of "$L" 2 | grep KeepsOne)"
+finish
+
 start "two threads share an object; every event is there, the culprit is found"
 L=$WORK/threads.log
 traced "$L" "$PROGS/scenarios" threads
