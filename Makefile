@@ -30,7 +30,7 @@ TOOLS      := $(BUILD)/refleaks $(BUILD)/refbalance
 UNIT_C   := $(wildcard test/unit/*.c)
 UNIT_OBJ := $(UNIT_C:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit e2e demo deps clean check-asan bench fuzz-corpus fuzz
+.PHONY: all check unit e2e demo deps clean check-asan bench fuzz-corpus fuzz install
 all: $(BUILD)/librefshim.so $(TOOLS)
 
 $(BUILD)/shim/%.o: shim/%.c shim/*.h
@@ -99,6 +99,24 @@ DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone
            gstreamer1.0-plugins-base clang libclang-rt-14-dev
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
+
+# Installs what `make` built (the tools, the shim: SHIM_LIB), the header and the manuals
+# under PREFIX (DESTDIR for packaging). The launcher finds the shim at
+# PREFIX/lib/refshim/librefshim.so. Run `make` first: install builds nothing, so that it
+# can run as root on a tree built by a user.
+PREFIX ?= /usr/local
+SHIM_LIB ?= $(BUILD)/librefshim.so
+install:
+	@for f in $(TOOLS) $(SHIM_LIB); do \
+	    [ -f $$f ] || { echo "make install: $$f is missing; run make first" >&2; exit 1; }; done
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/refshim \
+	        $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
+	        $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 755 $(TOOLS) scripts/refshim $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(SHIM_LIB) $(DESTDIR)$(PREFIX)/lib/refshim/librefshim.so
+	install -m 644 include/refshim.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 man/refleaks.1 man/refbalance.1 man/refshim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/refshim.7 $(DESTDIR)$(PREFIX)/share/man/man7/
 
 clean:
 	rm -rf build build-asan build-ubsan
