@@ -10,6 +10,7 @@
 #include <uthash.h>
 
 #include "cxx_methods.h"
+#include "exec_hooks.h"
 #include "gobject_hooks.h"
 #include "got_redirect.h"
 #include "named_functions.h"
@@ -158,6 +159,8 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
     if (cxx_methods_consider(config, &site))
         return;
     if (gobject_hooks_consider(&site))
+        return;
+    if (exec_hooks_consider(&site))
         return;
     named_functions_consider(config, &site);
 }

@@ -286,10 +286,10 @@ bool log_mapping_append_after(const char *data, size_t len, size_t *after)
     return ok;
 }
 
-void log_mapping_finish(void)
+/* Stops appends, waits for those under way, fills what threads left of their blocks and
+ * returns the length of the log (the last block is cut rather than filled). */
+static size_t stop_appends(void)
 {
-    if (base == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
-        return;
     size_t written = __atomic_load_n(&tail.value, __ATOMIC_ACQUIRE);
     for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
         for (int spins = 0; __atomic_load_n(&a->busy, __ATOMIC_ACQUIRE) && spins < 1000000; spins++)
@@ -299,11 +299,47 @@ void log_mapping_finish(void)
         else
             fill_rest_of_block(a);
     }
+    return written;
+}
+
+void log_mapping_finish(void)
+{
+    if (base == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+        return;
+    size_t written = stop_appends();
     size_t have = __atomic_load_n(&mapped, __ATOMIC_ACQUIRE);
     /* Unmap first: a page past the new end of the file must not stay mapped. */
     mmap(base, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     if (ftruncate(log_fd, (off_t)(written < have ? written : have)) != 0)
         report("cannot cut the log to its length; it ends in NUL bytes");
+}
+
+void log_mapping_suspend(void)
+{
+    if (base == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+        return;
+    size_t written = stop_appends();
+    /* Every later append starts at the new end, so no thread writes past it meanwhile. */
+    __atomic_store_n(&tail.value, written, __ATOMIC_RELEASE);
+    for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next)
+        a->block_at = a->block_end = 0;
+    if (ftruncate(log_fd, (off_t)written) != 0)
+        report("cannot cut the log to its length before exec; it ends in NUL bytes");
+}
+
+void log_mapping_resume(void)
+{
+    if (base == NULL)
+        return;
+    size_t written = __atomic_load_n(&tail.value, __ATOMIC_ACQUIRE);
+    size_t have = __atomic_load_n(&mapped, __ATOMIC_ACQUIRE);
+    /* The pages past the cut are still mapped: give them their disk space back before any
+     * thread writes there, or it would get SIGBUS. */
+    if (have > written && posix_fallocate(log_fd, (off_t)written, (off_t)(have - written)) != 0) {
+        report("cannot extend the log again after a failed exec; tracing stops here");
+        return;
+    }
+    __atomic_store_n(&closed, false, __ATOMIC_SEQ_CST);
 }
 
 void log_mapping_forget(void)

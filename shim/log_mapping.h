@@ -19,6 +19,11 @@ bool log_mapping_append_after(const char *data, size_t len, size_t *after);
 /* Stops appending, waits for appends under way, and cuts the file to what was written:
  * at exit, when other threads may still be logging. */
 void log_mapping_finish(void);
+/* Before execve: waits for appends under way and cuts the file to its length, since the
+ * new program image will not. Appends are dropped until log_mapping_resume, which a
+ * failed execve calls to grow the file back and go on. */
+void log_mapping_suspend(void);
+void log_mapping_resume(void);
 /* In a forked child: drops the parent's mapping without touching the parent's file. */
 void log_mapping_forget(void);
 bool log_mapping_active(void);

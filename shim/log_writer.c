@@ -141,6 +141,18 @@ bool log_is_open(void)
     return log_mapped ? log_mapping_active() : log_fd >= 0;
 }
 
+void log_before_exec(void)
+{
+    if (log_mapped)
+        log_mapping_suspend();
+}
+
+void log_after_failed_exec(void)
+{
+    if (log_mapped)
+        log_mapping_resume();
+}
+
 void log_finish(void)
 {
     log_mapping_finish();

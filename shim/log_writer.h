@@ -21,6 +21,10 @@ bool log_is_open(void);
 /* Appends the records of one object's event after its previous ones: *AFTER is where
  * those ended (0 at first), and is moved past these. Callers hold the object's lock. */
 void log_write_event(const char *data, size_t len, size_t *after);
+/* Around execve: the file is cut to its length before, and reopened for writing if the
+ * exec fails. */
+void log_before_exec(void);
+void log_after_failed_exec(void);
 /* At exit: waits for records being written and cuts the file to its length. */
 void log_finish(void);
 

@@ -39,3 +39,4 @@ if pkg-config --exists gstreamer-1.0; then
     $CC $FLAGS -o "$out/gstleak" "$src/gstleak.c" $(pkg-config --cflags --libs gstreamer-1.0)
 fi
 $CXX $FLAGS -o "$out/closer" "$src/closer.cc" $LINK
+$CXX $FLAGS -o "$out/hidden_refs" "$src/hidden_refs.cc"

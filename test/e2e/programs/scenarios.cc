@@ -8,6 +8,7 @@
 //   fork      leaks an nsFoo, forks; the child leaks an nsBar and executes argv[2]
 //   contend   two threads AddRef and Release one nsAtomic as fast as they can
 //   gadgets   C++ retain/release methods of another name, one Gadget kept
+//   badexec   leaks an nsFoo, fails to execute argv[2], then leaks an nsBar
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -185,6 +186,15 @@ static void ChildWork(const char *program)
     _exit(127);
 }
 
+static void FailToExec(const char *program)
+{
+    nsFoo *foo = new nsFoo();
+    foo->AddRef();
+    execl(program, program, (char *)nullptr);
+    nsBar *bar = new nsBar();
+    bar->AddRef();
+}
+
 static int ForkAndExec(const char *program)
 {
     nsFoo *foo = new nsFoo();
@@ -218,10 +228,12 @@ int main(int argc, char **argv)
         UseGadgets();
     else if (strcmp(what, "contend") == 0)
         Contend();
+    else if (strcmp(what, "badexec") == 0 && argc > 2)
+        FailToExec(argv[2]);
     else if (strcmp(what, "fork") == 0 && argc > 2)
         return ForkAndExec(argv[2]);
     else {
-        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|contend|gadgets|fork PROGRAM\n");
+        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|contend|gadgets|badexec|fork PROGRAM\n");
         return 2;
     }
     printf("done\n");
