@@ -13,7 +13,7 @@ LDFLAGS += $(SAN)
 SHIM_PKGS  = libunwind libdw capstone
 SHIM_CFLAGS := $(shell pkg-config --cflags $(SHIM_PKGS) 2>/dev/null) -fPIC \
                -fvisibility=hidden -ftls-model=initial-exec -flto
-SHIM_LIBS   := $(shell pkg-config --libs $(SHIM_PKGS) 2>/dev/null) -lstdc++ -ldl -pthread
+SHIM_LIBS   := $(shell pkg-config --libs $(SHIM_PKGS) 2>/dev/null) -liberty -ldl -pthread
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null)
 
 SHIM_C   := $(wildcard shim/*.c)
@@ -96,7 +96,7 @@ demo: deps all
 # Installs what the build and the tests need on Debian 12 (as root), only if missing.
 DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone-dev \
            libdw-dev libelf-dev libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
-           gstreamer1.0-plugins-base clang libclang-rt-14-dev
+           gstreamer1.0-plugins-base clang libclang-rt-14-dev libiberty-dev
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
 

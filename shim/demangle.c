@@ -1,19 +1,15 @@
-/* Demangling with libstdc++'s __cxa_demangle. The shim links libstdc++ rather than
- * looking the demangler up at run time: a C++ library loaded with RTLD_LOCAL into a C
- * program brings libstdc++ along, but not into the global scope, and the shim demangles
- * that library's symbols before it is relocated. */
+/* Demangling with libiberty's cplus_demangle, the demangler of binutils and GCC, linked
+ * in statically: the shim must demangle a C++ library loaded with RTLD_LOCAL into a C
+ * program before that library (or its libstdc++) is relocated, and loading libstdc++
+ * into every traced program only for __cxa_demangle slowed every start-up. */
 #include "demangle.h"
 
-#include <stddef.h>
+#include <libiberty/demangle.h>
 #include <string.h>
-
-char *__cxa_demangle(const char *mangled, char *buffer, size_t *length, int *status);
 
 char *demangle(const char *name)
 {
     if (strncmp(name, "_Z", 2) != 0)
         return NULL;
-    int status = 0;
-    char *out = __cxa_demangle(name, NULL, NULL, &status);
-    return status == 0 ? out : NULL;
+    return cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI);
 }

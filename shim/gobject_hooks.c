@@ -50,6 +50,7 @@ struct type_info {
     gtype type;
     const char *name;           /* owned by GLib: type names live as long as their type */
     size_t instance_size;
+    bool wanted;                /* REFLOG_CLASSES selects its name (any kind of type) */
     bool logged;                /* a GObject of a class REFLOG_CLASSES selects */
     bool gst_object;            /* a GstObject, which has GStreamer's object flags */
     struct class_cache class_cache;
@@ -95,8 +96,8 @@ __attribute__((noinline)) static struct type_info *learn_type(gtype type,
             type_query_fn(type, &query);
             info->instance_size = query.instance_size;
         }
-        info->logged = info->name != NULL && type_fundamental_fn(type) == GTYPE_OBJECT &&
-                       recorder_class_wanted(info->name);
+        info->wanted = info->name != NULL && recorder_class_wanted(info->name);
+        info->logged = info->wanted && type_fundamental_fn(type) == GTYPE_OBJECT;
         info->gst_object = info->logged && descends_from(type, "GstObject");
         HASH_ADD(hh, types, type, sizeof info->type, info);
     }
@@ -108,8 +109,17 @@ __attribute__((noinline)) static struct type_info *learn_type(gtype type,
     return info;
 }
 
-/* The type of INSTANCE. Runs for every hooked GObject call, most of which are of types
+/* What the shim knows of TYPE. Runs for every hooked call, most of which are of types
  * that are not logged: a small cache per thread answers without a lock. */
+static inline struct type_info *type_info_for(gtype type)
+{
+    struct type_cache_slot *slot = &type_cache[(type * 0x9e3779b97f4a7c15ull) >> 58];
+    if (slot->type == type)
+        return slot->info;
+    return learn_type(type, slot);
+}
+
+/* The type of INSTANCE. */
 static inline struct type_info *type_info_of(void *instance)
 {
     if (instance == NULL)
@@ -117,11 +127,16 @@ static inline struct type_info *type_info_of(void *instance)
     struct instance_layout *layout = instance;
     if (layout->klass == NULL)
         return NULL;
-    gtype type = layout->klass->type;
-    struct type_cache_slot *slot = &type_cache[(type * 0x9e3779b97f4a7c15ull) >> 58];
-    if (slot->type == type)
-        return slot->info;
-    return learn_type(type, slot);
+    return type_info_for(layout->klass->type);
+}
+
+const char *gobject_wanted_type(uintptr_t type, struct class_cache **cache)
+{
+    struct type_info *info = type != 0 ? type_info_for(type) : NULL;
+    if (info == NULL || !info->wanted)
+        return NULL;
+    *cache = &info->class_cache;
+    return info->name;
 }
 
 /* The type of a GObject that is logged, or NULL. */

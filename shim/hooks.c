@@ -12,6 +12,7 @@
 #include "cxx_methods.h"
 #include "exec_hooks.h"
 #include "gobject_hooks.h"
+#include "gst_mini_hooks.h"
 #include "got_redirect.h"
 #include "named_functions.h"
 #include "report.h"
@@ -159,6 +160,8 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
     if (cxx_methods_consider(config, &site))
         return;
     if (gobject_hooks_consider(&site))
+        return;
+    if (gst_mini_hooks_consider(&site))
         return;
     if (exec_hooks_consider(&site))
         return;

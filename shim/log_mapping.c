@@ -199,7 +199,7 @@ static bool reserve(size_t len, size_t *at)
     *at = __atomic_fetch_add(&tail.value, len, __ATOMIC_RELAXED);
     if (*at + len > __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) && !grow(*at + len))
         return false;
-    if (*at == 0 || *at / PREFAULT_WINDOW != (*at + len) / PREFAULT_WINDOW)
+    if (*at / PREFAULT_WINDOW != (*at + len) / PREFAULT_WINDOW)
         prefault_after((*at + len) / PREFAULT_WINDOW * PREFAULT_WINDOW);
     return true;
 }

@@ -53,6 +53,17 @@ bool name_list_matches(const struct name_list *filter, const char *name)
     return false;
 }
 
+bool name_list_may_match_prefix(const struct name_list *filter, const char *prefix)
+{
+    if (filter->names == NULL)
+        return true;
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < filter->count; i++)
+        if (strncmp(filter->names[i], prefix, n) == 0)
+            return true;
+    return false;
+}
+
 bool name_list_glob_any(const struct name_list *patterns, const char *name)
 {
     for (size_t i = 0; i < patterns->count; i++)

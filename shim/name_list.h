@@ -15,6 +15,8 @@ struct name_list {
 bool name_list_parse(struct name_list *filter, const char *text, char *err, size_t errlen);
 /* For class filters: true when no list is set or NAME is one of the listed names. */
 bool name_list_matches(const struct name_list *filter, const char *name);
+/* For class filters: true when no list is set or some listed name starts with PREFIX. */
+bool name_list_may_match_prefix(const struct name_list *filter, const char *prefix);
 /* For function patterns: true when NAME matches one of the glob patterns (fnmatch). */
 bool name_list_glob_any(const struct name_list *patterns, const char *name);
 /* True when some pattern looks like a demangled C++ name (has "::" or a parameter list),

@@ -43,6 +43,11 @@ bool recorder_class_wanted(const char *class_name)
     return config != NULL && name_list_matches(&config->classes, class_name);
 }
 
+bool recorder_classes_may_start_with(const char *prefix)
+{
+    return config != NULL && name_list_may_match_prefix(&config->classes, prefix);
+}
+
 /* --- classes logged through the instrumentation API ------------------------------------ */
 
 struct instrumented_class {

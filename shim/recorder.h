@@ -26,6 +26,8 @@ enum ref_op {
 void recorder_init(const struct config *config);
 /* True when REFLOG_CLASSES lets CLASS_NAME be logged. */
 bool recorder_class_wanted(const char *class_name);
+/* True when REFLOG_CLASSES may let a class whose name starts with PREFIX be logged. */
+bool recorder_classes_may_start_with(const char *prefix);
 
 /* The instrumentation API logged an event of CLASS_NAME: from now on its hooked AddRef
  * and Release methods stay silent, so that no change is logged twice. */
@@ -50,6 +52,7 @@ void recorder_counted(const char *class_name, struct class_cache *cache, enum re
 enum object_family {
     FAMILY_PLAIN,               /* C++ methods, named functions, the API */
     FAMILY_GOBJECT,             /* a GObject: gobject_survivor_note may read it */
+    FAMILY_MINI_OBJECT,         /* a GstMiniObject: gst_mini_survivor_note may read it */
 };
 
 /* OP happened to OBJECT, which now has COUNT references: exact when the caller was told

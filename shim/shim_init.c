@@ -9,6 +9,7 @@
 #include "arch.h"
 #include "config.h"
 #include "gobject_hooks.h"
+#include "gst_mini_hooks.h"
 #include "hooks.h"
 #include "loader_watch.h"
 #include "log_writer.h"
@@ -42,6 +43,7 @@ static void after_fork_child(void)
     symbolizer_after_fork_child();
     arch_after_fork_child();
     gobject_hooks_after_fork_child();
+    gst_mini_hooks_after_fork_child();
     recorder_after_fork_child();
 }
 
@@ -83,6 +85,7 @@ __attribute__((destructor)) static void refshim_stop(void)
 {
     if (tracing && shim_enter()) {
         recorder_annotate_survivors(FAMILY_GOBJECT, gobject_survivor_note);
+        recorder_annotate_survivors(FAMILY_MINI_OBJECT, gst_mini_survivor_note);
         log_finish();
         shim_leave();
     }

@@ -166,6 +166,17 @@ expect "tree" ".root: bal=1
 expect "without the shim" "done 1" "$("$PROGS/instrumented" 2>&1)"
 finish
 
+start "GStreamer buffer pools: buffers that go back to their pool are neither leaked nor anomalies"
+if command -v gst-launch-1.0 >/dev/null && gst-inspect-1.0 videotestsrc >/dev/null 2>&1; then
+    L=$WORK/pool.log
+    traced "$L" gst-launch-1.0 -q videotestsrc num-buffers=30 ! videoconvert ! fakesink
+    expect "refleaks" "" "$(refleaks "$L" 2>&1)"
+    expect "buffers were traced" "yes" "$(grep -qP '^c\t[0-9]+\tGstBuffer$' "$L" && echo yes || echo no)"
+else
+    fail "gst-launch-1.0 or videotestsrc is missing (gstreamer1.0-tools, gstreamer1.0-plugins-base)"
+fi
+finish
+
 start "make install puts tools, shim, header and manuals where the launcher finds them"
 make -s install PREFIX="$WORK/prefix" BUILD="$BUILD" SHIM_LIB="$SHIM" >"$WORK/install.out" 2>&1
 expect "installed" "bin/refbalance bin/refleaks bin/refshim include/refshim.h lib/refshim/librefshim.so share/man/man1/refbalance.1 share/man/man1/refleaks.1 share/man/man1/refshim.1 share/man/man7/refshim.7" \
@@ -207,13 +218,14 @@ else
 fi
 finish
 
-start "GStreamer: refleaks names exactly the objects GStreamer's leaks tracer names"
+start "GStreamer: refleaks names exactly the objects GStreamer's leaks tracer names, mini objects too"
 if [ -x "$PROGS/gstleak" ]; then
     L=$WORK/gstleak.log
     GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7 GST_DEBUG_NO_COLOR=1 traced "$L" "$PROGS/gstleak"
     tracer=$(grep -o 'object-alive, type-name=(string)[A-Za-z]*, address=(gpointer)0x[0-9a-f]*' "$L.err" |
              sed 's/.*type-name=(string)\([A-Za-z]*\), address=(gpointer)\(0x[0-9a-f]*\)/\2 \1/' | sort)
-    expect "the tracer found the kept element and its pads" "GstIdentity GstPad GstPad" \
+    expect "the tracer found the kept element, its pads, caps, buffer and memory" \
+        "GstBuffer GstCaps GstIdentity GstMemory GstPad GstPad" \
         "$(awk '{ print $2 }' <<<"$tracer" | sort | tr '\n' ' ' | sed 's/ $//')"
     # The tracer sees only objects created after it started; refleaks sees all of them.
     started=$(awk -F'\t' '$1 == "c" && $3 == "GstLeaksTracer" { c = $2 } $1 == "o" && $4 == c { print $2 }' "$L")

@@ -1,14 +1,24 @@
-/* Runs a short GStreamer pipeline and tears it down properly, but keeps one element
- * that it never releases. */
+/* Runs a short GStreamer pipeline and tears it down properly, but keeps one element, one
+ * caps and one buffer (mini objects) that it never releases. */
 #include <gst/gst.h>
 #include <stdio.h>
 
 static GstElement *kept;
+static GstCaps *kept_caps;
+static GstBuffer *kept_buffer;
 
 static void KeepElement(void)
 {
     kept = gst_element_factory_make("identity", "kept");
     gst_object_ref_sink(kept);
+}
+
+static void KeepMiniObjects(void)
+{
+    kept_caps = gst_caps_new_empty_simple("video/x-raw");
+    gst_caps_ref(kept_caps);
+    gst_caps_unref(kept_caps);
+    kept_buffer = gst_buffer_new_allocate(NULL, 64, NULL);
 }
 
 static void RunPipeline(void)
@@ -35,6 +45,7 @@ int main(int argc, char **argv)
     gst_init(&argc, &argv);
     RunPipeline();
     KeepElement();
+    KeepMiniObjects();
     gst_deinit();
     printf("done\n");
     return 0;

@@ -1,0 +1,213 @@
+/* GStreamer's mini objects are not GObjects: they are created by gst_mini_object_init,
+ * counted by gst_mini_object_ref and gst_mini_object_unref, and freed by a function
+ * pointer of their own type. Creation and counts are hooked; the end of an object is seen
+ * through a weak reference GStreamer calls just before it frees it (the moment its leaks
+ * tracer counts as destruction), since unref alone cannot tell: a buffer of a pool is not
+ * freed when its count reaches 0, its pool takes a new reference in dispose and keeps it.
+ * That pair is recorded as the pool's AddRef (to 2) followed by the release (to 1): the
+ * same references with the same stacks, in the one order in which the count never passes
+ * through 0, which would mean the object was destroyed.
+ * The class is the mini object's GType name.
+ *
+ * Layout used (stable ABI): GType type; gint refcount; gint lockstate; guint flags. */
+#include "gst_mini_hooks.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gobject_hooks.h"
+#include "recorder.h"
+
+struct mini_object_layout {
+    uintptr_t type;
+    int refcount;
+    int lockstate;
+    unsigned flags;
+};
+#define GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED (1u << 2)
+
+enum mini_function { MINI_INIT, MINI_REF, MINI_UNREF };
+
+typedef void (*weak_notify_fn)(void *data, void *object);
+static void (*weak_ref_fn)(void *object, weak_notify_fn notify, void *data);
+
+/* Per thread, for the unref under way: the object whose count it took to 0, until the
+ * pool's new reference or the free shows what became of it. */
+static __thread void *dropping_last_reference;
+static __thread void *freed_during_unref;
+
+static const char *mini_type(void *object, struct class_cache **cache)
+{
+    const struct mini_object_layout *mini = object;
+    return object != NULL ? gobject_wanted_type(mini->type, cache) : NULL;
+}
+
+static uint32_t count_of(void *object)
+{
+    return (uint32_t)__atomic_load_n(&((struct mini_object_layout *)object)->refcount,
+                                     __ATOMIC_RELAXED);
+}
+
+static void record(const char *name, struct class_cache *cache, enum ref_op op, void *object,
+                   uint32_t count)
+{
+    recorder_event(name, cache, op, object, count, 0, false, FAMILY_MINI_OBJECT);
+}
+
+/* The weak reference: called inside gst_mini_object_unref, just before the free. */
+static void on_finalized(void *data, void *object)
+{
+    (void)data;
+    struct class_cache *cache;
+    const char *name = mini_type(object, &cache);
+    if (name != NULL && shim_enter()) {
+        record(name, cache, OP_DESTROY, object, 0);
+        shim_leave();
+    }
+    freed_during_unref = object;
+}
+
+/* --- ref and unref wait for the first mini object of a logged class -------------------- */
+
+struct deferred_hook {
+    struct hook_site site;
+    char symbol[40];
+    hook_handler handler;
+    enum mini_function kind;
+};
+static struct deferred_hook deferred[2];
+static size_t deferred_count;
+static bool deferred_installed;         /* atomic */
+static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void install_deferred(void)
+{
+    if (__atomic_load_n(&deferred_installed, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&deferred_lock);
+    for (size_t i = 0; !deferred_installed && i < deferred_count; i++)
+        hook_install(&deferred[i].site, deferred[i].handler, NULL, (int)deferred[i].kind);
+    __atomic_store_n(&deferred_installed, true, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&deferred_lock);
+}
+
+/* gst_mini_object_init (mini_object, flags, type, copy, dispose, free): the type is known
+ * before the call, so a type that is not logged costs no more than the call through. */
+static uint64_t on_init(struct hook *hook, struct saved_regs *regs)
+{
+    void *object = saved_first_arg(regs);
+    struct class_cache *cache;
+    if (gobject_wanted_type(regs->args[2], &cache) == NULL)
+        return hook_call_original(hook, regs);
+    uint64_t result = hook_call_original(hook, regs);
+    const char *name = mini_type(object, &cache);
+    if (name != NULL && hook_enter(hook)) {
+        install_deferred();
+        record(name, cache, OP_CREATE, object, count_of(object));
+        if (weak_ref_fn != NULL)
+            weak_ref_fn(object, on_finalized, NULL);
+        shim_leave();
+    }
+    return result;
+}
+
+static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
+{
+    void *object = saved_first_arg(regs);
+    struct class_cache *cache;
+    const char *name = mini_type(object, &cache);
+    if (name == NULL)
+        return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
+    uint64_t result = hook_call_original(hook, regs);
+    if (hook_enter(hook)) {
+        uint32_t after = count_of(object);
+        if (object == dropping_last_reference && after == 1) {
+            /* A pool keeps the object whose unref just took it to 0. */
+            record(name, cache, OP_ADD, object, 2);
+            record(name, cache, OP_RELEASE, object, 1);
+            dropping_last_reference = NULL;
+        } else {
+            record(name, cache, OP_ADD, object, after);
+        }
+        shim_leave();
+    }
+    return result;
+}
+
+static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
+{
+    void *object = saved_first_arg(regs);
+    struct class_cache *cache;
+    const char *name = mini_type(object, &cache);
+    if (name == NULL)
+        return hook_call_original(hook, regs);
+    uint32_t before = count_of(object);
+    void *outer_dropping = dropping_last_reference, *outer_freed = freed_during_unref;
+    dropping_last_reference = before == 1 ? object : NULL;
+    freed_during_unref = NULL;
+    uint64_t result = hook_call_original(hook, regs);
+    bool freed = freed_during_unref == object;
+    bool kept_by_pool = before == 1 && dropping_last_reference == NULL;
+    if (!freed && !kept_by_pool && hook_enter(hook)) {
+        record(name, cache, OP_RELEASE, object, before - 1);
+        shim_leave();
+    }
+    dropping_last_reference = outer_dropping;
+    freed_during_unref = outer_freed;
+    return result;
+}
+
+bool gst_mini_hooks_consider(const struct hook_site *site)
+{
+    const char *name = site->symbol;
+    if (strncmp(name, "gst_mini_object_", 16) != 0 || strstr(site->module, "libgstreamer-1.0") == NULL)
+        return false;
+    if (strcmp(name, "gst_mini_object_weak_ref") == 0) {
+        weak_ref_fn = (void (*)(void *, weak_notify_fn, void *))site->address;
+        return true;
+    }
+    /* Every GStreamer type is named Gst...: with REFLOG_CLASSES naming none, mini objects
+     * are not hooked at all, and a buffer costs nothing more. */
+    if (!recorder_classes_may_start_with("Gst"))
+        return true;
+    struct hook_site lean = *site;
+    lean.lean = true;                   /* pointers and integers, six at most */
+    if (strcmp(name, "gst_mini_object_init") == 0) {
+        hook_install(&lean, on_init, NULL, MINI_INIT);
+        return true;
+    }
+    hook_handler handler = strcmp(name, "gst_mini_object_ref") == 0     ? on_ref
+                           : strcmp(name, "gst_mini_object_unref") == 0 ? on_unref
+                                                                        : NULL;
+    if (handler == NULL)
+        return false;
+    pthread_mutex_lock(&deferred_lock);
+    if (deferred_installed) {
+        pthread_mutex_unlock(&deferred_lock);
+        hook_install(&lean, handler, NULL, handler == on_ref ? MINI_REF : MINI_UNREF);
+        return true;
+    }
+    if (deferred_count < sizeof deferred / sizeof deferred[0]) {
+        struct deferred_hook *d = &deferred[deferred_count++];
+        snprintf(d->symbol, sizeof d->symbol, "%s", name);
+        d->site = lean;
+        d->site.symbol = d->site.name = d->symbol;
+        d->site.module = "libgstreamer-1.0";
+        d->handler = handler;
+        d->kind = handler == on_ref ? MINI_REF : MINI_UNREF;
+    }
+    pthread_mutex_unlock(&deferred_lock);
+    return true;
+}
+
+const char *gst_mini_survivor_note(void *object)
+{
+    const struct mini_object_layout *mini = object;
+    return (mini->flags & GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
+}
+
+void gst_mini_hooks_after_fork_child(void)
+{
+    pthread_mutex_init(&deferred_lock, NULL);
+}
