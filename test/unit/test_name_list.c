@@ -55,6 +55,19 @@ START_TEST(globs_match_function_names)
 }
 END_TEST
 
+START_TEST(prefixes_of_class_filters)
+{
+    struct name_list f;
+    char err[200];
+    ck_assert(name_list_parse(&f, "nsFoo,GstBuffer", err, sizeof err));
+    ck_assert(name_list_may_match_prefix(&f, "Gst"));
+    ck_assert(!name_list_may_match_prefix(&f, "Gtk"));
+    name_list_free(&f);
+    struct name_list none = {0};
+    ck_assert(name_list_may_match_prefix(&none, "Gst"));      /* no filter: every class */
+}
+END_TEST
+
 Suite *name_list_suite(void)
 {
     Suite *s = suite_create("name_list");
@@ -63,6 +76,7 @@ Suite *name_list_suite(void)
     tcase_add_test(tc, no_filter_matches_everything);
     tcase_add_test(tc, empty_items_are_errors);
     tcase_add_test(tc, globs_match_function_names);
+    tcase_add_test(tc, prefixes_of_class_filters);
     suite_add_tcase(s, tc);
     return s;
 }
