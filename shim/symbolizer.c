@@ -11,6 +11,7 @@
 
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
+#include <libelf.h>
 #include <limits.h>
 #include <link.h>
 #include <pthread.h>
@@ -220,8 +221,54 @@ void symbol_info_free(struct symbol_info *info)
     info->module = info->function = info->source = NULL;
 }
 
+/* The dynamic symbols of a stripped module with no C++ in it: the functions of a C
+ * library a separate debug file would add are static ones, which no hook looks for, and
+ * reading that file for every C library (libc's is large) slows every start. Returns
+ * false when the module has a .symtab or C++ symbols: libdwfl then reads the best table,
+ * debug file included, where a hidden C++ AddRef of a stripped library is found. */
+static bool visit_plain_dynsym(Dwfl_Module *mod, const char *path, function_visitor visit, void *arg)
+{
+    Dwarf_Addr bias = 0;
+    Elf *elf = dwfl_module_getelf(mod, &bias);
+    Elf_Scn *dynsym = NULL;
+    for (Elf_Scn *scn = elf ? elf_nextscn(elf, NULL) : NULL; scn != NULL; scn = elf_nextscn(elf, scn)) {
+        GElf_Shdr shdr;
+        if (gelf_getshdr(scn, &shdr) == NULL)
+            continue;
+        if (shdr.sh_type == SHT_SYMTAB)
+            return false;
+        if (shdr.sh_type == SHT_DYNSYM)
+            dynsym = scn;
+    }
+    GElf_Shdr shdr;
+    Elf_Data *data = dynsym ? elf_getdata(dynsym, NULL) : NULL;
+    if (data == NULL || gelf_getshdr(dynsym, &shdr) == NULL || shdr.sh_entsize == 0)
+        return false;
+    size_t count = shdr.sh_size / shdr.sh_entsize;
+    for (size_t i = 1; i < count; i++) {
+        GElf_Sym sym;
+        const char *name;
+        if (gelf_getsym(data, (int)i, &sym) != NULL &&
+            (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) != NULL &&
+            strncmp(name, "_Z", 2) == 0)
+            return false;       /* C++: the full table */
+    }
+    for (size_t i = 1; i < count; i++) {
+        GElf_Sym sym;
+        const char *name;
+        if (gelf_getsym(data, (int)i, &sym) == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+            sym.st_shndx == SHN_UNDEF || sym.st_value == 0 ||
+            (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) == NULL)
+            continue;
+        visit(path, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
+    }
+    return true;
+}
+
 static void visit_functions(Dwfl_Module *mod, const char *path, function_visitor visit, void *arg)
 {
+    if (visit_plain_dynsym(mod, path, visit, arg))
+        return;
     int count = dwfl_module_getsymtab(mod);
     for (int i = 1; i < count; i++) {
         GElf_Sym sym;
