@@ -22,6 +22,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "deferred_hooks.h"
 #include "hooks.h"
 #include "recorder.h"
 
@@ -172,7 +173,8 @@ static uint32_t ref_count_of(void *object)
     return __atomic_load_n(&((struct instance_layout *)object)->ref_count, __ATOMIC_RELAXED);
 }
 
-static void install_deferred_hooks(void);
+/* The reference hooks wait for the first object of a logged class (deferred_hooks.c). */
+static struct deferred_hooks reference_hooks = DEFERRED_HOOKS_INIT;
 
 static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 {
@@ -181,7 +183,7 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
     if (hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
-            install_deferred_hooks();
+            deferred_hooks_install(&reference_hooks);
         if (type != NULL)
             recorder_event(type->name, &type->class_cache, OP_CREATE, object, ref_count_of(object), type->instance_size, false,
                            FAMILY_GOBJECT);
@@ -249,68 +251,6 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     return result;
 }
 
-/* The reference functions run for every reference taken, millions of times a second in
- * a GStreamer pipeline, so they are hooked only once an object of a logged class has been
- * created: before that no reference can concern one. With REFLOG_CLASSES naming classes a
- * program seldom creates, it then runs at full speed. Until then they wait here. */
-struct deferred_hook {
-    uintptr_t address;
-    size_t size;
-    char *symbol, *module;
-    hook_handler handler;
-    enum gobject_function kind;
-};
-
-static struct deferred_hook deferred[8];
-static size_t deferred_count;
-static bool deferred_installed;         /* atomic */
-static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void install(uintptr_t address, size_t size, const char *symbol, const char *module,
-                    hook_handler handler, enum gobject_function kind)
-{
-    struct hook_site site = {address, size, symbol, symbol, module, true};  /* one pointer each */
-    hook_install(&site, handler, NULL, (int)kind);
-}
-
-static void install_deferred_hooks(void)
-{
-    if (__atomic_load_n(&deferred_installed, __ATOMIC_ACQUIRE))
-        return;
-    pthread_mutex_lock(&deferred_lock);
-    if (!deferred_installed) {
-        for (size_t i = 0; i < deferred_count; i++) {
-            struct deferred_hook *d = &deferred[i];
-            install(d->address, d->size, d->symbol, d->module, d->handler, d->kind);
-        }
-        __atomic_store_n(&deferred_installed, true, __ATOMIC_RELEASE);
-    }
-    pthread_mutex_unlock(&deferred_lock);
-}
-
-static void defer_hook(const struct hook_site *site, hook_handler handler, enum gobject_function kind)
-{
-    pthread_mutex_lock(&deferred_lock);
-    if (deferred_installed) {
-        pthread_mutex_unlock(&deferred_lock);
-        install(site->address, site->size, site->symbol, site->module, handler, kind);
-        return;
-    }
-    if (deferred_count < sizeof deferred / sizeof deferred[0]) {
-        struct deferred_hook *d = &deferred[deferred_count];
-        d->symbol = strdup(site->symbol);
-        d->module = strdup(site->module);
-        if (d->symbol != NULL && d->module != NULL) {
-            d->address = site->address;
-            d->size = site->size;
-            d->handler = handler;
-            d->kind = kind;
-            deferred_count++;
-        }
-    }
-    pthread_mutex_unlock(&deferred_lock);
-}
-
 bool gobject_hooks_consider(const struct hook_site *site)
 {
     const char *name = site->symbol, *module = site->module;
@@ -340,10 +280,12 @@ bool gobject_hooks_consider(const struct hook_site *site)
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (strcmp(name, functions[i].name) != 0)
             continue;
+        struct hook_site lean = *site;
+        lean.lean = true;               /* each takes one pointer */
         if (functions[i].kind == GOBJ_CREATE)
-            install(address, site->size, name, module, functions[i].handler, functions[i].kind);
+            hook_install(&lean, functions[i].handler, NULL, (int)functions[i].kind);
         else
-            defer_hook(site, functions[i].handler, functions[i].kind);
+            deferred_hooks_add(&reference_hooks, &lean, functions[i].handler, (int)functions[i].kind);
         return true;
     }
     return false;
@@ -352,5 +294,5 @@ bool gobject_hooks_consider(const struct hook_site *site)
 void gobject_hooks_after_fork_child(void)
 {
     pthread_mutex_init(&types_lock, NULL);
-    pthread_mutex_init(&deferred_lock, NULL);
+    deferred_hooks_after_fork_child(&reference_hooks);
 }

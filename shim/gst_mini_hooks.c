@@ -12,10 +12,9 @@
  * Layout used (stable ABI): GType type; gint refcount; gint lockstate; guint flags. */
 #include "gst_mini_hooks.h"
 
-#include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "deferred_hooks.h"
 #include "gobject_hooks.h"
 #include "recorder.h"
 
@@ -68,29 +67,8 @@ static void on_finalized(void *data, void *object)
     freed_during_unref = object;
 }
 
-/* --- ref and unref wait for the first mini object of a logged class -------------------- */
-
-struct deferred_hook {
-    struct hook_site site;
-    char symbol[40];
-    hook_handler handler;
-    enum mini_function kind;
-};
-static struct deferred_hook deferred[2];
-static size_t deferred_count;
-static bool deferred_installed;         /* atomic */
-static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void install_deferred(void)
-{
-    if (__atomic_load_n(&deferred_installed, __ATOMIC_ACQUIRE))
-        return;
-    pthread_mutex_lock(&deferred_lock);
-    for (size_t i = 0; !deferred_installed && i < deferred_count; i++)
-        hook_install(&deferred[i].site, deferred[i].handler, NULL, (int)deferred[i].kind);
-    __atomic_store_n(&deferred_installed, true, __ATOMIC_RELEASE);
-    pthread_mutex_unlock(&deferred_lock);
-}
+/* ref and unref wait for the first mini object of a logged class. */
+static struct deferred_hooks reference_hooks = DEFERRED_HOOKS_INIT;
 
 /* gst_mini_object_init (mini_object, flags, type, copy, dispose, free): the type is known
  * before the call, so a type that is not logged costs no more than the call through. */
@@ -103,7 +81,7 @@ static uint64_t on_init(struct hook *hook, struct saved_regs *regs)
     uint64_t result = hook_call_original(hook, regs);
     const char *name = mini_type(object, &cache);
     if (name != NULL && hook_enter(hook)) {
-        install_deferred();
+        deferred_hooks_install(&reference_hooks);
         record(name, cache, OP_CREATE, object, count_of(object));
         if (weak_ref_fn != NULL)
             weak_ref_fn(object, on_finalized, NULL);
@@ -182,22 +160,7 @@ bool gst_mini_hooks_consider(const struct hook_site *site)
                                                                         : NULL;
     if (handler == NULL)
         return false;
-    pthread_mutex_lock(&deferred_lock);
-    if (deferred_installed) {
-        pthread_mutex_unlock(&deferred_lock);
-        hook_install(&lean, handler, NULL, handler == on_ref ? MINI_REF : MINI_UNREF);
-        return true;
-    }
-    if (deferred_count < sizeof deferred / sizeof deferred[0]) {
-        struct deferred_hook *d = &deferred[deferred_count++];
-        snprintf(d->symbol, sizeof d->symbol, "%s", name);
-        d->site = lean;
-        d->site.symbol = d->site.name = d->symbol;
-        d->site.module = "libgstreamer-1.0";
-        d->handler = handler;
-        d->kind = handler == on_ref ? MINI_REF : MINI_UNREF;
-    }
-    pthread_mutex_unlock(&deferred_lock);
+    deferred_hooks_add(&reference_hooks, &lean, handler, handler == on_ref ? MINI_REF : MINI_UNREF);
     return true;
 }
 
@@ -209,5 +172,5 @@ const char *gst_mini_survivor_note(void *object)
 
 void gst_mini_hooks_after_fork_child(void)
 {
-    pthread_mutex_init(&deferred_lock, NULL);
+    deferred_hooks_after_fork_child(&reference_hooks);
 }
