@@ -240,7 +240,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     freed_during_call = NULL;
     uint64_t result = hook_call_original(hook, regs);
     /* If g_type_free_instance ran, the D event is written and the memory is gone. */
-    if (type != NULL && freed_during_call != object && hook_enter(hook)) {
+    if (freed_during_call != object && hook_enter(hook)) {
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
         uint32_t after = before == 1 ? ref_count_of(object) : before - 1;
