@@ -10,11 +10,18 @@ CFLAGS  ?=
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g $(OPT) $(SAN) -Iinclude
 LDFLAGS += $(SAN)
 
-SHIM_PKGS  = libunwind libdw capstone
-SHIM_CFLAGS := $(shell pkg-config --cflags $(SHIM_PKGS) 2>/dev/null) -fPIC \
-               -fvisibility=hidden -ftls-model=initial-exec -flto
-SHIM_LIBS   := $(shell pkg-config --libs $(SHIM_PKGS) 2>/dev/null) -liberty -ldl -pthread
-CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null)
+# pkg-config is asked when a recipe runs, not while the Makefile is read: `make demo` on a
+# new machine reads this file before `deps` has installed the -dev packages. Recursive
+# variables are expanded again at each use, so each answer is kept once it is asked.
+SHIM_PKGS   = libunwind libdw capstone
+pkg_once    = $(or $($(1)_cache),$(eval $(1)_cache := $(shell pkg-config $(2)))$($(1)_cache))
+SHIM_CFLAGS = $(call pkg_once,shim_cflags,--cflags $(SHIM_PKGS)) -fPIC \
+              -fvisibility=hidden -ftls-model=initial-exec -flto
+SHIM_LIBS   = $(call pkg_once,shim_libs,--libs $(SHIM_PKGS)) -liberty -ldl -pthread
+CHECK_CFLAGS = $(call pkg_once,check_cflags,--cflags check)
+CHECK_LIBS  = $(call pkg_once,check_libs,--libs check)
+# A build without the -dev packages must stop with a word, not link a shim without them.
+need_pkgs   = @pkg-config --exists $(1) || { echo "refshim: missing $(1) (run make deps as root)" >&2; exit 1; }
 
 SHIM_C   := $(wildcard shim/*.c)
 SHIM_S   := $(wildcard shim/*.S)
@@ -34,6 +41,7 @@ UNIT_OBJ := $(UNIT_C:%.c=$(BUILD)/%.o)
 all: $(BUILD)/librefshim.so $(TOOLS)
 
 $(BUILD)/shim/%.o: shim/%.c shim/*.h
+	$(call need_pkgs,$(SHIM_PKGS))
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SHIM_CFLAGS) -c $< -o $@
 
@@ -56,7 +64,8 @@ $(BUILD)/refbalance: $(BUILD)/analyzer/refbalance_main.o $(AN_LIB_OBJ)
 
 $(BUILD)/test/unit/%.o: test/unit/%.c shim/*.h analyzer/*.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ianalyzer -Ishim $(shell pkg-config --cflags check) -c $< -o $@
+	$(call need_pkgs,check)
+	$(CC) $(CFLAGS) -Ianalyzer -Ishim $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -pthread
@@ -90,13 +99,17 @@ check-asan:
 bench: all
 	test/bench/run.sh
 
-demo: deps all
+# deps, then a make of its own for the build: the build's pkg-config answers must come
+# after the packages are installed.
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(BUILD)
 
 # Installs what the build and the tests need on Debian 12 (as root), only if missing.
 DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone-dev \
            libdw-dev libelf-dev libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
-           gstreamer1.0-plugins-base clang libclang-rt-14-dev libiberty-dev
+           gstreamer1.0-plugins-base gstreamer1.0-plugins-good clang libclang-rt-14-dev \
+           libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
 
