@@ -37,7 +37,8 @@ TOOLS      := $(BUILD)/refleaks $(BUILD)/refbalance
 UNIT_C   := $(wildcard test/unit/*.c)
 UNIT_OBJ := $(UNIT_C:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit e2e demo deps clean check-asan bench fuzz-corpus fuzz install
+.PHONY: all check unit e2e demo deps clean check-asan bench fuzz-corpus fuzz install \
+        uninstall deb
 all: $(BUILD)/librefshim.so $(TOOLS)
 
 $(BUILD)/shim/%.o: shim/%.c shim/*.h
@@ -50,7 +51,7 @@ $(BUILD)/shim/%.o: shim/%.S
 	$(CC) $(SAN) -fPIC -c $< -o $@
 
 $(BUILD)/librefshim.so: $(SHIM_OBJ)
-	$(CC) -shared -flto -O2 -Wl,-z,defs -Wl,-z,nodelete $(LDFLAGS) -o $@ $^ $(SHIM_LIBS)
+	$(CC) -shared -flto -O2 -Wl,-soname,librefshim.so -Wl,-z,defs -Wl,-z,nodelete $(LDFLAGS) -o $@ $^ $(SHIM_LIBS)
 
 $(BUILD)/analyzer/%.o: analyzer/%.c analyzer/*.h
 	@mkdir -p $(@D)
@@ -113,23 +114,63 @@ DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
 
-# Installs what `make` built (the tools, the shim: SHIM_LIB), the header and the manuals
-# under PREFIX (DESTDIR for packaging). The launcher finds the shim at
-# PREFIX/lib/refshim/librefshim.so. Run `make` first: install builds nothing, so that it
-# can run as root on a tree built by a user.
-PREFIX ?= /usr/local
+# Installs what `make` built (the tools, the shim: SHIM_LIB), the header, the manuals and
+# a pkg-config file under PREFIX (DESTDIR for packaging). The shim goes to LIBDIR, a
+# directory of the dynamic loader, so that `LD_PRELOAD=librefshim.so` finds it by its bare
+# name: PREFIX/lib here (in /etc/ld.so.conf.d on Debian, so ldconfig must see it), the
+# multiarch directory in the Debian package. Run `make` first: install builds nothing, so
+# that it can run as root on a tree built by a user.
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
 SHIM_LIB ?= $(BUILD)/librefshim.so
+LDCONFIG ?= ldconfig
+INSTALLED_FILES = bin/refleaks bin/refbalance bin/refshim include/refshim.h \
+                  share/man/man1/refleaks.1 share/man/man1/refbalance.1 \
+                  share/man/man1/refshim.1 share/man/man7/refshim.7
 install:
 	@for f in $(TOOLS) $(SHIM_LIB); do \
 	    [ -f $$f ] || { echo "make install: $$f is missing; run make first" >&2; exit 1; }; done
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/refshim \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 	        $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1 \
 	        $(DESTDIR)$(PREFIX)/share/man/man7
 	install -m 755 $(TOOLS) scripts/refshim $(DESTDIR)$(PREFIX)/bin/
-	install -m 755 $(SHIM_LIB) $(DESTDIR)$(PREFIX)/lib/refshim/librefshim.so
+	install -m 644 $(SHIM_LIB) $(DESTDIR)$(LIBDIR)/librefshim.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    refshim.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/refshim.pc
 	install -m 644 include/refshim.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 man/refleaks.1 man/refbalance.1 man/refshim.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 man/refshim.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	@# The shim's directory before 0.1.0: a shim left there would be found by nobody.
+	@rm -f $(DESTDIR)$(PREFIX)/lib/refshim/librefshim.so
+	@-rmdir $(DESTDIR)$(PREFIX)/lib/refshim 2>/dev/null || true
+	@$(ldconfig_and_tell)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED_FILES)) \
+	      $(DESTDIR)$(LIBDIR)/librefshim.so $(DESTDIR)$(LIBDIR)/pkgconfig/refshim.pc \
+	      $(DESTDIR)$(PREFIX)/lib/refshim/librefshim.so
+	@-rmdir $(DESTDIR)$(PREFIX)/lib/refshim 2>/dev/null || true
+	@[ -n "$(DESTDIR)" ] || [ "$$(id -u)" != 0 ] || $(LDCONFIG)
+
+# On this machine (no DESTDIR) as root: ldconfig, so that the loader's cache has the shim.
+# Then, if the loader still cannot find it by name, say how to preload it.
+define ldconfig_and_tell
+if [ -z "$(DESTDIR)" ]; then \
+    [ "$$(id -u)" != 0 ] || $(LDCONFIG); \
+    $(LDCONFIG) -p 2>/dev/null | grep -q ' => $(LIBDIR)/librefshim.so$$' || \
+    echo "make install: $(LIBDIR) is not in the dynamic loader's cache, so LD_PRELOAD=librefshim.so will not find the shim; run ldconfig as root (after adding $(LIBDIR) to /etc/ld.so.conf.d/ if need be), or preload $(LIBDIR)/librefshim.so" >&2; \
+fi
+endef
+
+# The Debian package (debian/), built from a copy of the tree so that dpkg-buildpackage's
+# clean leaves build/ alone: build/deb/refshim_VERSION_ARCH.deb, then lintian on it.
+# Needs debhelper, dpkg-dev, fakeroot and lintian. Slow: not part of check.
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/refshim-$(VERSION)
+	tar -c --exclude=./.git --exclude='./build*' . | tar -x -C $(BUILD)/deb/refshim-$(VERSION)
+	cd $(BUILD)/deb/refshim-$(VERSION) && dpkg-buildpackage -us -uc -b
+	lintian $(BUILD)/deb/refshim_$(VERSION)_*.changes
 
 clean:
 	rm -rf build build-asan build-ubsan

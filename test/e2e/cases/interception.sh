@@ -177,16 +177,6 @@ else
 fi
 finish
 
-start "make install puts tools, shim, header and manuals where the launcher finds them"
-make -s install PREFIX="$WORK/prefix" BUILD="$BUILD" SHIM_LIB="$SHIM" >"$WORK/install.out" 2>&1
-expect "installed" "bin/refbalance bin/refleaks bin/refshim include/refshim.h lib/refshim/librefshim.so share/man/man1/refbalance.1 share/man/man1/refleaks.1 share/man/man1/refshim.1 share/man/man7/refshim.7" \
-    "$(cd "$WORK/prefix" && find . -type f | sed 's|^\./||' | sort | tr '\n' ' ' | sed 's/ $//')"
-expect "the installed launcher runs the program traced" "value 42" \
-    "$(cd "$WORK" && "$WORK/prefix/bin/refshim" -o installed.log -- "$PROGS/seed_leak")"
-expect "and its log reads" "$(serial_address "$WORK/installed.log" 1) (1) @ nsFoo" \
-    "$("$WORK/prefix/bin/refleaks" "$WORK/installed.log")"
-finish
-
 start "the launcher sets the environment and finds the shim"
 expect "run" "value 42" "$(cd "$WORK" && "$OLDPWD/scripts/refshim" --classes nsFoo -o launched.log -- "$PROGS/seed_leak")"
 expect "refleaks" "$(serial_address "$WORK/launched.log" 1) (1) @ nsFoo" "$(refleaks "$WORK/launched.log")"
