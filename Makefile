@@ -110,7 +110,8 @@ demo: deps
 DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone-dev \
            libdw-dev libelf-dev libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good clang libclang-rt-14-dev \
-           libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev
+           libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev \
+           debhelper dpkg-dev fakeroot lintian
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
 
