@@ -169,11 +169,12 @@ struct gst_object_layout {
 };
 #define GST_OBJECT_FLAG_MAY_BE_LEAKED 1u
 
-const char *gobject_survivor_note(void *object)
+const char *gobject_survivor_note(void *object, const char **class_name)
 {
     struct type_info *type = type_of(object);
     if (type == NULL || !type->gst_object)
         return NULL;
+    *class_name = type->name;
     const struct gst_object_layout *gst = object;
     return (gst->flags & GST_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
 }

@@ -164,10 +164,14 @@ bool gst_mini_hooks_consider(const struct hook_site *site)
     return true;
 }
 
-const char *gst_mini_survivor_note(void *object)
+const char *gst_mini_survivor_note(void *object, const char **class_name)
 {
     const struct mini_object_layout *mini = object;
-    return (mini->flags & GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
+    if (!(mini->flags & GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED))
+        return NULL;
+    struct class_cache *cache;
+    *class_name = mini_type(object, &cache);
+    return "may-be-leaked";
 }
 
 void gst_mini_hooks_after_fork_child(void)

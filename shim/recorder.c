@@ -311,17 +311,24 @@ void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_o
 
 struct survivor_query {
     enum object_family family;
-    const char *(*note_for)(void *object);
+    const char *(*note_for)(void *object, const char **class_name);
 };
 
 static void note_survivor(struct object *object, void *arg)
 {
     const struct survivor_query *query = arg;
-    if (!object->introduced || object->family != query->family)
+    bool xpcom = config->format == FORMAT_XPCOM;
+    bool in_log = xpcom ? object->logged : object->introduced;    /* xpcom has no o record */
+    if (!in_log || object->family != query->family)
         return;
-    const char *note = query->note_for((void *)object->address);
+    const char *class_name = NULL;
+    const char *note = query->note_for((void *)object->address, &class_name);
     if (note == NULL)
         return;
+    if (xpcom) {
+        xpcom_write_note(class_name, object->address, object->serial, note);
+        return;
+    }
     char storage[96];
     struct textbuf line = textbuf_on(storage, sizeof storage);
     textbuf_add_char(&line, 'x');
@@ -333,10 +340,11 @@ static void note_survivor(struct object *object, void *arg)
         log_write(line.data, line.len);
 }
 
-void recorder_annotate_survivors(enum object_family family, const char *(*note_for)(void *object))
+void recorder_annotate_survivors(enum object_family family,
+                                 const char *(*note_for)(void *object, const char **class_name))
 {
     struct survivor_query query = {family, note_for};
-    if (log_is_open() && config->format == FORMAT_REFSHIM)
+    if (log_is_open())
         objects_each(note_survivor, &query);
 }
 
