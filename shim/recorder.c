@@ -272,10 +272,12 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
         object->last_count = count;
         object->family = (uint8_t)family;
         if (object->logged && log_is_open()) {
-            if (config->format == FORMAT_XPCOM)
+            if (config->format == FORMAT_XPCOM) {
                 write_xpcom_event(object, class_name, op, count);
-            else
+                object->introduced = true;      /* its events are in the log */
+            } else {
                 write_event(object, class_name, cache, op, count, size);
+            }
         }
         if (op == OP_DESTROY)
             objects_remove(stripe, object);
@@ -318,8 +320,7 @@ static void note_survivor(struct object *object, void *arg)
 {
     const struct survivor_query *query = arg;
     bool xpcom = config->format == FORMAT_XPCOM;
-    bool in_log = xpcom ? object->logged : object->introduced;    /* xpcom has no o record */
-    if (!in_log || object->family != query->family)
+    if (!object->introduced || object->family != query->family)
         return;
     const char *class_name = NULL;
     const char *note = query->note_for((void *)object->address, &class_name);
