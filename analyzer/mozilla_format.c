@@ -1,8 +1,9 @@
 /* mozilla_format.c - parser for Mozilla's XPCOM refcount and alloc logs.
  *
  * A record is a line `<Class> ADDRESS SERIAL OP [COUNT] [thread 0x...]`, OP being
- * AddRef, Release, Create, Destroy, `Ctor (SIZE)` or `Dtor (SIZE)`, followed by its
- * stack, one `    #NN: frame` line per frame, and an empty line. The record is held
+ * AddRef, Release, Create, Destroy, `Ctor (SIZE)`, `Dtor (SIZE)` or `Note NOTE` (refshim's
+ * note at exit, `Note may-be-leaked`), followed by its stack, one `    #NN: frame` line
+ * per frame, and an empty line. The record is held
  * until its stack is complete. Frame 01 is the class's own AddRef/Release (or its
  * constructor), which the reader drops the way the refshim shim never logs its own
  * frames, so the innermost frame is the caller in every format.
@@ -83,6 +84,15 @@ bool mozilla_parse_record_line(char *line, struct pending_record *record, struct
         record->op = 'C';
     } else if (strcmp(op, "Destroy") == 0 || strcmp(op, "Dtor") == 0) {
         record->op = 'D';
+    } else if (strcmp(op, "Note") == 0) {
+        /* `Note may-be-leaked`: the refshim shim's note at exit that a live object lives to
+         * the end on purpose, like refshim's `x` record. Other notes are ignored. */
+        char *note = next_word(&cursor);
+        if (!note || next_word(&cursor))
+            return log_sink_fail(sink, "Note needs one word after it");
+        record->op = strcmp(note, "may-be-leaked") == 0 ? 'K' : 'I';
+        record->tid = 0;
+        return true;
     } else {
         return log_sink_fail(sink, "unknown operation '%.40s' (expected AddRef, Release, Create, "
                     "Destroy, Ctor or Dtor)", op);
@@ -251,6 +261,11 @@ void mozilla_deliver(struct mozilla_state *state, const struct known_stack *stac
         change.kind = CHANGE_CREATE;
         change.alloc_only = true;
         break;
+    case 'K':
+        change.kind = CHANGE_KEPT;
+        break;
+    case 'I':
+        return;
     default:
         change.kind = CHANGE_DESTROY;
         change.alloc_only = true;

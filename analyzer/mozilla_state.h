@@ -32,7 +32,8 @@ struct pending_record {
     char address[MOZILLA_MAX_ADDRESS];
     uint64_t address_value;
     uint64_t serial;
-    char op;                  /* 'A'ddRef, 'R'elease, 'C'reate/Ctor, 'D'estroy/Dtor */
+    char op;                  /* 'A'ddRef, 'R'elease, 'C'reate/Ctor, 'D'estroy/Dtor,
+                               * 'K'ept (Note may-be-leaked), 'I'gnored (other notes) */
     int64_t count;
     uint64_t size;
     uint64_t tid;

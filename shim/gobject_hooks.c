@@ -12,6 +12,15 @@
  * Layouts used (stable GObject ABI): an instance starts with its class pointer, a class
  * with its GType, and a GObject has its guint ref_count right after the class pointer.
  *
+ * An object may be referenced during its own creation, by its instance_init (a GstBin
+ * adding its children, a GTK widget emitting a signal with itself in a GValue): before
+ * g_type_create_instance returns its address. Each creation under way on a thread is
+ * kept, and the first reference to an object the shim does not know, of the created type
+ * or of one of its ancestors (instance_init runs with each ancestor's class in turn), is
+ * the created object: it is created there, with its own type, and not again when
+ * g_type_create_instance returns. One object keeps one serial from its first reference to
+ * its free.
+ *
  * GStreamer marks objects that live until the end of the process on purpose (plugin
  * features, pad templates, tracer records) with GST_OBJECT_FLAG_MAY_BE_LEAKED, and its leaks
  * tracer does not report them; gobject_survivor_note lets the log say the same. */
@@ -24,6 +33,7 @@
 
 #include "deferred_hooks.h"
 #include "hooks.h"
+#include "objects.h"
 #include "recorder.h"
 
 typedef uintptr_t gtype;
@@ -159,11 +169,12 @@ struct gst_object_layout {
 };
 #define GST_OBJECT_FLAG_MAY_BE_LEAKED 1u
 
-const char *gobject_survivor_note(void *object)
+const char *gobject_survivor_note(void *object, const char **class_name)
 {
     struct type_info *type = type_of(object);
     if (type == NULL || !type->gst_object)
         return NULL;
+    *class_name = type->name;
     const struct gst_object_layout *gst = object;
     return (gst->flags & GST_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
 }
@@ -176,11 +187,101 @@ static uint32_t ref_count_of(void *object)
 /* The reference hooks wait for the first object of a logged class (deferred_hooks.c). */
 static struct deferred_hooks reference_hooks = DEFERRED_HOOKS_INIT;
 
+/* g_type_create_instance calls under way on this thread, innermost last (an
+ * instance_init may create other objects). Deeper nesting is counted but not followed. */
+#define CREATIONS_MAX 32
+struct creation {
+    struct type_info *type;     /* the type created; NULL if unknown */
+    void *object;               /* once its first reference showed it, else NULL */
+};
+static __thread struct creation creations[CREATIONS_MAX];
+static __thread unsigned creation_depth;
+
+/* True when ANCESTOR is TYPE or one of its parents. */
+static bool type_is_a(gtype type, gtype ancestor)
+{
+    for (int depth = 0; type != 0 && depth < 64; depth++) {
+        if (type == ancestor)
+            return true;
+        if (type_parent_fn == NULL)
+            return false;
+        type = type_parent_fn(type);
+    }
+    return false;
+}
+
+static bool has_record(void *object)
+{
+    struct object_stripe *stripe = objects_lock((uintptr_t)object);
+    bool found = objects_find(stripe, (uintptr_t)object) != NULL;
+    objects_unlock(stripe);
+    return found;
+}
+
+/* The creation under way on this thread that OBJECT (of logged type SEEN, its class of
+ * the moment) is the object of, or NULL; *SHOWN_NOW tells that this reference is the
+ * first. The first reference to an object with no record whose class is the created type
+ * or an ancestor of it shows the created object: objects of logged types get their record
+ * when they are created, so only one still being created has none. An ancestor that is
+ * not logged cannot tell an object being created from a finished one of that type, which
+ * has no record either: such references are not logged, as before. */
+static struct creation *creation_of(void *object, const struct type_info *seen,
+                                    bool *shown_now)
+{
+    unsigned depth = creation_depth < CREATIONS_MAX ? creation_depth : CREATIONS_MAX;
+    *shown_now = false;
+    for (unsigned i = depth; i-- > 0;)
+        if (creations[i].object == object)
+            return &creations[i];
+    for (unsigned i = depth; i-- > 0;) {
+        struct creation *c = &creations[i];
+        if (c->object == NULL && c->type != NULL && type_is_a(c->type->type, seen->type)) {
+            if (has_record(object))
+                return NULL;
+            c->object = object;
+            *shown_now = true;
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* The type a reference to OBJECT, whose class is the logged type SEEN, is logged under:
+ * SEEN, or the type being created when OBJECT is still being created (NULL when that type
+ * is not logged). The first reference to an object being created creates it in the log. */
+static struct type_info *logged_type_at_reference(void *object, struct type_info *seen,
+                                                  struct hook *hook)
+{
+    if (creation_depth == 0)
+        return seen;
+    bool shown_now;
+    struct creation *c = creation_of(object, seen, &shown_now);
+    if (c == NULL)
+        return seen;
+    if (!c->type->logged)
+        return NULL;
+    if (shown_now && hook_enter(hook)) {
+        recorder_event(c->type->name, &c->type->class_cache, OP_CREATE, object,
+                       ref_count_of(object), c->type->instance_size, false, FAMILY_GOBJECT);
+        shim_leave();
+    }
+    return c->type;
+}
+
 static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 {
+    struct type_info *created = regs->args[0] != 0 ? type_info_for(regs->args[0]) : NULL;
+    /* Before the call: instance_init may already reference the object. */
+    if (created != NULL && created->logged)
+        deferred_hooks_install(&reference_hooks);
+    unsigned depth = creation_depth++;
+    if (depth < CREATIONS_MAX)
+        creations[depth] = (struct creation){created, NULL};
     uint64_t result = hook_call_original(hook, regs);
     void *object = (void *)(uintptr_t)result;
-    if (hook_enter(hook)) {
+    bool created_in_log = depth < CREATIONS_MAX && creations[depth].object == object;
+    creation_depth = depth;
+    if (!created_in_log && hook_enter(hook)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
             deferred_hooks_install(&reference_hooks);
@@ -213,16 +314,19 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    if (type_of(object) == NULL)
+    struct type_info *type = type_of(object);
+    if (type == NULL)
         return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
+    type = logged_type_at_reference(object, type, hook);
+    if (type == NULL)
+        return hook_call_original(hook, regs);
     uint32_t before = ref_count_of(object);
     uint64_t recorded = recorder_events_on_thread();
     uint64_t result = hook_call_original(hook, regs);
-    if (object != NULL && hook_enter(hook)) {
-        struct type_info *type = type_of(object);
+    if (hook_enter(hook)) {
         uint32_t after = ref_count_of(object);
         bool sink_added = after > before && recorder_events_on_thread() == recorded;
-        if (type != NULL && (hook->kind == GOBJ_REF || sink_added))
+        if (hook->kind == GOBJ_REF || sink_added)
             recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false,
                            FAMILY_GOBJECT);
         shim_leave();
@@ -236,6 +340,9 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     struct type_info *type = type_of(object);
     if (type == NULL)
         return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
+    type = logged_type_at_reference(object, type, hook);
+    if (type == NULL)
+        return hook_call_original(hook, regs);
     uint32_t before = ref_count_of(object);
     freed_during_call = NULL;
     uint64_t result = hook_call_original(hook, regs);

@@ -19,8 +19,8 @@ bool gobject_hooks_consider(const struct hook_site *site);
 const char *gobject_wanted_type(uintptr_t type, struct class_cache **cache);
 
 /* For an object still alive when the process ends: "may-be-leaked" when GStreamer marked
- * it as living until the end on purpose, else NULL. */
-const char *gobject_survivor_note(void *object);
+ * it as living until the end on purpose, with its type's name in *CLASS_NAME, else NULL. */
+const char *gobject_survivor_note(void *object, const char **class_name);
 
 /* In a forked child: another thread may have held the type table's lock at the fork. */
 void gobject_hooks_after_fork_child(void);

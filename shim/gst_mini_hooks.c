@@ -48,10 +48,13 @@ static uint32_t count_of(void *object)
                                      __ATOMIC_RELAXED);
 }
 
+/* Counts are read next to the atomic change, nanoseconds from it, and given as exact: the
+ * recorder then keeps an object's events in the order of its counts, so that a release on
+ * one thread is not logged after the free another thread did just after it. */
 static void record(const char *name, struct class_cache *cache, enum ref_op op, void *object,
                    uint32_t count)
 {
-    recorder_event(name, cache, op, object, count, 0, false, FAMILY_MINI_OBJECT);
+    recorder_event(name, cache, op, object, count, 0, true, FAMILY_MINI_OBJECT);
 }
 
 /* The weak reference: called inside gst_mini_object_unref, just before the free. */
@@ -164,10 +167,14 @@ bool gst_mini_hooks_consider(const struct hook_site *site)
     return true;
 }
 
-const char *gst_mini_survivor_note(void *object)
+const char *gst_mini_survivor_note(void *object, const char **class_name)
 {
     const struct mini_object_layout *mini = object;
-    return (mini->flags & GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
+    if (!(mini->flags & GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED))
+        return NULL;
+    struct class_cache *cache;
+    *class_name = mini_type(object, &cache);
+    return "may-be-leaked";
 }
 
 void gst_mini_hooks_after_fork_child(void)

@@ -272,10 +272,12 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
         object->last_count = count;
         object->family = (uint8_t)family;
         if (object->logged && log_is_open()) {
-            if (config->format == FORMAT_XPCOM)
+            if (config->format == FORMAT_XPCOM) {
                 write_xpcom_event(object, class_name, op, count);
-            else
+                object->introduced = true;      /* its events are in the log */
+            } else {
                 write_event(object, class_name, cache, op, count, size);
+            }
         }
         if (op == OP_DESTROY)
             objects_remove(stripe, object);
@@ -311,17 +313,23 @@ void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_o
 
 struct survivor_query {
     enum object_family family;
-    const char *(*note_for)(void *object);
+    const char *(*note_for)(void *object, const char **class_name);
 };
 
 static void note_survivor(struct object *object, void *arg)
 {
     const struct survivor_query *query = arg;
+    bool xpcom = config->format == FORMAT_XPCOM;
     if (!object->introduced || object->family != query->family)
         return;
-    const char *note = query->note_for((void *)object->address);
+    const char *class_name = NULL;
+    const char *note = query->note_for((void *)object->address, &class_name);
     if (note == NULL)
         return;
+    if (xpcom) {
+        xpcom_write_note(class_name, object->address, object->serial, note);
+        return;
+    }
     char storage[96];
     struct textbuf line = textbuf_on(storage, sizeof storage);
     textbuf_add_char(&line, 'x');
@@ -333,10 +341,11 @@ static void note_survivor(struct object *object, void *arg)
         log_write(line.data, line.len);
 }
 
-void recorder_annotate_survivors(enum object_family family, const char *(*note_for)(void *object))
+void recorder_annotate_survivors(enum object_family family,
+                                 const char *(*note_for)(void *object, const char **class_name))
 {
     struct survivor_query query = {family, note_for};
-    if (log_is_open() && config->format == FORMAT_REFSHIM)
+    if (log_is_open())
         objects_each(note_survivor, &query);
 }
 

@@ -65,9 +65,11 @@ void recorder_event(const char *class_name, struct class_cache *cache, enum ref_
  * object first seen by an AddRef or Release is taken to have had 1. */
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object);
 
-/* At exit: writes an x record for each logged object of FAMILY still alive for which
- * NOTE_FOR returns a note (a word, such as "may-be-leaked"). */
-void recorder_annotate_survivors(enum object_family family, const char *(*note_for)(void *object));
+/* At exit: writes an x record (xpcom: a Note record) for each logged object of FAMILY
+ * still alive for which NOTE_FOR returns a note (a word, such as "may-be-leaked"); it
+ * also gives the object's class name. */
+void recorder_annotate_survivors(enum object_family family,
+                                 const char *(*note_for)(void *object, const char **class_name));
 
 /* How many events this thread has recorded: lets a hook tell whether the call it wraps
  * recorded anything itself through nested hooked calls. */

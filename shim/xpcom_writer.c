@@ -92,3 +92,20 @@ void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t seria
         log_write_event(out.data, out.len, log_end);
     textbuf_free(&out);
 }
+
+void xpcom_write_note(const char *class_name, uintptr_t address, uint64_t serial,
+                      const char *note)
+{
+    struct textbuf out = {0};
+    char tail[64];
+    snprintf(tail, sizeof tail, "> 0x%lx %llu Note ", (unsigned long)address,
+             (unsigned long long)serial);
+    textbuf_add_str(&out, "\n<");
+    textbuf_add_field(&out, class_name, "?");
+    textbuf_add_str(&out, tail);
+    textbuf_add_str(&out, note);
+    textbuf_add_char(&out, '\n');
+    if (!out.failed)
+        log_write(out.data, out.len);
+    textbuf_free(&out);
+}

@@ -14,4 +14,10 @@ void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t seria
                        uint32_t count, uintptr_t method, const uintptr_t *ips, int depth,
                        size_t *log_end);
 
+/* Writes a note at exit about a live object: a blank line and "<Class> 0xADDR SERIAL Note
+ * NOTE", without a stack. Mozilla's tools skip an operation they do not know; refleaks
+ * reads "Note may-be-leaked" as refshim's x record. */
+void xpcom_write_note(const char *class_name, uintptr_t address, uint64_t serial,
+                      const char *note);
+
 #endif

@@ -34,6 +34,10 @@ $CXX $FLAGS -I"$include" -o "$out/instrumented" "$src/instrumented.cc"
 # GObject and GStreamer programs, when their development files are there.
 if pkg-config --exists gobject-2.0; then
     $CC $FLAGS -o "$out/gobjects" "$src/gobjects.c" $(pkg-config --cflags --libs gobject-2.0)
+    $CC $FLAGS -o "$out/init_refs" "$src/init_refs.c" $(pkg-config --cflags --libs gobject-2.0)
+fi
+if pkg-config --exists gtk+-3.0; then
+    $CC $FLAGS -o "$out/gtk_leaks" "$src/gtk_leaks.c" $(pkg-config --cflags --libs gtk+-3.0)
 fi
 if pkg-config --exists gstreamer-1.0; then
     $CC $FLAGS -o "$out/gstleak" "$src/gstleak.c" $(pkg-config --cflags --libs gstreamer-1.0)
