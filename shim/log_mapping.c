@@ -6,7 +6,9 @@
  * The mapping lives in one large reservation of address space, so the file can grow in
  * chunks mapped next to each other and every offset stays at base + offset. Each chunk is
  * allocated on disk (posix_fallocate) before it is mapped: writing to a page the disk has
- * no room for would raise SIGBUS in the traced program. At a normal exit the file is cut
+ * no room for would raise SIGBUS in the traced program. On a nearly full disk the chunks
+ * shrink to what still fits, and the log ends after the last record that fitted: a log of
+ * the start of the run is worth more than none. At a normal exit the file is cut
  * to the bytes written; after a crash it ends with the NUL padding of its last chunk,
  * which readers skip.
  *

@@ -162,20 +162,39 @@ expect "program" "value 42" "$(cat "$F.out")"
 expect "stderr" "refshim: REFLOG_FILE $F is a FIFO that no process reads (start the reader first); the program runs untraced" "$(cat "$F.err")"
 finish
 
+# wait_for_reader PID FIFO: the reader opens the FIFO when it runs; until then a writer
+# would find no reader. 5 s at most.
+wait_for_reader() {
+    for _ in $(seq 100); do
+        [ -n "$(find /proc/$1/fd -lname "$2" 2>/dev/null)" ] && break
+        sleep 0.05
+    done
+}
+
 start "a FIFO with a reader gets the log"
 F=$PROC/read.fifo
 mkfifo "$F"
 timeout 20 cat "$F" >"$F.log" &
 reader=$!
-# The reader opens the FIFO when it runs; until then the writer would find no reader.
-for _ in $(seq 100); do
-    [ -n "$(find /proc/$reader/fd -lname "$F" 2>/dev/null)" ] && break
-    sleep 0.05
-done
+wait_for_reader "$reader" "$F"
 timeout 20 env REFLOG_FILE="$F" LD_PRELOAD="$SHIM" "$SEED" >"$F.out" 2>"$F.err"
 wait "$reader"
 expect "shim says nothing" "" "$(cat "$F.err")"
 expect "refleaks" "$(serial_address "$F.log" 1) (1) @ nsFoo" "$(refleaks "$F.log" 2>&1)"
+finish
+
+start "a FIFO whose reader goes away: one message, the program goes on (no SIGPIPE)"
+F=$PROC/gone.fifo
+mkfifo "$F"
+timeout 20 head -c 10 "$F" >/dev/null &
+reader=$!
+wait_for_reader "$reader" "$F"
+# Megabytes of log: more than the pipe holds, so a write finds the reader gone.
+timeout 20 env REFLOG_FILE="$F" LD_PRELOAD="$SHIM" "$PROC/spawner" fill 100000 >"$F.out" 2>"$F.err"
+expect "exit status" 0 "$?"
+wait "$reader"
+expect "program" "filled" "$(cat "$F.out")"
+expect "stderr" "refshim: cannot write the log (Broken pipe); tracing stops here" "$(cat "$F.err")"
 finish
 
 start "a nearly full disk: the log holds what fits, cut after a whole record, and says so"
