@@ -1,7 +1,11 @@
 /* execve replaces the program without running its exit handlers, so the shim's destructor
  * never cuts the log to its length: the log of a process that executes another program
  * would end in the NUL padding of a crash. Hooking execve (every exec* function of glibc
- * ends there) cuts it first; should the exec fail, the log goes on. */
+ * ends there) cuts it first; should the exec fail, the log goes on.
+ *
+ * posix_spawn, system, popen and vfork run execve in a child that shares the parent's
+ * memory (CLONE_VM): there the hook touches nothing (no lock, no thread-local flag, no
+ * mapping), or the parent would find its log cut and closed when it resumes. */
 #include "exec_hooks.h"
 
 #include <string.h>
@@ -10,6 +14,8 @@
 
 static uint64_t on_execve(struct hook *hook, struct saved_regs *regs)
 {
+    if (!log_belongs_to_caller())
+        return hook_call_original(hook, regs);
     bool entered = hook_enter(hook);
     if (entered) {
         log_before_exec();

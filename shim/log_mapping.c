@@ -6,7 +6,9 @@
  * The mapping lives in one large reservation of address space, so the file can grow in
  * chunks mapped next to each other and every offset stays at base + offset. Each chunk is
  * allocated on disk (posix_fallocate) before it is mapped: writing to a page the disk has
- * no room for would raise SIGBUS in the traced program. At a normal exit the file is cut
+ * no room for would raise SIGBUS in the traced program. On a nearly full disk the chunks
+ * shrink to what still fits, and the log ends after the last record that fitted: a log of
+ * the start of the run is worth more than none. At a normal exit the file is cut
  * to the bytes written; after a crash it ends with the NUL padding of its last chunk,
  * which readers skip.
  *
@@ -69,6 +71,9 @@ static struct {
 static size_t mapped;                   /* atomic: bytes of file mapped */
 static size_t unordered_end;            /* atomic: end of the last record written at the tail */
 static bool closed;                     /* atomic: no more appends */
+static bool finished;                   /* atomic: cut for good, at exit */
+static size_t cut_at = SIZE_MAX;        /* atomic: see lower_cut */
+static size_t page_size = 4096;
 static pthread_mutex_t grow_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct appender *appenders;      /* atomic push-only list */
 static __thread struct appender *self;
@@ -91,44 +96,88 @@ bool log_mapping_start(int fd)
     log_dev = st.st_dev;
     log_ino = st.st_ino;
     tail.value = mapped = unordered_end = 0;
-    closed = false;
+    cut_at = SIZE_MAX;
+    closed = finished = false;
+    long page = sysconf(_SC_PAGESIZE);
+    page_size = page > 0 ? (size_t)page : 4096;
     return true;
 }
 
-static void stop(const char *why)
+/* Where the first append that found no room would have started: the log is cut there,
+ * after the last whole record. */
+static void lower_cut(size_t at)
 {
-    if (!__atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+    size_t seen = __atomic_load_n(&cut_at, __ATOMIC_RELAXED);
+    while (at < seen && !__atomic_compare_exchange_n(&cut_at, &seen, at, true, __ATOMIC_RELEASE,
+                                                     __ATOMIC_RELAXED))
+        ;
+}
+
+#define NO_SPACE "no space left on the device"
+
+/* Stops appends for good after the append at AT found no room, and says so once. */
+static void stop(const char *why, size_t at)
+{
+    lower_cut(at);
+    if (why == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+        return;
+    if (strcmp(why, NO_SPACE) == 0)
+        report("%s: the log holds what fitted, its first %zu bytes; tracing stops here", why, at);
+    else
         report("%s; tracing stops here", why);
 }
 
-/* Maps more of the file until END is mapped. Called when an append reaches past it. */
-static bool grow(size_t end)
+/* The program may have closed our descriptor (daemons close them all), and the number may
+ * now be one of its own files: never write to it, extend it or cut it then. */
+static bool still_our_file(void)
+{
+    struct stat st;
+    return fstat(log_fd, &st) == 0 && st.st_dev == log_dev && st.st_ino == log_ino;
+}
+
+/* Gives the file disk space from HAVE for CHUNK bytes, or for as much of it as the disk
+ * still has room for (halving down to the NEEDED bytes): a nearly full disk gets a log of
+ * what fits rather than none. Returns the bytes allocated, 0 on failure with errno set. */
+static size_t allocate(size_t have, size_t chunk, size_t needed)
+{
+    for (;;) {
+        int err = posix_fallocate(log_fd, (off_t)have, (off_t)chunk);
+        if (err == 0)
+            return chunk;
+        size_t smaller = chunk / 2 / page_size * page_size;
+        if (err != ENOSPC || smaller < needed || smaller == 0) {
+            errno = err;
+            return 0;
+        }
+        chunk = smaller;
+    }
+}
+
+/* Maps more of the file until END is mapped. Called when an append reaches past it.
+ * False, with WHY set, when it cannot. */
+static bool grow(size_t end, const char **why)
 {
     pthread_mutex_lock(&grow_lock);
     bool ok = true;
     while (ok && __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) < end) {
         size_t have = mapped;
         size_t chunk = have < FIRST_CHUNK ? FIRST_CHUNK : have > LARGEST_CHUNK ? LARGEST_CHUNK : have;
-        struct stat st;
-        int err;
-        if (have + chunk > RESERVATION) {
-            stop("the log reached 64 GiB");
-            ok = false;
-        } else if (fstat(log_fd, &st) != 0 || st.st_dev != log_dev || st.st_ino != log_ino) {
-            /* The program closed our descriptor, and the number may now be one of its own
-             * files: never write there. */
-            stop("the log's file descriptor was closed by the program");
-            ok = false;
-        } else if ((err = posix_fallocate(log_fd, (off_t)have, (off_t)chunk)) != 0) {
-            errno = err;
-            stop(err == ENOSPC ? "no space left for the log" : "cannot extend the log");
-            ok = false;
+        size_t needed = (end - have + page_size - 1) / page_size * page_size;
+        ok = false;
+        if (__atomic_load_n(&closed, __ATOMIC_ACQUIRE)) {
+            *why = NULL;                /* stopped already, and said why */
+        } else if (have + chunk > RESERVATION) {
+            *why = "the log reached 64 GiB";
+        } else if (!still_our_file()) {
+            *why = "the log's file descriptor was closed by the program";
+        } else if ((chunk = allocate(have, chunk, needed)) == 0) {
+            *why = errno == ENOSPC ? NO_SPACE : "cannot extend the log";
         } else if (mmap(base + have, chunk, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
                         log_fd, (off_t)have) == MAP_FAILED) {
-            stop("cannot map the log");
-            ok = false;
+            *why = "cannot map the log";
         } else {
             __atomic_store_n(&mapped, have + chunk, __ATOMIC_RELEASE);
+            ok = true;
         }
     }
     pthread_mutex_unlock(&grow_lock);
@@ -197,8 +246,11 @@ static void prefault_after(size_t window)
 static bool reserve(size_t len, size_t *at)
 {
     *at = __atomic_fetch_add(&tail.value, len, __ATOMIC_RELAXED);
-    if (*at + len > __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) && !grow(*at + len))
+    const char *why;
+    if (*at + len > __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) && !grow(*at + len, &why)) {
+        stop(why, *at);
         return false;
+    }
     if (*at / PREFAULT_WINDOW != (*at + len) / PREFAULT_WINDOW)
         prefault_after((*at + len) / PREFAULT_WINDOW * PREFAULT_WINDOW);
     return true;
@@ -302,34 +354,49 @@ static size_t stop_appends(void)
     return written;
 }
 
+/* The length to cut the file to once appends have stopped: what they wrote, up to the
+ * first append that found no room, and never past what has disk space. */
+static size_t length_to_keep(size_t written)
+{
+    size_t have = __atomic_load_n(&mapped, __ATOMIC_ACQUIRE);
+    size_t cut = __atomic_load_n(&cut_at, __ATOMIC_ACQUIRE);
+    if (written > have)
+        written = have;
+    return written < cut ? written : cut;
+}
+
 void log_mapping_finish(void)
 {
-    if (base == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+    if (base == NULL || __atomic_exchange_n(&finished, true, __ATOMIC_SEQ_CST))
         return;
-    size_t written = stop_appends();
-    size_t have = __atomic_load_n(&mapped, __ATOMIC_ACQUIRE);
+    __atomic_store_n(&closed, true, __ATOMIC_SEQ_CST);
+    size_t length = length_to_keep(stop_appends());
     /* Unmap first: a page past the new end of the file must not stay mapped. */
     mmap(base, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-    if (ftruncate(log_fd, (off_t)(written < have ? written : have)) != 0)
+    if (still_our_file() && ftruncate(log_fd, (off_t)length) != 0)
         report("cannot cut the log to its length; it ends in NUL bytes");
 }
 
 void log_mapping_suspend(void)
 {
-    if (base == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
+    if (base == NULL || __atomic_load_n(&finished, __ATOMIC_ACQUIRE))
         return;
-    size_t written = stop_appends();
+    bool was_open = !__atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST);
+    if (!was_open && __atomic_load_n(&cut_at, __ATOMIC_ACQUIRE) == SIZE_MAX)
+        return;                         /* suspended already */
+    size_t written = length_to_keep(stop_appends());
     /* Every later append starts at the new end, so no thread writes past it meanwhile. */
     __atomic_store_n(&tail.value, written, __ATOMIC_RELEASE);
     for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next)
         a->block_at = a->block_end = 0;
-    if (ftruncate(log_fd, (off_t)written) != 0)
+    if (still_our_file() && ftruncate(log_fd, (off_t)written) != 0)
         report("cannot cut the log to its length before exec; it ends in NUL bytes");
 }
 
 void log_mapping_resume(void)
 {
-    if (base == NULL)
+    /* A log stopped by an error (a full disk) stays stopped. */
+    if (base == NULL || __atomic_load_n(&cut_at, __ATOMIC_ACQUIRE) != SIZE_MAX || !still_our_file())
         return;
     size_t written = __atomic_load_n(&tail.value, __ATOMIC_ACQUIRE);
     size_t have = __atomic_load_n(&mapped, __ATOMIC_ACQUIRE);

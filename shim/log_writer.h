@@ -7,12 +7,14 @@
 
 #include "config.h"
 
-/* Opens the log named by CONFIG. A process that is not the first one traced in its
- * process tree (FIRST_PROCESS false) writes "<REFLOG_FILE>.<pid>" instead, so that no
- * process overwrites another's log. */
+/* Gets ready to log as CONFIG says; the file is created at the first record, named
+ * REFLOG_FILE if no other process of the run has taken that name, else
+ * "<REFLOG_FILE>.<pid>". FIRST_PROCESS (no process of the run before this one) frees the
+ * name: it removes a previous run's log of this user, and refuses (false, with the reason
+ * in ERR) a name that it cannot use or that holds another user's file. */
 bool log_open(const struct config *config, bool first_process, char *err, size_t errlen);
-/* In a forked child: switch to a log of its own (or stop logging if children are not
- * followed). Returns false when the child does not log. */
+/* In a forked child: drop the parent's log; the child's own is created at its first record
+ * (or never, if children are not followed). Returns false when the child does not log. */
 bool log_reopen_in_child(const struct config *config);
 /* Appends whole records. From any thread, without waiting for others when the log is a
  * regular file. On an error logging stops, with one message on stderr. */
@@ -21,8 +23,12 @@ bool log_is_open(void);
 /* Appends the records of one object's event after its previous ones: *AFTER is where
  * those ended (0 at first), and is moved past these. Callers hold the object's lock. */
 void log_write_event(const char *data, size_t len, size_t *after);
+/* Whether the calling process owns the log state in this memory: false in a child made by
+ * vfork (posix_spawn, system, popen), which shares its parent's memory until it executes
+ * a program, and must change nothing of it. */
+bool log_belongs_to_caller(void);
 /* Around execve: the file is cut to its length before, and reopened for writing if the
- * exec fails. */
+ * exec fails. Nothing happens when the caller does not own the log. */
 void log_before_exec(void);
 void log_after_failed_exec(void);
 /* At exit: waits for records being written and cuts the file to its length. */

@@ -2,9 +2,12 @@
  * functions. Runs as a constructor when the dynamic linker loads librefshim.so through
  * LD_PRELOAD, after every start-up library is mapped. Nothing here may stop the program:
  * on any problem it says so once on stderr and leaves the program untraced. */
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch.h"
 #include "config.h"
@@ -19,8 +22,8 @@
 #include "report.h"
 #include "symbolizer.h"
 
-/* Marks the processes that descend from the first traced one, so that they write logs
- * of their own instead of truncating the first process's log. */
+/* Marks the processes that descend from the first traced one: only the first process of
+ * a run removes a previous run's log at the name. */
 #define ROOT_MARKER "REFSHIM_ROOT_LOG"
 
 static struct config config;
@@ -47,6 +50,19 @@ static void after_fork_child(void)
     recorder_after_fork_child();
 }
 
+/* The first process of a run makes a relative REFLOG_FILE absolute for the whole run, so
+ * that a process that changes directory before its first record, or a child started
+ * elsewhere, still writes its log where the user looks for it. */
+static void make_log_name_absolute(void)
+{
+    char cwd[PATH_MAX], path[PATH_MAX];
+    if (config.std_fd >= 0 || config.file[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+        return;
+    int len = snprintf(path, sizeof path, "%s/%s", cwd, config.file);
+    if (len > 0 && (size_t)len < sizeof path && setenv("REFLOG_FILE", path, 1) == 0)
+        config.file = getenv("REFLOG_FILE");
+}
+
 __attribute__((constructor)) static void refshim_start(void)
 {
     char err[512];
@@ -60,8 +76,12 @@ __attribute__((constructor)) static void refshim_start(void)
     bool first_process = root == NULL || strcmp(root, config.file) != 0;
     if (!first_process && (!config.follow_children || config.std_fd >= 0))
         return;
+    if (first_process)
+        make_log_name_absolute();
     if (!log_open(&config, first_process, err, sizeof err)) {
+        /* Said once for the run: the processes it starts are not traced either. */
         report("%s; the program runs untraced", err);
+        unsetenv("REFLOG_FILE");
         return;
     }
     if (first_process)
