@@ -37,7 +37,8 @@ static const Dwfl_Callbacks callbacks = {
 
 /* A module the dynamic linker has loaded. */
 struct loaded_module {
-    char *path;
+    char *path;                 /* absolute */
+    char *link_name;            /* as the link map has it, relative perhaps */
     uintptr_t base;             /* load bias */
     uintptr_t start, end;       /* what its PT_LOAD segments cover */
     bool visited;               /* offered to symbolizer_each_new_function */
@@ -47,10 +48,10 @@ struct loaded_module {
 static struct loaded_module *modules;
 static size_t module_count, module_cap;
 
-static struct loaded_module *find_module(const char *path, uintptr_t base)
+static struct loaded_module *find_module(const char *link_name, uintptr_t base)
 {
     for (size_t i = 0; i < module_count; i++)
-        if (modules[i].base == base && strcmp(modules[i].path, path) == 0)
+        if (modules[i].base == base && strcmp(modules[i].link_name, link_name) == 0)
             return &modules[i];
     return NULL;
 }
@@ -63,21 +64,31 @@ static void report_module(const struct loaded_module *m)
 static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size, (void)arg;
-    const char *path = info->dlpi_name;
+    const char *link_name = info->dlpi_name ? info->dlpi_name : "";
+    struct loaded_module *m = find_module(link_name, info->dlpi_addr);
+    if (m != NULL) {
+        m->present = true;
+        return 0;
+    }
+    const char *path = link_name;
     char exe[PATH_MAX];
-    if (path == NULL || path[0] == '\0') {
+    if (path[0] == '\0') {
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
         if (n <= 0)
             return 0;
         exe[n] = '\0';
         path = exe;
     }
-    if (path[0] != '/')
+    if (strchr(path, '/') == NULL)
         return 0;               /* the vDSO: no file to read */
-    struct loaded_module *m = find_module(path, info->dlpi_addr);
-    if (m != NULL) {
-        m->present = true;
-        return 0;
+    /* dlopen("./libplugin.so") and a relative RUNPATH leave a relative name in the link
+     * map. The load happened just now, from this directory: resolve it before the
+     * program can chdir, since libdwfl opens the file by name, later. */
+    char absolute[PATH_MAX];
+    if (path[0] != '/') {
+        if (realpath(path, absolute) == NULL)
+            return 0;
+        path = absolute;
     }
     if (module_count == module_cap) {
         size_t cap = module_cap ? module_cap * 2 : 64;
@@ -89,8 +100,10 @@ static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
     }
     m = &modules[module_count];
     memset(m, 0, sizeof *m);
-    if ((m->path = strdup(path)) == NULL)
+    if ((m->path = strdup(path)) == NULL || (m->link_name = strdup(link_name)) == NULL) {
+        free(m->path);
         return 0;
+    }
     module_count++;
     m->base = info->dlpi_addr;
     m->start = UINTPTR_MAX;
@@ -125,6 +138,7 @@ static bool update_modules(module_gone_fn gone)
             if (gone != NULL)
                 gone(modules[i].start, modules[i].end);
             free(modules[i].path);
+            free(modules[i].link_name);
         }
     }
     bool removed = kept != module_count;
