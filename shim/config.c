@@ -94,7 +94,7 @@ static bool load_values(struct config *config, env_lookup_fn lookup, char *err, 
     for (size_t i = 0; i < sizeof function_lists / sizeof function_lists[0]; i++) {
         const char *value = lookup(function_lists[i].variable);
         struct name_list *list = (struct name_list *)((char *)config + function_lists[i].offset);
-        if (value != NULL && !name_list_parse(list, value, why, sizeof why)) {
+        if (value != NULL && !name_list_parse_patterns(list, value, why, sizeof why)) {
             snprintf(err, errlen, "%s: %s", function_lists[i].variable, why);
             config_free(config);
             return false;
