@@ -150,13 +150,13 @@ void hooks_forget_range(uintptr_t start, uintptr_t end)
     pthread_mutex_unlock(&hooks_lock);
 }
 
-static void consider_function(const char *module, const char *name, uintptr_t address,
-                              size_t size, void *arg)
+static void consider_function(const struct module_facts *module, const char *name,
+                              uintptr_t address, size_t size, void *arg)
 {
     const struct config *config = arg;
     if (hook_exists(address))
         return;                 /* an alias of a function already hooked */
-    struct hook_site site = {address, size, name, name, module, false};
+    struct hook_site site = {address, size, name, name, module->path, false};
     if (cxx_methods_consider(config, &site))
         return;
     if (gobject_hooks_consider(&site))
@@ -165,7 +165,8 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
         return;
     if (exec_hooks_consider(&site))
         return;
-    named_functions_consider(config, &site);
+    if (!module->shim_needs)
+        named_functions_consider(config, &site);
 }
 
 void hooks_scan_new_modules(const struct config *config)
@@ -178,6 +179,7 @@ void hooks_scan_new_modules(const struct config *config)
         if (e->stub != 0)
             got_redirect(e->hook.target, e->symbol, e->stub);
     pthread_mutex_unlock(&hooks_lock);
+    named_functions_warn_wide_patterns();
     if (entered)
         shim_leave();
 }

@@ -19,6 +19,7 @@
 #include "demangle.h"
 #include "hooks.h"
 #include "recorder.h"
+#include "report.h"
 
 /* How many nested creations a creation keeps waiting, and how deep their stacks are:
  * a constructor makes its own object and maybe a few parts, which are rarely deep. */
@@ -206,16 +207,37 @@ static int matching_pattern(const struct name_list *patterns, const char *symbol
     return index;
 }
 
+static const struct {
+    size_t list;
+    enum ref_op op;
+    const char *variable;
+} kinds[] = {
+    {offsetof(struct config, new_fns), OP_CREATE, "REFLOG_NEW"},
+    {offsetof(struct config, addref_fns), OP_ADD, "REFLOG_ADDREF"},
+    {offsetof(struct config, release_fns), OP_RELEASE, "REFLOG_RELEASE"},
+};
+
+/* More functions than any library has reference-counting ones. */
+#define WIDE_PATTERN_HOOKS 1000
+
+static unsigned hooked_by_kind[3];      /* under the scan: modules are scanned one at a time */
+static bool warned_kind[3];
+
+void named_functions_warn_wide_patterns(void)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (hooked_by_kind[i] < WIDE_PATTERN_HOOKS || warned_kind[i])
+            continue;
+        warned_kind[i] = true;
+        report("%s matches %u functions: are its patterns too wide? Every call of each is "
+               "recorded as %s, which slows the program and fills the log", kinds[i].variable,
+               hooked_by_kind[i], kinds[i].op == OP_CREATE ? "a creation" :
+               kinds[i].op == OP_ADD ? "an AddRef" : "a Release");
+    }
+}
+
 bool named_functions_consider(const struct config *config, const struct hook_site *site)
 {
-    static const struct {
-        size_t list;
-        enum ref_op op;
-    } kinds[] = {
-        {offsetof(struct config, new_fns), OP_CREATE},
-        {offsetof(struct config, addref_fns), OP_ADD},
-        {offsetof(struct config, release_fns), OP_RELEASE},
-    };
     char *pretty = NULL;
     bool hooked = false;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !hooked; i++) {
@@ -232,7 +254,8 @@ bool named_functions_consider(const struct config *config, const struct hook_sit
         if (class_name != NULL && recorder_class_wanted(class_name)) {
             struct hook_site named = *site;
             named.name = shown;
-            hook_install(&named, on_named_call, class_name, (int)kinds[i].op);
+            if (hook_install(&named, on_named_call, class_name, (int)kinds[i].op))
+                hooked_by_kind[i]++;
         }
         hooked = true;
         free(class_name);

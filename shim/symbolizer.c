@@ -42,6 +42,7 @@ struct loaded_module {
     uintptr_t base;             /* load bias */
     uintptr_t start, end;       /* what its PT_LOAD segments cover */
     bool visited;               /* offered to symbolizer_each_new_function */
+    bool shim_needs;            /* the shim or a library it depends on */
     bool present;               /* found by the last look at the linker's list */
 };
 
@@ -59,6 +60,119 @@ static struct loaded_module *find_module(const char *link_name, uintptr_t base)
 static void report_module(const struct loaded_module *m)
 {
     dwfl_report_elf(dwfl, m->path, m->path, -1, m->base, false);
+}
+
+/* --- the libraries the shim itself runs on ----------------------------------------------
+ * A user's glob may match any function; hooking the shim's own code, or code it calls
+ * while recording (libc, the dynamic linker, libunwind, libdw and libelf with their
+ * decompressors, capstone), would re-enter the shim or kill the program. They are the
+ * shim's DT_NEEDED closure, found by soname at start-up, plus the C++ runtime's
+ * unwinding libraries, which the unwinders may load later. */
+
+static char **needed_names;     /* sonames in the shim's closure */
+static size_t needed_count;
+
+static bool in_needed(const char *name)
+{
+    for (size_t i = 0; i < needed_count; i++)
+        if (strcmp(needed_names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void add_needed(const char *name, bool *changed)
+{
+    if (in_needed(name))
+        return;
+    char **grown = realloc(needed_names, (needed_count + 1) * sizeof *grown);
+    char *copy = strdup(name);
+    if (grown == NULL || copy == NULL) {
+        free(copy);
+        if (grown != NULL)
+            needed_names = grown;
+        return;
+    }
+    needed_names = grown;
+    needed_names[needed_count++] = copy;
+    *changed = true;
+}
+
+struct dynamic_names {
+    const ElfW(Dyn) *dyn;
+    const char *strtab;
+    const char *soname;         /* DT_SONAME, else the file's base name */
+};
+
+static struct dynamic_names dynamic_names_of(const struct dl_phdr_info *info)
+{
+    struct dynamic_names names = {NULL, NULL, NULL};
+    for (int i = 0; i < info->dlpi_phnum; i++)
+        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+            names.dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+    size_t soname = SIZE_MAX;
+    for (const ElfW(Dyn) *d = names.dyn; d != NULL && d->d_tag != DT_NULL; d++) {
+        if (d->d_tag == DT_STRTAB)      /* glibc relocates most d_ptr values, not all */
+            names.strtab = (const char *)(d->d_un.d_ptr < info->dlpi_addr
+                                              ? info->dlpi_addr + d->d_un.d_ptr
+                                              : d->d_un.d_ptr);
+        else if (d->d_tag == DT_SONAME)
+            soname = d->d_un.d_val;
+    }
+    if (names.strtab != NULL && soname != SIZE_MAX) {
+        names.soname = names.strtab + soname;
+    } else if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0') {
+        const char *slash = strrchr(info->dlpi_name, '/');
+        names.soname = slash ? slash + 1 : info->dlpi_name;
+    }
+    return names;
+}
+
+static bool contains_shim(const struct dl_phdr_info *info)
+{
+    uintptr_t own = (uintptr_t)symbolizer_init;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && own >= start && own < start + ph->p_memsz)
+            return true;
+    }
+    return false;
+}
+
+static int add_needs_of_needed(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct dynamic_names names = dynamic_names_of(info);
+    if (names.strtab == NULL ||
+        !(contains_shim(info) || (names.soname != NULL && in_needed(names.soname))))
+        return 0;
+    for (const ElfW(Dyn) *d = names.dyn; d->d_tag != DT_NULL; d++)
+        if (d->d_tag == DT_NEEDED)
+            add_needed(names.strtab + d->d_un.d_val, arg);
+    return 0;
+}
+
+static void find_shim_needs(void)
+{
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        dl_iterate_phdr(add_needs_of_needed, &changed);
+    }
+}
+
+static bool shim_needs(const struct dl_phdr_info *info)
+{
+    static const char *const runtime[] = {"libgcc_s.so", "libstdc++.so"};
+    if (contains_shim(info))
+        return true;
+    const char *soname = dynamic_names_of(info).soname;
+    if (soname == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof runtime / sizeof runtime[0]; i++)
+        if (strncmp(soname, runtime[i], strlen(runtime[i])) == 0)
+            return true;
+    return in_needed(soname);
 }
 
 static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
@@ -118,6 +232,7 @@ static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
             m->end = hi;
     }
     m->present = true;
+    m->shim_needs = shim_needs(info);
     report_module(m);
     return 0;
 }
@@ -150,6 +265,7 @@ bool symbolizer_init(void)
 {
     pthread_mutex_lock(&symbolizer_lock);
     if (dwfl == NULL) {
+        find_shim_needs();
         dwfl = dwfl_begin(&callbacks);
         if (dwfl != NULL)
             update_modules(NULL);
@@ -240,7 +356,8 @@ void symbol_info_free(struct symbol_info *info)
  * reading that file for every C library (libc's is large) slows every start. Returns
  * false when the module has a .symtab or C++ symbols: libdwfl then reads the best table,
  * debug file included, where a hidden C++ AddRef of a stripped library is found. */
-static bool visit_plain_dynsym(Dwfl_Module *mod, const char *path, function_visitor visit, void *arg)
+static bool visit_plain_dynsym(Dwfl_Module *mod, const struct module_facts *facts,
+                               function_visitor visit, void *arg)
 {
     Dwarf_Addr bias = 0;
     Elf *elf = dwfl_module_getelf(mod, &bias);
@@ -274,14 +391,15 @@ static bool visit_plain_dynsym(Dwfl_Module *mod, const char *path, function_visi
             sym.st_shndx == SHN_UNDEF || sym.st_value == 0 ||
             (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) == NULL)
             continue;
-        visit(path, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
+        visit(facts, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
     }
     return true;
 }
 
-static void visit_functions(Dwfl_Module *mod, const char *path, function_visitor visit, void *arg)
+static void visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
+                            function_visitor visit, void *arg)
 {
-    if (visit_plain_dynsym(mod, path, visit, arg))
+    if (visit_plain_dynsym(mod, facts, visit, arg))
         return;
     int count = dwfl_module_getsymtab(mod);
     for (int i = 1; i < count; i++) {
@@ -292,7 +410,7 @@ static void visit_functions(Dwfl_Module *mod, const char *path, function_visitor
         if (name == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
             sym.st_shndx == SHN_UNDEF || addr == 0)
             continue;
-        visit(path, name, (uintptr_t)addr, (size_t)sym.st_size, arg);
+        visit(facts, name, (uintptr_t)addr, (size_t)sym.st_size, arg);
     }
 }
 
@@ -305,8 +423,9 @@ void symbolizer_each_new_function(function_visitor visit, void *arg)
             continue;
         m->visited = true;
         Dwfl_Module *mod = dwfl_addrmodule(dwfl, m->start);
+        struct module_facts facts = {m->path, m->shim_needs};
         if (mod != NULL)
-            visit_functions(mod, m->path, visit, arg);
+            visit_functions(mod, &facts, visit, arg);
     }
     pthread_mutex_unlock(&symbolizer_lock);
 }

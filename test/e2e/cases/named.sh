@@ -46,3 +46,28 @@ REFLOG_NEW='widget_new*' REFLOG_ADDREF='widget_retain' REFLOG_RELEASE='widget_re
     traced "$L2" "$PROGS/widgets"
 expect "widget" "widget" "$(awk -F'\t' '$1 == "c" { print $3 }' "$L2")"
 finish
+
+start "REFLOG_ADDREF='*' hooks the program, never the shim or what it runs on"
+L=$WORK/star.log
+REFLOG_ADDREF='*' traced "$L" "$PROGS/things"
+expect "the program runs" "done" "$(cat "$L.out")"
+expect "stderr" "" "$(cat "$L.err")"
+expect "its functions are traced" "yes" \
+    "$(awk -F'\t' '$1 == "c" && $3 == "thing" { found = 1 } END { print found ? "yes" : "no" }' "$L")"
+expect "no frame of libc or of the shim is an AddRef's caller's callee" "" \
+    "$(awk -F'\t' '$1 == "c" && ($3 ~ /^(malloc|free|calloc|memcpy|refshim|shim_|record)/) { print $3 }' "$L")"
+L2=$WORK/star2.log
+REFLOG_ADDREF='?*' traced "$L2" "$PROGS/things"
+expect "'?*' too" "done" "$(cat "$L2.out")"
+finish
+
+start "a glob that matches thousands of functions: one warning with the count"
+if [ -x "$PROGS/gobjects" ]; then
+    L=$WORK/wide.log
+    REFLOG_ADDREF='g_*' traced "$L" "$PROGS/gobjects"
+    expect "the program runs" "done" "$(cat "$L.out")"
+    expect "warning" "1" "$(grep -c "^refshim: REFLOG_ADDREF matches [0-9]* functions: are its patterns too wide?" "$L.err")"
+else
+    fail "the GObject test program was not built (libglib2.0-dev missing?)"
+fi
+finish
