@@ -10,6 +10,7 @@
 #include <uthash.h>
 
 #include "cxx_methods.h"
+#include "deferred_events.h"
 #include "exec_hooks.h"
 #include "gobject_hooks.h"
 #include "gst_mini_hooks.h"
@@ -46,9 +47,17 @@ bool hook_enter(const struct hook *hook)
     return true;
 }
 
+/* Events queued by signal handlers while the shim was busy are recorded before it lets
+ * go; one queued between the last look and the release is caught by the look after. */
 void shim_leave(void)
 {
-    in_shim = false;
+    for (;;) {
+        deferred_events_record();
+        in_shim = false;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        if (!deferred_events_waiting() || !shim_enter())
+            return;
+    }
 }
 
 uintptr_t hook_current_function(void)

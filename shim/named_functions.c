@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deferred_events.h"
 #include "demangle.h"
 #include "hooks.h"
 #include "recorder.h"
@@ -107,6 +108,10 @@ static void record_now(struct hook *hook, enum ref_op op, void *object)
     if (hook_enter(hook)) {
         recorder_kept(hook->class_name, &hook->class_cache, op, object);
         shim_leave();
+    } else {
+        struct deferred_event event = {hook->class_name, &hook->class_cache, false, op,
+                                       object, 0};
+        deferred_events_offer(&event);
     }
 }
 

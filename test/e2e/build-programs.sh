@@ -41,3 +41,4 @@ fi
 $CXX $FLAGS -o "$out/closer" "$src/closer.cc" $LINK
 $CXX $FLAGS -o "$out/hidden_refs" "$src/hidden_refs.cc"
 $CC $FLAGS -o "$out/things" "$src/things.c"
+$CXX $FLAGS -o "$out/signals" "$src/signals.cc"
