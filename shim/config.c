@@ -18,7 +18,47 @@ static bool parse_small_int(const char *text, int min, int max, int *out)
     return true;
 }
 
+static bool load_values(struct config *config, env_lookup_fn lookup, char *err, size_t errlen);
+
+/* Rewrites TEXT with its control characters (and backslashes) escaped, C style, cut to
+ * SIZE bytes: messages quote the user's values, and a newline or an escape sequence in a
+ * value must not reach the terminal raw. */
+void config_escape_controls(char *text, size_t size)
+{
+    char escaped[1024];
+    size_t out = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        char piece[5];
+        switch (*p) {
+        case '\n': strcpy(piece, "\\n"); break;
+        case '\t': strcpy(piece, "\\t"); break;
+        case '\r': strcpy(piece, "\\r"); break;
+        case '\\': strcpy(piece, "\\\\"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                snprintf(piece, sizeof piece, "\\x%02x", *p);
+            else
+                piece[0] = (char)*p, piece[1] = '\0';
+        }
+        size_t n = strlen(piece);
+        if (out + n >= sizeof escaped || out + n >= size)
+            break;
+        memcpy(escaped + out, piece, n);
+        out += n;
+    }
+    escaped[out] = '\0';
+    memcpy(text, escaped, out + 1);
+}
+
 bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t errlen)
+{
+    if (load_values(config, lookup, err, errlen))
+        return true;
+    config_escape_controls(err, errlen);
+    return false;
+}
+
+static bool load_values(struct config *config, env_lookup_fn lookup, char *err, size_t errlen)
 {
     memset(config, 0, sizeof *config);
     config->std_fd = -1;
@@ -54,7 +94,7 @@ bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t 
     for (size_t i = 0; i < sizeof function_lists / sizeof function_lists[0]; i++) {
         const char *value = lookup(function_lists[i].variable);
         struct name_list *list = (struct name_list *)((char *)config + function_lists[i].offset);
-        if (value != NULL && !name_list_parse(list, value, why, sizeof why)) {
+        if (value != NULL && !name_list_parse_patterns(list, value, why, sizeof why)) {
             snprintf(err, errlen, "%s: %s", function_lists[i].variable, why);
             config_free(config);
             return false;

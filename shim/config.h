@@ -35,5 +35,8 @@ typedef const char *(*env_lookup_fn)(const char *name);
  * a reason naming the variable in ERR when a value cannot be used. */
 bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t errlen);
 void config_free(struct config *config);
+/* Escapes TEXT's control characters and backslashes in place (\n, \x1b, \\), keeping
+ * at most SIZE bytes with the terminating NUL: for messages that quote REFLOG_* values. */
+void config_escape_controls(char *text, size_t size);
 
 #endif

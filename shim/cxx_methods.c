@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deferred_events.h"
 #include "demangle.h"
 #include "hooks.h"
 #include "recorder.h"
@@ -19,6 +20,10 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
                              saved_first_arg(regs),
                              (uint32_t)result);
         shim_leave();
+    } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
+        struct deferred_event event = {hook->class_name, &hook->class_cache, true, hook->kind,
+                                       saved_first_arg(regs), (uint32_t)result};
+        deferred_events_offer(&event);
     }
     return result;
 }

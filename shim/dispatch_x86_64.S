@@ -6,6 +6,10 @@
  * the original through refshim_invoke and records the event. Both routines keep a frame pointer and full CFI so that libunwind
  * walks through them to the hooked function's caller. Layout of struct saved_regs: arch.h. */
 
+/* ALIGN_NOTE: a hooked function may be entered with a stack aligned to 8 only: GCC
+ * calls a function of the same file whose needs it knows without keeping the ABI's
+ * 16-byte alignment (-fipa-stack-alignment, even at -O0). Every routine here aligns its
+ * frame itself, for its movdqa and for the handler and original it calls. */
 #define SAVE_SIZE 208   /* sizeof(struct saved_regs), a multiple of 16 */
 #define STACK_ARGS_COPIED 128   /* bytes of caller stack arguments passed on: 16 words */
 
@@ -50,6 +54,7 @@
 refshim_dispatch:
         .cfi_startproc
         FRAME_ENTER
+        andq    $-16, %rsp              /* see ALIGN_NOTE */
         subq    $SAVE_SIZE, %rsp
         SAVE_ARGUMENT_REGISTERS
         leaq    16(%rbp), %rax          /* above our saved rbp and the return address */
@@ -82,7 +87,8 @@ refshim_invoke:
         FRAME_ENTER
         pushq   %rbx
         .cfi_offset %rbx, -24
-        subq    $(STACK_ARGS_COPIED + 8), %rsp
+        andq    $-16, %rsp
+        subq    $STACK_ARGS_COPIED, %rsp
         movq    %rdi, %r11
         movq    %rsi, %rbx
         movq    64(%rbx), %rsi          /* copy the caller's stack arguments */
@@ -128,6 +134,7 @@ refshim_invoke:
 refshim_dispatch_lean:
         .cfi_startproc
         FRAME_ENTER
+        andq    $-16, %rsp
         subq    $64, %rsp
         SAVE_ARGUMENT_REGISTERS
         CALL_HANDLER_AND_RETURN

@@ -10,6 +10,7 @@
 #include <uthash.h>
 
 #include "cxx_methods.h"
+#include "deferred_events.h"
 #include "exec_hooks.h"
 #include "gobject_hooks.h"
 #include "gst_mini_hooks.h"
@@ -46,9 +47,17 @@ bool hook_enter(const struct hook *hook)
     return true;
 }
 
+/* Events queued by signal handlers while the shim was busy are recorded before it lets
+ * go; one queued between the last look and the release is caught by the look after. */
 void shim_leave(void)
 {
-    in_shim = false;
+    for (;;) {
+        deferred_events_record();
+        in_shim = false;
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        if (!deferred_events_waiting() || !shim_enter())
+            return;
+    }
 }
 
 uintptr_t hook_current_function(void)
@@ -150,13 +159,13 @@ void hooks_forget_range(uintptr_t start, uintptr_t end)
     pthread_mutex_unlock(&hooks_lock);
 }
 
-static void consider_function(const char *module, const char *name, uintptr_t address,
-                              size_t size, void *arg)
+static void consider_function(const struct module_facts *module, const char *name,
+                              uintptr_t address, size_t size, void *arg)
 {
     const struct config *config = arg;
     if (hook_exists(address))
         return;                 /* an alias of a function already hooked */
-    struct hook_site site = {address, size, name, name, module, false};
+    struct hook_site site = {address, size, name, name, module->path, false};
     if (cxx_methods_consider(config, &site))
         return;
     if (gobject_hooks_consider(&site))
@@ -165,7 +174,8 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
         return;
     if (exec_hooks_consider(&site))
         return;
-    named_functions_consider(config, &site);
+    if (!module->shim_needs)
+        named_functions_consider(config, &site);
 }
 
 void hooks_scan_new_modules(const struct config *config)
@@ -178,6 +188,7 @@ void hooks_scan_new_modules(const struct config *config)
         if (e->stub != 0)
             got_redirect(e->hook.target, e->symbol, e->stub);
     pthread_mutex_unlock(&hooks_lock);
+    named_functions_warn_wide_patterns();
     if (entered)
         shim_leave();
 }

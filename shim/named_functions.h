@@ -13,4 +13,8 @@
  * matches it. Returns true when it did. */
 bool named_functions_consider(const struct config *config, const struct hook_site *site);
 
+/* Says once per variable, on stderr, when its patterns have hooked so many functions
+ * that they cannot all be reference counting. */
+void named_functions_warn_wide_patterns(void);
+
 #endif

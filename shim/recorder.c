@@ -136,18 +136,29 @@ static uint32_t keep_count(struct object *object, enum ref_op *op)
     return object->count;
 }
 
+/* A stack captured earlier, or none: then it is captured where the event is written. */
+struct given_stack {
+    const uintptr_t *ips;
+    int depth;
+};
+
 static void write_xpcom_event(struct object *object, const char *class_name, enum ref_op op,
-                              uint32_t count)
+                              uint32_t count, struct given_stack given)
 {
-    uintptr_t ips[CONFIG_MAX_DEPTH];
-    int depth = capture_stack(ips, config->depth);
+    uintptr_t captured[CONFIG_MAX_DEPTH];
+    const uintptr_t *ips = given.ips;
+    int depth = given.depth;
+    if (ips == NULL) {
+        depth = capture_stack(captured, config->depth);
+        ips = captured;
+    }
     xpcom_write_event(class_name, object->address, object->serial, (char)op, count,
                       hook_current_function(), ips, depth, &object->log_end);
 }
 
 /* Writes OBJECT's o record if it has none yet, then the event, in one append. */
 __attribute__((always_inline)) static inline void write_event(struct object *object, const char *class_name, struct class_cache *cache,
-                        enum ref_op op, uint32_t count, size_t size)
+                        enum ref_op op, uint32_t count, size_t size, struct given_stack given)
 {
     char storage[192];
     struct textbuf line = textbuf_on(storage, sizeof storage);
@@ -163,9 +174,14 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
         textbuf_add_char(&line, '\n');
         object->introduced = true;
     }
-    uintptr_t ips[CONFIG_MAX_DEPTH];
-    int depth = capture_stack(ips, config->depth);
-    uint32_t stack = depot_stack(ips, depth);
+    uint32_t stack;
+    if (given.ips != NULL) {
+        stack = depot_stack(given.ips, given.depth);
+    } else {
+        uintptr_t ips[CONFIG_MAX_DEPTH];
+        int depth = capture_stack(ips, config->depth);
+        stack = depot_stack(ips, depth);
+    }
     if (thread_id == 0)
         thread_id = (pid_t)syscall(SYS_gettid);
     textbuf_add_char(&line, (char)op);
@@ -251,7 +267,8 @@ enum count_source {
 /* Always inlined, like write_event: fewer frames of our own to unwind on every event. */
 __attribute__((always_inline)) static inline void
 record(const char *class_name, struct class_cache *cache, enum ref_op op, uintptr_t address,
-       uint32_t count, size_t size, enum count_source source, enum object_family family)
+       uint32_t count, size_t size, enum count_source source, enum object_family family,
+       struct given_stack given)
 {
     events_on_thread++;
     struct object *found;
@@ -273,10 +290,10 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
         object->family = (uint8_t)family;
         if (object->logged && log_is_open()) {
             if (config->format == FORMAT_XPCOM) {
-                write_xpcom_event(object, class_name, op, count);
+                write_xpcom_event(object, class_name, op, count, given);
                 object->introduced = true;      /* its events are in the log */
             } else {
-                write_event(object, class_name, cache, op, count, size);
+                write_event(object, class_name, cache, op, count, size, given);
             }
         }
         if (op == OP_DESTROY)
@@ -293,7 +310,21 @@ void recorder_counted(const char *class_name, struct class_cache *cache, enum re
         op = count == 1 ? OP_CREATE : OP_ADD;
     else
         op = count == 0 ? OP_DESTROY : OP_RELEASE;
-    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED, FAMILY_PLAIN);
+    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED, FAMILY_PLAIN,
+           (struct given_stack){NULL, 0});
+}
+
+void recorder_counted_at(const char *class_name, struct class_cache *cache,
+                         enum ref_change change, void *object, uint32_t count,
+                         const uintptr_t *ips, int depth)
+{
+    enum ref_op op;
+    if (change == REF_ADD)
+        op = count == 1 ? OP_CREATE : OP_ADD;
+    else
+        op = count == 0 ? OP_DESTROY : OP_RELEASE;
+    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED, FAMILY_PLAIN,
+           (struct given_stack){ips, depth});
 }
 
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
@@ -301,12 +332,25 @@ void recorder_event(const char *class_name, struct class_cache *cache, enum ref_
                     enum object_family family)
 {
     record(class_name, cache, op, (uintptr_t)object, count, size,
-           count_is_exact ? COUNT_RETURNED : COUNT_READ, family);
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, (struct given_stack){NULL, 0});
 }
 
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)
 {
-    record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN);
+    record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN,
+           (struct given_stack){NULL, 0});
+}
+
+void recorder_kept_at(const char *class_name, struct class_cache *cache, enum ref_op op,
+                      void *object, const uintptr_t *ips, int depth)
+{
+    record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN,
+           (struct given_stack){ips, depth});
+}
+
+int recorder_capture_stack(uintptr_t *ips, int max)
+{
+    return capture_stack(ips, max < config->depth ? max : config->depth);
 }
 
 /* --- exit, unload, fork ---------------------------------------------------------------- */

@@ -65,6 +65,17 @@ void recorder_event(const char *class_name, struct class_cache *cache, enum ref_
  * object first seen by an AddRef or Release is taken to have had 1. */
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object);
 
+/* The stack of the hooked call being handled, for an event recorded later with one of the
+ * functions below: up to MAX (and REFLOG_DEPTH) frames in IPS, innermost first; returns
+ * how many. */
+int recorder_capture_stack(uintptr_t *ips, int max);
+/* recorder_kept and recorder_counted for an event whose stack was captured earlier. */
+void recorder_kept_at(const char *class_name, struct class_cache *cache, enum ref_op op,
+                      void *object, const uintptr_t *ips, int depth);
+void recorder_counted_at(const char *class_name, struct class_cache *cache,
+                         enum ref_change change, void *object, uint32_t count,
+                         const uintptr_t *ips, int depth);
+
 /* At exit: writes an x record (xpcom: a Note record) for each logged object of FAMILY
  * still alive for which NOTE_FOR returns a note (a word, such as "may-be-leaked"); it
  * also gives the object's class name. */

@@ -37,20 +37,22 @@ static const Dwfl_Callbacks callbacks = {
 
 /* A module the dynamic linker has loaded. */
 struct loaded_module {
-    char *path;
+    char *path;                 /* absolute */
+    char *link_name;            /* as the link map has it, relative perhaps */
     uintptr_t base;             /* load bias */
     uintptr_t start, end;       /* what its PT_LOAD segments cover */
     bool visited;               /* offered to symbolizer_each_new_function */
+    bool shim_needs;            /* the shim or a library it depends on */
     bool present;               /* found by the last look at the linker's list */
 };
 
 static struct loaded_module *modules;
 static size_t module_count, module_cap;
 
-static struct loaded_module *find_module(const char *path, uintptr_t base)
+static struct loaded_module *find_module(const char *link_name, uintptr_t base)
 {
     for (size_t i = 0; i < module_count; i++)
-        if (modules[i].base == base && strcmp(modules[i].path, path) == 0)
+        if (modules[i].base == base && strcmp(modules[i].link_name, link_name) == 0)
             return &modules[i];
     return NULL;
 }
@@ -60,24 +62,147 @@ static void report_module(const struct loaded_module *m)
     dwfl_report_elf(dwfl, m->path, m->path, -1, m->base, false);
 }
 
+/* --- the libraries the shim itself runs on ----------------------------------------------
+ * A user's glob may match any function; hooking the shim's own code, or code it calls
+ * while recording (libc, the dynamic linker, libunwind, libdw and libelf with their
+ * decompressors, capstone), would re-enter the shim or kill the program. They are the
+ * shim's DT_NEEDED closure, found by soname at start-up, plus the C++ runtime's
+ * unwinding libraries, which the unwinders may load later. */
+
+static char **needed_names;     /* sonames in the shim's closure */
+static size_t needed_count;
+
+static bool in_needed(const char *name)
+{
+    for (size_t i = 0; i < needed_count; i++)
+        if (strcmp(needed_names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void add_needed(const char *name, bool *changed)
+{
+    if (in_needed(name))
+        return;
+    char **grown = realloc(needed_names, (needed_count + 1) * sizeof *grown);
+    char *copy = strdup(name);
+    if (grown == NULL || copy == NULL) {
+        free(copy);
+        if (grown != NULL)
+            needed_names = grown;
+        return;
+    }
+    needed_names = grown;
+    needed_names[needed_count++] = copy;
+    *changed = true;
+}
+
+struct dynamic_names {
+    const ElfW(Dyn) *dyn;
+    const char *strtab;
+    const char *soname;         /* DT_SONAME, else the file's base name */
+};
+
+static struct dynamic_names dynamic_names_of(const struct dl_phdr_info *info)
+{
+    struct dynamic_names names = {NULL, NULL, NULL};
+    for (int i = 0; i < info->dlpi_phnum; i++)
+        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+            names.dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+    size_t soname = SIZE_MAX;
+    for (const ElfW(Dyn) *d = names.dyn; d != NULL && d->d_tag != DT_NULL; d++) {
+        if (d->d_tag == DT_STRTAB)      /* glibc relocates most d_ptr values, not all */
+            names.strtab = (const char *)(d->d_un.d_ptr < info->dlpi_addr
+                                              ? info->dlpi_addr + d->d_un.d_ptr
+                                              : d->d_un.d_ptr);
+        else if (d->d_tag == DT_SONAME)
+            soname = d->d_un.d_val;
+    }
+    if (names.strtab != NULL && soname != SIZE_MAX) {
+        names.soname = names.strtab + soname;
+    } else if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0') {
+        const char *slash = strrchr(info->dlpi_name, '/');
+        names.soname = slash ? slash + 1 : info->dlpi_name;
+    }
+    return names;
+}
+
+static bool contains_shim(const struct dl_phdr_info *info)
+{
+    uintptr_t own = (uintptr_t)symbolizer_init;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && own >= start && own < start + ph->p_memsz)
+            return true;
+    }
+    return false;
+}
+
+static int add_needs_of_needed(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct dynamic_names names = dynamic_names_of(info);
+    if (names.strtab == NULL ||
+        !(contains_shim(info) || (names.soname != NULL && in_needed(names.soname))))
+        return 0;
+    for (const ElfW(Dyn) *d = names.dyn; d->d_tag != DT_NULL; d++)
+        if (d->d_tag == DT_NEEDED)
+            add_needed(names.strtab + d->d_un.d_val, arg);
+    return 0;
+}
+
+static void find_shim_needs(void)
+{
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        dl_iterate_phdr(add_needs_of_needed, &changed);
+    }
+}
+
+static bool shim_needs(const struct dl_phdr_info *info)
+{
+    static const char *const runtime[] = {"libgcc_s.so", "libstdc++.so"};
+    if (contains_shim(info))
+        return true;
+    const char *soname = dynamic_names_of(info).soname;
+    if (soname == NULL)
+        return false;
+    for (size_t i = 0; i < sizeof runtime / sizeof runtime[0]; i++)
+        if (strncmp(soname, runtime[i], strlen(runtime[i])) == 0)
+            return true;
+    return in_needed(soname);
+}
+
 static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size, (void)arg;
-    const char *path = info->dlpi_name;
+    const char *link_name = info->dlpi_name ? info->dlpi_name : "";
+    struct loaded_module *m = find_module(link_name, info->dlpi_addr);
+    if (m != NULL) {
+        m->present = true;
+        return 0;
+    }
+    const char *path = link_name;
     char exe[PATH_MAX];
-    if (path == NULL || path[0] == '\0') {
+    if (path[0] == '\0') {
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
         if (n <= 0)
             return 0;
         exe[n] = '\0';
         path = exe;
     }
-    if (path[0] != '/')
+    if (strchr(path, '/') == NULL)
         return 0;               /* the vDSO: no file to read */
-    struct loaded_module *m = find_module(path, info->dlpi_addr);
-    if (m != NULL) {
-        m->present = true;
-        return 0;
+    /* dlopen("./libplugin.so") and a relative RUNPATH leave a relative name in the link
+     * map. The load happened just now, from this directory: resolve it before the
+     * program can chdir, since libdwfl opens the file by name, later. */
+    char absolute[PATH_MAX];
+    if (path[0] != '/') {
+        if (realpath(path, absolute) == NULL)
+            return 0;
+        path = absolute;
     }
     if (module_count == module_cap) {
         size_t cap = module_cap ? module_cap * 2 : 64;
@@ -89,8 +214,10 @@ static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
     }
     m = &modules[module_count];
     memset(m, 0, sizeof *m);
-    if ((m->path = strdup(path)) == NULL)
+    if ((m->path = strdup(path)) == NULL || (m->link_name = strdup(link_name)) == NULL) {
+        free(m->path);
         return 0;
+    }
     module_count++;
     m->base = info->dlpi_addr;
     m->start = UINTPTR_MAX;
@@ -105,6 +232,7 @@ static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
             m->end = hi;
     }
     m->present = true;
+    m->shim_needs = shim_needs(info);
     report_module(m);
     return 0;
 }
@@ -125,6 +253,7 @@ static bool update_modules(module_gone_fn gone)
             if (gone != NULL)
                 gone(modules[i].start, modules[i].end);
             free(modules[i].path);
+            free(modules[i].link_name);
         }
     }
     bool removed = kept != module_count;
@@ -136,6 +265,7 @@ bool symbolizer_init(void)
 {
     pthread_mutex_lock(&symbolizer_lock);
     if (dwfl == NULL) {
+        find_shim_needs();
         dwfl = dwfl_begin(&callbacks);
         if (dwfl != NULL)
             update_modules(NULL);
@@ -226,7 +356,8 @@ void symbol_info_free(struct symbol_info *info)
  * reading that file for every C library (libc's is large) slows every start. Returns
  * false when the module has a .symtab or C++ symbols: libdwfl then reads the best table,
  * debug file included, where a hidden C++ AddRef of a stripped library is found. */
-static bool visit_plain_dynsym(Dwfl_Module *mod, const char *path, function_visitor visit, void *arg)
+static bool visit_plain_dynsym(Dwfl_Module *mod, const struct module_facts *facts,
+                               function_visitor visit, void *arg)
 {
     Dwarf_Addr bias = 0;
     Elf *elf = dwfl_module_getelf(mod, &bias);
@@ -260,14 +391,15 @@ static bool visit_plain_dynsym(Dwfl_Module *mod, const char *path, function_visi
             sym.st_shndx == SHN_UNDEF || sym.st_value == 0 ||
             (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) == NULL)
             continue;
-        visit(path, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
+        visit(facts, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
     }
     return true;
 }
 
-static void visit_functions(Dwfl_Module *mod, const char *path, function_visitor visit, void *arg)
+static void visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
+                            function_visitor visit, void *arg)
 {
-    if (visit_plain_dynsym(mod, path, visit, arg))
+    if (visit_plain_dynsym(mod, facts, visit, arg))
         return;
     int count = dwfl_module_getsymtab(mod);
     for (int i = 1; i < count; i++) {
@@ -278,7 +410,7 @@ static void visit_functions(Dwfl_Module *mod, const char *path, function_visitor
         if (name == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
             sym.st_shndx == SHN_UNDEF || addr == 0)
             continue;
-        visit(path, name, (uintptr_t)addr, (size_t)sym.st_size, arg);
+        visit(facts, name, (uintptr_t)addr, (size_t)sym.st_size, arg);
     }
 }
 
@@ -291,8 +423,9 @@ void symbolizer_each_new_function(function_visitor visit, void *arg)
             continue;
         m->visited = true;
         Dwfl_Module *mod = dwfl_addrmodule(dwfl, m->start);
+        struct module_facts facts = {m->path, m->shim_needs};
         if (mod != NULL)
-            visit_functions(mod, m->path, visit, arg);
+            visit_functions(mod, &facts, visit, arg);
     }
     pthread_mutex_unlock(&symbolizer_lock);
 }

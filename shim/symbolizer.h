@@ -25,8 +25,12 @@ void symbol_info_free(struct symbol_info *info);
 
 /* Calls VISIT for each defined function symbol (.symtab where present, else .dynsym) of
  * each module that has not been visited before. NAME is the raw (mangled) name. */
-typedef void (*function_visitor)(const char *module, const char *name, uintptr_t address,
-                                 size_t size, void *arg);
+struct module_facts {
+    const char *path;
+    bool shim_needs;    /* the shim or a library it runs on: named globs must not hook it */
+};
+typedef void (*function_visitor)(const struct module_facts *module, const char *name,
+                                 uintptr_t address, size_t size, void *arg);
 void symbolizer_each_new_function(function_visitor visit, void *arg);
 
 /* In a forked child: another thread may have held the symbolizer's lock at the fork. */

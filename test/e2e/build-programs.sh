@@ -44,3 +44,5 @@ if pkg-config --exists gstreamer-1.0; then
 fi
 $CXX $FLAGS -o "$out/closer" "$src/closer.cc" $LINK
 $CXX $FLAGS -o "$out/hidden_refs" "$src/hidden_refs.cc"
+$CC $FLAGS -o "$out/things" "$src/things.c"
+$CXX $FLAGS -o "$out/signals" "$src/signals.cc"

@@ -101,6 +101,20 @@ START_TEST(errors_name_the_variable)
 }
 END_TEST
 
+START_TEST(errors_escape_control_characters)
+{
+    const char *depth[] = {"REFLOG_FILE=x", "REFLOG_DEPTH=1\n\x1b[2J\\", NULL};
+    ck_assert(!load(depth));
+    ck_assert_str_eq(err, "REFLOG_DEPTH: \"1\\n\\x1b[2J\\\\\" is not a number of frames from 1 to 256");
+    const char *fns[] = {"REFLOG_FILE=x", "REFLOG_NEW=a,\t,", NULL};
+    ck_assert(!load(fns));
+    ck_assert_str_eq(err, "REFLOG_NEW: empty name in \"a,\\t,\"");
+    char small[8] = "ab\ncdef";
+    config_escape_controls(small, sizeof small);
+    ck_assert_str_eq(small, "ab\\ncde");
+}
+END_TEST
+
 Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -110,6 +124,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, reads_function_patterns);
     tcase_add_test(tc, defaults);
     tcase_add_test(tc, errors_name_the_variable);
+    tcase_add_test(tc, errors_escape_control_characters);
     suite_add_tcase(s, tc);
     return s;
 }

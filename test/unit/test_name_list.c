@@ -1,5 +1,6 @@
 /* Unit tests for name lists: class filters and function patterns. */
 #include <check.h>
+#include <stdlib.h>
 
 #include "name_list.h"
 
@@ -68,6 +69,50 @@ START_TEST(prefixes_of_class_filters)
 }
 END_TEST
 
+START_TEST(patterns_may_name_their_class)
+{
+    struct name_list f;
+    char err[200];
+    ck_assert(name_list_parse_patterns(&f, "hb_blob_create*=hb_blob, widget_*,Foo::operator=",
+                                       err, sizeof err));
+    ck_assert_uint_eq(f.count, 3);
+    ck_assert_str_eq(f.names[0], "hb_blob_create*");
+    ck_assert_str_eq(f.labels[0], "hb_blob");
+    ck_assert_ptr_null(f.labels[1]);
+    ck_assert_str_eq(f.names[2], "Foo::operator=");
+    ck_assert_ptr_null(f.labels[2]);
+    ck_assert_int_eq(name_list_glob_index(&f, "hb_blob_create_or_fail"), 0);
+    ck_assert_int_eq(name_list_glob_index(&f, "widget_new"), 1);
+    ck_assert_int_eq(name_list_glob_index(&f, "gadget_new"), -1);
+    name_list_free(&f);
+    ck_assert(!name_list_parse_patterns(&f, "=hb_blob", err, sizeof err));
+    ck_assert_str_eq(err, "no function before \"=hb_blob\"");
+}
+END_TEST
+
+static void assert_class(const char *function, const char *class_name)
+{
+    char *derived = function_class_name(function);
+    ck_assert_str_eq(derived, class_name);
+    free(derived);
+}
+
+START_TEST(classes_of_function_names)
+{
+    assert_class("hb_blob_create_or_fail", "hb_blob");
+    assert_class("hb_blob_create", "hb_blob");
+    assert_class("hb_blob_reference", "hb_blob");
+    assert_class("dbus_message_new_method_call", "dbus_message");
+    assert_class("dbus_message_unref", "dbus_message");
+    assert_class("widget_retain", "widget");
+    assert_class("free_list_new", "free_list");
+    assert_class("widget_grow", "widget");
+    assert_class("retain", "retain");
+    assert_class("Gadget::retain", "Gadget");
+    assert_class("ns::Gadget::create_or_fail", "ns::Gadget");
+}
+END_TEST
+
 Suite *name_list_suite(void)
 {
     Suite *s = suite_create("name_list");
@@ -77,6 +122,8 @@ Suite *name_list_suite(void)
     tcase_add_test(tc, empty_items_are_errors);
     tcase_add_test(tc, globs_match_function_names);
     tcase_add_test(tc, prefixes_of_class_filters);
+    tcase_add_test(tc, patterns_may_name_their_class);
+    tcase_add_test(tc, classes_of_function_names);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,134 @@
+/* The queue of events made by signal handlers while the shim was busy on their thread
+ * (deferred_events.h). A signal handler runs to its end before the code it interrupted
+ * goes on, so a thread's queue has one consumer, the thread's own shim_leave, which no
+ * producer ever runs during: a producer reserves a slot, fills it and is done before
+ * the consumer looks. What does not fit is counted and reported once at exit. */
+#include "deferred_events.h"
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include <string.h>
+#include <sys/mman.h>
+
+#include "config.h"
+#include "report.h"
+#include "stack_capture.h"
+
+/* A first event symbolizes its frames, which may keep the shim busy for milliseconds:
+ * a 10 kHz timer lands a few dozen times in that. The queue is mapped on a thread's
+ * first need (mmap may be called in a signal handler), not kept by every thread. */
+#define QUEUE_SIZE 128
+#define QUEUED_DEPTH 64
+
+struct queued_event {
+    struct deferred_event event;
+    int depth;
+    uintptr_t ips[QUEUED_DEPTH];
+};
+
+static __thread struct queued_event *queue;
+static __thread unsigned queue_head, queue_tail;        /* tail: signal-fenced */
+static unsigned long lost_events;                        /* atomic: over all threads */
+
+static bool in_shim_text(uintptr_t ip)
+{
+    return ip >= shim_text_start && ip < shim_text_end;
+}
+
+/* The x86-64 sa_restorer, through which a signal handler returns: mov $15, %rax (the
+ * rt_sigreturn system call); syscall. libunwind's unw_is_signal_frame does not always
+ * recognize it once the frame has been stepped through from the handler. */
+static bool is_sigreturn_trampoline(uintptr_t ip)
+{
+    static const unsigned char rt_sigreturn[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00,
+                                                 0x0f, 0x05};
+    return memcmp((const void *)ip, rt_sigreturn, sizeof rt_sigreturn) == 0;
+}
+
+/* Walks the stack with libunwind's step by step unwinder, which may run in a signal
+ * handler. Returns true when a signal frame comes before any frame of the shim's own
+ * below the handler's: the call was made by a signal handler that interrupted the
+ * shim. Fills IPS with the frames that are not the shim's. */
+static bool made_by_signal_handler(uintptr_t *ips, int max, int *depth)
+{
+    unw_context_t context;
+    unw_cursor_t cursor;
+    *depth = 0;
+    if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0)
+        return false;
+    bool left_shim = false, signal_seen = false;
+    do {
+        unw_word_t ip = 0;
+        if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0)
+            break;
+        if (in_shim_text(ip)) {
+            if (left_shim && !signal_seen)
+                return false;
+            continue;
+        }
+        left_shim = true;
+        if (unw_is_signal_frame(&cursor) > 0 || is_sigreturn_trampoline(ip))
+            signal_seen = true;
+        else if (*depth < max)
+            ips[(*depth)++] = ip;
+    } while (unw_step(&cursor) > 0);
+    return signal_seen;
+}
+
+bool deferred_events_offer(const struct deferred_event *event)
+{
+    uintptr_t ips[QUEUED_DEPTH];
+    int depth;
+    if (!made_by_signal_handler(ips, QUEUED_DEPTH, &depth))
+        return false;
+    if (queue == NULL) {
+        void *mem = mmap(NULL, QUEUE_SIZE * sizeof *queue, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem != MAP_FAILED)
+            queue = mem;
+    }
+    unsigned tail = __atomic_load_n(&queue_tail, __ATOMIC_RELAXED);
+    if (queue == NULL || tail - queue_head >= QUEUE_SIZE) {
+        __atomic_add_fetch(&lost_events, 1, __ATOMIC_RELAXED);
+        return true;
+    }
+    tail = __atomic_fetch_add(&queue_tail, 1, __ATOMIC_RELAXED);
+    struct queued_event *slot = &queue[tail % QUEUE_SIZE];
+    slot->event = *event;
+    slot->depth = depth;
+    for (int i = 0; i < depth; i++)
+        slot->ips[i] = ips[i];
+    __atomic_signal_fence(__ATOMIC_RELEASE);
+    return true;
+}
+
+bool deferred_events_waiting(void)
+{
+    return __atomic_load_n(&queue_tail, __ATOMIC_RELAXED) != queue_head;
+}
+
+void deferred_events_record(void)
+{
+    while (deferred_events_waiting()) {
+        __atomic_signal_fence(__ATOMIC_ACQUIRE);
+        struct queued_event *slot = &queue[queue_head % QUEUE_SIZE];
+        const struct deferred_event *e = &slot->event;
+        if (e->counted)
+            recorder_counted_at(e->class_name, e->cache, (enum ref_change)e->change,
+                                e->object, e->count, slot->ips, slot->depth);
+        else
+            recorder_kept_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
+                             slot->ips, slot->depth);
+        queue_head++;
+    }
+}
+
+__attribute__((destructor)) static void report_lost_events(void)
+{
+    unsigned long lost = __atomic_load_n(&lost_events, __ATOMIC_RELAXED);
+    if (lost > 0)
+        report("%lu AddRef/Release calls made by signal handlers while the shim was busy "
+               "were not recorded (more than %d waited at once): the log misses them",
+               lost, QUEUE_SIZE);
+}
