@@ -182,16 +182,22 @@ int64_t balance_tree_root_balance(const struct balance_tree *tree)
     return tree->root->balance;
 }
 
-/* Two spaces per level, written in blocks: deep recursion makes long indents. */
+/* Two spaces per level up to BALANCE_TREE_MAX_INDENT levels, written in blocks. Deeper
+ * lines keep that indent and say their level instead: an indent that grows with the
+ * depth makes the output, and the time to write it, grow with the square of the stack
+ * depth (a runaway recursion of 100,000 frames would print 10 GB). */
 static void print_indent(FILE *out, size_t depth)
 {
     static const char spaces[] = "                                                                ";
-    size_t remaining = depth * 2;
+    size_t levels = depth < BALANCE_TREE_MAX_INDENT ? depth : BALANCE_TREE_MAX_INDENT;
+    size_t remaining = levels * 2;
     while (remaining > 0) {
         size_t chunk = remaining < sizeof spaces - 1 ? remaining : sizeof spaces - 1;
         fwrite(spaces, 1, chunk, out);
         remaining -= chunk;
     }
+    if (depth > BALANCE_TREE_MAX_INDENT)
+        fprintf(out, "[level %zu] ", depth);
 }
 
 void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced)
