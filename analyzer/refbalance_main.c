@@ -174,6 +174,8 @@ int main(int argc, char **argv)
     struct anomaly_report anomalies = {name, stderr, 0, on_event, &selection};
     int status = log_read_path(log_path ? log_path : "-", anomaly_report_event, &anomalies, &diag);
     anomaly_report_finish(&anomalies);
+    if (diag.torn[0])
+        fprintf(stderr, "%s\n", diag.torn);
     if (diag.warning[0])
         fprintf(stderr, "%s\n", diag.warning);
     if (status == LOG_STATUS_CANNOT_READ) {
