@@ -291,6 +291,36 @@ START_TEST(deep_stack_prints_in_linear_size)
 }
 END_TEST
 
+/* A stripped library's functions have no name: each is its module and offset, never one
+ * `???` node; a stripped executable's start-up frames are dropped as for `main`. */
+START_TEST(nameless_frames_are_named_by_module_and_offset)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    struct log_frame first[] = {
+        {"???", "/usr/lib/libgstplayback.so", 0x1a2b0, NULL},
+        {"???", "/usr/bin/app", 0x1189, NULL},
+        {"__libc_start_call_main", "/lib/libc.so.6", 0x29d90, NULL},
+        {"__libc_start_main", "/lib/libc.so.6", 0x29e40, NULL},
+        {"???", "/usr/bin/app", 0x1065, NULL},
+    };
+    struct log_frame second[] = {
+        {"???", "/usr/lib/libgstplayback.so", 0x2c040, NULL},
+        {"???", "/usr/bin/app", 0x1189, NULL},
+        {"__libc_start_call_main", "/lib/libc.so.6", 0x29d90, NULL},
+        {"__libc_start_main", "/lib/libc.so.6", 0x29e40, NULL},
+        {"???", "/usr/bin/app", 0x1065, NULL},
+    };
+    ck_assert(balance_tree_add(tree, LOG_OP_ADDREF, first, 5));
+    ck_assert(balance_tree_add(tree, LOG_OP_RELEASE, second, 5));
+    assert_printed(tree, false,
+                   ".root: bal=0\n"
+                   "  app+0x1189: bal=0\n"
+                   "    libgstplayback.so+0x1a2b0: bal=1\n"
+                   "    libgstplayback.so+0x2c040: bal=-1\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
 Suite *balance_tree_suite(void)
 {
     Suite *suite = suite_create("balance_tree");
@@ -303,6 +333,7 @@ Suite *balance_tree_suite(void)
     tcase_add_test(building, path_start_index);
     tcase_add_test(building, deep_stack_does_not_recurse);
     tcase_add_test(building, deep_stack_prints_in_linear_size);
+    tcase_add_test(building, nameless_frames_are_named_by_module_and_offset);
     suite_add_tcase(suite, building);
     TCase *options = tcase_create("options");
     tcase_add_test(options, ignore_balanced_prints_the_node_but_not_its_children);
