@@ -183,6 +183,7 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     } else if (parse_i64(state_text, &count_before)) {
         change.kind = CHANGE_COUNT;
         change.count_known = true;
+        change.logs_count_before = true;
         event.count = count_before + delta;
     } else {
         return log_sink_fail(sink, "bad state '%.40s' (a count, **constructor**, **destructor** or "

@@ -120,6 +120,12 @@ size_t balance_tree_path_start(const struct log_frame *frames, size_t frame_coun
     for (size_t i = frame_count; i-- > 0;)
         if (is_named(frames[i].function, "main"))
             return i;
+    /* A stripped executable: its `_start` and `main` have no name, so the path starts
+     * at the frame that __libc_start_main (or its helper) called. */
+    for (size_t i = 0; i < frame_count; i++)
+        if (i > 0 && (is_named(frames[i].function, "__libc_start_call_main") ||
+                      is_named(frames[i].function, "__libc_start_main")))
+            return i - 1;
     size_t start = frame_count;
     while (start > 0 && is_startup_plumbing(frames[start - 1].function))
         start--;
@@ -169,6 +175,12 @@ bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct lo
         if (tree->by_site) {
             size_t length = site_name(tree, &frames[i]);
             node = child_named(node, tree->site_name, length);
+        } else if (strcmp(function, "???") == 0 && (frames[i].module || frames[i].offset)) {
+            /* Frames without a name are told apart by where they are: merging them into
+             * one `???` node would merge different functions and make the tree false. */
+            char location[512];
+            frame_text_location(&frames[i], location, sizeof location);
+            node = child_named(node, location, strlen(location));
         } else {
             node = child_named(node, function, func_name_key_length(function));
         }
@@ -182,16 +194,22 @@ int64_t balance_tree_root_balance(const struct balance_tree *tree)
     return tree->root->balance;
 }
 
-/* Two spaces per level, written in blocks: deep recursion makes long indents. */
+/* Two spaces per level up to BALANCE_TREE_MAX_INDENT levels, written in blocks. Deeper
+ * lines keep that indent and say their level instead: an indent that grows with the
+ * depth makes the output, and the time to write it, grow with the square of the stack
+ * depth (a runaway recursion of 100,000 frames would print 10 GB). */
 static void print_indent(FILE *out, size_t depth)
 {
     static const char spaces[] = "                                                                ";
-    size_t remaining = depth * 2;
+    size_t levels = depth < BALANCE_TREE_MAX_INDENT ? depth : BALANCE_TREE_MAX_INDENT;
+    size_t remaining = levels * 2;
     while (remaining > 0) {
         size_t chunk = remaining < sizeof spaces - 1 ? remaining : sizeof spaces - 1;
         fwrite(spaces, 1, chunk, out);
         remaining -= chunk;
     }
+    if (depth > BALANCE_TREE_MAX_INDENT)
+        fprintf(out, "[level %zu] ", depth);
 }
 
 void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced)

@@ -34,8 +34,11 @@ bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct lo
 size_t balance_tree_path_start(const struct log_frame *frames, size_t frame_count);
 /* Balance of .root: the sum over all counted events. */
 int64_t balance_tree_root_balance(const struct balance_tree *tree);
+enum { BALANCE_TREE_MAX_INDENT = 100 };
+
 /* Prints `name: bal=N` lines, two spaces of indent per level, children in the order
- * they first appeared. With IGNORE_BALANCED, a node with bal 0 is printed without its
+ * they first appeared. Below level BALANCE_TREE_MAX_INDENT the indent stops growing and
+ * a line starts `[level N] ` instead, so that the output grows linearly with depth. With IGNORE_BALANCED, a node with bal 0 is printed without its
  * children. */
 void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced);
 

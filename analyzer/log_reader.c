@@ -2,7 +2,8 @@
  *
  * Line handling is common to all formats and follows the rules for logs of programs
  * that were killed: NUL bytes are dropped wherever they are (a file extended but never
- * written holds zeroes), `\r` before `\n` is dropped (logs copied through Windows), and
+ * written holds zeroes) and a line they interrupt is skipped as torn (see
+ * mend_nul_runs), `\r` before `\n` is dropped (logs copied through Windows), and
  * a last line without `\n` is ignored with a warning, since it was cut while being
  * written. Logs run to gigabytes, so the file is read in large blocks and lines are
  * cut out of the block in place: no copy and no allocation per line; a format with a
@@ -43,19 +44,43 @@ static void diag_clear(struct log_diag *diag)
     diag->status = LOG_STATUS_OK;
     diag->message[0] = '\0';
     diag->warning[0] = '\0';
+    diag->torn[0] = '\0';
 }
 
-/* Removes the NUL bytes of DATA (LENGTH bytes); returns the new length. Done once per
- * block read, not per line: NULs are rare and a per-line search would cost. */
-static size_t drop_nul_bytes(char *data, size_t length)
+/* A line that a killed thread left unfinished is replaced by this one-byte line: */
+#define TORN_LINE '\0'
+
+/* Drops the NUL bytes of the LENGTH bytes just read at BUFFER + FROM; returns the new end
+ * of the buffer. NULs are bytes of the file reserved but never written: a thread of a
+ * killed program had taken them. A NUL run after a line end is the unwritten rest of a
+ * block and goes. A NUL run after part of a line means the thread died while writing the
+ * line: the part (which may have begun before FROM, in the unfinished line kept at the
+ * start of the buffer) and the run become the line TORN_LINE, so that the next line,
+ * another thread's, is read as a line of its own and the torn one is skipped. Done once
+ * per block read, not per line: NULs are rare and a per-line search would cost. */
+static size_t mend_nul_runs(char *buffer, size_t from, size_t length)
 {
-    char *first = memchr(data, '\0', length);
+    char *first = memchr(buffer + from, '\0', length);
     if (!first)
-        return length;
-    size_t kept = (size_t)(first - data);
-    for (size_t i = kept; i < length; i++)
-        if (data[i] != '\0')
-            data[kept++] = data[i];
+        return from + length;
+    size_t kept = (size_t)(first - buffer), end = from + length;
+    for (size_t i = kept; i < end;) {
+        if (buffer[i] != '\0') {
+            buffer[kept++] = buffer[i++];
+            continue;
+        }
+        while (i < end && buffer[i] == '\0')
+            i++;
+        if (kept == 0 || buffer[kept - 1] == '\n')
+            continue;
+        size_t line_start = kept;
+        while (line_start > 0 && buffer[line_start - 1] != '\n')
+            line_start--;
+        /* The part is at least one byte and the run too: the two bytes fit. */
+        buffer[line_start] = TORN_LINE;
+        buffer[line_start + 1] = '\n';
+        kept = line_start + 2;
+    }
     return kept;
 }
 
@@ -88,6 +113,9 @@ struct reading {
     const struct log_format *format;
     void *state;
     unsigned long line_number;  /* complete lines so far */
+    unsigned long torn_lines;   /* lines a killed thread left unfinished, skipped */
+    unsigned long first_torn;   /* the line of the file that holds the first of them */
+    bool last_was_torn;         /* the last line handled was torn: the log ends there */
     bool failed;
 };
 
@@ -111,6 +139,14 @@ static bool is_prefix_of(const char *text, size_t length, const char *whole)
  * decide the format. */
 static void handle_line(struct reading *reading, char *line, size_t length, bool complete)
 {
+    /* A torn line and what follows it up to the next line end are one line of the file
+     * (NULs are no line end), so a torn line takes no number of its own. */
+    reading->last_was_torn = length == 1 && line[0] == TORN_LINE;
+    if (reading->last_was_torn) {
+        if (reading->torn_lines++ == 0)
+            reading->first_torn = reading->line_number + 1;
+        return;
+    }
     unsigned long number = reading->line_number + (complete ? 1 : 0);
     if (complete)
         reading->line_number++;
@@ -146,7 +182,7 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
     size_t capacity = READ_BLOCK + 1; /* +1: room to terminate a cut last line */
     char *buffer = xmalloc(capacity);
     size_t start = 0, end = 0;
-    bool at_eof = false, cut = false, saw_nul = false;
+    bool at_eof = false, cut = false, ends_in_nul = false;
 
     while (!reading.failed) {
         /* The format's block reader takes what it can; the line loop below handles the
@@ -192,9 +228,9 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
         size_t got = fread(buffer + end, 1, capacity - 1 - end, log);
         if (got == 0)
             at_eof = true;
-        size_t kept = drop_nul_bytes(buffer + end, got);
-        saw_nul = saw_nul || kept != got;
-        end += kept;
+        if (got > 0)
+            ends_in_nul = buffer[end + got - 1] == '\0';
+        end = mend_nul_runs(buffer, end, got);
     }
 
     if (!reading.failed && ferror(log)) {
@@ -203,10 +239,11 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
         diag->status = LOG_STATUS_CANNOT_READ;
         reading.failed = true;
     }
-    /* NUL bytes are the unwritten end of a log that was being written when its program
-     * died (the shim allocates the file ahead): a cut log, not a bad one, even when the
-     * program died before the first line. An empty file says nothing, and is an error. */
-    cut = cut || saw_nul;
+    /* NUL bytes at the end are the unwritten end of a log that was being written when its
+     * program died (the shim allocates the file ahead): a cut log, not a bad one, even
+     * when the program died before the first line. NULs inside the log, without a torn
+     * line at the end, cut nothing. An empty file says nothing, and is an error. */
+    cut = cut || ends_in_nul || reading.last_was_torn;
     if (!reading.failed && !reading.format && !cut)
         fail_at(&reading, reading.line_number + 1, "empty log (no reference-count records)");
     reading.sink.input_cut = cut;
@@ -216,6 +253,14 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
         snprintf(diag->warning, sizeof diag->warning,
                  "%s: log was cut after line %lu; analysed up to there", name,
                  reading.line_number);
+    /* A torn line at the very end is the cut the warning above tells of. */
+    unsigned long torn_inside = reading.torn_lines - (reading.last_was_torn ? 1 : 0);
+    if (!reading.failed && torn_inside > 0)
+        snprintf(diag->torn, sizeof diag->torn,
+                 "%s:%lu: warning: %lu line%s left unfinished by a thread of the killed program "
+                 "%s skipped (the first is here, before the NUL bytes)",
+                 name, reading.first_torn, torn_inside, torn_inside == 1 ? "" : "s",
+                 torn_inside == 1 ? "was" : "were");
     if (reading.format)
         reading.format->destroy(reading.state);
     free(buffer);

@@ -70,6 +70,8 @@ struct log_diag {
     int status;           /* LOG_STATUS_OK, _BAD_LOG or _CANNOT_READ */
     char message[1024];   /* "FILE:LINE: what is wrong", or "FILE: strerror"; empty if OK */
     char warning[1024];   /* "FILE: log was cut after line N; analysed up to there", or empty */
+    char torn[1024];      /* "FILE:LINE: warning: N lines left unfinished ... skipped", or
+                           * empty: lines inside the log that a killed thread did not finish */
 };
 
 /* Reads LOG, opened by the caller; NAME is used in messages. Calls ON_EVENT for every

@@ -162,6 +162,24 @@ static void note(struct object_tracker *tracker, struct log_event *event, const 
     event->anomaly = tracker->anomaly;
 }
 
+/* The log's count disagrees with the events before it. Said in the terms of the log: the
+ * count after the change (refshim, Mozilla) or before it (Asterisk's STATE), so that the
+ * two numbers compared are the one written on the line and the one it should be. */
+static void note_count_mismatch(struct object_tracker *tracker, const struct change *change,
+                                struct log_event *event, int64_t count_before)
+{
+    if (change->logs_count_before) {
+        note(tracker, event, "the count before this change is %" PRId64 " in the log but %"
+             PRId64 " after the events before it: an event is missing",
+             event->count - event->delta, count_before);
+        return;
+    }
+    const char *what = event->delta > 0 ? "AddRef" : event->delta < 0 ? "Release" : "change";
+    note(tracker, event, "the count after this %s is %" PRId64 " in the log but %" PRId64
+         " after the events before it: an event is missing",
+         what, event->count, count_before + event->delta);
+}
+
 static void deliver_stray(struct log_event *event, struct log_sink *sink,
                           const struct tracked_object *alive)
 {
@@ -244,8 +262,7 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
         count_after = object->count_is_nominal ? 1 : object->count;
     } else if (change->count_known) {
         if (event->count != count_after && check_count)
-            note(tracker, event, "count jumps from %" PRId64 " to %" PRId64 ": an event is missing",
-                 count_before, event->count);
+            note_count_mismatch(tracker, change, event, count_before);
         count_after = event->count;
         object->count_is_nominal = false;
     } else if (kind == CHANGE_DESTROY && count_after != 0 && check_count) {

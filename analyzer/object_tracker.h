@@ -29,6 +29,8 @@ struct change {
     uint64_t log_serial;  /* the log's serial number; 0 if it has none: then the address
                            * identifies the object */
     bool count_known;     /* event->count holds the count after the change */
+    bool logs_count_before; /* ...worked out from the count before it, which the log gives
+                             * (Asterisk's STATE): messages then speak of that one */
     bool alloc_only;      /* an alloc-log line (Create/Ctor/Destroy/Dtor): no count */
 };
 

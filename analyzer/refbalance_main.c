@@ -38,7 +38,8 @@ static const char help_text[] =
     "outermost first; .root gets every counted event. A node is a function name without\n"
     "its parameter list; recursion gives nested nodes. The path starts at main, or for a\n"
     "thread at its start routine (frames of _start, __libc_start_main, start_thread,\n"
-    "clone... are dropped). Each level is indented by two spaces. Children are listed in\n"
+    "clone... are dropped). Each level is indented by two spaces; below level 100 the\n"
+    "indent stops growing and a line starts `[level N] ` instead. Children are listed in\n"
     "the order in which they first appear in the log.\n"
     "\n"
     "  --object ADDR      the object at address ADDR (hex; compared as a number, so\n"
@@ -56,9 +57,10 @@ static const char help_text[] =
     "                     at all, not even at .root.\n"
     "  --help             print this help.\n"
     "\n"
-    "Events that cannot be right (a change after destruction, a count that jumps...)\n"
-    "are told on stderr as `LOG:LINE: warning: ...`; changes that belong to no live\n"
-    "object are not counted.\n"
+    "Events of the chosen object that cannot be right (a change after destruction, a\n"
+    "count the events before it do not explain...) are told on stderr as\n"
+    "`LOG:LINE: warning: ...`; those about other objects are only counted, in one line\n"
+    "at the end. Changes that belong to no live object are not counted in the tree.\n"
     "\n"
     "Exit status: 0 tree printed, 1 no such object in the log, 64 usage error,\n"
     "65 malformed log or unknown format, 66 a log or exclude file cannot be read.\n";
@@ -75,6 +77,9 @@ struct selection {
     bool found;
     uint64_t chosen_serial;
     unsigned long objects_at_address;
+    /* Warnings go through here only for the object asked for. */
+    struct anomaly_report *anomalies;
+    unsigned long other_warnings;   /* about other objects: counted, not shown */
 };
 
 static void on_event(const struct log_event *event, void *user)
@@ -102,6 +107,27 @@ static void on_event(const struct log_event *event, void *user)
     selection->found = true;
     selection->chosen_serial = event->serial;
     balance_tree_add(selection->tree, event->op, event->frames, event->frame_count);
+}
+
+static bool is_about_selection(const struct log_event *event, const struct selection *selection)
+{
+    if (selection->by_serial)
+        return event->serial != 0 && event->serial == selection->serial;
+    return event->address_value == selection->address;
+}
+
+/* Every event of the log comes here first: the warnings of a big log are mostly about
+ * other objects, and only those about the object asked for help read its tree. */
+static void on_any_event(const struct log_event *event, void *user)
+{
+    struct selection *selection = user;
+    if (is_about_selection(event, selection)) {
+        anomaly_report_event(event, selection->anomalies);
+        return;
+    }
+    if (event->anomaly)
+        selection->other_warnings++;
+    on_event(event, selection);
 }
 
 static int usage_error(const char *problem, const char *detail)
@@ -171,8 +197,14 @@ int main(int argc, char **argv)
     struct log_diag diag;
     const char *name = !log_path || strcmp(log_path, "-") == 0 ? "<stdin>" : log_path;
     struct anomaly_report anomalies = {name, stderr, 0, on_event, &selection};
-    int status = log_read_path(log_path ? log_path : "-", anomaly_report_event, &anomalies, &diag);
+    selection.anomalies = &anomalies;
+    int status = log_read_path(log_path ? log_path : "-", on_any_event, &selection, &diag);
     anomaly_report_finish(&anomalies);
+    if (selection.other_warnings > 0)
+        fprintf(stderr, "%s: %lu warning%s about other objects not shown (refleaks shows them)\n",
+                name, selection.other_warnings, selection.other_warnings == 1 ? "" : "s");
+    if (diag.torn[0])
+        fprintf(stderr, "%s\n", diag.torn);
     if (diag.warning[0])
         fprintf(stderr, "%s\n", diag.warning);
     if (status == LOG_STATUS_CANNOT_READ) {

@@ -57,7 +57,9 @@ static const char help_text[] =
     "its destruction, a count that jumps because an event is missing, an Asterisk\n"
     "**invalid** line) are told on stderr as `LOG:LINE: warning: ...`, at most 20 per\n"
     "log. A log that ends in the middle of a line (the program was killed) is analysed\n"
-    "up to its last complete record, with a warning on stderr. An unknown format or a\n"
+    "up to its last complete record, with a warning on stderr; a line that NUL bytes cut\n"
+    "(a thread killed while writing it) is skipped, and the warning says how many were.\n"
+    "An unknown format or a\n"
     "malformed line stops with `LOG:LINE: what is wrong`.\n"
     "\n"
     "Exit status:\n"
@@ -90,6 +92,8 @@ static int read_log(const char *path, log_event_fn handler, void *user)
     struct log_diag diag;
     int status = log_read_path(path, anomaly_report_event, &anomalies, &diag);
     anomaly_report_finish(&anomalies);
+    if (diag.torn[0])
+        fprintf(stderr, "%s\n", diag.torn);
     if (diag.warning[0])
         fprintf(stderr, "%s\n", diag.warning);
     if (status == LOG_STATUS_CANNOT_READ)

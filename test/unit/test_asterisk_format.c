@@ -52,6 +52,26 @@ START_TEST(skewed_invalid_and_after_destruction)
 }
 END_TEST
 
+/* A +1 not logged, then a -1 whose STATE (the count before it) is 2: the count after it
+ * is 1, as the tracker had before, which used to read "count jumps from 1 to 1". The
+ * message compares the count the line gives, before the change, with the tracked one. */
+START_TEST(missing_event_is_told_with_the_count_before)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("0x10,+1,7,a.c,1,make,**constructor**,new\n"
+              "0x10,-1,7,b.c,3,drop,2,\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "1: N 1 0x10=0x10 make 1 7 [make|(none)|0|a.c:1] tag=new\n"
+                     "2: R 1 0x10=0x10 make 1 7 [drop|(none)|0|b.c:3] tag= !the count before "
+                     "this change is 2 in the log but 1 after the events before it: an event is "
+                     "missing\n");
+    free(transcript.text);
+}
+END_TEST
+
 START_TEST(bad_fields)
 {
     const char *first = "0x10,+1,7,a.c,1,f,**constructor**,x\n";
@@ -72,6 +92,7 @@ Suite *asterisk_format_suite(void)
 {
     Suite *suite = suite_create("asterisk_format");
     TCase *cases = tcase_create("core");
+    tcase_add_test(cases, missing_event_is_told_with_the_count_before);
     tcase_add_test(cases, current_and_older_lines);
     tcase_add_test(cases, skewed_invalid_and_after_destruction);
     tcase_add_test(cases, bad_fields);

@@ -264,6 +264,63 @@ START_TEST(deep_stack_does_not_recurse)
 }
 END_TEST
 
+/* A runaway recursion: every level used to be indented two spaces more, so the output
+ * (and the time) grew with the square of the depth: 10 GB for 100,000 frames. */
+START_TEST(deep_stack_prints_in_linear_size)
+{
+    enum { DEPTH = 20000 };
+    struct log_frame *frames = calloc(DEPTH, sizeof *frames);
+    ck_assert_ptr_nonnull(frames);
+    for (size_t i = 0; i < DEPTH; i++)
+        frames[i].function = i + 1 == DEPTH ? "main" : "recurse(int)";
+    struct balance_tree *tree = balance_tree_new(NULL);
+    ck_assert(balance_tree_add(tree, LOG_OP_ADDREF, frames, DEPTH));
+    char *text = printed(tree, false);
+    /* .root + DEPTH nodes, none over the capped indent plus `[level N] recurse: bal=1`. */
+    ck_assert_uint_lt(strlen(text), (DEPTH + 1) * (2 * BALANCE_TREE_MAX_INDENT + 40));
+    char expected[512];
+    int indent = 2 * BALANCE_TREE_MAX_INDENT;
+    snprintf(expected, sizeof expected, "\n%*s[level %d] recurse: bal=1\n%*s[level %d] recurse: bal=1\n",
+             indent, "", BALANCE_TREE_MAX_INDENT + 1, indent, "", BALANCE_TREE_MAX_INDENT + 2);
+    ck_assert_ptr_nonnull(strstr(text, expected));
+    snprintf(expected, sizeof expected, "\n%*srecurse: bal=1\n%*s[level", indent, "", indent, "");
+    ck_assert_ptr_nonnull(strstr(text, expected));
+    free(text);
+    balance_tree_free(tree);
+    free(frames);
+}
+END_TEST
+
+/* A stripped library's functions have no name: each is its module and offset, never one
+ * `???` node; a stripped executable's start-up frames are dropped as for `main`. */
+START_TEST(nameless_frames_are_named_by_module_and_offset)
+{
+    struct balance_tree *tree = balance_tree_new(NULL);
+    struct log_frame first[] = {
+        {"???", "/usr/lib/libgstplayback.so", 0x1a2b0, NULL},
+        {"???", "/usr/bin/app", 0x1189, NULL},
+        {"__libc_start_call_main", "/lib/libc.so.6", 0x29d90, NULL},
+        {"__libc_start_main", "/lib/libc.so.6", 0x29e40, NULL},
+        {"???", "/usr/bin/app", 0x1065, NULL},
+    };
+    struct log_frame second[] = {
+        {"???", "/usr/lib/libgstplayback.so", 0x2c040, NULL},
+        {"???", "/usr/bin/app", 0x1189, NULL},
+        {"__libc_start_call_main", "/lib/libc.so.6", 0x29d90, NULL},
+        {"__libc_start_main", "/lib/libc.so.6", 0x29e40, NULL},
+        {"???", "/usr/bin/app", 0x1065, NULL},
+    };
+    ck_assert(balance_tree_add(tree, LOG_OP_ADDREF, first, 5));
+    ck_assert(balance_tree_add(tree, LOG_OP_RELEASE, second, 5));
+    assert_printed(tree, false,
+                   ".root: bal=0\n"
+                   "  app+0x1189: bal=0\n"
+                   "    libgstplayback.so+0x1a2b0: bal=1\n"
+                   "    libgstplayback.so+0x2c040: bal=-1\n");
+    balance_tree_free(tree);
+}
+END_TEST
+
 Suite *balance_tree_suite(void)
 {
     Suite *suite = suite_create("balance_tree");
@@ -275,6 +332,8 @@ Suite *balance_tree_suite(void)
     tcase_add_test(building, startup_frames_and_thread_plumbing_are_dropped);
     tcase_add_test(building, path_start_index);
     tcase_add_test(building, deep_stack_does_not_recurse);
+    tcase_add_test(building, deep_stack_prints_in_linear_size);
+    tcase_add_test(building, nameless_frames_are_named_by_module_and_offset);
     suite_add_tcase(suite, building);
     TCase *options = tcase_create("options");
     tcase_add_test(options, ignore_balanced_prints_the_node_but_not_its_children);

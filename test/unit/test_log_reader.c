@@ -109,6 +109,73 @@ START_TEST(nul_padding_after_a_cut_line_still_warns)
 }
 END_TEST
 
+/* Threads write into blocks of their own: a thread killed while writing an event leaves
+ * part of a line, then the NULs of the rest of its block, then another thread's block. */
+START_TEST(line_torn_by_a_killed_thread_is_skipped_and_told_once)
+{
+    static const char log[] = HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\no\t2\t0x20\t1\n"
+                                     "N\t1\t1\t7\t0\nN\t2\t1\t8\t0\nA\t1\t2\t7\0\0\0\0"
+                                     "A\t2\t2\t8\t0\n\n\nR\t2\t1\t8\t0\nA\t1\t\0\0"
+                                     "D\t2\t0\t8\t0\n\0\0\0";
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, sizeof log - 1, &transcript, &diag), LOG_STATUS_OK);
+    /* The torn line and the line after it are one line of the file: line 10. */
+    ck_assert_str_eq(transcript.text, "8: N 1 0x10=0x10 nsFoo 1 7 []\n"
+                                      "9: N 2 0x20=0x20 nsFoo 1 8 []\n"
+                                      "10: A 2 0x20=0x20 nsFoo 2 8 []\n"
+                                      "13: R 2 0x20=0x20 nsFoo 1 8 []\n"
+                                      "14: D 2 0x20=0x20 nsFoo 0 8 []\n");
+    ck_assert_str_eq(diag.torn, "t.log:10: warning: 2 lines left unfinished by a thread of the "
+                                "killed program were skipped (the first is here, before the NUL "
+                                "bytes)");
+    ck_assert_str_eq(diag.warning, "t.log: log was cut after line 14; analysed up to there");
+    free(transcript.text);
+}
+END_TEST
+
+/* The torn part begins in one read of the file and its NULs come in the next. */
+START_TEST(line_torn_across_a_read_block)
+{
+    enum { BLOCK = 1 << 20 };
+    static const char start[] = HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\n";
+    static const char torn[] = "N\t1\t1\t7";
+    static const char after[] = "N\t1\t1\t8\t0\n";
+    size_t size = BLOCK + 4096;
+    char *log = calloc(1, size);
+    ck_assert_ptr_nonnull(log);
+    size_t at = strlen(start);
+    memcpy(log, start, at);
+    /* Comment lines up to three bytes before the end of the first read. */
+    unsigned long comments = 0;
+    while (at + 64 <= BLOCK - 3) {
+        memcpy(log + at, "#", 1);
+        memset(log + at + 1, 'x', 62);
+        log[at + 63] = '\n';
+        at += 64, comments++;
+    }
+    size_t fill = BLOCK - 3 - at - 1;
+    memset(log + at, '#', fill);
+    log[at + fill] = '\n';
+    at += fill + 1, comments++;
+    memcpy(log + at, torn, strlen(torn));
+    at += strlen(torn) + 100;
+    memcpy(log + at, after, strlen(after));
+    at += strlen(after);
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, at, &transcript, &diag), LOG_STATUS_OK);
+    char expected[128];
+    unsigned long torn_line = 6 + comments + 1;
+    snprintf(expected, sizeof expected, "%lu: N 1 0x10=0x10 nsFoo 1 8 []\n", torn_line);
+    ck_assert_str_eq(transcript.text, expected);
+    snprintf(expected, sizeof expected, "t.log:%lu: warning: 1 line left unfinished", torn_line);
+    ck_assert_msg(strncmp(diag.torn, expected, strlen(expected)) == 0, "torn: %s", diag.torn);
+    free(transcript.text);
+    free(log);
+}
+END_TEST
+
 START_TEST(header_alone_without_newline_is_a_cut_log)
 {
     struct transcript transcript;
@@ -220,7 +287,7 @@ START_TEST(event_for_unknown_or_finished_serial)
                      "15: D 1 0x55d0c0a8e2a0=0x55d0c0a8e2a0 nsFoo 0 7 []\n"
                      "16: X 0 ?=0 ? 0 7 [] !change after the object's destruction\n"
                      "18: A 2 0x20=0x20 nsFoo 3 7 []\n"
-                     "19: A 2 0x20=0x20 nsFoo 5 7 [] !count jumps from 3 to 5: an event is "
+                     "19: A 2 0x20=0x20 nsFoo 5 7 [] !the count after this AddRef is 5 in the log but 4 after the events before it: an event is "
                      "missing\n");
     free(transcript.text);
 }
@@ -262,6 +329,8 @@ Suite *log_reader_suite(void)
     tcase_add_test(damaged, cut_last_line_is_ignored_with_a_warning);
     tcase_add_test(damaged, nul_bytes_are_skipped);
     tcase_add_test(damaged, nul_padding_after_a_cut_line_still_warns);
+    tcase_add_test(damaged, line_torn_by_a_killed_thread_is_skipped_and_told_once);
+    tcase_add_test(damaged, line_torn_across_a_read_block);
     tcase_add_test(damaged, header_alone_without_newline_is_a_cut_log);
     suite_add_tcase(suite, damaged);
     TCase *errors = tcase_create("errors");

@@ -60,7 +60,30 @@ START_TEST(serial_zero_objects_are_numbered_by_address)
                      "4: D 1 0x10=0x10 Q 0 0 []\n"
                      "6: N 2 0x10=0x10 Q 1 0 []\n"
                      "8: R 3 0x20=0x20 Q 3 0 [] !Release of an object never created\n"
-                     "10: A 2 0x10=0x10 Q 4 0 [] !count jumps from 1 to 4: an event is missing\n");
+                     "10: A 2 0x10=0x10 Q 4 0 [] !the count after this AddRef is 4 in the log but 2 after the events before it: "
+                     "an event is missing\n");
+    free(transcript.text);
+}
+END_TEST
+
+/* A record line, then a frame line, torn by NULs: each is skipped, the records after
+ * them are read. */
+START_TEST(torn_lines_are_skipped)
+{
+    static const char log[] = "\n<A> 0x10 1 AddRef 1\n    #01: a\n    #02: b\n\n<A> 0x10 1 Add\0\0"
+                              "<A> 0x10 1 AddRef 3\n    #01: a\n    #02: c\n    #03: ma\0\0\0"
+                              "\n<A> 0x10 1 Release 2\n    #01: a\n    #02: d\n";
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, sizeof log - 1, &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "2: N 1 0x10=0x10 A 1 0 [b|(none)|0|(none)]\n"
+                     "6: A 1 0x10=0x10 A 3 0 [c|(none)|0|(none)] !the count after this AddRef is 3 "
+                     "in the log but 2 after the events before it: an event is missing\n"
+                     "10: R 1 0x10=0x10 A 2 0 [d|(none)|0|(none)]\n");
+    ck_assert_str_eq(diag.torn, "t.log:6: warning: 2 lines left unfinished by a thread of the "
+                                "killed program were skipped (the first is here, before the NUL "
+                                "bytes)");
     free(transcript.text);
 }
 END_TEST
@@ -101,6 +124,7 @@ Suite *mozilla_format_suite(void)
     tcase_add_test(cases, alloc_log_sizes_and_release_to_zero);
     tcase_add_test(cases, serial_zero_objects_are_numbered_by_address);
     tcase_add_test(cases, cut_record_is_left_out);
+    tcase_add_test(cases, torn_lines_are_skipped);
     tcase_add_test(cases, bad_lines);
     suite_add_tcase(suite, cases);
     return suite;

@@ -22,7 +22,7 @@ AST_INVALID="======== Invalid Referenced Objects ========
 ==== Invalid Referenced Object 0x7f9dbc004000 history ====
 [19256] channel.c:1020 __ast_channel_alloc: +1 ast_channel_alloc - [**constructor**48**2048**]
 [19256] channel.c:1100 ast_channel_ref: +1 skipped one - [3]
-    !! count jumps from 1 to 4: an event is missing
+    !! the count before this change is 3 in the log but 1 after the events before it: an event is missing
 "
 AST_LEAKED="======== Leaked Objects ========
 
@@ -33,7 +33,7 @@ AST_LEAKED="======== Leaked Objects ========
 ==== Leaked Object 0x7f9dbc004000 history ====
 [19256] channel.c:1020 __ast_channel_alloc: +1 ast_channel_alloc - [**constructor**48**2048**]
 [19256] channel.c:1100 ast_channel_ref: +1 skipped one - [3]
-    !! count jumps from 1 to 4: an event is missing
+    !! the count before this change is 3 in the log but 1 after the events before it: an event is missing
 "
 AST_SKEWED_HISTORY="[19258] pbx.c:77 pbx_thread: -1 done with it - [2]
     !! Release of an object never created
