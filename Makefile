@@ -23,14 +23,25 @@ CHECK_LIBS  = $(call pkg_once,check_libs,--libs check)
 # A build without the -dev packages must stop with a word, not link a shim without them.
 need_pkgs   = @pkg-config --exists $(1) || { echo "refshim: missing $(1) (run make deps as root)" >&2; exit 1; }
 
-SHIM_C   := $(wildcard shim/*.c)
-SHIM_S   := $(wildcard shim/*.S)
+# The folders show the stages (see README, Layout): shim/{config,families,patch,record,log}
+# and shim/arch/$(ARCH); analyzer/{read,model,report,tools}. Headers are included by their
+# bare name, so every folder of a part is on its include path.
+ARCH     ?= x86_64
+SHIM_DIRS := shim $(filter-out shim/arch,$(patsubst %/,%,$(sort $(dir $(wildcard shim/*/*.[ch]))))) \
+             shim/arch shim/arch/$(ARCH)
+SHIM_C   := $(foreach d,$(SHIM_DIRS),$(wildcard $(d)/*.c))
+SHIM_S   := $(wildcard shim/arch/$(ARCH)/*.S)
+SHIM_H   := $(foreach d,$(SHIM_DIRS),$(wildcard $(d)/*.h))
+SHIM_INC := $(addprefix -I,$(SHIM_DIRS))
 SHIM_OBJ := $(SHIM_C:%.c=$(BUILD)/%.o) $(SHIM_S:%.S=$(BUILD)/%.o)
 # Parts of the shim that are plain logic with no process-wide state: unit tested.
-SHIM_PURE := $(BUILD)/shim/ranges.o $(BUILD)/shim/config.o $(BUILD)/shim/name_list.o \
-             $(BUILD)/shim/textbuf.o $(BUILD)/shim/log_mapping.o $(BUILD)/shim/report.o
+SHIM_PURE := $(addprefix $(BUILD)/shim/,config/ranges.o config/config.o config/name_list.o \
+             log/textbuf.o log/log_mapping.o report.o)
 
-AN_LIB_C   := $(filter-out analyzer/%_main.c,$(wildcard analyzer/*.c))
+AN_DIRS    := $(patsubst %/,%,$(sort $(dir $(wildcard analyzer/*/*.[ch]))))
+AN_H       := $(foreach d,$(AN_DIRS),$(wildcard $(d)/*.h))
+AN_INC     := $(addprefix -I,$(AN_DIRS))
+AN_LIB_C   := $(filter-out analyzer/tools/%,$(foreach d,$(AN_DIRS),$(wildcard $(d)/*.c)))
 AN_LIB_OBJ := $(AN_LIB_C:%.c=$(BUILD)/%.o)
 TOOLS      := $(BUILD)/refleaks $(BUILD)/refbalance
 
@@ -41,10 +52,10 @@ UNIT_OBJ := $(UNIT_C:%.c=$(BUILD)/%.o)
         uninstall deb
 all: $(BUILD)/librefshim.so $(TOOLS)
 
-$(BUILD)/shim/%.o: shim/%.c shim/*.h
+$(BUILD)/shim/%.o: shim/%.c $(SHIM_H)
 	$(call need_pkgs,$(SHIM_PKGS))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SHIM_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(SHIM_INC) $(SHIM_CFLAGS) -c $< -o $@
 
 $(BUILD)/shim/%.o: shim/%.S
 	@mkdir -p $(@D)
@@ -53,20 +64,20 @@ $(BUILD)/shim/%.o: shim/%.S
 $(BUILD)/librefshim.so: $(SHIM_OBJ)
 	$(CC) -shared -flto -O2 -Wl,-soname,librefshim.so -Wl,-z,defs -Wl,-z,nodelete $(LDFLAGS) -o $@ $^ $(SHIM_LIBS)
 
-$(BUILD)/analyzer/%.o: analyzer/%.c analyzer/*.h
+$(BUILD)/analyzer/%.o: analyzer/%.c $(AN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(AN_INC) -c $< -o $@
 
-$(BUILD)/refleaks: $(BUILD)/analyzer/refleaks_main.o $(AN_LIB_OBJ)
+$(BUILD)/refleaks: $(BUILD)/analyzer/tools/refleaks_main.o $(AN_LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/refbalance: $(BUILD)/analyzer/refbalance_main.o $(AN_LIB_OBJ)
+$(BUILD)/refbalance: $(BUILD)/analyzer/tools/refbalance_main.o $(AN_LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/test/unit/%.o: test/unit/%.c shim/*.h analyzer/*.h
+$(BUILD)/test/unit/%.o: test/unit/%.c $(SHIM_H) $(AN_H)
 	@mkdir -p $(@D)
 	$(call need_pkgs,check)
-	$(CC) $(CFLAGS) -Ianalyzer -Ishim $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(AN_INC) $(SHIM_INC) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -pthread

@@ -10,8 +10,11 @@ CLANG=${CLANG:-clang}
 mode=${1:-corpus}
 out=$BUILD/fuzz
 mkdir -p "$out"
-flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ianalyzer"
-sources=$(ls analyzer/*.c | grep -v '_main\.c$')
+# Every analyzer stage but the tools' mains (analyzer/tools/), each folder on the include path.
+dirs=$(ls -d analyzer/*/ | grep -v '/tools/$')
+includes=$(for d in $dirs; do printf -- '-I%s ' "${d%/}"; done)
+flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $includes"
+sources=$(for d in $dirs; do ls "$d"*.c; done)
 # shellcheck disable=SC2086
 $CLANG $flags -o "$out/fuzz_log_reader" test/fuzz/fuzz_log_reader.c $sources
 case $mode in
