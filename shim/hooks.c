@@ -9,6 +9,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "ao2_hooks.h"
 #include "cxx_methods.h"
 #include "exec_hooks.h"
 #include "gobject_hooks.h"
@@ -162,6 +163,8 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
     if (gobject_hooks_consider(&site))
         return;
     if (gst_mini_hooks_consider(&site))
+        return;
+    if (ao2_hooks_consider(config, &site))
         return;
     if (exec_hooks_consider(&site))
         return;

@@ -8,6 +8,7 @@
 
 #include "arch.h"
 #include "config.h"
+#include "ao2_hooks.h"
 #include "gobject_hooks.h"
 #include "gst_mini_hooks.h"
 #include "hooks.h"
@@ -44,6 +45,7 @@ static void after_fork_child(void)
     arch_after_fork_child();
     gobject_hooks_after_fork_child();
     gst_mini_hooks_after_fork_child();
+    ao2_hooks_after_fork_child();
     recorder_after_fork_child();
 }
 
@@ -86,6 +88,7 @@ __attribute__((destructor)) static void refshim_stop(void)
     if (tracing && shim_enter()) {
         recorder_annotate_survivors(FAMILY_GOBJECT, gobject_survivor_note);
         recorder_annotate_survivors(FAMILY_MINI_OBJECT, gst_mini_survivor_note);
+        recorder_annotate_survivors(FAMILY_AO2, ao2_survivor_note);
         log_finish();
         shim_leave();
     }
