@@ -11,6 +11,7 @@
 
 #include "ao2_hooks.h"
 #include "cxx_methods.h"
+#include "delta_functions.h"
 #include "exec_hooks.h"
 #include "gobject_hooks.h"
 #include "gst_mini_hooks.h"
@@ -167,6 +168,8 @@ static void consider_function(const char *module, const char *name, uintptr_t ad
     if (ao2_hooks_consider(config, &site))
         return;
     if (exec_hooks_consider(&site))
+        return;
+    if (delta_functions_consider(config, &site))
         return;
     named_functions_consider(config, &site);
 }
