@@ -7,7 +7,9 @@
 #   tarball is absent; 2 when the build fails (its log is in BUILD_DIR/asterisk/build.out).
 # asterisk_traffic_run LOG_DIR ENV...: starts it headless with `refdebug = yes` and the
 #   environment ENV (LD_PRELOAD=..., REFLOG_FILE=...), pushes the same traffic through it as
-#   build-and-run.sh, stops it; Asterisk's refs log is copied to LOG_DIR/refs.
+#   build-and-run.sh, stops it; Asterisk's refs log is copied to LOG_DIR/refs. With
+#   AST_REFDEBUG=no, Asterisk runs with refdebug off. Sets AST_SECONDS (start to exit) and
+#   AST_CPU (the CPU seconds of the Asterisk process).
 
 asterisk_shared_dir() {
     local repo default
@@ -51,20 +53,30 @@ asterisk_traffic_run() {
     shift
     local conf=$AST_PREFIX/etc/asterisk/asterisk.conf
     local refs=$AST_PREFIX/var/log/asterisk/refs
+    if [ "${AST_REFDEBUG:-yes}" = no ]; then
+        sed 's/^refdebug = yes/refdebug = no/' "$conf" >"$AST_PREFIX/etc/asterisk/norefdebug.conf"
+        conf=$AST_PREFIX/etc/asterisk/norefdebug.conf
+    fi
     mkdir -p "$out"
     if asterisk_cli "core show uptime" >/dev/null 2>&1; then
         asterisk_cli "core stop now" >/dev/null 2>&1
         sleep 2
     fi
     rm -f "$refs"
-    env "$@" "$AST_PREFIX/sbin/asterisk" -f -n -C "$conf" </dev/null >"$out/console.log" 2>&1 &
+    local started timer=()
+    started=$(date +%s.%N)
+    rm -f "$out/cpu"
+    [ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%U %S' -o "$out/cpu")
+    "${timer[@]}" env "$@" "$AST_PREFIX/sbin/asterisk" -f -n -C "$conf" \
+        </dev/null >"$out/console.log" 2>&1 &
     local pid=$! booted=0
-    for _ in $(seq 1 120); do
+    for _ in $(seq 1 600); do
         if asterisk_cli "core waitfullybooted" >/dev/null 2>&1; then booted=1; break; fi
         kill -0 "$pid" 2>/dev/null || break
-        sleep 0.5
+        sleep 0.1
     done
     if [ $booted -ne 1 ]; then
+        asterisk_cli "core stop now" >/dev/null 2>&1
         kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
         return 1
@@ -81,14 +93,17 @@ asterisk_traffic_run() {
         sleep "${RUN_SECONDS:-2}"
         asterisk_cli "core stop now"
     } >"$out/cli.log" 2>&1
-    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
+        asterisk_cli "core stop now" >/dev/null 2>&1
         kill "$pid"
         wait "$pid" 2>/dev/null
         return 1
     fi
     wait "$pid"
     local rc=$?
+    AST_SECONDS=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
+    AST_CPU=$([ -f "$out/cpu" ] && awk '{ printf "%.2f", $1 + $2 }' "$out/cpu" || echo "?")
     [ -f "$refs" ] && cp "$refs" "$out/refs"
     return $rc
 }
