@@ -11,7 +11,8 @@
  * reference from inside the call: __ao2_ref(object, -1) again, which destroys it before
  * the outer call returns. The outer change happened first, so when a call on an object
  * arrives while an outer call on the same object is under way on the thread, the outer
- * change is recorded first, and not again when it returns.
+ * change is recorded first, and not again when it returns. A call that will destroy the
+ * object is recorded before it runs (see on_ref).
  *
  * Layout used (astobj2.c, struct __priv_data, stable since Asterisk 13): the header ends
  * just before the user pointer with destructor_fn, weakptr, int32 ref_counter, and a
@@ -178,6 +179,21 @@ static struct ref_call *unrecorded_outer_call(void *object, unsigned depth)
     return NULL;
 }
 
+/* Records OBJECT's change from BEFORE by DELTA, after the change of an outer call on it
+ * that is not recorded yet (the weak proxy's case), and marks them recorded. */
+static void record_call(struct ao2_class *class, void *object, int32_t before, int32_t delta,
+                        unsigned depth)
+{
+    struct ref_call *outer = unrecorded_outer_call(object, depth);
+    if (outer != NULL) {
+        record_change(class, object, before - outer->delta, outer->delta);
+        outer->recorded = true;
+    }
+    record_change(class, object, before, delta);
+    if (depth < REF_CALLS_MAX)
+        ref_calls[depth].recorded = true;
+}
+
 static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
@@ -185,24 +201,31 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     if (object == NULL || delta == 0 || (filtering && !has_record(object)))
         return hook_call_original(hook, regs);
     /* Read now: a -1 may free the object. Asterisk reads the same header first. */
-    uintptr_t destructor = (uintptr_t)header_of(object)->destructor_fn;
+    const struct ao2_header *header = header_of(object);
+    uintptr_t destructor = (uintptr_t)header->destructor_fn;
     unsigned depth = ref_depth++;
     if (depth < REF_CALLS_MAX)
         ref_calls[depth] = (struct ref_call){object, delta, false};
+    /* A call that drops the last references of an object without a weak proxy destroys
+     * it: no other thread can reach an object only its caller holds. That destruction is
+     * recorded before the call, since once the memory is freed another thread may get the
+     * address from malloc and record its new object first. */
+    int32_t count = __atomic_load_n(&header->ref_counter, __ATOMIC_RELAXED);
+    if (delta < 0 && count == -delta && header->weakptr == NULL && depth < REF_CALLS_MAX &&
+        hook_enter(hook)) {
+        struct ao2_class *class = class_for(destructor, NULL);
+        if (class != NULL)
+            record_call(class, object, count, delta, depth);
+        shim_leave();
+    }
     int32_t before = (int32_t)hook_call_original(hook, regs);
     ref_depth = depth;
     bool recorded = depth < REF_CALLS_MAX && ref_calls[depth].recorded;
     if (before <= 0 || recorded || !hook_enter(hook))
         return (uint64_t)(int64_t)before;   /* invalid object, or recorded already */
     struct ao2_class *class = class_for(destructor, NULL);
-    if (class != NULL) {
-        struct ref_call *outer = unrecorded_outer_call(object, depth);
-        if (outer != NULL) {
-            record_change(class, object, before - outer->delta, outer->delta);
-            outer->recorded = true;
-        }
-        record_change(class, object, before, delta);
-    }
+    if (class != NULL)
+        record_call(class, object, before, delta, depth);
     shim_leave();
     return (uint64_t)(int64_t)before;
 }

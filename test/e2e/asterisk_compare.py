@@ -15,22 +15,39 @@ from collections import defaultdict
 
 
 def read_refs(path):
-    """address -> list of [changes, freed], in the order the objects were created."""
+    """address -> list of [changes, freed, count], in the order the objects were created.
+
+    Asterisk writes a line after the change, so an object's lines can come out of order:
+    a destructor line after the next object's constructor at the same address, a weak
+    proxy's nested destructor line before the outer call's line. A count line belongs to
+    the oldest object there whose count is its state, a destructor line to the oldest
+    object not destroyed (or the last one, destroyed already by a nested call)."""
     lives = defaultdict(list)
     with open(path, errors="replace") as f:
         for line in f:
             fields = line.rstrip("\n").split(",", 7)
             if len(fields) < 7:
                 continue
-            address, delta, state = fields[0], abs(int(fields[1])), fields[6]
+            address, delta, state = fields[0], int(fields[1]), fields[6]
             if state.startswith("**invalid**"):
                 continue
-            # Only a constructor starts an object: a weak proxy's nested destructor line and
-            # other threads' lines can come after the destructor line of their object.
-            if state.startswith("**constructor**") or not lives[address]:
-                lives[address].append([0, False])
-            life = lives[address][-1]
-            life[0] += delta
+            here = lives[address]
+            if state.startswith("**constructor**"):
+                here.append([1, False, 1])
+                continue
+            alive = [life for life in here if not life[1]]
+            if state.startswith("**destructor**"):
+                life = alive[0] if alive else None
+            else:
+                fitting = [life for life in alive if life[2] == int(state)]
+                life = fitting[0] if fitting else (alive[-1] if alive else None)
+                if life is None and here:
+                    life = here[-1]     # the weak proxy's outer line, after the destructor
+            if life is None:
+                life = [0, False, 0]
+                here.append(life)
+            life[0] += abs(delta)
+            life[2] += delta
             if state.startswith("**destructor**"):
                 life[1] = True
     return lives
