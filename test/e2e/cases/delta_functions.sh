@@ -32,3 +32,8 @@ expect "the events: classes from the destructor, else the allocating function" \
     "$(mini_events "$WORK/ao2.log")"
 expect "the leak" "(3) @ make_leak" "$(refleaks "$WORK/ao2.log" | cut -d' ' -f2-)"
 finish
+
+start "ao2 built in: REFLOG_CLASSES keeps one class, by the name refleaks gives it"
+REFLOG_CLASSES=make_leak traced "$WORK/ao2_one.log" "$PROGS/mini_ao2_names"
+expect "only that class's events" "c 1 make_leak;N 1 1;A 1 2;R 1 1;" "$(mini_events "$WORK/ao2_one.log")"
+finish
