@@ -122,7 +122,9 @@ DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone
            libdw-dev libelf-dev libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good clang libclang-rt-14-dev \
            libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev \
-           debhelper dpkg-dev fakeroot lintian
+           debhelper dpkg-dev fakeroot lintian time \
+           libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev libedit-dev libncurses-dev \
+           uuid-dev libssl-dev binutils bc
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
 

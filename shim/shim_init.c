@@ -11,6 +11,7 @@
 
 #include "arch.h"
 #include "config.h"
+#include "ao2_hooks.h"
 #include "gobject_hooks.h"
 #include "gst_mini_hooks.h"
 #include "hooks.h"
@@ -47,6 +48,7 @@ static void after_fork_child(void)
     arch_after_fork_child();
     gobject_hooks_after_fork_child();
     gst_mini_hooks_after_fork_child();
+    ao2_hooks_after_fork_child();
     recorder_after_fork_child();
 }
 
@@ -100,12 +102,29 @@ __attribute__((constructor)) static void refshim_start(void)
 
 /* At exit, say which surviving objects were meant to survive, and cut the log to its
  * length (threads still running may log no more). Runs after the program's
- * own exit handlers and destructors, since the shim's constructor ran before theirs. */
+ * own exit handlers and destructors, since the shim's constructor ran before theirs;
+ * but the dynamic linker may run the destructors of libraries the program loaded with
+ * dlopen after the shim's (Asterisk's modules drop references there), so the destructor
+ * only asks exit to call it once more, after the dynamic linker's destructors are done:
+ * exit runs the handlers registered while it runs them. Registered with no DSO handle:
+ * atexit would tie it to the shim, whose destructor runs the shim's handlers at once. */
+int __cxa_atexit(void (*fn)(void *), void *arg, void *dso_handle);
+static void refshim_stop_last(void *unused);
+
 __attribute__((destructor)) static void refshim_stop(void)
 {
+    if (tracing && __cxa_atexit(refshim_stop_last, NULL, NULL) == 0)
+        return;
+    refshim_stop_last(NULL);
+}
+
+static void refshim_stop_last(void *unused)
+{
+    (void)unused;
     if (tracing && shim_enter()) {
         recorder_annotate_survivors(FAMILY_GOBJECT, gobject_survivor_note);
         recorder_annotate_survivors(FAMILY_MINI_OBJECT, gst_mini_survivor_note);
+        recorder_annotate_survivors(FAMILY_AO2, ao2_survivor_note);
         log_finish();
         shim_leave();
     }

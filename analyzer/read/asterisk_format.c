@@ -5,7 +5,18 @@
  * STATE is the count before the change, or `**constructor**` (newer logs add
  * `OVERHEAD**SIZE**`), `**destructor**` (newer: `lock-state:...**`) or `**invalid**`.
  * Each line's FILE:LINE FUNC is its one-frame stack. Asterisk does not name types, so
- * an object's class is the function that constructed it. */
+ * an object's class is the function that constructed it.
+ *
+ * Asterisk writes a line after the atomic change it describes, so an object's lines can
+ * come out of order: another thread's line may be written first, a -1 on an object with a
+ * weak proxy destroys it from a nested __ao2_ref whose `**destructor**` line comes before
+ * the outer call's own line, and the memory is freed before the destructor line is
+ * written, so a new object at the same address may be constructed first. Each object's
+ * changes form a chain, though: a count line's STATE is the count before it, a destructor
+ * takes the count to 0, a constructor needs the address free. A line that does not fit
+ * its object's chain yet waits (see `struct pending`) until the lines before it come, and
+ * is taken as it is when they do not come within REORDER_WINDOW lines or by the end: then
+ * the tracker tells what is wrong with it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +44,34 @@ struct call_site {
     UT_hash_handle hh;
 };
 
+/* Lines held back this many lines at most, waiting for an earlier change of their object. */
+#define REORDER_WINDOW 20000
+
+/* A line that does not fit its object's chain yet, kept as written. */
+struct pending {
+    char *text;
+    size_t length;
+    unsigned long line_number;
+    struct address_chain *chain;
+    struct pending *next_of_address;            /* the address's pending lines, in order */
+    struct pending *older, *newer;              /* all pending lines, in order */
+};
+
+/* Where an address's chain stands: the object there and the lines that wait for it. */
+struct address_chain {
+    uint64_t address;
+    bool alive;
+    int64_t count;                              /* after the last line taken */
+    struct pending *first_pending, *last_pending;
+    UT_hash_handle hh;
+};
+
 struct asterisk_state {
     struct call_site *sites;
     uint64_t next_site_id;
     struct object_tracker *tracker;
+    struct address_chain *chains;
+    struct pending *oldest, *newest;
 };
 
 /* Splits LINE at its first seven commas; false if there are fewer than six (the tag
@@ -134,12 +169,24 @@ static uint64_t constructor_size(const char *state)
     return parse_u64(digits, &size) ? size : 0;
 }
 
-static bool parse_line(void *opaque, char *line, size_t length, unsigned long line_number,
-                       struct log_sink *sink)
+enum line_kind { LINE_CONSTRUCTOR, LINE_DESTRUCTOR, LINE_INVALID, LINE_COUNT };
+
+static enum line_kind kind_of(const char *state_text)
 {
-    struct asterisk_state *state = opaque;
-    if (length == 0)
-        return true;
+    if (starts_with(state_text, "**constructor**"))
+        return LINE_CONSTRUCTOR;
+    if (starts_with(state_text, "**destructor**"))
+        return LINE_DESTRUCTOR;
+    if (starts_with(state_text, "**invalid**"))
+        return LINE_INVALID;
+    return LINE_COUNT;
+}
+
+/* Turns a line into its event, in its turn. CHAIN, when given, follows what it did. */
+static bool take_line(struct asterisk_state *state, char *line, size_t length,
+                      unsigned long line_number, struct log_sink *sink,
+                      struct address_chain *chain)
+{
     char *field[FIELD_COUNT];
     if (!split_fields(line, length, field))
         return log_sink_fail(sink, "expected ADDR,DELTA,TID,FILE,LINE,FUNC,STATE,TAG");
@@ -190,14 +237,161 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
                     "**invalid**)", state_text);
     }
     object_tracker_apply(state->tracker, &change, &event, sink);
+    if (chain != NULL) {
+        chain->alive = event.op == LOG_OP_NEW || event.op == LOG_OP_ADDREF ||
+                       event.op == LOG_OP_RELEASE;
+        chain->count = chain->alive ? event.count : 0;
+    }
     return true;
 }
 
-static bool finish(void *state, struct log_sink *sink)
+/* True when a line of KIND (count before it STATE_COUNT, change DELTA) is the next change
+ * of CHAIN's object. */
+static bool fits_chain(const struct address_chain *chain, enum line_kind kind,
+                       int64_t state_count, int64_t delta)
 {
-    (void)state;
-    (void)sink;
-    return true; /* one line per record: nothing is pending */
+    switch (kind) {
+    case LINE_CONSTRUCTOR: return !chain->alive;
+    case LINE_DESTRUCTOR: return !chain->alive || chain->count + delta <= 0;
+    case LINE_COUNT: return !chain->alive || chain->count == state_count;
+    default: return true;
+    }
+}
+
+static void unlink_pending(struct asterisk_state *state, struct pending *p)
+{
+    if (p->older)
+        p->older->newer = p->newer;
+    else
+        state->oldest = p->newer;
+    if (p->newer)
+        p->newer->older = p->older;
+    else
+        state->newest = p->older;
+    struct address_chain *chain = p->chain;
+    chain->first_pending = p->next_of_address;
+    if (chain->first_pending == NULL)
+        chain->last_pending = NULL;
+}
+
+/* Takes the first pending line of CHAIN, whether it fits or not. */
+static bool take_first_pending(struct asterisk_state *state, struct address_chain *chain,
+                               struct log_sink *sink)
+{
+    struct pending *p = chain->first_pending;
+    unlink_pending(state, p);
+    bool ok = take_line(state, p->text, p->length, p->line_number, sink, chain);
+    free(p->text);
+    free(p);
+    return ok;
+}
+
+/* The fields that decide whether a pending line fits, read again from its copy. */
+static bool pending_fits(const struct pending *p)
+{
+    char copy[512];
+    snprintf(copy, sizeof copy, "%s", p->text);
+    char *field[FIELD_COUNT];
+    int64_t delta, state_count = 0;
+    if (!split_fields(copy, strlen(copy), field) || !parse_delta(field[DELTA], &delta))
+        return true;
+    enum line_kind kind = kind_of(field[STATE]);
+    if (kind == LINE_COUNT && !parse_i64(field[STATE], &state_count))
+        return true;
+    return fits_chain(p->chain, kind, state_count, delta);
+}
+
+/* Takes CHAIN's pending lines as long as the first one fits. */
+static bool take_fitting(struct asterisk_state *state, struct address_chain *chain,
+                         struct log_sink *sink)
+{
+    while (chain->first_pending != NULL && pending_fits(chain->first_pending))
+        if (!take_first_pending(state, chain, sink))
+            return false;
+    return true;
+}
+
+/* Takes the oldest pending line, which waited long enough, and what then fits after it. */
+static bool take_oldest(struct asterisk_state *state, struct log_sink *sink)
+{
+    struct address_chain *chain = state->oldest->chain;
+    /* Lines of an address are pending in order: the oldest is its address's first. */
+    return take_first_pending(state, chain, sink) && take_fitting(state, chain, sink);
+}
+
+static void hold(struct asterisk_state *state, struct address_chain *chain, const char *line,
+                 size_t length, unsigned long line_number)
+{
+    struct pending *p = xcalloc(1, sizeof *p);
+    p->text = xmalloc(length + 1);
+    memcpy(p->text, line, length);
+    p->text[length] = '\0';
+    p->length = length;
+    p->line_number = line_number;
+    p->chain = chain;
+    if (chain->last_pending)
+        chain->last_pending->next_of_address = p;
+    else
+        chain->first_pending = p;
+    chain->last_pending = p;
+    p->older = state->newest;
+    if (state->newest)
+        state->newest->newer = p;
+    else
+        state->oldest = p;
+    state->newest = p;
+}
+
+static struct address_chain *chain_of(struct asterisk_state *state, uint64_t address)
+{
+    struct address_chain *chain;
+    HASH_FIND(hh, state->chains, &address, sizeof address, chain);
+    if (chain == NULL) {
+        chain = xcalloc(1, sizeof *chain);
+        chain->address = address;
+        HASH_ADD(hh, state->chains, address, sizeof chain->address, chain);
+    }
+    return chain;
+}
+
+static bool parse_line(void *opaque, char *line, size_t length, unsigned long line_number,
+                       struct log_sink *sink)
+{
+    struct asterisk_state *state = opaque;
+    if (length == 0)
+        return true;
+    while (state->oldest && line_number - state->oldest->line_number > REORDER_WINDOW)
+        if (!take_oldest(state, sink))
+            return false;
+    char copy[512];
+    bool copied = length < sizeof copy;
+    if (copied)
+        memcpy(copy, line, length + 1);
+    char *field[FIELD_COUNT];
+    uint64_t address;
+    int64_t delta, state_count = 0;
+    if (!copied || !split_fields(copy, length, field) || !parse_hex_u64(field[ADDR], &address) ||
+        !parse_delta(field[DELTA], &delta))
+        return take_line(state, line, length, line_number, sink, NULL);   /* says why */
+    enum line_kind kind = kind_of(field[STATE]);
+    if (kind == LINE_INVALID || (kind == LINE_COUNT && !parse_i64(field[STATE], &state_count)))
+        return take_line(state, line, length, line_number, sink, NULL);
+    struct address_chain *chain = chain_of(state, address);
+    if (!fits_chain(chain, kind, state_count, delta)) {
+        hold(state, chain, line, length, line_number);
+        return true;
+    }
+    return take_line(state, line, length, line_number, sink, chain) &&
+           take_fitting(state, chain, sink);
+}
+
+static bool finish(void *opaque, struct log_sink *sink)
+{
+    struct asterisk_state *state = opaque;
+    while (state->oldest)
+        if (!take_oldest(state, sink))
+            return false;
+    return true;
 }
 
 static void destroy(void *opaque)
@@ -210,6 +404,17 @@ static void destroy(void *opaque)
         free(site->source);
         free(site->function);
         free(site);
+    }
+    struct pending *p, *next_pending;
+    for (p = state->oldest; p; p = next_pending) {
+        next_pending = p->newer;
+        free(p->text);
+        free(p);
+    }
+    struct address_chain *chain, *next_chain;
+    HASH_ITER(hh, state->chains, chain, next_chain) {
+        HASH_DEL(state->chains, chain);
+        free(chain);
     }
     object_tracker_free(state->tracker);
     free(state);

@@ -50,6 +50,16 @@ void config_escape_controls(char *text, size_t size)
     memcpy(text, escaped, out + 1);
 }
 
+int config_delta_argument(const char *entry)
+{
+    const char *colon = strrchr(entry, ':');
+    int argument;
+    if (colon == NULL || colon == entry || colon[-1] == ':' ||
+        !parse_small_int(colon + 1, 2, 6, &argument))
+        return 0;
+    return argument;
+}
+
 bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t errlen)
 {
     if (load_values(config, lookup, err, errlen))
@@ -90,12 +100,21 @@ static bool load_values(struct config *config, env_lookup_fn lookup, char *err, 
         {"REFLOG_NEW", offsetof(struct config, new_fns)},
         {"REFLOG_ADDREF", offsetof(struct config, addref_fns)},
         {"REFLOG_RELEASE", offsetof(struct config, release_fns)},
+        {"REFLOG_REF", offsetof(struct config, delta_fns)},
     };
     for (size_t i = 0; i < sizeof function_lists / sizeof function_lists[0]; i++) {
         const char *value = lookup(function_lists[i].variable);
         struct name_list *list = (struct name_list *)((char *)config + function_lists[i].offset);
         if (value != NULL && !name_list_parse_patterns(list, value, why, sizeof why)) {
             snprintf(err, errlen, "%s: %s", function_lists[i].variable, why);
+            config_free(config);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < config->delta_fns.count; i++) {
+        if (config_delta_argument(config->delta_fns.names[i]) == 0) {
+            snprintf(err, errlen, "REFLOG_REF: \"%s\" is not FUNCTION:N, N the argument "
+                     "(2 to 6) that gives the change", config->delta_fns.names[i]);
             config_free(config);
             return false;
         }
@@ -146,6 +165,7 @@ void config_free(struct config *config)
     name_list_free(&config->new_fns);
     name_list_free(&config->addref_fns);
     name_list_free(&config->release_fns);
+    name_list_free(&config->delta_fns);
     serial_set_free(&config->objects);
     config->have_objects = false;
 }

@@ -22,12 +22,17 @@ struct config {
     struct name_list new_fns;   /* REFLOG_NEW: functions returning a new object, count 1 */
     struct name_list addref_fns;/* REFLOG_ADDREF: functions adding a reference to arg 1 */
     struct name_list release_fns;/* REFLOG_RELEASE: functions dropping a reference */
+    struct name_list delta_fns; /* REFLOG_REF: "function:N", changing arg 1's count by arg N */
     bool have_objects;
     struct serial_set objects;  /* REFLOG_OBJECTS */
     int depth;                  /* REFLOG_DEPTH: frames kept per stack */
     bool follow_children;       /* REFLOG_CHILDREN: forked and exec'd processes log too */
     enum log_format format;     /* REFLOG_FORMAT */
 };
+
+/* The argument (2 to 6) that gives the change in a REFLOG_REF entry "function:N", or 0
+ * when ENTRY has no such suffix. */
+int config_delta_argument(const char *entry);
 
 typedef const char *(*env_lookup_fn)(const char *name);
 

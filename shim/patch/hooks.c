@@ -9,8 +9,10 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "ao2_hooks.h"
 #include "cxx_methods.h"
 #include "deferred_events.h"
+#include "delta_functions.h"
 #include "exec_hooks.h"
 #include "gobject_hooks.h"
 #include "gst_mini_hooks.h"
@@ -172,7 +174,11 @@ static void consider_function(const struct module_facts *module, const char *nam
         return;
     if (gst_mini_hooks_consider(&site))
         return;
+    if (ao2_hooks_consider(config, &site))
+        return;
     if (exec_hooks_consider(&site))
+        return;
+    if (delta_functions_consider(config, &site))
         return;
     if (!module->shim_needs)
         named_functions_consider(config, &site);

@@ -53,6 +53,7 @@ enum object_family {
     FAMILY_PLAIN,               /* C++ methods, named functions, the API */
     FAMILY_GOBJECT,             /* a GObject: gobject_survivor_note may read it */
     FAMILY_MINI_OBJECT,         /* a GstMiniObject: gst_mini_survivor_note may read it */
+    FAMILY_AO2,                 /* an Asterisk ao2 object: ao2_survivor_note may read it */
 };
 
 /* OP happened to OBJECT, which now has COUNT references: exact when the caller was told

@@ -1,5 +1,6 @@
 /* test_asterisk_format.c - unit tests for asterisk_format.c: current and older lines,
- * tags with commas, sizes, skewed objects, invalid lines and bad fields. */
+ * tags with commas, sizes, skewed objects, invalid lines and bad fields, and the orders
+ * in which a real Asterisk writes an object's lines. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,81 @@ START_TEST(missing_event_is_told_with_the_count_before)
 }
 END_TEST
 
+/* A -1 on an object with a weak proxy: the nested __ao2_ref's destructor line comes
+ * before the outer call's own line (state 2), as Asterisk 22 writes it. */
+START_TEST(weak_proxy_destructor_before_outer_line)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("0x10,+1,7,stasis.c,654,topic_create,**constructor**64**80**,topic\n"
+              "0x10,+1,7,stasis.c,607,link_topic_proxy,1,weakproxy link\n"
+              "0x10,-1,8,astobj2.c,555,__ao2_ref,**destructor**lock-state:used**,\n"
+              "0x10,-1,8,channel.c,1430,cleanup,2,\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "1: N 1 0x10=0x10 topic_create 1 7 [topic_create|(none)|0|stasis.c:654] "
+                     "size=80 tag=topic\n"
+                     "2: A 1 0x10=0x10 topic_create 2 7 [link_topic_proxy|(none)|0|stasis.c:607] "
+                     "tag=weakproxy link\n"
+                     "4: R 1 0x10=0x10 topic_create 1 8 [cleanup|(none)|0|channel.c:1430] tag=\n"
+                     "3: D 1 0x10=0x10 topic_create 0 8 [__ao2_ref|(none)|0|astobj2.c:555] tag=\n");
+    free(transcript.text);
+}
+END_TEST
+
+/* Lines are written after the atomic change: another thread's later change (state 4)
+ * can be written before the change that made the count 4, and a destructor before the
+ * last -1 of another thread; the memory is freed before the destructor line, so a new
+ * object at the address can be constructed first. */
+START_TEST(threads_out_of_order_and_address_reused)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("0x20,+1,7,a.c,1,make,**constructor**,\n"
+              "0x20,+1,7,a.c,2,hold,1,\n"
+              "0x20,-1,9,a.c,4,drop,3,\n"
+              "0x20,+1,8,a.c,3,hold,2,\n"
+              "0x20,-1,9,a.c,6,drop,**destructor**,\n"
+              "0x20,+1,9,a.c,1,make,**constructor**,again\n"
+              "0x20,-1,8,a.c,5,drop,2,\n"
+              "0x20,-1,7,a.c,5,drop,1,\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "1: N 1 0x20=0x20 make 1 7 [make|(none)|0|a.c:1] tag=\n"
+                     "2: A 1 0x20=0x20 make 2 7 [hold|(none)|0|a.c:2] tag=\n"
+                     "4: A 1 0x20=0x20 make 3 8 [hold|(none)|0|a.c:3] tag=\n"
+                     "3: R 1 0x20=0x20 make 2 9 [drop|(none)|0|a.c:4] tag=\n"
+                     "7: R 1 0x20=0x20 make 1 8 [drop|(none)|0|a.c:5] tag=\n"
+                     "5: D 1 0x20=0x20 make 0 9 [drop|(none)|0|a.c:6] tag=\n"
+                     "6: N 2 0x20=0x20 make 1 9 [make|(none)|0|a.c:1] tag=again\n"
+                     "8: D 2 0x20=0x20 make 0 7 [drop|(none)|0|a.c:5] tag=\n");
+    free(transcript.text);
+}
+END_TEST
+
+/* A change that is really missing is still told: the line waiting for it is taken as it
+ * is at the end of the log. */
+START_TEST(missing_change_still_told)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("0x30,+1,7,a.c,1,make,**constructor**,\n"
+              "0x30,-1,7,a.c,2,drop,3,\n"
+              "0x40,+1,7,a.c,1,make,**constructor**,\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "1: N 1 0x30=0x30 make 1 7 [make|(none)|0|a.c:1] tag=\n"
+                     "3: N 2 0x40=0x40 make 1 7 [make|(none)|0|a.c:1] tag=\n"
+                     "2: R 1 0x30=0x30 make 2 7 [drop|(none)|0|a.c:2] tag= !the count before "
+                     "this change is 3 in the log but 1 after the events before it: an event "
+                     "is missing\n");
+    free(transcript.text);
+}
+END_TEST
+
 START_TEST(bad_fields)
 {
     const char *first = "0x10,+1,7,a.c,1,f,**constructor**,x\n";
@@ -95,6 +171,9 @@ Suite *asterisk_format_suite(void)
     tcase_add_test(cases, missing_event_is_told_with_the_count_before);
     tcase_add_test(cases, current_and_older_lines);
     tcase_add_test(cases, skewed_invalid_and_after_destruction);
+    tcase_add_test(cases, weak_proxy_destructor_before_outer_line);
+    tcase_add_test(cases, threads_out_of_order_and_address_reused);
+    tcase_add_test(cases, missing_change_still_told);
     tcase_add_test(cases, bad_fields);
     suite_add_tcase(suite, cases);
     return suite;

@@ -1,0 +1,271 @@
+/* Asterisk's astobj2 (ao2), without Asterisk's headers and without REF_DEBUG.
+ *
+ * Every ao2 object is made by __ao2_alloc or __ao2_alloc_with_lockobj (containers and weak
+ * proxies call __ao2_alloc too), and every change of its count goes through
+ * __ao2_ref(object, delta, tag, file, line, func), which returns the count before the
+ * change: that count is exact, so the recorder can put threads' changes in order. A
+ * change of N is logged as N events of one, so that each +1/-1 Asterisk makes is one
+ * event here as in Asterisk's own refs log. The count reaching 0 destroys the object.
+ *
+ * A -1 on an object with a weak proxy, taking its count to 1, drops the proxy's last
+ * reference from inside the call: __ao2_ref(object, -1) again, which destroys it before
+ * the outer call returns. The outer change happened first, so when a call on an object
+ * arrives while an outer call on the same object is under way on the thread, the outer
+ * change is recorded first, and not again when it returns. A call that will destroy the
+ * object is recorded before it runs (see on_ref).
+ *
+ * Layout used (astobj2.c, struct __priv_data, stable since Asterisk 13): the header ends
+ * just before the user pointer with destructor_fn, weakptr, int32 ref_counter, and a
+ * uint32 whose low three bits are the allocation options.
+ *
+ * The class is the destructor's name (channel_destructor, ...), since that is what tells
+ * a user the kind of object; objects without a destructor are named after the function
+ * that allocated them (the func argument Asterisk passes). */
+#include "ao2_hooks.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+
+#include "objects.h"
+#include "recorder.h"
+#include "symbolizer.h"
+
+struct ao2_header {                     /* the tail of struct __priv_data */
+    void (*destructor_fn)(void *);
+    void *weakptr;
+    int32_t ref_counter;
+    uint32_t options_and_magic;
+};
+#define AO2_ALLOC_OPT_NO_REF_DEBUG 4u
+
+static inline const struct ao2_header *header_of(const void *user)
+{
+    return (const struct ao2_header *)user - 1;
+}
+
+enum ao2_function { AO2_ALLOC, AO2_REF };
+
+/* --- classes ------------------------------------------------------------------------- */
+
+struct ao2_class {
+    uintptr_t key;              /* the destructor, or the func string when there is none */
+    char *name;
+    bool wanted;
+    struct class_cache class_cache;
+    UT_hash_handle hh;
+};
+
+static struct ao2_class *classes;       /* never freed: class_cache points into it */
+static pthread_mutex_t classes_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool filtering;                  /* REFLOG_CLASSES is set */
+
+#define CLASS_CACHE_SLOTS 64
+static __thread struct { uintptr_t key; struct ao2_class *info; } class_cache_slots[CLASS_CACHE_SLOTS];
+
+/* Generic destructors of ao2 itself, named after what they destroy. */
+static const char *known_class(const char *destructor)
+{
+    if (strcmp(destructor, "container_destruct") == 0)
+        return "ao2_container";
+    return destructor;
+}
+
+static char *name_for(uintptr_t destructor, const char *func)
+{
+    if (destructor != 0) {
+        struct symbol_info info;
+        symbolizer_describe(destructor + 1, &info);   /* it looks up the byte before */
+        char *name = info.function ? strdup(known_class(info.function)) : NULL;
+        symbol_info_free(&info);
+        if (name != NULL)
+            return name;
+    }
+    return strdup(func != NULL && func[0] != '\0' ? func : "ao2");
+}
+
+__attribute__((noinline)) static struct ao2_class *learn_class(uintptr_t key, uintptr_t destructor,
+                                                               const char *func)
+{
+    pthread_mutex_lock(&classes_lock);
+    struct ao2_class *info;
+    HASH_FIND(hh, classes, &key, sizeof key, info);
+    if (info == NULL && (info = calloc(1, sizeof *info)) != NULL) {
+        info->key = key;
+        if ((info->name = name_for(destructor, func)) == NULL) {
+            free(info);
+            info = NULL;
+        } else {
+            info->wanted = recorder_class_wanted(info->name);
+            HASH_ADD(hh, classes, key, sizeof info->key, info);
+        }
+    }
+    pthread_mutex_unlock(&classes_lock);
+    return info;
+}
+
+/* The class of an object with DESTRUCTOR, allocated by FUNC (NULL when not known). */
+static struct ao2_class *class_for(uintptr_t destructor, const char *func)
+{
+    uintptr_t key = destructor != 0 ? destructor : (uintptr_t)func;
+    unsigned slot = (unsigned)((key * 0x9e3779b97f4a7c15ull) >> 58);
+    if (key != 0 && class_cache_slots[slot].key == key)
+        return class_cache_slots[slot].info;
+    struct ao2_class *info = learn_class(key, destructor, func);
+    if (info != NULL && key != 0) {
+        class_cache_slots[slot].key = key;
+        class_cache_slots[slot].info = info;
+    }
+    return info;
+}
+
+/* --- events -------------------------------------------------------------------------- */
+
+/* Records that OBJECT's count went from BEFORE by DELTA, one event per unit. */
+static void record_change(struct ao2_class *class, void *object, int32_t before, int32_t delta)
+{
+    int32_t step = delta > 0 ? 1 : -1;
+    for (int32_t count = before; count != before + delta;) {
+        count += step;
+        enum ref_op op = step > 0 ? OP_ADD : count == 0 ? OP_DESTROY : OP_RELEASE;
+        recorder_event(class->name, &class->class_cache, op, object, (uint32_t)count, 0, true,
+                       FAMILY_AO2);
+    }
+}
+
+static bool has_record(void *object)
+{
+    struct object_stripe *stripe = objects_lock((uintptr_t)object);
+    bool found = objects_find(stripe, (uintptr_t)object) != NULL;
+    objects_unlock(stripe);
+    return found;
+}
+
+static uint64_t on_alloc(struct hook *hook, struct saved_regs *regs)
+{
+    uintptr_t destructor = regs->args[1];
+    size_t size = regs->args[0];
+    /* Both allocators take seven arguments: func is the first on the stack. */
+    const char *func = regs->stack_args ? *(const char **)(uintptr_t)regs->stack_args : NULL;
+    uint64_t result = hook_call_original(hook, regs);
+    void *object = (void *)(uintptr_t)result;
+    if (object != NULL && hook_enter(hook)) {
+        struct ao2_class *class = class_for(destructor, func);
+        if (class != NULL && class->wanted)
+            recorder_event(class->name, &class->class_cache, OP_CREATE, object, 1, size, true,
+                           FAMILY_AO2);
+        shim_leave();
+    }
+    return result;
+}
+
+/* __ao2_ref calls under way on this thread, innermost last. */
+#define REF_CALLS_MAX 16
+struct ref_call {
+    void *object;
+    int32_t delta;
+    bool recorded;              /* a nested call recorded this change already */
+};
+static __thread struct ref_call ref_calls[REF_CALLS_MAX];
+static __thread unsigned ref_depth;
+
+/* The outer call on OBJECT whose change is not recorded yet, below DEPTH, or NULL. */
+static struct ref_call *unrecorded_outer_call(void *object, unsigned depth)
+{
+    for (unsigned i = depth < REF_CALLS_MAX ? depth : REF_CALLS_MAX; i-- > 0;)
+        if (ref_calls[i].object == object && !ref_calls[i].recorded)
+            return &ref_calls[i];
+    return NULL;
+}
+
+/* Records OBJECT's change from BEFORE by DELTA, after the change of an outer call on it
+ * that is not recorded yet (the weak proxy's case), and marks them recorded. */
+static void record_call(struct ao2_class *class, void *object, int32_t before, int32_t delta,
+                        unsigned depth)
+{
+    struct ref_call *outer = unrecorded_outer_call(object, depth);
+    if (outer != NULL) {
+        record_change(class, object, before - outer->delta, outer->delta);
+        outer->recorded = true;
+    }
+    record_change(class, object, before, delta);
+    if (depth < REF_CALLS_MAX)
+        ref_calls[depth].recorded = true;
+}
+
+static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
+{
+    void *object = saved_first_arg(regs);
+    int32_t delta = (int32_t)regs->args[1];
+    if (object == NULL || delta == 0 || (filtering && !has_record(object)))
+        return hook_call_original(hook, regs);
+    /* Read now: a -1 may free the object. Asterisk reads the same header first. */
+    const struct ao2_header *header = header_of(object);
+    uintptr_t destructor = (uintptr_t)header->destructor_fn;
+    unsigned depth = ref_depth++;
+    if (depth < REF_CALLS_MAX)
+        ref_calls[depth] = (struct ref_call){object, delta, false};
+    /* A call that drops the last references of an object without a weak proxy destroys
+     * it: no other thread can reach an object only its caller holds. That destruction is
+     * recorded before the call, since once the memory is freed another thread may get the
+     * address from malloc and record its new object first. */
+    int32_t count = __atomic_load_n(&header->ref_counter, __ATOMIC_RELAXED);
+    if (delta < 0 && count == -delta && header->weakptr == NULL && depth < REF_CALLS_MAX &&
+        hook_enter(hook)) {
+        struct ao2_class *class = class_for(destructor, NULL);
+        if (class != NULL)
+            record_call(class, object, count, delta, depth);
+        shim_leave();
+    }
+    int32_t before = (int32_t)hook_call_original(hook, regs);
+    ref_depth = depth;
+    bool recorded = depth < REF_CALLS_MAX && ref_calls[depth].recorded;
+    if (before <= 0 || recorded || !hook_enter(hook))
+        return (uint64_t)(int64_t)before;   /* invalid object, or recorded already */
+    struct ao2_class *class = class_for(destructor, NULL);
+    if (class != NULL)
+        record_call(class, object, before, delta, depth);
+    shim_leave();
+    return (uint64_t)(int64_t)before;
+}
+
+const char *ao2_survivor_note(void *object, const char **class_name)
+{
+    const struct ao2_header *header = header_of(object);
+    struct ao2_class *class = class_for((uintptr_t)header->destructor_fn, NULL);
+    *class_name = class != NULL ? class->name : "ao2";
+    return (header->options_and_magic & AO2_ALLOC_OPT_NO_REF_DEBUG) ? "no-ref-debug" : NULL;
+}
+
+bool ao2_hooks_consider(const struct config *config, const struct hook_site *site)
+{
+    const char *name = site->symbol;
+    if (strncmp(name, "__ao2_", 6) != 0)
+        return false;
+    static const struct {
+        const char *name;
+        hook_handler handler;
+        enum ao2_function kind;
+        bool lean;
+    } functions[] = {
+        {"__ao2_alloc", on_alloc, AO2_ALLOC, false},
+        {"__ao2_alloc_with_lockobj", on_alloc, AO2_ALLOC, false},
+        {"__ao2_ref", on_ref, AO2_REF, true},
+    };
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        if (strcmp(name, functions[i].name) != 0)
+            continue;
+        filtering = config->classes.names != NULL;
+        struct hook_site hooked = *site;
+        hooked.lean = functions[i].lean;
+        hook_install(&hooked, functions[i].handler, NULL, (int)functions[i].kind);
+        return true;
+    }
+    return false;
+}
+
+void ao2_hooks_after_fork_child(void)
+{
+    pthread_mutex_init(&classes_lock, NULL);
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Compares Asterisk's own refs log with refshim's log of the same Asterisk process.
+
+Usage: asterisk_compare.py REFS SHIM_LOG
+
+An object is an address from its creation to its destruction, in each log. Objects
+Asterisk allocated with AO2_ALLOC_OPT_NO_REF_DEBUG are not in its refs log; refshim notes
+those alive at exit (`x SERIAL no-ref-debug`), and objects of their classes are left out.
+Prints one line per difference, then a summary line; the exit status is 1 when any of
+Asterisk's leaks is not leaked in refshim's log, any object Asterisk freed is leaked in
+it, or an object's number of +1/-1 changes differs.
+"""
+import sys
+from collections import defaultdict
+
+
+def read_refs(path):
+    """address -> list of [changes, freed, count], in the order the objects were created.
+
+    Asterisk writes a line after the change, so an object's lines can come out of order:
+    a destructor line after the next object's constructor at the same address, a weak
+    proxy's nested destructor line before the outer call's line. A count line belongs to
+    the oldest object there whose count is its state, a destructor line to the oldest
+    object not destroyed (or the last one, destroyed already by a nested call)."""
+    lives = defaultdict(list)
+    with open(path, errors="replace") as f:
+        for line in f:
+            fields = line.rstrip("\n").split(",", 7)
+            if len(fields) < 7:
+                continue
+            address, delta, state = fields[0], int(fields[1]), fields[6]
+            if state.startswith("**invalid**"):
+                continue
+            here = lives[address]
+            if state.startswith("**constructor**"):
+                here.append([1, False, 1])
+                continue
+            alive = [life for life in here if not life[1]]
+            if state.startswith("**destructor**"):
+                life = alive[0] if alive else None
+            else:
+                fitting = [life for life in alive if life[2] == int(state)]
+                life = fitting[0] if fitting else (alive[-1] if alive else None)
+                if life is None and here:
+                    life = here[-1]     # the weak proxy's outer line, after the destructor
+            if life is None:
+                life = [0, False, 0]
+                here.append(life)
+            life[0] += abs(delta)
+            life[2] += delta
+            if state.startswith("**destructor**"):
+                life[1] = True
+    return lives
+
+
+def read_shim(path):
+    """address -> list of [changes, freed, class], and the no-ref-debug classes."""
+    objects, classes, quiet_classes, order = {}, {}, set(), []
+    with open(path, errors="replace") as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            kind = fields[0]
+            if kind == "c":
+                classes[fields[1]] = fields[2]
+            elif kind == "o":
+                objects[fields[1]] = [fields[2], 0, False, classes.get(fields[3], "?")]
+                order.append(fields[1])
+            elif kind in ("N", "A", "R", "D") and fields[1] in objects:
+                objects[fields[1]][1] += 1
+                if kind == "D":
+                    objects[fields[1]][2] = True
+            elif kind == "x" and len(fields) > 2 and fields[2] == "no-ref-debug":
+                quiet_classes.add(objects[fields[1]][3])
+    lives = defaultdict(list)
+    for serial in order:
+        address, changes, freed, class_name = objects[serial]
+        if class_name not in quiet_classes:
+            lives[address].append([changes, freed, class_name])
+    quiet = sum(1 for o in objects.values() if o[3] in quiet_classes and not o[2])
+    return lives, quiet
+
+
+def main():
+    refs, (shim, quiet) = read_refs(sys.argv[1]), read_shim(sys.argv[2])
+    problems = 0
+    leaked_refs = leaked_shim = 0
+    for address in sorted(set(refs) | set(shim)):
+        a, b = refs.get(address, []), shim.get(address, [])
+        leaked_refs += sum(1 for life in a if not life[1])
+        leaked_shim += sum(1 for life in b if not life[1])
+        if len(a) != len(b):
+            print(f"{address}: {len(a)} objects in Asterisk's log, {len(b)} in refshim's")
+            problems += 1
+            continue
+        for i, (x, y) in enumerate(zip(a, b)):
+            if not x[1] and y[1]:
+                print(f"{address} #{i + 1}: leaked in Asterisk's log, freed in refshim's")
+                problems += 1
+            elif x[1] and not y[1]:
+                print(f"{address} #{i + 1} ({y[2]}): freed in Asterisk's log, leaked in refshim's")
+                problems += 1
+            elif x[0] != y[0]:
+                print(f"{address} #{i + 1} ({y[2]}): {x[0]} changes in Asterisk's log, {y[0]} in refshim's")
+                problems += 1
+    print(f"leaked: {leaked_refs} in Asterisk's log, {leaked_shim} in refshim's "
+          f"(+{quiet} no-ref-debug); differences: {problems}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
