@@ -2,6 +2,7 @@
 #include "json_writer.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 void json_writer_init(struct json_writer *writer, FILE *out, bool html_safe)
 {
@@ -78,11 +79,12 @@ static bool needs_unicode_escape(const struct json_writer *writer, unsigned char
     return c < 0x20 || c == 0x7f || (writer->html_safe && (c == '<' || c == '>' || c == '&'));
 }
 
-static void write_escaped(struct json_writer *writer, const unsigned char *text)
+static void write_escaped(struct json_writer *writer, const unsigned char *text, size_t length)
 {
     FILE *out = writer->out;
+    const unsigned char *end = text + length;
     fputc('"', out);
-    while (*text) {
+    while (text < end) {
         unsigned char c = *text;
         if (c == '"' || c == '\\') {
             fputc('\\', out);
@@ -95,6 +97,8 @@ static void write_escaped(struct json_writer *writer, const unsigned char *text)
             fprintf(out, "\\u%04x", c);
         } else if (c >= 0x80) {
             int length = utf8_sequence_length(text);
+            if (text + length > end)
+                length = 0; /* cut by LENGTH */
             if (length == 0) {
                 fputs("\\ufffd", out);
                 length = 1;
@@ -114,7 +118,7 @@ static void write_escaped(struct json_writer *writer, const unsigned char *text)
 void json_key(struct json_writer *writer, const char *key)
 {
     separate(writer);
-    write_escaped(writer, (const unsigned char *)key);
+    write_escaped(writer, (const unsigned char *)key, strlen(key));
     fputc(':', writer->out);
     writer->after_value = false;
 }
@@ -123,9 +127,16 @@ void json_string(struct json_writer *writer, const char *text)
 {
     separate(writer);
     if (text)
-        write_escaped(writer, (const unsigned char *)text);
+        write_escaped(writer, (const unsigned char *)text, strlen(text));
     else
         fputs("null", writer->out);
+    writer->after_value = true;
+}
+
+void json_string_n(struct json_writer *writer, const char *text, size_t length)
+{
+    separate(writer);
+    write_escaped(writer, (const unsigned char *)text, length);
     writer->after_value = true;
 }
 

@@ -10,6 +10,7 @@
 #define REFSHIM_JSON_WRITER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,6 +31,8 @@ void json_end_array(struct json_writer *writer);
 void json_key(struct json_writer *writer, const char *key);
 /* TEXT NULL is written as null. */
 void json_string(struct json_writer *writer, const char *text);
+/* The first LENGTH bytes of TEXT (which may go on). */
+void json_string_n(struct json_writer *writer, const char *text, size_t length);
 void json_int(struct json_writer *writer, int64_t value);
 void json_uint(struct json_writer *writer, uint64_t value);
 void json_bool(struct json_writer *writer, bool value);
