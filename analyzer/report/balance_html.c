@@ -30,7 +30,7 @@ static const char page_head[] =
     "li>ul{display:none}li.open>ul{display:block}\n"
     ".row{cursor:pointer;white-space:nowrap;font-family:ui-monospace,monospace;font-size:13px}\n"
     ".toggle{display:inline-block;width:14px;color:#888}\n"
-    ".bal{display:inline-block;min-width:44px;text-align:right;margin-right:6px;"
+    ".bal{display:inline-block;min-width:24px;text-align:right;margin-right:6px;"
     "padding:0 4px;border-radius:3px;font-weight:600}\n"
     ".pos>.row .bal{background:#fdd;color:#a00}.neg>.row .bal{background:#dde8ff;color:#124}\n"
     ".zero>.row .bal{background:#eee;color:#777}.zero>.row .name{color:#777}\n"
