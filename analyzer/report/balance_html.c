@@ -98,7 +98,10 @@ static const char page_tail[] =
     "setOpen(p,true);}}"
     "document.getElementById('matches').textContent=q?count+' match'+(count===1?'':'es'):'';}\n"
     "buildTree();buildHistory();\n"
-    "document.getElementById('search').addEventListener('input',search);\n"
+    "const box=document.getElementById('search');box.addEventListener('input',search);\n"
+    /* tree.html#search=TEXT opens the page searched: a link can point at a function. */
+    "const asked=new URLSearchParams(location.hash.slice(1)).get('search');\n"
+    "if(asked){box.value=asked;search();}\n"
     "</script>\n"
     "</body></html>\n";
 

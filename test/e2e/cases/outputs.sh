@@ -111,24 +111,29 @@ dom() {
         --dump-dom "file://$1" 2>/dev/null
 }
 # What the script built: each tree row as `[open|closed|leaf] pos|neg|zero BAL NAME`,
-# then each history row as `LINE OP COUNT WHERE`.
+# then each history row as `LINE OP COUNT WHERE`; with -m, `match` after the nodes that
+# the search marked and the count of matches at the end.
 page_summary() {
     $PY -c '
 import sys
+marks = sys.argv[1:] == ["-m"]
 from html.parser import HTMLParser
 class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.nodes, self.rows, self.cell, self.row, self.field = [], [], None, None, None
+        self.matches = ""
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         cls = (a.get("class") or "").split()
         if tag == "li" and "node" in cls:
             state = "leaf" if a.get("data-leaf") == "1" else "open" if "open" in cls else "closed"
             sign = [c for c in cls if c in ("pos", "neg", "zero")][0]
-            self.nodes.append([state, sign, "", ""])
+            self.nodes.append([state, sign, "", ""] + (["match"] if "match" in cls and marks else []))
         elif tag == "span" and self.nodes and cls and cls[0] in ("bal", "name"):
             self.field = cls[0]
+        elif tag == "span" and a.get("id") == "matches":
+            self.field = "matches"
         elif tag == "tr" and "ev" in cls:
             self.row = []
             self.rows.append(self.row)
@@ -143,7 +148,9 @@ class Page(HTMLParser):
         elif tag == "tr":
             self.row = None
     def handle_data(self, data):
-        if self.field:
+        if self.field == "matches":
+            self.matches += data
+        elif self.field:
             self.nodes[-1][2 if self.field == "bal" else 3] += data
         if self.cell is not None:
             self.cell += data
@@ -152,7 +159,9 @@ page.feed(sys.stdin.read())
 for n in page.nodes:
     print(" ".join(n))
 for r in page.rows:
-    print(" ".join(r))'
+    print(" ".join(r))
+if marks:
+    print(page.matches)' "$@"
 }
 
 if ! command -v chromium >/dev/null; then
@@ -201,5 +210,19 @@ refbalance --serial 1 --html "$LOGS/mozilla_refcnt.log" >"$WORK/moz.html" 2>/dev
 expect "mozilla dom" "$(refbalance --serial 1 "$LOGS/mozilla_refcnt.log" 2>/dev/null |
     sed -E 's/^ *//; s/^(.*): bal=(-?[0-9]+)$/\2 \1/')" \
     "$(dom "$WORK/moz.html" | page_summary | grep -E '^(open|closed|leaf) ' | cut -d' ' -f3-)"
+finish
+
+start "refbalance --html: a balanced path starts closed; a search (#search=) marks and opens"
+[ -e "$WORK/out_seed_fixed.log" ] || traced "$WORK/out_seed_fixed.log" "$PROGS/seed_fixed"
+refbalance --serial 1 --html "$WORK/out_seed_fixed.log" >"$WORK/fixed.html"
+expect "closed" "open zero 0 .root
+closed zero 0 main
+open pos 1 DoSomethingWithFooAndReturnItToo
+leaf pos 1 NS_NewFoo" "$(dom "$WORK/fixed.html" | page_summary | grep -E '^(open|closed|leaf) ')"
+expect "searched" "open zero 0 .root
+open zero 0 main
+open pos 1 DoSomethingWithFooAndReturnItToo
+leaf pos 1 NS_NewFoo match
+1 match" "$(dom "$WORK/fixed.html#search=newfoo" | page_summary -m | grep -E '^(open|closed|leaf) |match')"
 finish
 fi
