@@ -16,6 +16,7 @@
 
 struct tree_node {
     char *name;                  /* function key, e.g. `NS_NewFoo` */
+    size_t key_length;           /* with --sites: length of the key in `KEY (SITE)` */
     int64_t balance;
     struct tree_node *parent;
     struct tree_node *first_child; /* children in order of first appearance... */
@@ -175,6 +176,7 @@ bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct lo
         if (tree->by_site) {
             size_t length = site_name(tree, &frames[i]);
             node = child_named(node, tree->site_name, length);
+            node->key_length = func_name_key_length(function);
         } else if (strcmp(function, "???") == 0 && (frames[i].module || frames[i].offset)) {
             /* Frames without a name are told apart by where they are: merging them into
              * one `???` node would merge different functions and make the tree false. */
@@ -234,4 +236,44 @@ void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_
         if (node)
             node = node->next_sibling;
     }
+}
+
+const struct tree_node *balance_tree_root(const struct balance_tree *tree)
+{
+    return tree->root;
+}
+
+bool balance_tree_is_by_site(const struct balance_tree *tree)
+{
+    return tree->by_site;
+}
+
+const struct tree_node *balance_node_first_child(const struct tree_node *node)
+{
+    return node->first_child;
+}
+
+const struct tree_node *balance_node_next_sibling(const struct tree_node *node)
+{
+    return node->next_sibling;
+}
+
+const struct tree_node *balance_node_parent(const struct tree_node *node)
+{
+    return node->parent;
+}
+
+const char *balance_node_name(const struct tree_node *node)
+{
+    return node->name;
+}
+
+size_t balance_node_key_length(const struct tree_node *node)
+{
+    return node->key_length ? node->key_length : strlen(node->name);
+}
+
+int64_t balance_node_balance(const struct tree_node *node)
+{
+    return node->balance;
 }

@@ -42,4 +42,17 @@ enum { BALANCE_TREE_MAX_INDENT = 100 };
  * children. */
 void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced);
 
+/* Walking the tree node by node, for the other back-ends (JSON, HTML). Nodes belong to
+ * the tree. A node's name is its text form: `KEY` or, by site, `KEY (SITE)`, whose first
+ * balance_node_key_length() characters are the key. */
+struct tree_node;
+const struct tree_node *balance_tree_root(const struct balance_tree *tree);
+bool balance_tree_is_by_site(const struct balance_tree *tree);
+const struct tree_node *balance_node_first_child(const struct tree_node *node);
+const struct tree_node *balance_node_next_sibling(const struct tree_node *node);
+const struct tree_node *balance_node_parent(const struct tree_node *node);
+const char *balance_node_name(const struct tree_node *node);
+size_t balance_node_key_length(const struct tree_node *node);
+int64_t balance_node_balance(const struct tree_node *node);
+
 #endif

@@ -9,18 +9,21 @@
 #include <string.h>
 
 #include "anomaly_report.h"
+#include "balance_html.h"
+#include "balance_json.h"
 #include "balance_tree.h"
 #include "exclude_list.h"
 #include "log_reader.h"
+#include "object_events.h"
 #include "parse_number.h"
 
 static const char usage_line[] =
     "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced] "
-    "[--exclude FILE] [LOG]\n";
+    "[--exclude FILE] [--json | --html] [LOG]\n";
 
 static const char help_text[] =
     "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced]\n"
-    "                  [--exclude FILE] [LOG]\n"
+    "                  [--exclude FILE] [--json | --html] [LOG]\n"
     "\n"
     "Builds the AddRef/Release balance tree of one object of a reference-count log\n"
     "(standard input without LOG or with -) and prints it on stdout. The log may be\n"
@@ -55,6 +58,12 @@ static const char help_text[] =
     "                     starting with # are ignored; parameter lists may be given or\n"
     "                     not). An event whose stack contains one of them is not counted\n"
     "                     at all, not even at .root.\n"
+    "  --json             print the object, its tree (each node {\"name\", \"bal\",\n"
+    "                     \"children\"}, and \"site\" with --sites) and its events with\n"
+    "                     their stacks as one JSON document (doc/json.md).\n"
+    "  --html             print one self-contained HTML page (no network): the tree with\n"
+    "                     collapsible nodes coloured by balance, non-zero paths open, a\n"
+    "                     search box, and the object's events with file:line beside it.\n"
     "  --help             print this help.\n"
     "\n"
     "Events of the chosen object that cannot be right (a change after destruction, a\n"
@@ -74,6 +83,7 @@ struct selection {
     bool by_site;
     /* The tree being built, for the object currently chosen. */
     struct balance_tree *tree;
+    struct object_events *history; /* its events, for --json and --html; else NULL */
     bool found;
     uint64_t chosen_serial;
     unsigned long objects_at_address;
@@ -98,6 +108,8 @@ static void on_event(const struct log_event *event, void *user)
              * not grow with the number of objects that reused it. */
             balance_tree_free(selection->tree);
             selection->tree = NULL;
+            if (selection->history)
+                object_events_reset(selection->history);
             selection->objects_at_address++;
         }
     }
@@ -107,6 +119,8 @@ static void on_event(const struct log_event *event, void *user)
     selection->found = true;
     selection->chosen_serial = event->serial;
     balance_tree_add(selection->tree, event->op, event->frames, event->frame_count);
+    if (selection->history)
+        object_events_add(selection->history, event);
 }
 
 static bool is_about_selection(const struct log_event *event, const struct selection *selection)
@@ -136,10 +150,29 @@ static int usage_error(const char *problem, const char *detail)
     return LOG_STATUS_USAGE;
 }
 
+enum output_kind { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_HTML };
+
+static void print_tree(const struct selection *selection, enum output_kind kind,
+                       bool ignore_balanced, const char *log_name)
+{
+    struct json_writer writer;
+    if (kind == OUTPUT_TEXT) {
+        balance_tree_print(selection->tree, stdout, ignore_balanced);
+    } else if (kind == OUTPUT_JSON) {
+        json_writer_init(&writer, stdout, false);
+        balance_json_write(&writer, selection->tree, selection->history, ignore_balanced);
+        fputc('\n', stdout);
+    } else {
+        balance_html_write(stdout, selection->tree, selection->history, ignore_balanced,
+                           log_name);
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct selection selection = {0};
     bool have_object = false, have_serial = false, ignore_balanced = false;
+    enum output_kind output = OUTPUT_TEXT;
     const char *exclude_path = NULL;
     const char *log_path = NULL;
     bool options_done = false;
@@ -161,6 +194,11 @@ int main(int argc, char **argv)
             ignore_balanced = true;
         } else if (strcmp(arg, "--sites") == 0) {
             selection.by_site = true;
+        } else if (strcmp(arg, "--json") == 0 || strcmp(arg, "--html") == 0) {
+            enum output_kind kind = arg[2] == 'j' ? OUTPUT_JSON : OUTPUT_HTML;
+            if (output != OUTPUT_TEXT && output != kind)
+                return usage_error("choose one of --json and --html", "");
+            output = kind;
         } else if (!takes_value) {
             return usage_error("unknown option ", arg);
         } else if (i + 1 >= argc) {
@@ -193,6 +231,8 @@ int main(int argc, char **argv)
         }
     }
     selection.excludes = excludes;
+    if (output != OUTPUT_TEXT)
+        selection.history = object_events_new();
 
     struct log_diag diag;
     const char *name = !log_path || strcmp(log_path, "-") == 0 ? "<stdin>" : log_path;
@@ -225,13 +265,14 @@ int main(int argc, char **argv)
                     " (the %lu earlier ones are left out; pick one with --serial)\n",
                     selection.address_text, selection.objects_at_address,
                     selection.chosen_serial, selection.objects_at_address - 1);
-        balance_tree_print(selection.tree, stdout, ignore_balanced);
+        print_tree(&selection, output, ignore_balanced, name);
         if (fflush(stdout) != 0) {
             perror("refbalance: stdout");
             status = 74; /* EX_IOERR */
         }
     }
     balance_tree_free(selection.tree);
+    object_events_free(selection.history);
     exclude_list_free(excludes);
     return status;
 }

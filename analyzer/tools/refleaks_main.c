@@ -10,18 +10,20 @@
 #include "anomaly_report.h"
 #include "bloat_report.h"
 #include "history_report.h"
+#include "json_writer.h"
 #include "leak_table.h"
+#include "leaks_json.h"
 #include "live_objects.h"
 #include "log_reader.h"
 #include "stack_groups.h"
 
 static const char usage_line[] =
-    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--help] "
-    "[-f LOG] [LOG...]\n";
+    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--json] "
+    "[--help] [-f LOG] [LOG...]\n";
 
 static const char help_text[] =
-    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--help]\n"
-    "                [-f LOG] [LOG...]\n"
+    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--json]\n"
+    "                [--help] [-f LOG] [LOG...]\n"
     "\n"
     "Reports the objects of reference-count logs that are still alive at their end.\n"
     "The format of each log is recognized from its content: refshim's own log, Mozilla's\n"
@@ -47,6 +49,10 @@ static const char help_text[] =
     "              the leaked objects' serial numbers with their allocation stacks.\n"
     "  --by-stack  leaked objects grouped by the stack of their first event (their\n"
     "              allocation), largest group first.\n"
+    "  --json      one JSON document on stdout instead (doc/json.md): per log, the leaked\n"
+    "              objects with address, serial, class, count, size when known and\n"
+    "              allocation stack; with --bloat also the per-class counts. Not with\n"
+    "              --history or --by-stack.\n"
     "  -f LOG      read LOG (as refcounter.py's -f); the same as naming LOG.\n"
     "  --help      print this help.\n"
     "\n"
@@ -75,6 +81,8 @@ enum report_kind { REPORT_LIST, REPORT_HISTORY, REPORT_BLOAT, REPORT_BY_STACK };
 
 struct options {
     enum report_kind kind;
+    bool json;
+    struct json_writer *writer; /* with json */
     struct history_options history;
     bool history_flags_given;
 };
@@ -120,7 +128,7 @@ static int analyse_log(const char *path, const struct options *options, bool pri
                 status = 74;
         }
         history_report_free(report);
-    } else if (options->kind == REPORT_LIST) {
+    } else if (options->kind == REPORT_LIST && !options->json) {
         struct live_objects *objects = live_objects_new();
         status = read_log(path, record_live_object, objects);
         if (status == LOG_STATUS_OK) {
@@ -129,6 +137,22 @@ static int analyse_log(const char *path, const struct options *options, bool pri
             status = live_objects_print(objects, stdout) > 0 ? 1 : 0;
         }
         live_objects_free(objects);
+    } else if (options->json) {
+        struct leak_table *table = leak_table_new();
+        status = read_log(path, leak_table_event, table);
+        if (status == LOG_STATUS_OK) {
+            size_t leaked = leaks_json_write(options->writer, path, table,
+                                             options->kind == REPORT_BLOAT);
+            status = leaked > 0 ? 1 : 0;
+        } else {
+            /* The log is in the document, so that no log is left out silently; what is
+             * wrong with it is on stderr. */
+            json_begin_object(options->writer);
+            json_member_string(options->writer, "log", path);
+            json_member_int(options->writer, "error", status);
+            json_end_object(options->writer);
+        }
+        leak_table_free(table);
     } else {
         struct leak_table *table = leak_table_new();
         status = read_log(path, leak_table_event, table);
@@ -157,7 +181,7 @@ static int usage_error(const char *problem, const char *detail)
 
 int main(int argc, char **argv)
 {
-    struct options options = {REPORT_LIST, {false, false, false, false}, false};
+    struct options options = {REPORT_LIST, false, NULL, {false, false, false, false}, false};
     const char *logs[argc > 0 ? argc : 1];
     int log_count = 0;
     bool options_done = false;
@@ -170,6 +194,8 @@ int main(int argc, char **argv)
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(help_text, stdout);
             return 0;
+        } else if (strcmp(arg, "--json") == 0) {
+            options.json = true;
         } else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--file") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing value after ", arg);
@@ -198,13 +224,23 @@ int main(int argc, char **argv)
     }
     if (options.history_flags_given && options.kind != REPORT_HISTORY)
         return usage_error("-i, -l, -n and -s go with --history", "");
+    if (options.json && (options.kind == REPORT_HISTORY || options.kind == REPORT_BY_STACK))
+        return usage_error("--json goes with the plain list or --bloat", "");
     if (log_count == 0)
         logs[log_count++] = "-";
+    struct json_writer writer;
+    if (options.json) {
+        json_writer_init(&writer, stdout, false);
+        options.writer = &writer;
+        json_begin_object(&writer);
+        json_key(&writer, "logs");
+        json_begin_array(&writer);
+    }
 
     int result = 0;
     bool failed = false;
     for (int i = 0; i < log_count; i++) {
-        int status = analyse_log(logs[i], &options, log_count > 1);
+        int status = analyse_log(logs[i], &options, log_count > 1 && !options.json);
         if (!is_report_status(status)) {
             if (!failed)
                 result = status;
@@ -212,6 +248,11 @@ int main(int argc, char **argv)
         } else if (!failed) {
             result |= status;
         }
+    }
+    if (options.json) {
+        json_end_array(&writer);
+        json_end_object(&writer);
+        fputc('\n', stdout);
     }
     if (fflush(stdout) != 0) {
         perror("refleaks: stdout");
