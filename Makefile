@@ -124,7 +124,7 @@ DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone
            libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev \
            debhelper dpkg-dev fakeroot lintian time \
            libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev libedit-dev libncurses-dev \
-           uuid-dev libssl-dev binutils bc
+           uuid-dev libssl-dev binutils bc chromium
 deps:
 	@scripts/install-deps.sh $(DEB_PKGS)
 
