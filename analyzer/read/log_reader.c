@@ -127,8 +127,6 @@ static void fail_at(struct reading *reading, unsigned long line, const char *wha
     reading->failed = true;
 }
 
-/* The first line of every refshim log: a log cut inside it is still recognised. */
-#define REFSHIM_SIGNATURE "# refshim 1"
 
 static bool is_prefix_of(const char *text, size_t length, const char *whole)
 {
@@ -154,7 +152,7 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
         if (length == 0)
             return; /* Mozilla logs start with an empty line */
         reading->format = format_for_first_line(line);
-        if (!reading->format && !complete && is_prefix_of(line, length, REFSHIM_SIGNATURE))
+        if (!reading->format && !complete && is_prefix_of(line, length, REFSHIM_LOG_SIGNATURE))
             return; /* a refshim log cut inside its first line: nothing to read */
         if (!reading->format) {
             fail_at(reading, complete ? number : number + 1,

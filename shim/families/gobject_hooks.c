@@ -176,7 +176,7 @@ const char *gobject_survivor_note(void *object, const char **class_name)
         return NULL;
     *class_name = type->name;
     const struct gst_object_layout *gst = object;
-    return (gst->flags & GST_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
+    return (gst->flags & GST_OBJECT_FLAG_MAY_BE_LEAKED) ? REFSHIM_NOTE_MAY_BE_LEAKED : NULL;
 }
 
 static uint32_t ref_count_of(void *object)

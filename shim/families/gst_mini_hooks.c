@@ -174,7 +174,7 @@ const char *gst_mini_survivor_note(void *object, const char **class_name)
         return NULL;
     struct class_cache *cache;
     *class_name = mini_type(object, &cache);
-    return "may-be-leaked";
+    return REFSHIM_NOTE_MAY_BE_LEAKED;
 }
 
 void gst_mini_hooks_after_fork_child(void)

@@ -164,7 +164,7 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
     struct textbuf line = textbuf_on(storage, sizeof storage);
     if (!object->introduced) {
         uint32_t class_id = depot_class(class_name, cache);
-        textbuf_add_char(&line, 'o');
+        textbuf_add_char(&line, REFSHIM_REC_OBJECT);
         add_field_uint(&line, object->serial);
         textbuf_add_char(&line, '\t');
         textbuf_add_hex(&line, object->address);
@@ -376,7 +376,7 @@ static void note_survivor(struct object *object, void *arg)
     }
     char storage[96];
     struct textbuf line = textbuf_on(storage, sizeof storage);
-    textbuf_add_char(&line, 'x');
+    textbuf_add_char(&line, REFSHIM_REC_NOTE);
     add_field_uint(&line, object->serial);
     textbuf_add_char(&line, '\t');
     textbuf_add_str(&line, note);
