@@ -270,7 +270,7 @@ static struct type_info *logged_type_at_reference(void *object, struct type_info
 
 static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 {
-    struct type_info *created = regs->args[0] != 0 ? type_info_for(regs->args[0]) : NULL;
+    struct type_info *created = saved_arg(regs, 0) != 0 ? type_info_for(saved_arg(regs, 0)) : NULL;
     /* Before the call: instance_init may already reference the object. */
     if (created != NULL && created->logged)
         deferred_hooks_install(&reference_hooks);

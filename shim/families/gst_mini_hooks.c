@@ -77,7 +77,7 @@ static uint64_t on_init(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
     struct class_cache *cache;
-    if (gobject_wanted_type(regs->args[2], &cache) == NULL)
+    if (gobject_wanted_type(saved_arg(regs, 2), &cache) == NULL)
         return hook_call_original(hook, regs);
     uint64_t result = hook_call_original(hook, regs);
     const char *name = mini_type(object, &cache);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <uthash.h>
 
+#include "arch.h"
 #include "depot.h"
 #include "hooks.h"
 #include "log_writer.h"
@@ -252,7 +253,7 @@ static struct object_stripe *lock_in_order(uintptr_t address, enum ref_op op, ui
         }
         objects_unlock(stripe);
         if (attempt < ORDER_WAIT_SPINS)
-            __builtin_ia32_pause();
+            arch_cpu_relax();
         else
             sched_yield();
     }
