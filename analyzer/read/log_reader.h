@@ -81,6 +81,10 @@ struct log_diag {
  * before it have been delivered. */
 int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                     struct log_diag *diag);
+/* The same, but every line goes through the format's line reader, never its faster block
+ * reader (Mozilla's): the two must give the same events, which the tests check. */
+int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
+                             struct log_diag *diag);
 /* Opens PATH ("-" is stdin, named "<stdin>" in messages) and reads it as above. */
 int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag);
 
