@@ -14,6 +14,7 @@ Suite *mozilla_format_suite(void);
 Suite *asterisk_format_suite(void);
 Suite *relocate_suite(void);
 Suite *mozilla_readers_suite(void);
+Suite *object_tracker_suite(void);
 
 int main(void)
 {
@@ -28,6 +29,7 @@ int main(void)
     srunner_add_suite(runner, asterisk_format_suite());
     srunner_add_suite(runner, relocate_suite());
     srunner_add_suite(runner, mozilla_readers_suite());
+    srunner_add_suite(runner, object_tracker_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
