@@ -31,15 +31,17 @@ SHIM_DIRS := shim $(filter-out shim/arch,$(patsubst %/,%,$(sort $(dir $(wildcard
              shim/arch shim/arch/$(ARCH)
 SHIM_C   := $(foreach d,$(SHIM_DIRS),$(wildcard $(d)/*.c))
 SHIM_S   := $(wildcard shim/arch/$(ARCH)/*.S)
-SHIM_H   := $(foreach d,$(SHIM_DIRS),$(wildcard $(d)/*.h))
+# include/: the instrumentation API and the log contract, shared by the shim and analyzers.
+INC_H    := $(wildcard include/*.h)
+SHIM_H   := $(foreach d,$(SHIM_DIRS),$(wildcard $(d)/*.h)) $(INC_H)
 SHIM_INC := $(addprefix -I,$(SHIM_DIRS))
 SHIM_OBJ := $(SHIM_C:%.c=$(BUILD)/%.o) $(SHIM_S:%.S=$(BUILD)/%.o)
 # Parts of the shim that are plain logic with no process-wide state: unit tested.
 SHIM_PURE := $(addprefix $(BUILD)/shim/,config/ranges.o config/config.o config/name_list.o \
-             log/textbuf.o log/log_mapping.o report.o)
+             log/textbuf.o log/log_mapping.o report.o arch/$(ARCH)/relocate_$(ARCH).o)
 
 AN_DIRS    := $(patsubst %/,%,$(sort $(dir $(wildcard analyzer/*/*.[ch]))))
-AN_H       := $(foreach d,$(AN_DIRS),$(wildcard $(d)/*.h))
+AN_H       := $(foreach d,$(AN_DIRS),$(wildcard $(d)/*.h)) $(INC_H)
 AN_INC     := $(addprefix -I,$(AN_DIRS))
 AN_LIB_C   := $(filter-out analyzer/tools/%,$(foreach d,$(AN_DIRS),$(wildcard $(d)/*.c)))
 AN_LIB_OBJ := $(AN_LIB_C:%.c=$(BUILD)/%.o)
@@ -77,10 +79,10 @@ $(BUILD)/refbalance: $(BUILD)/analyzer/tools/refbalance_main.o $(AN_LIB_OBJ)
 $(BUILD)/test/unit/%.o: test/unit/%.c $(SHIM_H) $(AN_H)
 	@mkdir -p $(@D)
 	$(call need_pkgs,check)
-	$(CC) $(CFLAGS) $(AN_INC) $(SHIM_INC) $(CHECK_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(AN_INC) $(SHIM_INC) $(CHECK_CFLAGS) $(call pkg_once,capstone_cflags,--cflags capstone) -c $< -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) -pthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(call pkg_once,capstone_libs,--libs capstone) -pthread
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests

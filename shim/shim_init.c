@@ -11,11 +11,8 @@
 
 #include "arch.h"
 #include "config.h"
-#include "ao2_hooks.h"
-#include "gobject_hooks.h"
-#include "gst_mini_hooks.h"
+#include "families.h"
 #include "hooks.h"
-#include "loader_watch.h"
 #include "log_writer.h"
 #include "recorder.h"
 #include "shim_state.h"
@@ -46,9 +43,7 @@ static void after_fork_child(void)
 {
     symbolizer_after_fork_child();
     arch_after_fork_child();
-    gobject_hooks_after_fork_child();
-    gst_mini_hooks_after_fork_child();
-    ao2_hooks_after_fork_child();
+    families_after_fork_child();
     recorder_after_fork_child();
 }
 
@@ -95,8 +90,8 @@ __attribute__((constructor)) static void refshim_start(void)
     stack_capture_init();
     recorder_init(&config);
     pthread_atfork(recorder_before_fork, recorder_after_fork_parent, after_fork_child);
-    hooks_scan_new_modules(&config);
-    loader_watch_start(&config);
+    families_scan_new_modules(&config);
+    families_start(&config);
     tracing = true;
 }
 
@@ -122,9 +117,7 @@ static void refshim_stop_last(void *unused)
 {
     (void)unused;
     if (tracing && shim_enter()) {
-        recorder_annotate_survivors(FAMILY_GOBJECT, gobject_survivor_note);
-        recorder_annotate_survivors(FAMILY_MINI_OBJECT, gst_mini_survivor_note);
-        recorder_annotate_survivors(FAMILY_AO2, ao2_survivor_note);
+        families_at_exit();
         log_finish();
         shim_leave();
     }

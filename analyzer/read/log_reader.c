@@ -127,8 +127,6 @@ static void fail_at(struct reading *reading, unsigned long line, const char *wha
     reading->failed = true;
 }
 
-/* The first line of every refshim log: a log cut inside it is still recognised. */
-#define REFSHIM_SIGNATURE "# refshim 1"
 
 static bool is_prefix_of(const char *text, size_t length, const char *whole)
 {
@@ -154,7 +152,7 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
         if (length == 0)
             return; /* Mozilla logs start with an empty line */
         reading->format = format_for_first_line(line);
-        if (!reading->format && !complete && is_prefix_of(line, length, REFSHIM_SIGNATURE))
+        if (!reading->format && !complete && is_prefix_of(line, length, REFSHIM_LOG_SIGNATURE))
             return; /* a refshim log cut inside its first line: nothing to read */
         if (!reading->format) {
             fail_at(reading, complete ? number : number + 1,
@@ -169,8 +167,23 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
         fail_at(reading, number, reading->sink.error);
 }
 
+static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
+                       struct log_diag *diag, bool use_block_readers);
+
 int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                     struct log_diag *diag)
+{
+    return read_stream(log, name, on_event, user, diag, true);
+}
+
+int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
+                             struct log_diag *diag)
+{
+    return read_stream(log, name, on_event, user, diag, false);
+}
+
+static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
+                       struct log_diag *diag, bool use_block_readers)
 {
     diag_clear(diag);
     char error[512] = "";
@@ -188,7 +201,7 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
         /* The format's block reader takes what it can; the line loop below handles the
          * line it stopped at, then the block reader tries again. */
         bool read_more = false;
-        if (reading.format && reading.format->parse_block && start < end) {
+        if (use_block_readers && reading.format && reading.format->parse_block && start < end) {
             bool need_more = false;
             start += reading.format->parse_block(reading.state, buffer + start, end - start,
                                                  &reading.line_number, &reading.sink,

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "refshim_log.h"
+
 /* Exit statuses shared by the tools, from sysexits.h. */
 enum {
     LOG_STATUS_OK = 0,
@@ -22,10 +24,10 @@ enum {
 };
 
 enum log_op {
-    LOG_OP_NEW = 'N',     /* created: first reference */
-    LOG_OP_ADDREF = 'A',  /* +1 */
-    LOG_OP_RELEASE = 'R', /* -1, still alive */
-    LOG_OP_DESTROY = 'D', /* -1 to zero: destroyed */
+    LOG_OP_NEW = REFSHIM_OP_NEW,         /* created: first reference */
+    LOG_OP_ADDREF = REFSHIM_OP_ADDREF,   /* +1 */
+    LOG_OP_RELEASE = REFSHIM_OP_RELEASE, /* -1, still alive */
+    LOG_OP_DESTROY = REFSHIM_OP_DESTROY, /* -1 to zero: destroyed */
     /* A change that belongs to no live object: after its destruction, or an Asterisk
      * `**invalid**` line. It changes no count; event->anomaly says what is wrong. */
     LOG_OP_STRAY = 'X',
@@ -79,6 +81,10 @@ struct log_diag {
  * before it have been delivered. */
 int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                     struct log_diag *diag);
+/* The same, but every line goes through the format's line reader, never its faster block
+ * reader (Mozilla's): the two must give the same events, which the tests check. */
+int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
+                             struct log_diag *diag);
 /* Opens PATH ("-" is stdin, named "<stdin>" in messages) and reads it as above. */
 int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag);
 

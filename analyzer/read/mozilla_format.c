@@ -23,6 +23,7 @@
 #include "mozilla_state.h"
 #include "object_tracker.h"
 #include "parse_number.h"
+#include "refshim_log.h"
 
 static bool is_hex_digit(char c)
 {
@@ -90,7 +91,7 @@ bool mozilla_parse_record_line(char *line, struct pending_record *record, struct
         char *note = next_word(&cursor);
         if (!note || next_word(&cursor))
             return log_sink_fail(sink, "Note needs one word after it");
-        record->op = strcmp(note, "may-be-leaked") == 0 ? 'K' : 'I';
+        record->op = strcmp(note, REFSHIM_NOTE_MAY_BE_LEAKED) == 0 ? 'K' : 'I';
         record->tid = 0;
         return true;
     } else {

@@ -18,6 +18,7 @@
 #include "log_format.h"
 #include "object_tracker.h"
 #include "parse_number.h"
+#include "refshim_log.h"
 
 #define MAX_FIELDS 8
 
@@ -77,8 +78,9 @@ struct record {
 
 static bool recognizes(const char *first_line)
 {
-    return strncmp(first_line, "# refshim", 9) == 0 &&
-           (first_line[9] == ' ' || first_line[9] == '\0');
+    size_t n = strlen(REFSHIM_LOG_MAGIC);
+    return strncmp(first_line, REFSHIM_LOG_MAGIC, n) == 0 &&
+           (first_line[n] == ' ' || first_line[n] == '\0');
 }
 
 static void *create(void)
@@ -316,11 +318,13 @@ static bool parse_event(struct refshim_state *state, struct record *record,
         .frame_count = stack ? stack->depth : 0,
         .stack_id = stack_id,
         .line = line_number,
-        .delta = op == 'N' || op == 'A' ? 1 : -1,
+        .delta = op == REFSHIM_OP_NEW || op == REFSHIM_OP_ADDREF ? 1 : -1,
         .size = object ? object->size : 0,
     };
     struct change change = {
-        .kind = op == 'N' ? CHANGE_CREATE : op == 'D' ? CHANGE_DESTROY : CHANGE_COUNT,
+        .kind = op == REFSHIM_OP_NEW       ? CHANGE_CREATE
+                : op == REFSHIM_OP_DESTROY ? CHANGE_DESTROY
+                                           : CHANGE_COUNT,
         .log_serial = serial,
         .count_known = true,
     };
@@ -338,7 +342,7 @@ static bool parse_note(struct refshim_state *state, struct record *record,
     uint64_t serial;
     if (!expect_fields(record, 3, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
         return false;
-    if (strcmp(record->field[2], "may-be-leaked") != 0)
+    if (strcmp(record->field[2], REFSHIM_NOTE_MAY_BE_LEAKED) != 0)
         return true;
     struct live_object *object;
     HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
@@ -383,13 +387,14 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     const char *kind = record.kind;
     if (kind[0] && kind[1] == '\0') {
         switch (kind[0]) {
-        case 'm': return parse_module(state, &record, sink);
-        case 'f': return parse_frame(state, &record, sink);
-        case 's': return parse_stack(state, &record, sink);
-        case 'c': return parse_class(state, &record, sink);
-        case 'o': return parse_object(state, &record, sink);
-        case 'x': return parse_note(state, &record, line_number, sink);
-        case 'N': case 'A': case 'R': case 'D':
+        case REFSHIM_REC_MODULE: return parse_module(state, &record, sink);
+        case REFSHIM_REC_FRAME: return parse_frame(state, &record, sink);
+        case REFSHIM_REC_STACK: return parse_stack(state, &record, sink);
+        case REFSHIM_REC_CLASS: return parse_class(state, &record, sink);
+        case REFSHIM_REC_OBJECT: return parse_object(state, &record, sink);
+        case REFSHIM_REC_NOTE: return parse_note(state, &record, line_number, sink);
+        case REFSHIM_OP_NEW: case REFSHIM_OP_ADDREF: case REFSHIM_OP_RELEASE:
+        case REFSHIM_OP_DESTROY:
             return parse_event(state, &record, line_number, sink);
         default: break;
         }

@@ -1,6 +1,8 @@
 /* The architecture-specific half of the shim: saving a hooked call's arguments, calling the
- * original through its trampoline, and patching a function's entry. Only arch_x86_64.c and
- * dispatch_x86_64.S implement it today; an aarch64 port implements the same interface. */
+ * original through its trampoline, patching a function's entry, waiting in a spin loop.
+ * shim/arch/$(ARCH)/ implements it (arch_cpu.h for the inline parts, then the patcher and
+ * the dispatch stubs); only x86_64/ exists today, and an aarch64 port is a folder beside it.
+ * Code outside shim/arch/ names no register and no instruction. */
 #ifndef REFSHIM_ARCH_H
 #define REFSHIM_ARCH_H
 
@@ -8,16 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The argument registers of a hooked call, as refshim_dispatch saved them.
- * Layout is shared with dispatch_x86_64.S: change both together. */
-struct saved_regs {
-    uint64_t args[6];           /* rdi, rsi, rdx, rcx, r8, r9 */
-    uint64_t rax;               /* vector-register count for variadic calls */
-    uint64_t r10;               /* static chain */
-    uint64_t stack_args;        /* address of the caller's stack arguments */
-    uint64_t pad;
-    uint8_t xmm[8][16];
-};
+/* struct saved_regs, saved_arg(), arch_cpu_relax(), arch_is_sigreturn_trampoline(): from
+ * the folder of the CPU the shim is built for (make ARCH=...). */
+#include "arch_cpu.h"
 
 /* A hook's CONTEXT (what arch_patch_entry was given) starts with this function, which
  * refshim_dispatch calls in place of the hooked function with the context and the saved
@@ -35,7 +30,7 @@ extern const char refshim_dispatch[], refshim_dispatch_end[], refshim_dispatch_l
 
 static inline void *saved_first_arg(const struct saved_regs *regs)
 {
-    return (void *)(uintptr_t)regs->args[0];
+    return (void *)(uintptr_t)saved_arg(regs, 0);
 }
 
 /* Patches the entry of the function at TARGET (SIZE bytes long, 0 if unknown) so that it

@@ -68,93 +68,153 @@ bool config_load(struct config *config, env_lookup_fn lookup, char *err, size_t 
     return false;
 }
 
+/* Each parser reads VALUE (set, maybe empty) into CONFIG, or says in ERR, after NAME,
+ * why it cannot. */
+static bool parse_file(struct config *config, const char *name, const char *value, char *err,
+                       size_t errlen)
+{
+    if (*value == '\0') {
+        snprintf(err, errlen, "%s is empty (give a path, 1 for stdout or 2 for stderr)", name);
+        return false;
+    }
+    config->file = value;
+    if (strcmp(value, "1") == 0 || strcmp(value, "2") == 0)
+        config->std_fd = value[0] - '0';
+    return true;
+}
+
+static bool parse_classes(struct config *config, const char *name, const char *value,
+                          char *err, size_t errlen)
+{
+    char why[200];
+    if (name_list_parse(&config->classes, value, why, sizeof why))
+        return true;
+    snprintf(err, errlen, "%s: %s", name, why);
+    return false;
+}
+
+static struct name_list *function_list(struct config *config, const char *name)
+{
+    return strcmp(name, "REFLOG_NEW") == 0      ? &config->new_fns
+           : strcmp(name, "REFLOG_ADDREF") == 0 ? &config->addref_fns
+                                                : &config->release_fns;
+}
+
+static bool parse_function_list(struct config *config, const char *name, const char *value,
+                                char *err, size_t errlen)
+{
+    char why[200];
+    if (name_list_parse_patterns(function_list(config, name), value, why, sizeof why))
+        return true;
+    snprintf(err, errlen, "%s: %s", name, why);
+    return false;
+}
+
+/* REFLOG_REF: patterns as for the other lists, each ending in ":N", the argument (2 to
+ * 6) that gives the change. */
+static bool parse_delta_list(struct config *config, const char *name, const char *value,
+                             char *err, size_t errlen)
+{
+    char why[200];
+    if (!name_list_parse_patterns(&config->delta_fns, value, why, sizeof why)) {
+        snprintf(err, errlen, "%s: %s", name, why);
+        return false;
+    }
+    for (size_t i = 0; i < config->delta_fns.count; i++) {
+        if (config_delta_argument(config->delta_fns.names[i]) == 0) {
+            snprintf(err, errlen, "%s: \"%s\" is not FUNCTION:N, N the argument (2 to 6) "
+                     "that gives the change", name, config->delta_fns.names[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool parse_objects(struct config *config, const char *name, const char *value,
+                          char *err, size_t errlen)
+{
+    char why[200];
+    if (!serial_set_parse(&config->objects, value, why, sizeof why)) {
+        snprintf(err, errlen, "%s: %s", name, why);
+        return false;
+    }
+    config->have_objects = true;
+    return true;
+}
+
+static bool parse_depth(struct config *config, const char *name, const char *value, char *err,
+                        size_t errlen)
+{
+    if (parse_small_int(value, 1, CONFIG_MAX_DEPTH, &config->depth))
+        return true;
+    snprintf(err, errlen, "%s: \"%s\" is not a number of frames from 1 to %d", name, value,
+             CONFIG_MAX_DEPTH);
+    return false;
+}
+
+static bool parse_format(struct config *config, const char *name, const char *value,
+                         char *err, size_t errlen)
+{
+    if (strcmp(value, "refshim") == 0) {
+        config->format = FORMAT_REFSHIM;
+    } else if (strcmp(value, "xpcom") == 0) {
+        config->format = FORMAT_XPCOM;
+    } else {
+        snprintf(err, errlen, "%s: \"%s\" is not refshim or xpcom", name, value);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_children(struct config *config, const char *name, const char *value,
+                           char *err, size_t errlen)
+{
+    if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
+        snprintf(err, errlen, "%s: \"%s\" is not 0 or 1", name, value);
+        return false;
+    }
+    config->follow_children = value[0] == '1';
+    return true;
+}
+
+typedef bool (*variable_parser)(struct config *config, const char *name, const char *value,
+                                char *err, size_t errlen);
+
+static const struct {
+    struct config_variable about;
+    variable_parser parse;
+} variables[] = {
+#define REFLOG_VARIABLE(name, parser, default_text, description) \
+    {{#name, default_text, description}, parser},
+#include "variables.inc"
+#undef REFLOG_VARIABLE
+};
+
+size_t config_variable_count(void)
+{
+    return sizeof variables / sizeof variables[0];
+}
+
+const struct config_variable *config_variable(size_t index)
+{
+    return index < config_variable_count() ? &variables[index].about : NULL;
+}
+
 static bool load_values(struct config *config, env_lookup_fn lookup, char *err, size_t errlen)
 {
     memset(config, 0, sizeof *config);
     config->std_fd = -1;
     config->depth = CONFIG_DEFAULT_DEPTH;
     config->follow_children = true;
-
-    const char *file = lookup("REFLOG_FILE");
-    if (file == NULL)
-        return true;             /* inert: nothing else matters */
-    if (*file == '\0') {
-        snprintf(err, errlen, "REFLOG_FILE is empty (give a path, 1 for stdout or 2 for stderr)");
-        return false;
-    }
-    config->file = file;
-    if (strcmp(file, "1") == 0 || strcmp(file, "2") == 0)
-        config->std_fd = file[0] - '0';
-
-    char why[200];
-    const char *classes = lookup("REFLOG_CLASSES");
-    if (classes != NULL && !name_list_parse(&config->classes, classes, why, sizeof why)) {
-        snprintf(err, errlen, "REFLOG_CLASSES: %s", why);
-        config_free(config);
-        return false;
-    }
-    static const struct {
-        const char *variable;
-        size_t offset;
-    } function_lists[] = {
-        {"REFLOG_NEW", offsetof(struct config, new_fns)},
-        {"REFLOG_ADDREF", offsetof(struct config, addref_fns)},
-        {"REFLOG_RELEASE", offsetof(struct config, release_fns)},
-        {"REFLOG_REF", offsetof(struct config, delta_fns)},
-    };
-    for (size_t i = 0; i < sizeof function_lists / sizeof function_lists[0]; i++) {
-        const char *value = lookup(function_lists[i].variable);
-        struct name_list *list = (struct name_list *)((char *)config + function_lists[i].offset);
-        if (value != NULL && !name_list_parse_patterns(list, value, why, sizeof why)) {
-            snprintf(err, errlen, "%s: %s", function_lists[i].variable, why);
+    if (lookup(variables[0].about.name) == NULL)
+        return true;             /* REFLOG_FILE unset: inert, nothing else matters */
+    for (size_t i = 0; i < config_variable_count(); i++) {
+        const char *value = lookup(variables[i].about.name);
+        if (value != NULL && !variables[i].parse(config, variables[i].about.name, value, err,
+                                                 errlen)) {
             config_free(config);
             return false;
         }
-    }
-    for (size_t i = 0; i < config->delta_fns.count; i++) {
-        if (config_delta_argument(config->delta_fns.names[i]) == 0) {
-            snprintf(err, errlen, "REFLOG_REF: \"%s\" is not FUNCTION:N, N the argument "
-                     "(2 to 6) that gives the change", config->delta_fns.names[i]);
-            config_free(config);
-            return false;
-        }
-    }
-    const char *objects = lookup("REFLOG_OBJECTS");
-    if (objects != NULL) {
-        if (!serial_set_parse(&config->objects, objects, why, sizeof why)) {
-            snprintf(err, errlen, "REFLOG_OBJECTS: %s", why);
-            config_free(config);
-            return false;
-        }
-        config->have_objects = true;
-    }
-    const char *depth = lookup("REFLOG_DEPTH");
-    if (depth != NULL && !parse_small_int(depth, 1, CONFIG_MAX_DEPTH, &config->depth)) {
-        snprintf(err, errlen, "REFLOG_DEPTH: \"%s\" is not a number of frames from 1 to %d",
-                 depth, CONFIG_MAX_DEPTH);
-        config_free(config);
-        return false;
-    }
-    const char *format = lookup("REFLOG_FORMAT");
-    if (format != NULL) {
-        if (strcmp(format, "refshim") == 0) {
-            config->format = FORMAT_REFSHIM;
-        } else if (strcmp(format, "xpcom") == 0) {
-            config->format = FORMAT_XPCOM;
-        } else {
-            snprintf(err, errlen, "REFLOG_FORMAT: \"%s\" is not refshim or xpcom", format);
-            config_free(config);
-            return false;
-        }
-    }
-    const char *children = lookup("REFLOG_CHILDREN");
-    if (children != NULL) {
-        if (strcmp(children, "0") != 0 && strcmp(children, "1") != 0) {
-            snprintf(err, errlen, "REFLOG_CHILDREN: \"%s\" is not 0 or 1", children);
-            config_free(config);
-            return false;
-        }
-        config->follow_children = children[0] == '1';
     }
     return true;
 }

@@ -3,6 +3,7 @@
 #define REFSHIM_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "name_list.h"
 #include "ranges.h"
@@ -33,6 +34,15 @@ struct config {
 /* The argument (2 to 6) that gives the change in a REFLOG_REF entry "function:N", or 0
  * when ENTRY has no such suffix. */
 int config_delta_argument(const char *entry);
+/* One REFLOG_* variable, as variables.inc describes it. */
+struct config_variable {
+    const char *name;           /* "REFLOG_DEPTH" */
+    const char *default_text;   /* what the variable unset means, for people */
+    const char *description;    /* one line */
+};
+/* The variables the shim reads, in the order of variables.inc. */
+size_t config_variable_count(void);
+const struct config_variable *config_variable(size_t index);
 
 typedef const char *(*env_lookup_fn)(const char *name);
 

@@ -21,7 +21,7 @@
  * The class is the destructor's name (channel_destructor, ...), since that is what tells
  * a user the kind of object; objects without a destructor are named after the function
  * that allocated them (the func argument Asterisk passes). */
-#include "ao2_hooks.h"
+#include "families.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -45,7 +45,6 @@ static inline const struct ao2_header *header_of(const void *user)
     return (const struct ao2_header *)user - 1;
 }
 
-enum ao2_function { AO2_ALLOC, AO2_REF };
 
 /* --- classes ------------------------------------------------------------------------- */
 
@@ -144,10 +143,10 @@ static bool has_record(void *object)
 
 static uint64_t on_alloc(struct hook *hook, struct saved_regs *regs)
 {
-    uintptr_t destructor = regs->args[1];
-    size_t size = regs->args[0];
+    uintptr_t destructor = saved_arg(regs, 1);
+    size_t size = saved_arg(regs, 0);
     /* Both allocators take seven arguments: func is the first on the stack. */
-    const char *func = regs->stack_args ? *(const char **)(uintptr_t)regs->stack_args : NULL;
+    const char *func = (const char *)(uintptr_t)saved_stack_arg(regs, 0);
     uint64_t result = hook_call_original(hook, regs);
     void *object = (void *)(uintptr_t)result;
     if (object != NULL && hook_enter(hook)) {
@@ -197,7 +196,7 @@ static void record_call(struct ao2_class *class, void *object, int32_t before, i
 static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    int32_t delta = (int32_t)regs->args[1];
+    int32_t delta = (int32_t)saved_arg(regs, 1);
     if (object == NULL || delta == 0 || (filtering && !has_record(object)))
         return hook_call_original(hook, regs);
     /* Read now: a -1 may free the object. Asterisk reads the same header first. */
@@ -230,7 +229,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     return (uint64_t)(int64_t)before;
 }
 
-const char *ao2_survivor_note(void *object, const char **class_name)
+static const char *survivor_note(void *object, const char **class_name)
 {
     const struct ao2_header *header = header_of(object);
     struct ao2_class *class = class_for((uintptr_t)header->destructor_fn, NULL);
@@ -238,7 +237,7 @@ const char *ao2_survivor_note(void *object, const char **class_name)
     return (header->options_and_magic & AO2_ALLOC_OPT_NO_REF_DEBUG) ? "no-ref-debug" : NULL;
 }
 
-bool ao2_hooks_consider(const struct config *config, const struct hook_site *site)
+static bool offer(const struct config *config, const struct hook_site *site)
 {
     const char *name = site->symbol;
     if (strncmp(name, "__ao2_", 6) != 0)
@@ -246,12 +245,11 @@ bool ao2_hooks_consider(const struct config *config, const struct hook_site *sit
     static const struct {
         const char *name;
         hook_handler handler;
-        enum ao2_function kind;
         bool lean;
     } functions[] = {
-        {"__ao2_alloc", on_alloc, AO2_ALLOC, false},
-        {"__ao2_alloc_with_lockobj", on_alloc, AO2_ALLOC, false},
-        {"__ao2_ref", on_ref, AO2_REF, true},
+        {"__ao2_alloc", on_alloc, false},
+        {"__ao2_alloc_with_lockobj", on_alloc, false},
+        {"__ao2_ref", on_ref, true},
     };
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (strcmp(name, functions[i].name) != 0)
@@ -259,13 +257,25 @@ bool ao2_hooks_consider(const struct config *config, const struct hook_site *sit
         filtering = config->classes.names != NULL;
         struct hook_site hooked = *site;
         hooked.lean = functions[i].lean;
-        hook_install(&hooked, functions[i].handler, NULL, (int)functions[i].kind);
+        hook_install(&hooked, functions[i].handler, NULL, 0);
         return true;
     }
     return false;
 }
 
-void ao2_hooks_after_fork_child(void)
+static void after_fork_child(void)
 {
     pthread_mutex_init(&classes_lock, NULL);
 }
+
+static void at_exit(void)
+{
+    recorder_annotate_survivors(FAMILY_AO2, survivor_note);
+}
+
+const struct hook_family ao2_family = {
+    .name = "Asterisk ao2",
+    .offer = offer,
+    .after_fork_child = after_fork_child,
+    .at_exit = at_exit,
+};

@@ -1,7 +1,7 @@
 /* C++ AddRef()/Release() methods, found by name in every module. They return the new
  * count, and the method's class is the object's class. Thunks (_ZThn..., _ZTv...) are not
  * hooked: they adjust `this` and jump into the method, whose entry is hooked. */
-#include "cxx_methods.h"
+#include "families.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +11,22 @@
 #include "hooks.h"
 #include "recorder.h"
 
+static enum ref_change change_of(const struct hook *hook)
+{
+    return hook->op == OP_ADD ? REF_ADD : REF_RELEASE;
+}
+
 static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
 {
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter(hook)) {
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
-            recorder_counted(hook->class_name, &hook->class_cache, (enum ref_change)hook->kind,
+            recorder_counted(hook->class_name, &hook->class_cache, change_of(hook),
                              saved_first_arg(regs),
                              (uint32_t)result);
         shim_leave();
     } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
-        struct deferred_event event = {hook->class_name, &hook->class_cache, true, hook->kind,
+        struct deferred_event event = {hook->class_name, &hook->class_cache, true, change_of(hook),
                                        saved_first_arg(regs), (uint32_t)result};
         deferred_events_offer(&event);
     }
@@ -62,7 +67,7 @@ static bool may_be_refcount_method(const char *name)
            (ends_with(name, len, "6AddRefEv") || ends_with(name, len, "7ReleaseEv"));
 }
 
-bool cxx_methods_consider(const struct config *config, const struct hook_site *site)
+static bool offer(const struct config *config, const struct hook_site *site)
 {
     if (!may_be_refcount_method(site->symbol))
         return false;
@@ -76,9 +81,14 @@ bool cxx_methods_consider(const struct config *config, const struct hook_site *s
         struct hook_site named = *site;
         named.name = pretty;
         named.lean = true;              /* AddRef() and Release() take only `this` */
-        hook_install(&named, on_method_call, class_name, (int)change);
+        hook_install(&named, on_method_call, class_name, change == REF_ADD ? OP_ADD : OP_RELEASE);
     }
     free(class_name);
     free(pretty);
     return class_len > 0;
 }
+
+const struct hook_family cxx_methods_family = {
+    .name = "C++ AddRef() and Release() methods",
+    .offer = offer,
+};

@@ -8,12 +8,12 @@
 #include <string.h>
 
 void deferred_hooks_add(struct deferred_hooks *set, const struct hook_site *site,
-                        hook_handler handler, int kind)
+                        hook_handler handler)
 {
     pthread_mutex_lock(&set->lock);
     if (set->installed) {
         pthread_mutex_unlock(&set->lock);
-        hook_install(site, handler, NULL, kind);
+        hook_install(site, handler, NULL, 0);
         return;
     }
     if (set->count < DEFERRED_HOOKS_MAX) {
@@ -26,7 +26,6 @@ void deferred_hooks_add(struct deferred_hooks *set, const struct hook_site *site
             d->site.name = name;
             d->site.module = module;
             d->handler = handler;
-            d->kind = kind;
             set->count++;
         } else {
             free(symbol);
@@ -43,7 +42,7 @@ void deferred_hooks_install(struct deferred_hooks *set)
         return;
     pthread_mutex_lock(&set->lock);
     for (size_t i = 0; !set->installed && i < set->count; i++)
-        hook_install(&set->entries[i].site, set->entries[i].handler, NULL, set->entries[i].kind);
+        hook_install(&set->entries[i].site, set->entries[i].handler, NULL, 0);
     __atomic_store_n(&set->installed, true, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&set->lock);
 }

@@ -13,7 +13,6 @@
 struct deferred_hook {
     struct hook_site site;      /* its strings are copies, owned here */
     hook_handler handler;
-    int kind;
 };
 
 /* A set of hooks installed together. Zero-initialized with DEFERRED_HOOKS_INIT. */
@@ -25,10 +24,10 @@ struct deferred_hooks {
 };
 #define DEFERRED_HOOKS_INIT { .lock = PTHREAD_MUTEX_INITIALIZER }
 
-/* Keeps SITE to be hooked with HANDLER and KIND, or hooks it at once if SET is already
+/* Keeps SITE to be hooked with HANDLER, or hooks it at once if SET is already
  * installed (a module loaded later). */
 void deferred_hooks_add(struct deferred_hooks *set, const struct hook_site *site,
-                        hook_handler handler, int kind);
+                        hook_handler handler);
 /* Installs every hook of SET, once; cheap when already done. */
 void deferred_hooks_install(struct deferred_hooks *set);
 /* In a forked child: another thread may have held SET's lock at the fork. */

@@ -5,7 +5,7 @@
  * (a weak proxy dropping its own reference), which must come after it in the log. The
  * class is the function's name up to its last "_" (widget_ref: widget), as for the other
  * named functions, so that REFLOG_NEW=widget_new gives the same one. */
-#include "delta_functions.h"
+#include "families.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 static uint64_t on_delta_call(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    int32_t delta = (int32_t)regs->args[hook->kind - 1];
+    int32_t delta = (int32_t)saved_arg(regs, hook->change_argument - 1u);
     if (object != NULL && delta != 0 && hook_enter(hook)) {
         enum ref_op op = delta > 0 ? OP_ADD : OP_RELEASE;
         for (int64_t n = delta > 0 ? delta : -(int64_t)delta; n > 0; n--)
@@ -41,7 +41,7 @@ static char *class_of(const char *name)
     return strndup(name, (size_t)(sep - name));
 }
 
-bool delta_functions_consider(const struct config *config, const struct hook_site *site)
+static bool offer(const struct config *config, const struct hook_site *site)
 {
     for (size_t i = 0; i < config->delta_fns.count; i++) {
         const char *entry = config->delta_fns.names[i];
@@ -55,10 +55,19 @@ bool delta_functions_consider(const struct config *config, const struct hook_sit
         if (fnmatch(pattern, site->symbol, 0) != 0)
             continue;
         char *class_name = class_of(site->symbol);
+        struct hook_site hooked = *site;
+        hooked.change_argument = (uint8_t)argument;
         if (class_name != NULL && recorder_class_wanted(class_name))
-            hook_install(site, on_delta_call, class_name, argument);
+            hook_install(&hooked, on_delta_call, class_name, 0);
         free(class_name);
         return true;
     }
     return false;
 }
+
+/* Users' patterns: never offered the shim's own code or the libraries it runs on. */
+const struct hook_family delta_functions_family = {
+    .name = "REFLOG_REF functions",
+    .skips_shim_needs = true,
+    .offer = offer,
+};

@@ -6,7 +6,7 @@
  * posix_spawn, system, popen and vfork run execve in a child that shares the parent's
  * memory (CLONE_VM): there the hook touches nothing (no lock, no thread-local flag, no
  * mapping), or the parent would find its log cut and closed when it resumes. */
-#include "exec_hooks.h"
+#include "families.h"
 
 #include <string.h>
 
@@ -29,8 +29,9 @@ static uint64_t on_execve(struct hook *hook, struct saved_regs *regs)
     return result;
 }
 
-bool exec_hooks_consider(const struct hook_site *site)
+static bool offer(const struct config *config, const struct hook_site *site)
 {
+    (void)config;
     if (strcmp(site->symbol, "execve") != 0 || strstr(site->module, "/libc.so") == NULL)
         return false;
     struct hook_site lean = *site;
@@ -38,3 +39,8 @@ bool exec_hooks_consider(const struct hook_site *site)
     hook_install(&lean, on_execve, NULL, 0);
     return true;
 }
+
+const struct hook_family exec_family = {
+    .name = "execve",
+    .offer = offer,
+};

@@ -32,6 +32,7 @@
 #include <uthash.h>
 
 #include "deferred_hooks.h"
+#include "families.h"
 #include "hooks.h"
 #include "objects.h"
 #include "recorder.h"
@@ -50,7 +51,6 @@ struct type_query {                             /* GTypeQuery */
     unsigned class_size, instance_size;
 };
 
-enum gobject_function { GOBJ_CREATE, GOBJ_FREE, GOBJ_REF, GOBJ_UNREF, GOBJ_SINK };
 
 static const char *(*type_name_fn)(gtype);
 static gtype (*type_parent_fn)(gtype);
@@ -169,14 +169,14 @@ struct gst_object_layout {
 };
 #define GST_OBJECT_FLAG_MAY_BE_LEAKED 1u
 
-const char *gobject_survivor_note(void *object, const char **class_name)
+static const char *survivor_note(void *object, const char **class_name)
 {
     struct type_info *type = type_of(object);
     if (type == NULL || !type->gst_object)
         return NULL;
     *class_name = type->name;
     const struct gst_object_layout *gst = object;
-    return (gst->flags & GST_OBJECT_FLAG_MAY_BE_LEAKED) ? "may-be-leaked" : NULL;
+    return (gst->flags & GST_OBJECT_FLAG_MAY_BE_LEAKED) ? REFSHIM_NOTE_MAY_BE_LEAKED : NULL;
 }
 
 static uint32_t ref_count_of(void *object)
@@ -270,7 +270,7 @@ static struct type_info *logged_type_at_reference(void *object, struct type_info
 
 static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 {
-    struct type_info *created = regs->args[0] != 0 ? type_info_for(regs->args[0]) : NULL;
+    struct type_info *created = saved_arg(regs, 0) != 0 ? type_info_for(saved_arg(regs, 0)) : NULL;
     /* Before the call: instance_init may already reference the object. */
     if (created != NULL && created->logged)
         deferred_hooks_install(&reference_hooks);
@@ -311,7 +311,7 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
  * when the object was not floating. Some GLib versions make them call g_object_ref (and
  * g_object_unref) inside, which records the change already: the sink is an event of its
  * own only when nothing was recorded during the call and the count went up. */
-static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
+static uint64_t reference_call(struct hook *hook, struct saved_regs *regs, bool sinks)
 {
     void *object = saved_first_arg(regs);
     struct type_info *type = type_of(object);
@@ -326,12 +326,22 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     if (hook_enter(hook)) {
         uint32_t after = ref_count_of(object);
         bool sink_added = after > before && recorder_events_on_thread() == recorded;
-        if (hook->kind == GOBJ_REF || sink_added)
+        if (!sinks || sink_added)
             recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false,
                            FAMILY_GOBJECT);
         shim_leave();
     }
     return result;
+}
+
+static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
+{
+    return reference_call(hook, regs, false);
+}
+
+static uint64_t on_ref_sink(struct hook *hook, struct saved_regs *regs)
+{
+    return reference_call(hook, regs, true);
 }
 
 static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
@@ -358,8 +368,9 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     return result;
 }
 
-bool gobject_hooks_consider(const struct hook_site *site)
+static bool offer(const struct config *config, const struct hook_site *site)
 {
+    (void)config;
     const char *name = site->symbol, *module = site->module;
     uintptr_t address = site->address;
     if (strncmp(name, "g_", 2) != 0 || strstr(module, "libgobject-2.0") == NULL)
@@ -367,14 +378,14 @@ bool gobject_hooks_consider(const struct hook_site *site)
     static const struct {
         const char *name;
         hook_handler handler;
-        enum gobject_function kind;
+        bool deferred;          /* runs for every reference: see deferred_hooks.c */
     } functions[] = {
-        {"g_type_create_instance", on_create, GOBJ_CREATE},
-        {"g_type_free_instance", on_free, GOBJ_FREE},
-        {"g_object_ref", on_ref, GOBJ_REF},
-        {"g_object_ref_sink", on_ref, GOBJ_SINK},
-        {"g_object_take_ref", on_ref, GOBJ_SINK},
-        {"g_object_unref", on_unref, GOBJ_UNREF},
+        {"g_type_create_instance", on_create, false},
+        {"g_type_free_instance", on_free, true},
+        {"g_object_ref", on_ref, true},
+        {"g_object_ref_sink", on_ref_sink, true},
+        {"g_object_take_ref", on_ref_sink, true},
+        {"g_object_unref", on_unref, true},
     };
     if (strcmp(name, "g_type_parent") == 0)
         type_parent_fn = (gtype(*)(gtype))address;
@@ -389,17 +400,29 @@ bool gobject_hooks_consider(const struct hook_site *site)
             continue;
         struct hook_site lean = *site;
         lean.lean = true;               /* each takes one pointer */
-        if (functions[i].kind == GOBJ_CREATE)
-            hook_install(&lean, functions[i].handler, NULL, (int)functions[i].kind);
+        if (functions[i].deferred)
+            deferred_hooks_add(&reference_hooks, &lean, functions[i].handler);
         else
-            deferred_hooks_add(&reference_hooks, &lean, functions[i].handler, (int)functions[i].kind);
+            hook_install(&lean, functions[i].handler, NULL, 0);
         return true;
     }
     return false;
 }
 
-void gobject_hooks_after_fork_child(void)
+static void after_fork_child(void)
 {
     pthread_mutex_init(&types_lock, NULL);
     deferred_hooks_after_fork_child(&reference_hooks);
 }
+
+static void at_exit(void)
+{
+    recorder_annotate_survivors(FAMILY_GOBJECT, survivor_note);
+}
+
+const struct hook_family gobject_family = {
+    .name = "GObject",
+    .offer = offer,
+    .after_fork_child = after_fork_child,
+    .at_exit = at_exit,
+};

@@ -10,7 +10,7 @@
  * The class is the mini object's GType name.
  *
  * Layout used (stable ABI): GType type; gint refcount; gint lockstate; guint flags. */
-#include "gst_mini_hooks.h"
+#include "families.h"
 
 #include <string.h>
 
@@ -25,8 +25,6 @@ struct mini_object_layout {
     unsigned flags;
 };
 #define GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED (1u << 2)
-
-enum mini_function { MINI_INIT, MINI_REF, MINI_UNREF };
 
 typedef void (*weak_notify_fn)(void *data, void *object);
 static void (*weak_ref_fn)(void *object, weak_notify_fn notify, void *data);
@@ -79,7 +77,7 @@ static uint64_t on_init(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
     struct class_cache *cache;
-    if (gobject_wanted_type(regs->args[2], &cache) == NULL)
+    if (gobject_wanted_type(saved_arg(regs, 2), &cache) == NULL)
         return hook_call_original(hook, regs);
     uint64_t result = hook_call_original(hook, regs);
     const char *name = mini_type(object, &cache);
@@ -139,8 +137,9 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     return result;
 }
 
-bool gst_mini_hooks_consider(const struct hook_site *site)
+static bool offer(const struct config *config, const struct hook_site *site)
 {
+    (void)config;
     const char *name = site->symbol;
     if (strncmp(name, "gst_mini_object_", 16) != 0 || strstr(site->module, "libgstreamer-1.0") == NULL)
         return false;
@@ -155,7 +154,7 @@ bool gst_mini_hooks_consider(const struct hook_site *site)
     struct hook_site lean = *site;
     lean.lean = true;                   /* pointers and integers, six at most */
     if (strcmp(name, "gst_mini_object_init") == 0) {
-        hook_install(&lean, on_init, NULL, MINI_INIT);
+        hook_install(&lean, on_init, NULL, 0);
         return true;
     }
     hook_handler handler = strcmp(name, "gst_mini_object_ref") == 0     ? on_ref
@@ -163,21 +162,33 @@ bool gst_mini_hooks_consider(const struct hook_site *site)
                                                                         : NULL;
     if (handler == NULL)
         return false;
-    deferred_hooks_add(&reference_hooks, &lean, handler, handler == on_ref ? MINI_REF : MINI_UNREF);
+    deferred_hooks_add(&reference_hooks, &lean, handler);
     return true;
 }
 
-const char *gst_mini_survivor_note(void *object, const char **class_name)
+static const char *survivor_note(void *object, const char **class_name)
 {
     const struct mini_object_layout *mini = object;
     if (!(mini->flags & GST_MINI_OBJECT_FLAG_MAY_BE_LEAKED))
         return NULL;
     struct class_cache *cache;
     *class_name = mini_type(object, &cache);
-    return "may-be-leaked";
+    return REFSHIM_NOTE_MAY_BE_LEAKED;
 }
 
-void gst_mini_hooks_after_fork_child(void)
+static void after_fork_child(void)
 {
     deferred_hooks_after_fork_child(&reference_hooks);
 }
+
+static void at_exit(void)
+{
+    recorder_annotate_survivors(FAMILY_MINI_OBJECT, survivor_note);
+}
+
+const struct hook_family gst_mini_family = {
+    .name = "GStreamer mini objects",
+    .offer = offer,
+    .after_fork_child = after_fork_child,
+    .at_exit = at_exit,
+};

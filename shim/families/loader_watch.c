@@ -4,7 +4,7 @@
  * constructors run. Hooking that function catches every load, RTLD_LOCAL and loads from
  * other libraries included, without interposing dlopen: a wrapper would change dlopen's
  * caller, and with it the $ORIGIN and RUNPATH the library is searched with. */
-#include "loader_watch.h"
+#include "families.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -29,12 +29,12 @@ static uint64_t on_loader_change(struct hook *hook, struct saved_regs *regs)
     if (_r_debug.r_state == RT_CONSISTENT && shim_enter()) {
         symbolizer_refresh(module_gone);
         shim_leave();
-        hooks_scan_new_modules(watch_config);
+        families_scan_new_modules(watch_config);
     }
     return result;
 }
 
-bool loader_watch_start(const struct config *config)
+static void start(const struct config *config)
 {
     watch_config = config;
     uintptr_t brk = _r_debug.r_brk;
@@ -43,11 +43,14 @@ bool loader_watch_start(const struct config *config)
     size_t size = 0;
     if (brk != 0 && dladdr1((void *)brk, &info, (void **)&sym, RTLD_DL_SYMENT) != 0 && sym != NULL)
         size = sym->st_size;
-    struct hook_site site = {brk, size, "_dl_debug_state", "the dynamic linker's _dl_debug_state",
-                             "ld.so", true};
-    if (brk == 0 || !hook_install(&site, on_loader_change, NULL, 0)) {
+    struct hook_site site = {.address = brk, .size = size, .symbol = "_dl_debug_state",
+                             .name = "the dynamic linker's _dl_debug_state", .module = "ld.so",
+                             .lean = true};
+    if (brk == 0 || !hook_install(&site, on_loader_change, NULL, 0))
         report("libraries loaded later with dlopen are not traced");
-        return false;
-    }
-    return true;
 }
+
+const struct hook_family loader_watch_family = {
+    .name = "the loader watch",
+    .start = start,
+};

@@ -11,7 +11,7 @@
  * its own stack: an AddRef or Release inside one of the same kind for the same object is
  * not recorded; a creation inside a creation waits, with its stack, for the outer one to
  * return: if it returns the same object, only the outer one is recorded. */
-#include "named_functions.h"
+#include "families.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +162,7 @@ static __attribute__((noinline)) uint64_t on_named_creation(struct hook *hook,
 
 static uint64_t on_named_call(struct hook *hook, struct saved_regs *regs)
 {
-    enum ref_op op = (enum ref_op)hook->kind;
+    enum ref_op op = hook->op;
     if (op == OP_CREATE)
         return on_named_creation(hook, regs);
     void *object = saved_first_arg(regs);
@@ -228,7 +228,7 @@ static const struct {
 static unsigned hooked_by_kind[3];      /* under the scan: modules are scanned one at a time */
 static bool warned_kind[3];
 
-void named_functions_warn_wide_patterns(void)
+static void warn_wide_patterns(void)
 {
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (hooked_by_kind[i] < WIDE_PATTERN_HOOKS || warned_kind[i])
@@ -241,7 +241,7 @@ void named_functions_warn_wide_patterns(void)
     }
 }
 
-bool named_functions_consider(const struct config *config, const struct hook_site *site)
+static bool offer(const struct config *config, const struct hook_site *site)
 {
     char *pretty = NULL;
     bool hooked = false;
@@ -259,7 +259,7 @@ bool named_functions_consider(const struct config *config, const struct hook_sit
         if (class_name != NULL && recorder_class_wanted(class_name)) {
             struct hook_site named = *site;
             named.name = shown;
-            if (hook_install(&named, on_named_call, class_name, (int)kinds[i].op))
+            if (hook_install(&named, on_named_call, class_name, kinds[i].op))
                 hooked_by_kind[i]++;
         }
         hooked = true;
@@ -269,3 +269,10 @@ bool named_functions_consider(const struct config *config, const struct hook_sit
     free(pretty);
     return hooked;
 }
+
+const struct hook_family named_functions_family = {
+    .name = "REFLOG_NEW, REFLOG_ADDREF and REFLOG_RELEASE",
+    .skips_shim_needs = true,
+    .offer = offer,
+    .after_scan = warn_wide_patterns,
+};

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "report.h"
 
 #define RESERVATION ((size_t)64 << 30)        /* the largest log: 64 GiB */
@@ -345,7 +346,7 @@ static size_t stop_appends(void)
     size_t written = __atomic_load_n(&tail.value, __ATOMIC_ACQUIRE);
     for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
         for (int spins = 0; __atomic_load_n(&a->busy, __ATOMIC_ACQUIRE) && spins < 1000000; spins++)
-            __builtin_ia32_pause();
+            arch_cpu_relax();
         if (a->block_end == written && a->block_at < a->block_end)
             written = a->block_at;      /* the last block: cut, not filled */
         else

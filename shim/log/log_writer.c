@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "log_mapping.h"
+#include "refshim_log.h"
 #include "report.h"
 
 enum log_state {
@@ -135,7 +136,7 @@ static void write_header(void)
     if (gmtime_r(&now, &tm) != NULL)
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     char header[PATH_MAX + 128];
-    int len = snprintf(header, sizeof header, "# refshim 1\n# pid %d\n# ppid %d\n# exe %s\n# start %s\n",
+    int len = snprintf(header, sizeof header, REFSHIM_LOG_SIGNATURE "\n# pid %d\n# ppid %d\n# exe %s\n# start %s\n",
                        (int)getpid(), (int)getppid(), exe, when);
     if (len > 0)
         append(header, (size_t)len < sizeof header ? (size_t)len : sizeof header - 1);

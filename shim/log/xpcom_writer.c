@@ -10,6 +10,7 @@
 #include <uthash.h>
 
 #include "log_writer.h"
+#include "refshim_log.h"
 #include "symbolizer.h"
 #include "textbuf.h"
 
@@ -69,7 +70,7 @@ void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t seria
 {
     struct textbuf out = {0};
     char head[96];
-    bool add = op == 'N' || op == 'A';
+    bool add = op == REFSHIM_OP_NEW || op == REFSHIM_OP_ADDREF;
     snprintf(head, sizeof head, " 0x%lx %llu %s %u [thread 0x%lx]\n", (unsigned long)address,
              (unsigned long long)serial, add ? "AddRef" : "Release", count,
              (unsigned long)pthread_self());

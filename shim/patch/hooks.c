@@ -1,7 +1,6 @@
 /* The hook registry: which functions are patched, and for each the handler that
- * refshim_dispatch calls in its place. Each family of hooks (C++
- * methods, named functions, GObject, the loader) decides what to hook when
- * hooks_scan_new_modules offers it each function symbol of each new module. */
+ * refshim_dispatch calls in its place. The families of hooks (families.c) decide what to
+ * hook; the registry knows none of them. */
 #include "hooks.h"
 
 #include <pthread.h>
@@ -9,17 +8,9 @@
 #include <string.h>
 #include <uthash.h>
 
-#include "ao2_hooks.h"
-#include "cxx_methods.h"
 #include "deferred_events.h"
-#include "delta_functions.h"
-#include "exec_hooks.h"
-#include "gobject_hooks.h"
-#include "gst_mini_hooks.h"
 #include "got_redirect.h"
-#include "named_functions.h"
 #include "report.h"
-#include "symbolizer.h"
 
 struct hook_entry {
     struct hook hook;           /* first: refshim_dispatch hands us &hook */
@@ -101,21 +92,21 @@ static bool redirect_pointers(struct hook_entry *e, const struct hook_site *site
 }
 
 static bool install_locked(const struct hook_site *site, hook_handler handler,
-                           const char *class_name, int kind);
+                           const char *class_name, enum ref_op op);
 
 /* Hooks are installed while scanning new modules, and later from a handler (GObject's
  * deferred hooks), possibly on several threads: the registry takes a lock. */
 bool hook_install(const struct hook_site *site, hook_handler handler, const char *class_name,
-                  int kind)
+                  enum ref_op op)
 {
     pthread_mutex_lock(&hooks_lock);
-    bool ok = install_locked(site, handler, class_name, kind);
+    bool ok = install_locked(site, handler, class_name, op);
     pthread_mutex_unlock(&hooks_lock);
     return ok;
 }
 
 static bool install_locked(const struct hook_site *site, hook_handler handler,
-                           const char *class_name, int kind)
+                           const char *class_name, enum ref_op op)
 {
     if (find_hook(site->address) != NULL)
         return true;
@@ -130,8 +121,9 @@ static bool install_locked(const struct hook_site *site, hook_handler handler,
     e->hook.target = site->address;
     e->hook.handler = handler;
     e->hook.class_name = class_copy;
-    e->hook.kind = kind;
+    e->hook.op = op;
     e->hook.lean = site->lean;
+    e->hook.change_argument = site->change_argument;
     char why[160];
     if (!arch_patch_entry((void *)site->address, site->size, &e->hook, site->lean,
                           &e->hook.original, why, sizeof why) &&
@@ -161,40 +153,11 @@ void hooks_forget_range(uintptr_t start, uintptr_t end)
     pthread_mutex_unlock(&hooks_lock);
 }
 
-static void consider_function(const struct module_facts *module, const char *name,
-                              uintptr_t address, size_t size, void *arg)
+void hooks_redirect_in_new_modules(void)
 {
-    const struct config *config = arg;
-    if (hook_exists(address))
-        return;                 /* an alias of a function already hooked */
-    struct hook_site site = {address, size, name, name, module->path, false};
-    if (cxx_methods_consider(config, &site))
-        return;
-    if (gobject_hooks_consider(&site))
-        return;
-    if (gst_mini_hooks_consider(&site))
-        return;
-    if (ao2_hooks_consider(config, &site))
-        return;
-    if (exec_hooks_consider(&site))
-        return;
-    if (delta_functions_consider(config, &site))
-        return;
-    if (!module->shim_needs)
-        named_functions_consider(config, &site);
-}
-
-void hooks_scan_new_modules(const struct config *config)
-{
-    bool entered = shim_enter();
-    symbolizer_each_new_function(consider_function, (void *)config);
-    /* New modules may hold pointers to functions hooked by redirection. */
     pthread_mutex_lock(&hooks_lock);
     for (struct hook_entry *e = hooks; e != NULL; e = e->hh.next)
         if (e->stub != 0)
             got_redirect(e->hook.target, e->symbol, e->stub);
     pthread_mutex_unlock(&hooks_lock);
-    named_functions_warn_wide_patterns();
-    if (entered)
-        shim_leave();
 }

@@ -25,7 +25,10 @@ struct hook {
     const char *class_name;     /* for hooks whose class comes from the symbol */
     struct class_cache class_cache;
     struct instrumented_cache instrumented;     /* C++ methods: is the class in the API? */
-    int kind;                   /* the handler's own distinction */
+    /* The change the hooked function makes to a count, for a handler shared by functions
+     * that make different ones (named functions, C++ AddRef and Release); 0 if none. */
+    enum ref_op op;
+    uint8_t change_argument;    /* from the hook_site: REFLOG_REF functions only */
 };
 
 /* What to hook: the function at ADDRESS, SIZE bytes long (0 if unknown), whose symbol is
@@ -37,13 +40,14 @@ struct hook_site {
     const char *name;
     const char *module;
     bool lean;          /* known to take at most six integer arguments and no vector ones */
+    uint8_t change_argument;    /* REFLOG_REF: the argument (from 1) that gives the change */
 };
 
 /* Hooks SITE, patching its entry or, where that is impossible, redirecting the pointers
  * to it. Returns false, after saying why on stderr, if it cannot be hooked at all.
  * CLASS_NAME is copied. */
 bool hook_install(const struct hook_site *site, hook_handler handler, const char *class_name,
-                  int kind);
+                  enum ref_op op);
 bool hook_exists(uintptr_t target);
 /* Forgets the hooks of a module that was unloaded. */
 void hooks_forget_range(uintptr_t start, uintptr_t end);
@@ -64,8 +68,8 @@ bool hook_enter(const struct hook *hook);
 /* The hooked function whose call is being recorded on this thread, or 0. */
 uintptr_t hook_current_function(void);
 
-/* Hooks what the configuration asks for in every module not scanned before: at start-up
- * and after each dlopen. */
-void hooks_scan_new_modules(const struct config *config);
+/* After new modules are loaded: they may hold pointers to functions hooked by
+ * redirection (see hook_install), which are redirected too. */
+void hooks_redirect_in_new_modules(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "arch.h"
 #include "config.h"
 #include "report.h"
 #include "stack_capture.h"
@@ -36,15 +37,6 @@ static bool in_shim_text(uintptr_t ip)
     return ip >= shim_text_start && ip < shim_text_end;
 }
 
-/* The x86-64 sa_restorer, through which a signal handler returns: mov $15, %rax (the
- * rt_sigreturn system call); syscall. libunwind's unw_is_signal_frame does not always
- * recognize it once the frame has been stepped through from the handler. */
-static bool is_sigreturn_trampoline(uintptr_t ip)
-{
-    static const unsigned char rt_sigreturn[] = {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00,
-                                                 0x0f, 0x05};
-    return memcmp((const void *)ip, rt_sigreturn, sizeof rt_sigreturn) == 0;
-}
 
 /* Walks the stack with libunwind's step by step unwinder, which may run in a signal
  * handler. Returns true when a signal frame comes before any frame of the shim's own
@@ -68,7 +60,7 @@ static bool made_by_signal_handler(uintptr_t *ips, int max, int *depth)
             continue;
         }
         left_shim = true;
-        if (unw_is_signal_frame(&cursor) > 0 || is_sigreturn_trampoline(ip))
+        if (unw_is_signal_frame(&cursor) > 0 || arch_is_sigreturn_trampoline(ip))
             signal_seen = true;
         else if (*depth < max)
             ips[(*depth)++] = ip;

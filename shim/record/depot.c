@@ -16,6 +16,7 @@
 #include <uthash.h>
 
 #include "log_writer.h"
+#include "refshim_log.h"
 #include "report.h"
 #include "symbolizer.h"
 #include "textbuf.h"
@@ -152,11 +153,12 @@ static uint32_t intern_frame(uintptr_t ip)
     }
     struct symbol_info info;
     symbolizer_describe(ip, &info);
-    uint32_t module = info.module ? intern_name(&modules, &module_count, 'm', info.module) : 0;
+    uint32_t module = info.module ? intern_name(&modules, &module_count, REFSHIM_REC_MODULE, info.module) : 0;
     e->ip = ip;
     e->id = ++frame_count;
     HASH_ADD(hh, frames, ip, sizeof e->ip, e);
-    textbuf_add_str(&defs, "f\t");
+    textbuf_add_char(&defs, REFSHIM_REC_FRAME);
+    textbuf_add_char(&defs, '\t');
     textbuf_add_uint(&defs, e->id);
     textbuf_add_char(&defs, '\t');
     textbuf_add_uint(&defs, module);
@@ -186,7 +188,8 @@ static uint32_t intern_node(uint32_t parent, uint32_t frame)
     e->key = key;
     e->id = ++node_count;
     HASH_ADD(hh, nodes, key, sizeof e->key, e);
-    textbuf_add_str(&defs, "s\t");
+    textbuf_add_char(&defs, REFSHIM_REC_STACK);
+    textbuf_add_char(&defs, '\t');
     textbuf_add_uint(&defs, e->id);
     textbuf_add_char(&defs, '\t');
     textbuf_add_uint(&defs, parent);
@@ -254,7 +257,7 @@ uint32_t depot_class(const char *name, struct class_cache *cache)
     if (cache != NULL && cache->generation == current && cache->id != 0)
         return cache->id;
     pthread_mutex_lock(&depot_mutex);
-    uint32_t id = intern_name(&classes, &class_count, 'c', name);
+    uint32_t id = intern_name(&classes, &class_count, REFSHIM_REC_CLASS, name);
     flush_definitions();
     if (cache != NULL) {
         cache->id = id;

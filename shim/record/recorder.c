@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <uthash.h>
 
+#include "arch.h"
 #include "depot.h"
 #include "hooks.h"
 #include "log_writer.h"
@@ -164,7 +165,7 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
     struct textbuf line = textbuf_on(storage, sizeof storage);
     if (!object->introduced) {
         uint32_t class_id = depot_class(class_name, cache);
-        textbuf_add_char(&line, 'o');
+        textbuf_add_char(&line, REFSHIM_REC_OBJECT);
         add_field_uint(&line, object->serial);
         textbuf_add_char(&line, '\t');
         textbuf_add_hex(&line, object->address);
@@ -252,7 +253,7 @@ static struct object_stripe *lock_in_order(uintptr_t address, enum ref_op op, ui
         }
         objects_unlock(stripe);
         if (attempt < ORDER_WAIT_SPINS)
-            __builtin_ia32_pause();
+            arch_cpu_relax();
         else
             sched_yield();
     }
@@ -376,7 +377,7 @@ static void note_survivor(struct object *object, void *arg)
     }
     char storage[96];
     struct textbuf line = textbuf_on(storage, sizeof storage);
-    textbuf_add_char(&line, 'x');
+    textbuf_add_char(&line, REFSHIM_REC_NOTE);
     add_field_uint(&line, object->serial);
     textbuf_add_char(&line, '\t');
     textbuf_add_str(&line, note);

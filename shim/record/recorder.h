@@ -10,17 +10,19 @@
 
 #include "config.h"
 #include "depot.h"
+#include "refshim_log.h"
 
 enum ref_change {
     REF_ADD,            /* AddRef / ref / retain */
     REF_RELEASE,        /* Release / unref / release */
 };
 
+/* The operations are the log's own (refshim_log.h). */
 enum ref_op {
-    OP_CREATE = 'N',
-    OP_ADD = 'A',
-    OP_RELEASE = 'R',
-    OP_DESTROY = 'D',
+    OP_CREATE = REFSHIM_OP_NEW,
+    OP_ADD = REFSHIM_OP_ADDREF,
+    OP_RELEASE = REFSHIM_OP_RELEASE,
+    OP_DESTROY = REFSHIM_OP_DESTROY,
 };
 
 void recorder_init(const struct config *config);

@@ -10,9 +10,10 @@ CLANG=${CLANG:-clang}
 mode=${1:-corpus}
 out=$BUILD/fuzz
 mkdir -p "$out"
-# Every analyzer stage but the tools' mains (analyzer/tools/), each folder on the include path.
+# Every analyzer stage but the tools' mains (analyzer/tools/), each folder on the include
+# path, and include/ for the log contract.
 dirs=$(ls -d analyzer/*/ | grep -v '/tools/$')
-includes=$(for d in $dirs; do printf -- '-I%s ' "${d%/}"; done)
+includes="-Iinclude $(for d in $dirs; do printf -- '-I%s ' "${d%/}"; done)"
 flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $includes"
 sources=$(for d in $dirs; do ls "$d"*.c; done)
 # shellcheck disable=SC2086

@@ -30,8 +30,11 @@ static void describe_event(const struct log_event *event, void *user)
     fputs("\n", transcript->out);
 }
 
-int read_log(const char *log, size_t length, struct transcript *transcript,
-             struct log_diag *diag)
+typedef int (*stream_reader)(FILE *log, const char *name, log_event_fn on_event, void *user,
+                             struct log_diag *diag);
+
+static int read_log_with(stream_reader reader, const char *log, size_t length,
+                         struct transcript *transcript, struct log_diag *diag)
 {
     transcript->text = NULL;
     transcript->size = 0;
@@ -41,10 +44,22 @@ int read_log(const char *log, size_t length, struct transcript *transcript,
     ck_assert_ptr_nonnull(in);
     if (length == 0)
         fgetc(in); /* fmemopen wants a size of at least 1: start at its end */
-    int status = log_read_stream(in, "t.log", describe_event, transcript, diag);
+    int status = reader(in, "t.log", describe_event, transcript, diag);
     fclose(in);
     fclose(transcript->out);
     return status;
+}
+
+int read_log(const char *log, size_t length, struct transcript *transcript,
+             struct log_diag *diag)
+{
+    return read_log_with(log_read_stream, log, length, transcript, diag);
+}
+
+int read_log_by_lines(const char *log, size_t length, struct transcript *transcript,
+                      struct log_diag *diag)
+{
+    return read_log_with(log_read_stream_by_lines, log, length, transcript, diag);
 }
 
 void read_text(const char *log, struct transcript *transcript, struct log_diag *diag)

@@ -17,6 +17,9 @@ struct transcript {
 /* Reads LENGTH bytes of LOG (which may hold NULs) as "t.log"; returns the status. */
 int read_log(const char *log, size_t length, struct transcript *transcript,
              struct log_diag *diag);
+/* read_log without the formats' block readers: every line through the line reader. */
+int read_log_by_lines(const char *log, size_t length, struct transcript *transcript,
+                      struct log_diag *diag);
 /* The same for a NUL-terminated LOG. */
 void read_text(const char *log, struct transcript *transcript, struct log_diag *diag);
 

@@ -115,6 +115,35 @@ START_TEST(errors_escape_control_characters)
 }
 END_TEST
 
+/* Every name config_load asks the environment for, in order. */
+static const char *asked[32];
+static size_t asked_count;
+
+static const char *recording_lookup(const char *name)
+{
+    if (asked_count < sizeof asked / sizeof asked[0])
+        asked[asked_count++] = name;
+    return strcmp(name, "REFLOG_FILE") == 0 ? "refs.log" : NULL;
+}
+
+START_TEST(parser_reads_exactly_the_table)
+{
+    asked_count = 0;
+    ck_assert(config_load(&config, recording_lookup, err, sizeof err));
+    config_free(&config);
+    /* REFLOG_FILE is asked once to know whether to trace, then with the others. */
+    ck_assert_uint_eq(asked_count, config_variable_count() + 1);
+    ck_assert_str_eq(asked[0], "REFLOG_FILE");
+    for (size_t i = 0; i < config_variable_count(); i++) {
+        const struct config_variable *v = config_variable(i);
+        ck_assert_str_eq(asked[i + 1], v->name);
+        ck_assert_int_eq(strncmp(v->name, "REFLOG_", 7), 0);
+        ck_assert(v->description[0] != '\0' && v->default_text[0] != '\0');
+    }
+    ck_assert_ptr_null(config_variable(config_variable_count()));
+}
+END_TEST
+
 Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -125,6 +154,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, defaults);
     tcase_add_test(tc, errors_name_the_variable);
     tcase_add_test(tc, errors_escape_control_characters);
+    tcase_add_test(tc, parser_reads_exactly_the_table);
     suite_add_tcase(s, tc);
     return s;
 }

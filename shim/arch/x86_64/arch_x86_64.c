@@ -4,6 +4,7 @@
  * Capstone, never by hand. Stubs and trampolines live within +-2 GiB of the function so
  * that the entry jump and relocated rip-relative operands keep 32-bit displacements. */
 #include "arch.h"
+#include "relocate_x86_64.h"
 
 #include <capstone/capstone.h>
 #include <elf.h>
@@ -13,8 +14,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define JMP_REL32_LEN 5
-#define JMP_ABS_LEN 14          /* jmp *0(%rip); .quad target */
 #define HOOK_CODE_SIZE 160      /* stub + trampoline, per hook */
 #define NEAR_PAGE_SIZE (64 * 1024)
 #define NEAR_RANGE ((int64_t)0x7ff00000)
@@ -73,28 +72,6 @@ static uint8_t *near_alloc(uintptr_t target)
     return NULL;
 }
 
-static uint8_t *emit_jmp_abs(uint8_t *out, uint64_t to)
-{
-    out[0] = 0xff;
-    out[1] = 0x25;
-    memset(out + 2, 0, 4);
-    memcpy(out + 6, &to, 8);
-    return out + JMP_ABS_LEN;
-}
-
-static bool is_relative_branch(const cs_insn *insn)
-{
-    const cs_x86 *x86 = &insn->detail->x86;
-    if (x86->op_count != 1 || x86->operands[0].type != X86_OP_IMM)
-        return false;
-    for (uint8_t i = 0; i < insn->detail->groups_count; i++) {
-        uint8_t g = insn->detail->groups[i];
-        if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_BRANCH_RELATIVE)
-            return true;
-    }
-    return false;
-}
-
 /* The per-hook stub: movabs $context, %r11; jmp refshim_dispatch(_lean). Returns its end. */
 static uint8_t *emit_stub(uint8_t *out, void *context, bool lean)
 {
@@ -103,59 +80,7 @@ static uint8_t *emit_stub(uint8_t *out, void *context, bool lean)
     uint64_t ctx = (uint64_t)(uintptr_t)context;
     memcpy(out + 2, &ctx, 8);
     const char *dispatch = lean ? refshim_dispatch_lean : refshim_dispatch;
-    return emit_jmp_abs(out + 10, (uint64_t)(uintptr_t)dispatch);
-}
-
-/* Copies one displaced instruction to OUT (which will run at the same address), rewriting
- * what depends on where it runs. Returns the end of what was written, or NULL. */
-static uint8_t *relocate(const cs_insn *insn, uint8_t *out, char *err, size_t errlen)
-{
-    const cs_x86 *x86 = &insn->detail->x86;
-    uintptr_t new_addr = (uintptr_t)out;
-    if (is_relative_branch(insn)) {
-        uint64_t dest = (uint64_t)x86->operands[0].imm;
-        if (insn->id == X86_INS_JMP)
-            return emit_jmp_abs(out, dest);
-        if (insn->id == X86_INS_CALL) {
-            /* call *2(%rip); jmp over the address; .quad dest */
-            static const uint8_t call_abs[] = {0xff, 0x15, 0x02, 0, 0, 0, 0xeb, 0x08};
-            memcpy(out, call_abs, sizeof call_abs);
-            memcpy(out + sizeof call_abs, &dest, 8);
-            return out + sizeof call_abs + 8;
-        }
-        uint8_t op = insn->bytes[0];
-        uint8_t cc;
-        if (insn->size == 2 && op >= 0x70 && op <= 0x7f)
-            cc = op & 0x0f;
-        else if (insn->size == 6 && op == 0x0f && insn->bytes[1] >= 0x80 && insn->bytes[1] <= 0x8f)
-            cc = insn->bytes[1] & 0x0f;
-        else {
-            snprintf(err, errlen, "cannot move \"%s %s\" from the entry", insn->mnemonic, insn->op_str);
-            return NULL;
-        }
-        out[0] = (uint8_t)(0x70 | (cc ^ 1));   /* inverted condition skips the far jump */
-        out[1] = JMP_ABS_LEN;
-        return emit_jmp_abs(out + 2, dest);
-    }
-    memcpy(out, insn->bytes, insn->size);
-    for (uint8_t i = 0; i < x86->op_count; i++) {
-        const cs_x86_op *op = &x86->operands[i];
-        if (op->type != X86_OP_MEM || op->mem.base != X86_REG_RIP)
-            continue;
-        if (x86->encoding.disp_size != 4) {
-            snprintf(err, errlen, "unexpected rip-relative encoding in \"%s\"", insn->mnemonic);
-            return NULL;
-        }
-        int64_t target = (int64_t)insn->address + insn->size + op->mem.disp;
-        int64_t disp = target - (int64_t)(new_addr + insn->size);
-        if (disp != (int32_t)disp) {
-            snprintf(err, errlen, "rip-relative operand out of reach after moving");
-            return NULL;
-        }
-        int32_t d32 = (int32_t)disp;
-        memcpy(out + x86->encoding.disp_offset, &d32, 4);
-    }
-    return out + insn->size;
+    return x86_emit_jmp_abs(out + 10, (uint64_t)(uintptr_t)dispatch);
 }
 
 /* True when some branch in the function lands strictly inside the bytes we displace:
@@ -167,7 +92,7 @@ static bool branches_into(csh cs, const uint8_t *code, size_t size, uintptr_t fr
     uint64_t addr = (uint64_t)(uintptr_t)code;
     bool found = false;
     while (!found && size > 0 && cs_disasm_iter(cs, &p, &size, &addr, insn)) {
-        if (is_relative_branch(insn)) {
+        if (x86_is_relative_branch(insn)) {
             uint64_t dest = (uint64_t)insn->detail->x86.operands[0].imm;
             /* A jump back to the entry itself would also enter the hook again, on every
              * turn of a compare-and-swap retry loop. A recursive call is a real call. */
@@ -238,7 +163,6 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, bool lean,
     cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
     size = size_with_padding(cs, target, size);
     bool ok = false;
-    cs_insn *insn = cs_malloc(cs);
     uint8_t *code = near_alloc((uintptr_t)target);
     if (code == NULL) {
         snprintf(err, errlen, "no free memory within 2 GiB of the function for its trampoline");
@@ -248,21 +172,13 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, bool lean,
     uint8_t *trampoline = emit_stub(stub, context, lean);
 
     /* Move whole instructions until the entry jump fits. */
-    const uint8_t *p = target;
-    size_t avail = size ? size : 64;
-    uint64_t addr = (uint64_t)(uintptr_t)target;
-    size_t displaced = 0;
-    uint8_t *out = trampoline;
-    while (displaced < JMP_REL32_LEN) {
-        if (!cs_disasm_iter(cs, &p, &avail, &addr, insn)) {
-            snprintf(err, errlen, "the function is too short or cannot be decoded");
-            goto out;
-        }
-        out = relocate(insn, out, err, errlen);
-        if (out == NULL)
-            goto out;
-        displaced += insn->size;
-    }
+    struct x86_moved moved;
+    if (!x86_relocate_entry(cs, target, size ? size : 64, (uint64_t)(uintptr_t)target,
+                            JMP_REL32_LEN, trampoline, (uint64_t)(uintptr_t)trampoline, &moved,
+                            err, errlen))
+        goto out;
+    size_t displaced = moved.displaced;
+    uint8_t *out = trampoline + moved.written;
     if (size != 0 && displaced > size) {
         snprintf(err, errlen, "the function is shorter than the entry jump");
         goto out;
@@ -271,7 +187,7 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, bool lean,
         snprintf(err, errlen, "the function branches back into its first instructions");
         goto out;
     }
-    emit_jmp_abs(out, (uint64_t)(uintptr_t)target + displaced);
+    x86_emit_jmp_abs(out, (uint64_t)(uintptr_t)target + displaced);
     __builtin___clear_cache((char *)code, (char *)code + HOOK_CODE_SIZE);
 
     uint8_t jump[JMP_REL32_LEN] = {0xe9};
@@ -287,7 +203,6 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, bool lean,
     make_writable(target, JMP_REL32_LEN + 3, false);
     ok = true;
 out:
-    cs_free(insn, 1);
     cs_close(&cs);
     return ok;
 }

@@ -4,7 +4,7 @@
  * and jumps here. refshim_dispatch saves the argument registers and calls the context's
  * handler, handler(context, regs), the first member of the context (arch.h), which calls
  * the original through refshim_invoke and records the event. Both routines keep a frame pointer and full CFI so that libunwind
- * walks through them to the hooked function's caller. Layout of struct saved_regs: arch.h. */
+ * walks through them to the hooked function's caller. Layout of struct saved_regs: arch_cpu.h. */
 
 /* ALIGN_NOTE: a hooked function may be entered with a stack aligned to 8 only: GCC
  * calls a function of the same file whose needs it knows without keeping the ABI's

@@ -1,0 +1,36 @@
+/* The refshim log contract: the format version, the record letters, the event operations
+ * and the notes, defined once for the shim that writes the log and the analyzers that
+ * read it. doc/log-format.md explains each; a change here is a change of the format. */
+#ifndef REFSHIM_LOG_H
+#define REFSHIM_LOG_H
+
+#define REFSHIM_LOG_VERSION 1
+#define REFSHIM_LOG_STRINGIFY(x) #x
+#define REFSHIM_LOG_VERSION_TEXT(v) REFSHIM_LOG_STRINGIFY(v)
+/* The first line of every log, without its newline. */
+#define REFSHIM_LOG_SIGNATURE "# refshim " REFSHIM_LOG_VERSION_TEXT(REFSHIM_LOG_VERSION)
+/* What the signature starts with in every version. */
+#define REFSHIM_LOG_MAGIC "# refshim"
+
+/* The first field of a record, one letter. */
+enum refshim_record {
+    REFSHIM_REC_MODULE = 'm',   /* m ID PATH */
+    REFSHIM_REC_FRAME = 'f',    /* f ID MODULE OFFSET FUNCTION SOURCE */
+    REFSHIM_REC_STACK = 's',    /* s ID PARENT FRAME */
+    REFSHIM_REC_CLASS = 'c',    /* c ID NAME */
+    REFSHIM_REC_OBJECT = 'o',   /* o SERIAL ADDRESS CLASS [SIZE] */
+    REFSHIM_REC_NOTE = 'x',     /* x SERIAL NOTE */
+};
+
+/* Events: OP SERIAL COUNT TID STACK. */
+enum refshim_op {
+    REFSHIM_OP_NEW = 'N',       /* created: its first reference, +1 */
+    REFSHIM_OP_ADDREF = 'A',    /* +1 */
+    REFSHIM_OP_RELEASE = 'R',   /* -1, still alive */
+    REFSHIM_OP_DESTROY = 'D',   /* -1 to zero: destroyed */
+};
+
+/* Notes at exit (x records; xpcom's Note records). */
+#define REFSHIM_NOTE_MAY_BE_LEAKED "may-be-leaked"
+
+#endif

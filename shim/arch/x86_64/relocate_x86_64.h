@@ -1,0 +1,37 @@
+/* Moving the first instructions of an x86-64 function elsewhere (into a hook's
+ * trampoline), rewriting what depends on where they run. Plain logic on bytes, apart from
+ * the patcher, so that unit tests can feed it known instructions. */
+#ifndef REFSHIM_RELOCATE_X86_64_H
+#define REFSHIM_RELOCATE_X86_64_H
+
+#include <capstone/capstone.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define JMP_REL32_LEN 5
+#define JMP_ABS_LEN 14          /* jmp *0(%rip); .quad target */
+/* The most one instruction can become: a call through an absolute address. */
+#define RELOCATED_MAX 16
+
+/* Writes jmp *0(%rip); .quad TO at OUT. Returns its end. */
+uint8_t *x86_emit_jmp_abs(uint8_t *out, uint64_t to);
+/* True for jmp, call and jcc with an immediate (relative) destination. */
+bool x86_is_relative_branch(const cs_insn *insn);
+
+struct x86_moved {
+    size_t displaced;           /* bytes taken from the entry: whole instructions */
+    size_t written;             /* bytes written to OUT */
+};
+
+/* Moves whole instructions from CODE (AVAIL bytes, which run at CODE_ADDRESS) until at
+ * least MIN bytes are taken, to OUT, which will run at OUT_ADDRESS and has room for
+ * RELOCATED_MAX bytes per instruction. Relative jumps and calls become absolute ones,
+ * conditional jumps an inverted short jump over an absolute one, rip-relative operands
+ * get new displacements. CS is a Capstone handle for x86-64 with details on. On failure
+ * returns false with a reason in ERR. */
+bool x86_relocate_entry(csh cs, const uint8_t *code, size_t avail, uint64_t code_address,
+                        size_t min, uint8_t *out, uint64_t out_address,
+                        struct x86_moved *moved, char *err, size_t errlen);
+
+#endif
