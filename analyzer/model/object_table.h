@@ -24,6 +24,7 @@ struct tracked_object {
     uint64_t first_tid;
     const char *class_name; /* interned */
     char *address;
+    uint64_t address_value; /* the same, as a number */
     bool used;              /* the slot holds an object */
     bool alloc_created;     /* created by an alloc-log line: only its Dtor/Destroy ends it */
     bool count_is_nominal;  /* no line has told its count yet */

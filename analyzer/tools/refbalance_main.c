@@ -10,6 +10,7 @@
 
 #include "anomaly_report.h"
 #include "balance_tree.h"
+#include "frame_text.h"
 #include "exclude_list.h"
 #include "log_reader.h"
 #include "parse_number.h"
@@ -230,6 +231,7 @@ int main(int argc, char **argv)
             perror("refbalance: stdout");
             status = 74; /* EX_IOERR */
         }
+        frame_text_report_nameless(stderr, "refbalance");
     }
     balance_tree_free(selection.tree);
     exclude_list_free(excludes);

@@ -9,6 +9,7 @@
 
 #include "anomaly_report.h"
 #include "bloat_report.h"
+#include "frame_text.h"
 #include "history_report.h"
 #include "leak_table.h"
 #include "live_objects.h"
@@ -217,5 +218,6 @@ int main(int argc, char **argv)
         perror("refleaks: stdout");
         return 74; /* EX_IOERR */
     }
+    frame_text_report_nameless(stderr, "refleaks");
     return result;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "balance_tree.h"
+#include "frame_text.h"
 #include "exclude_list.h"
 
 #define MAX_TEST_FRAMES 32
@@ -176,11 +177,11 @@ START_TEST(path_start_index)
         {"f()", NULL, 0, NULL}, {"main", NULL, 0, NULL}, {"g()", NULL, 0, NULL},
         {"main", NULL, 0, NULL}, {"_start", NULL, 0, NULL},
     };
-    ck_assert_uint_eq(balance_tree_path_start(frames, 5), 3); /* outermost main */
-    ck_assert_uint_eq(balance_tree_path_start(frames, 1), 0);
-    ck_assert_uint_eq(balance_tree_path_start(frames, 0), 0);
+    ck_assert_uint_eq(frame_text_path_start(frames, 5), 3); /* outermost main */
+    ck_assert_uint_eq(frame_text_path_start(frames, 1), 0);
+    ck_assert_uint_eq(frame_text_path_start(frames, 0), 0);
     struct log_frame plumbing[] = {{"start_thread", NULL, 0, NULL}, {"clone", NULL, 0, NULL}};
-    ck_assert_uint_eq(balance_tree_path_start(plumbing, 2), 2);
+    ck_assert_uint_eq(frame_text_path_start(plumbing, 2), 2);
 }
 END_TEST
 
