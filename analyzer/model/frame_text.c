@@ -12,6 +12,7 @@
 #include <uthash.h>
 
 #include "alloc.h"
+#include "escape_text.h"
 #include "func_name.h"
 
 static bool is_named(const char *function, const char *key)
@@ -193,10 +194,11 @@ void frame_text_report_nameless(FILE *out, const char *tool)
     }
     struct nameless_module *module = nameless_modules;
     while (module) {
+        char path[1024];
         fprintf(out, "%s: %zu frame%s in %s %s no function name: its debug symbols are "
                 "missing (Debian: install the -dbgsym package of the package that owns it; "
                 "dpkg -S PATH names it)\n", tool, module->frames, module->frames == 1 ? "" : "s",
-                module->path, module->frames == 1 ? "has" : "have");
+                escape_text(module->path, path, sizeof path), module->frames == 1 ? "has" : "have");
         struct nameless_module *next = module->next;
         free(module->path);
         free(module);

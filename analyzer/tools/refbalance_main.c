@@ -11,6 +11,7 @@
 #include "anomaly_report.h"
 #include "balance_tree.h"
 #include "frame_text.h"
+#include "escape_text.h"
 #include "exclude_list.h"
 #include "log_reader.h"
 #include "parse_number.h"
@@ -133,7 +134,9 @@ static void on_any_event(const struct log_event *event, void *user)
 
 static int usage_error(const char *problem, const char *detail)
 {
-    fprintf(stderr, "refbalance: %s%s\n%s", problem, detail, usage_line);
+    char escaped[512];
+    fprintf(stderr, "refbalance: %s%s\n%s", problem, escape_text(detail, escaped, sizeof escaped),
+            usage_line);
     return LOG_STATUS_USAGE;
 }
 
@@ -196,7 +199,10 @@ int main(int argc, char **argv)
     selection.excludes = excludes;
 
     struct log_diag diag;
-    const char *name = !log_path || strcmp(log_path, "-") == 0 ? "<stdin>" : log_path;
+    char escaped_name[1024];
+    const char *name = !log_path || strcmp(log_path, "-") == 0
+                           ? "<stdin>"
+                           : escape_text(log_path, escaped_name, sizeof escaped_name);
     struct anomaly_report anomalies = {name, stderr, 0, on_event, &selection};
     selection.anomalies = &anomalies;
     int status = log_read_path(log_path ? log_path : "-", on_any_event, &selection, &diag);

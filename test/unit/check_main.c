@@ -12,6 +12,7 @@ Suite *log_reader_suite(void);
 Suite *balance_tree_suite(void);
 Suite *mozilla_format_suite(void);
 Suite *asterisk_format_suite(void);
+Suite *escape_text_suite(void);
 
 int main(void)
 {
@@ -24,6 +25,7 @@ int main(void)
     srunner_add_suite(runner, balance_tree_suite());
     srunner_add_suite(runner, mozilla_format_suite());
     srunner_add_suite(runner, asterisk_format_suite());
+    srunner_add_suite(runner, escape_text_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -39,3 +39,11 @@ expect "plain list: no frames, no word" "0x5000 (1) @ Foo" "$(refleaks "$STRIPPE
 expect "--history prints the innermost frame" "refleaks: 1 frame in /usr/lib/libplug.so has no function name: its debug symbols are missing (Debian: install the -dbgsym package of the package that owns it; dpkg -S PATH names it)" "$(refleaks --history "$STRIPPED" 2>&1 >/dev/null)"
 expect "--by-stack prints the allocation stack: named" "" "$(refleaks --by-stack "$STRIPPED" 2>&1 >/dev/null)"
 finish
+
+start "messages quote option values and file names with their control characters escaped"
+expect "bad option" "refleaks: unknown option --x\\nwarning: forged\\x1b[0m" "$(refleaks $'--x\nwarning: forged\e[0m' 2>&1 | head -1)"
+expect "bad --serial" "refbalance: --serial wants a number, not 1\\t2" "$(refbalance --serial $'1\t2' 2>&1 | head -1)"
+expect "missing file" "refleaks: $WORK/no\\nsuch.log: No such file or directory" "$(refleaks "$WORK/no"$'\n'"such.log" 2>&1)"
+cp "$SAME" "$WORK/odd"$'\r'".log"
+expect "warning about a log with a CR in its name" "$WORK/odd\\r.log:12: warning: object 2 starts at this address while object 1 is alive there: the log misses the destruction of 1, taken as ended here (object 1 at 0x5000, Foo)" "$(refleaks "$WORK/odd"$'\r'".log" 2>&1 >/dev/null | head -1)"
+finish
