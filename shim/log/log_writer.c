@@ -295,6 +295,16 @@ void log_write_event(const char *data, size_t len, size_t *after)
         append(data, len);          /* one stream under one lock: already in order */
 }
 
+void log_write_comment(const char *word, const char *text)
+{
+    if (log_config == NULL || log_config->format != FORMAT_REFSHIM)
+        return;
+    char line[PATH_MAX + 64];
+    int len = snprintf(line, sizeof line, "# %s %s\n", word, text);
+    if (len > 0 && (size_t)len < sizeof line)
+        log_write(line, (size_t)len);
+}
+
 bool log_is_open(void)
 {
     switch (__atomic_load_n(&state, __ATOMIC_ACQUIRE)) {

@@ -8,3 +8,29 @@ env REFLOG_FILE=$'/nonexistent/a\nb\e.log' LD_PRELOAD="$SHIM" "$PROGS/seed_leak"
 expect "stderr" 'refshim: cannot open REFLOG_FILE /nonexistent/a\nb\x1b.log: No such file or directory; the program runs untraced' "$(cat "$L.err")"
 expect "the program ran" "value 42" "$(cat "$L.out")"
 finish
+
+start "a stripped C++ library whose AddRef is hidden: said once on stderr and in the log"
+D=$WORK/nosymbols
+mkdir -p "$D"
+g++ -O0 -fno-inline -fPIC -shared -fvisibility=hidden -o "$D/libhidden.so" test/e2e/programs/hidden_lib.cc
+strip --strip-all "$D/libhidden.so"
+cc -O0 -o "$D/app" test/e2e/programs/hidden_lib_main.c -L"$D" -lhidden -Wl,-rpath,"$D"
+L=$D/refs.log
+traced "$L" "$D/app"
+expect "stdout" "done" "$(cat "$L.out")"
+expect "stderr" "refshim: $D/libhidden.so has no symbol table and no debug file: its AddRef/Release methods cannot be found and are not traced (install its debug symbols, on Debian its -dbgsym package, or use a build with -g that is not stripped)" "$(cat "$L.err")"
+expect "log line" "# nosymbols $D/libhidden.so" "$(grep '^# nosymbols' "$L")"
+finish
+
+start "a stripped C library says nothing: its functions are in .dynsym"
+D=$WORK/nosymbols_c
+mkdir -p "$D"
+cp "$PROGS/libwidget.so" "$D/libwidget.so"
+strip --strip-all "$D/libwidget.so"
+cc -O0 -o "$D/widgets" test/e2e/programs/widgets.c -L"$D" -lwidget -Wl,-rpath,"$D"
+L=$D/refs.log
+REFLOG_NEW=widget_new REFLOG_RELEASE=widget_release traced "$L" "$D/widgets"
+expect "stderr" "" "$(cat "$L.err")"
+expect "no nosymbols line" "0" "$(grep -c '^# nosymbols' "$L")"
+expect "its calls are traced" "yes" "$(grep -q "^N" "$L" && echo yes)"
+finish
