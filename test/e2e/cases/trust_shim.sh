@@ -34,3 +34,22 @@ expect "stderr" "" "$(cat "$L.err")"
 expect "no nosymbols line" "0" "$(grep -c '^# nosymbols' "$L")"
 expect "its calls are traced" "yes" "$(grep -q "^N" "$L" && echo yes)"
 finish
+
+if pkg-config --exists gstreamer-1.0; then
+start "a 10 kHz signal handler's g_object_ref/unref and mini-object ref/unref are all recorded, even those that interrupt the shim"
+D=$WORK/signals_gobject
+mkdir -p "$D"
+cc -O0 -g -fno-inline -Wall -Werror -o "$D/app" test/e2e/programs/signals_gobject.c \
+    $(pkg-config --cflags --libs gstreamer-1.0)
+L=$D/refs.log
+REFLOG_CLASSES=GObject,GstBuffer traced "$L" "$D/app"
+n=$(cat "$L.out")
+expect "stderr" "" "$(cat "$L.err")"
+# Objects 1 (borrowed) and 2 (kept) are GObjects, 3 and 4 GstBuffers: the handler's.
+expect "the handler's events" "1 A $n|1 D 1|1 N 1|1 R $n|2 A $n|2 N 1|3 A $n|3 D 1|3 N 1|3 R $n|4 A $n|4 N 1" \
+    "$(awk -F'\t' '$1 ~ /^[NARD]$/ && $2 < 5 { n[$2 " " $1]++ } END { for (k in n) print k, n[k] }' "$L" |
+       sort | tr '\n' '|' | sed 's/|$//')"
+expect "refleaks" "$(serial_address "$L" 2) (2) @ GObject
+$(serial_address "$L" 4) (4) @ GstBuffer" "$(refleaks "$L" 2>&1)"
+finish
+fi
