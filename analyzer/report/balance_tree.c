@@ -139,21 +139,22 @@ bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct lo
         return true;
     for (size_t i = start + 1; i-- > 0;) {
         const char *function = frames[i].function;
+        bool nameless = frame_text_is_nameless(&frames[i]);
         if (tree->by_site) {
             size_t length = site_name(tree, &frames[i]);
             node = child_named(node, tree->site_name, length);
-        } else if (frame_text_is_nameless(&frames[i]) && (frames[i].module || frames[i].offset)) {
+        } else if (nameless && (frames[i].module || frames[i].offset)) {
             /* Frames without a name are told apart by where they are: merging them into
              * one `???` node would merge different functions and make the tree false. */
             char location[512];
             frame_text_location(&frames[i], location, sizeof location);
             node = child_named(node, location, strlen(location));
-            if (frames[i].module && !node->nameless_module) {
-                node->nameless_module = xstrdup(frames[i].module);
-                node->nameless_offset = frames[i].offset;
-            }
         } else {
             node = child_named(node, function, func_name_key_length(function));
+        }
+        if (nameless && frames[i].module && !node->nameless_module) {
+            node->nameless_module = xstrdup(frames[i].module);
+            node->nameless_offset = frames[i].offset;
         }
         node->balance += delta;
     }

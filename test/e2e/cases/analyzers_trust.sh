@@ -47,3 +47,14 @@ expect "missing file" "refleaks: $WORK/no\\nsuch.log: No such file or directory"
 cp "$SAME" "$WORK/odd"$'\r'".log"
 expect "warning about a log with a CR in its name" "$WORK/odd\\r.log:12: warning: object 2 starts at this address while object 1 is alive there: the log misses the destruction of 1, taken as ended here (object 1 at 0x5000, Foo)" "$(refleaks "$WORK/odd"$'\r'".log" 2>&1 >/dev/null | head -1)"
 finish
+
+start "refbalance --sites tells the modules without names too"
+expect "tree" ".root: bal=2
+  main (app.cc:40): bal=0
+  Worker (app.cc:20): bal=2
+    KeepOne (app.cc:10): bal=1
+    ??? (libplug.so+0x2a10): bal=1
+      ??? (libplug.so+0x2b20): bal=1
+        KeepOne (app.cc:10): bal=1" "$(refbalance --sites --serial 1 "$STRIPPED" 2>"$WORK/sites.err")"
+expect "stderr" "refbalance: 2 frames in /usr/lib/libplug.so have no function name: its debug symbols are missing (Debian: install the -dbgsym package of the package that owns it; dpkg -S PATH names it)" "$(cat "$WORK/sites.err")"
+finish
