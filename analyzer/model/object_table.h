@@ -24,10 +24,16 @@ struct tracked_object {
     uint64_t first_tid;
     const char *class_name; /* interned */
     char *address;
+    uint64_t address_value; /* the same, as a number */
     bool used;              /* the slot holds an object */
     bool alloc_created;     /* created by an alloc-log line: only its Dtor/Destroy ends it */
     bool count_is_nominal;  /* no line has told its count yet */
     bool shared_by_threads;
+    /* A log with serials: the serial of a later object that started at this address while
+     * this one was alive (0: none). Threads may log the older one's end after the newer
+     * one's start, so it is ended only if the log ends without its destruction. */
+    uint64_t successor;
+    unsigned long successor_line;   /* where the successor started */
 };
 
 struct object_table {

@@ -32,6 +32,9 @@ struct destroyed_address {
 struct object_tracker {
     struct object_table by_serial;
     struct object_table by_address;
+    /* The live objects of by_serial again, keyed by address, `serial` holding their log
+     * serial: two live objects at one address mean the log missed a destruction. */
+    struct object_table serial_by_address;
     struct string_pool *classes;
     struct destroyed_address *destroyed_addresses;
     uint8_t *finished_serials; /* one bit per serial */
@@ -53,6 +56,19 @@ static void forget_object(struct object_table *table, struct tracked_object *obj
     object_table_remove(table, object);
 }
 
+/* Forgets OBJECT of TABLE and, for an object found by serial, its address entry. */
+static void forget_tracked(struct object_tracker *tracker, struct object_table *table,
+                           struct tracked_object *object)
+{
+    if (table == &tracker->by_serial) {
+        struct tracked_object *at = object_table_find(&tracker->serial_by_address,
+                                                      object->address_value);
+        if (at && at->serial == object->key)
+            object_table_remove(&tracker->serial_by_address, at);
+    }
+    forget_object(table, object);
+}
+
 static void free_objects(struct object_table *table)
 {
     for (size_t i = 0; table->slots && i <= table->mask; i++)
@@ -67,6 +83,7 @@ void object_tracker_free(struct object_tracker *tracker)
         return;
     free_objects(&tracker->by_serial);
     free_objects(&tracker->by_address);
+    free_objects(&tracker->serial_by_address);
     string_pool_free(tracker->classes);
     struct destroyed_address *gone, *next_gone;
     HASH_ITER(hh, tracker->destroyed_addresses, gone, next_gone) {
@@ -137,7 +154,14 @@ static struct tracked_object *start_object(struct object_tracker *tracker,
     object->serial = by_serial ? key : ++tracker->next_serial;
     object->class_name = string_pool_intern(tracker->classes, event->class_name ? event->class_name : "?");
     object->address = xstrdup(event->address ? event->address : "?");
-    if (!by_serial) {
+    object->address_value = event->address_value;
+    if (by_serial) {
+        struct tracked_object *at = object_table_find(&tracker->serial_by_address,
+                                                      event->address_value);
+        if (!at)
+            at = object_table_add(&tracker->serial_by_address, event->address_value);
+        at->serial = key;
+    } else {
         /* The address lives again: a later change belongs to this new object. */
         struct destroyed_address *gone = find_destroyed_address(tracker, key);
         if (gone) {
@@ -193,6 +217,34 @@ static void deliver_stray(struct log_event *event, struct log_sink *sink,
     sink->on_event(event, sink->user);
 }
 
+/* OBJECT is alive, yet object NEW_SERIAL starts at its address with EVENT: its end is
+ * missing from the log. Two live objects at one address are impossible, so the older
+ * one is taken as ended here (told as LOG_OP_KEPT: not leaked, not destroyed by any
+ * stack), with a warning. */
+static void end_unseen(struct object_tracker *tracker, struct object_table *table,
+                       struct tracked_object *object, const struct log_event *event,
+                       struct log_sink *sink, uint64_t new_serial)
+{
+    if (object->successor != 0)
+        new_serial = object->successor;
+    struct log_event ended = {
+        .op = LOG_OP_KEPT,
+        .serial = object->serial,
+        .address = object->address,
+        .address_value = object->address_value,
+        .class_name = object->class_name,
+        .count = object->count,
+        .tid = event->tid,
+        .line = event->line,
+    };
+    snprintf(tracker->anomaly, sizeof tracker->anomaly, "object %" PRIu64 " starts at this "
+             "address while object %" PRIu64 " is alive there: the log misses the destruction "
+             "of %" PRIu64 ", taken as ended here", new_serial, object->serial, object->serial);
+    ended.anomaly = tracker->anomaly;
+    sink->on_event(&ended, sink->user);
+    forget_tracked(tracker, table, object);
+}
+
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
                           struct log_event *event, struct log_sink *sink)
 {
@@ -212,7 +264,7 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
         event->class_name = object->class_name;
         event->count = object->count;
         sink->on_event(event, sink->user);
-        forget_object(table, object);
+        forget_tracked(tracker, table, object);
         return;
     }
     if (change->kind == CHANGE_INVALID) {
@@ -225,11 +277,17 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     if (kind == CHANGE_CREATE && object && object->count_is_nominal && !change->alloc_only)
         kind = CHANGE_COUNT;
     if (kind == CHANGE_CREATE && object) {
-        note(tracker, event, "object %" PRIu64 " created again while alive: its destruction is "
-             "missing from the log", object->serial);
-        /* The old object stays leaked for the tools; the tracker follows the new one. */
-        forget_object(table, object);
+        end_unseen(tracker, table, object, event, sink, tracker->next_serial + 1);
         object = NULL;
+    }
+    if (!object && by_serial && !(kind != CHANGE_CREATE && was_destroyed(tracker, true, key))) {
+        struct tracked_object *at = object_table_find(&tracker->serial_by_address,
+                                                      event->address_value);
+        struct tracked_object *older = at ? object_table_find(table, at->serial) : NULL;
+        if (older && older->successor == 0) {
+            older->successor = key;     /* ended at the end of the log if still alive */
+            older->successor_line = event->line;
+        }
     }
     int64_t count_before;
     if (!object) {
@@ -290,6 +348,40 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     sink->on_event(event, sink->user);
     if (destroyed) {
         remember_destruction(tracker, by_serial, key);
-        forget_object(table, object);
+        forget_tracked(tracker, table, object);
     }
+}
+
+static int compare_serials(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void object_tracker_finish(struct object_tracker *tracker, unsigned long last_line,
+                           struct log_sink *sink)
+{
+    struct object_table *table = &tracker->by_serial;
+    size_t count = 0;
+    uint64_t *serials = NULL;
+    /* The serials first: ending an object changes the table being walked. */
+    for (size_t i = 0; table->slots && i <= table->mask; i++) {
+        if (table->slots[i].used && table->slots[i].successor != 0) {
+            serials = xrealloc(serials, (count + 1) * sizeof *serials);
+            serials[count++] = table->slots[i].key;
+        }
+    }
+    if (count == 0)
+        return;
+    qsort(serials, count, sizeof *serials, compare_serials);    /* told in log order */
+    for (size_t i = 0; i < count; i++) {
+        struct tracked_object *object = object_table_find(table, serials[i]);
+        if (!object)
+            continue;
+        /* Told where the successor started: that is where the log went wrong. */
+        struct log_event there = {.line = object->successor_line ? object->successor_line
+                                                                  : last_line};
+        end_unseen(tracker, table, object, &there, sink, object->successor);
+    }
+    free(serials);
 }

@@ -42,6 +42,11 @@ void object_tracker_free(struct object_tracker *tracker);
  * serial, op, count, first_seen and anomaly filled here) and hands it to the sink. */
 /* True if the object with the log's serial SERIAL was destroyed earlier in the log. */
 bool object_tracker_serial_finished(const struct object_tracker *tracker, uint64_t serial);
+/* At the end of a log with serials: an object still alive whose address a later object
+ * took while it lived lost its destruction; it is ended with a warning on LAST_LINE, so
+ * that two live objects never share one address. */
+void object_tracker_finish(struct object_tracker *tracker, unsigned long last_line,
+                           struct log_sink *sink);
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
                           struct log_event *event, struct log_sink *sink);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "escape_text.h"
 #include "log_format.h"
 
 /* Formats in the order they are tried. */
@@ -32,10 +33,14 @@ enum {
 
 bool log_sink_fail(struct log_sink *sink, const char *format, ...)
 {
+    /* The formats quote fields of the line; the message's own words have no control
+     * characters, so escaping it whole escapes exactly the quoted input. */
+    char raw[512];
     va_list args;
     va_start(args, format);
-    vsnprintf(sink->error, sink->error_size, format, args);
+    vsnprintf(raw, sizeof raw, format, args);
     va_end(args);
+    escape_text(raw, sink->error, sink->error_size);
     return false;
 }
 
@@ -187,6 +192,8 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
 {
     diag_clear(diag);
     char error[512] = "";
+    char escaped_name[1024];
+    name = escape_text(name, escaped_name, sizeof escaped_name);
     struct reading reading = {
         .name = name,
         .diag = diag,
@@ -287,7 +294,9 @@ int log_read_path(const char *path, log_event_fn on_event, void *user, struct lo
     FILE *log = fopen(path, "r");
     if (!log) {
         diag_clear(diag);
-        snprintf(diag->message, sizeof diag->message, "%s: %s", path, strerror(errno));
+        char escaped_path[1024];
+        snprintf(diag->message, sizeof diag->message, "%s: %s",
+                 escape_text(path, escaped_path, sizeof escaped_path), strerror(errno));
         diag->status = LOG_STATUS_CANNOT_READ;
         return diag->status;
     }

@@ -66,6 +66,8 @@ struct refshim_state {
     struct log_frame *frame_buffer; /* a resolved stack, reused between events */
     size_t frame_buffer_size;
     struct object_tracker *tracker;
+    unsigned long last_line;    /* of the last record read: where objects left at the end
+                                 * are told about */
     bool header_seen;
 };
 
@@ -376,6 +378,7 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
                        struct log_sink *sink)
 {
     struct refshim_state *state = opaque;
+    state->last_line = line_number;
     if (!state->header_seen) {
         state->header_seen = true;
         return check_header(line, sink);
@@ -402,11 +405,13 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     return log_sink_fail(sink, "unknown record kind '%.20s'", kind);
 }
 
-static bool finish(void *state, struct log_sink *sink)
+static bool finish(void *opaque, struct log_sink *sink)
 {
-    (void)state;
-    (void)sink;
-    return true; /* every record is a single line: nothing is pending */
+    struct refshim_state *state = opaque;
+    /* Every record is a single line: nothing is pending but the objects whose end the
+     * log missed (object_tracker_finish). */
+    object_tracker_finish(state->tracker, state->last_line, sink);
+    return true;
 }
 
 static void destroy(void *opaque)

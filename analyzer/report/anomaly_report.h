@@ -13,7 +13,7 @@
 enum { ANOMALY_REPORT_LIMIT = 20 };
 
 struct anomaly_report {
-    const char *log_name;
+    const char *log_name;  /* as it is printed: escaped (escape_text.h) */
     FILE *out;
     unsigned long total;
     log_event_fn next;   /* the tool's handler, called for every event */

@@ -17,6 +17,8 @@
 struct tree_node {
     char *name;                  /* function key, e.g. `NS_NewFoo` */
     size_t key_length;           /* with --sites: length of the key in `KEY (SITE)` */
+    char *nameless_module;       /* for a frame without a name: its module, told to the */
+    uint64_t nameless_offset;    /* user when the node is printed; else NULL */
     int64_t balance;
     struct tree_node *parent;
     struct tree_node *first_child; /* children in order of first appearance... */
@@ -76,6 +78,7 @@ void balance_tree_free(struct balance_tree *tree)
         }
         struct tree_node *next = node->next_sibling ? node->next_sibling : node->parent;
         free(node->name);
+        free(node->nameless_module);
         free(node);
         node = next;
     }
@@ -96,42 +99,6 @@ static struct tree_node *child_named(struct tree_node *parent, const char *name,
         parent->first_child = child;
     parent->last_child = child;
     return child;
-}
-
-static bool is_named(const char *function, const char *key)
-{
-    return func_name_key_equals(function, key, strlen(key));
-}
-
-/* Frames that run before `main` or around a thread's start routine. */
-static bool is_startup_plumbing(const char *function)
-{
-    static const char *const plumbing[] = {
-        "_start", "__libc_start_main", "__libc_start_call_main", "start_thread",
-        "clone",  "clone3",            "__clone",                "__clone3",
-    };
-    for (size_t i = 0; i < sizeof plumbing / sizeof plumbing[0]; i++)
-        if (is_named(function, plumbing[i]))
-            return true;
-    return false;
-}
-
-size_t balance_tree_path_start(const struct log_frame *frames, size_t frame_count)
-{
-    for (size_t i = frame_count; i-- > 0;)
-        if (is_named(frames[i].function, "main"))
-            return i;
-    /* A stripped executable: its `_start` and `main` have no name, so the path starts
-     * at the frame that __libc_start_main (or its helper) called. */
-    for (size_t i = 0; i < frame_count; i++)
-        if (i > 0 && (is_named(frames[i].function, "__libc_start_call_main") ||
-                      is_named(frames[i].function, "__libc_start_main")))
-            return i - 1;
-    size_t start = frame_count;
-    while (start > 0 && is_startup_plumbing(frames[start - 1].function))
-        start--;
-    /* `start` frames remain; the outermost of them is number start - 1. */
-    return start > 0 ? start - 1 : frame_count;
 }
 
 static bool stack_is_excluded(const struct balance_tree *tree, const struct log_frame *frames,
@@ -168,16 +135,17 @@ bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct lo
     int delta = (op == LOG_OP_NEW || op == LOG_OP_ADDREF) ? 1 : -1;
     struct tree_node *node = tree->root;
     node->balance += delta;
-    size_t start = balance_tree_path_start(frames, frame_count);
+    size_t start = frame_text_path_start(frames, frame_count);
     if (start == frame_count)
         return true;
     for (size_t i = start + 1; i-- > 0;) {
         const char *function = frames[i].function;
+        bool nameless = frame_text_is_nameless(&frames[i]);
         if (tree->by_site) {
             size_t length = site_name(tree, &frames[i]);
             node = child_named(node, tree->site_name, length);
             node->key_length = func_name_key_length(function);
-        } else if (strcmp(function, "???") == 0 && (frames[i].module || frames[i].offset)) {
+        } else if (nameless && (frames[i].module || frames[i].offset)) {
             /* Frames without a name are told apart by where they are: merging them into
              * one `???` node would merge different functions and make the tree false. */
             char location[512];
@@ -185,6 +153,10 @@ bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct lo
             node = child_named(node, location, strlen(location));
         } else {
             node = child_named(node, function, func_name_key_length(function));
+        }
+        if (nameless && frames[i].module && !node->nameless_module) {
+            node->nameless_module = xstrdup(frames[i].module);
+            node->nameless_offset = frames[i].offset;
         }
         node->balance += delta;
     }
@@ -223,6 +195,8 @@ void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_
     while (node) {
         print_indent(out, depth);
         fprintf(out, "%s: bal=%" PRId64 "\n", node->name, node->balance);
+        if (node->nameless_module)
+            frame_text_note_nameless(node->nameless_module, node->nameless_offset);
         bool show_children = !(ignore_balanced && node->balance == 0);
         if (node->first_child && show_children) {
             node = node->first_child;

@@ -1,7 +1,7 @@
 /* balance_tree.h - the AddRef/Release balance tree of one object (make-tree.pl's idea).
  *
  * Every event adds +1 (N, A) or -1 (R, D) to each function on its call path, outermost
- * first, under a `.root` node that gets every counted event. A node's balance is then
+ * first (from the frame frame_text_path_start names), under a `.root` node that gets every counted event. A node's balance is then
  * the references taken minus those given back by code running in that function, so a
  * leak shows as a path of non-zero balances ending where the reference was lost. */
 #ifndef REFSHIM_BALANCE_TREE_H
@@ -28,10 +28,6 @@ void balance_tree_free(struct balance_tree *tree);
  * if the stack contains an excluded function or OP is LOG_OP_STRAY. */
 bool balance_tree_add(struct balance_tree *tree, enum log_op op, const struct log_frame *frames,
                       size_t frame_count);
-/* Number of the first frame (counting from the innermost, 0) that gets a node: the
- * outermost `main`, else the outermost frame that is not start-up or thread plumbing
- * (`_start`, `__libc_start_main`, `start_thread`, `clone`...). FRAME_COUNT if none. */
-size_t balance_tree_path_start(const struct log_frame *frames, size_t frame_count);
 /* Balance of .root: the sum over all counted events. */
 int64_t balance_tree_root_balance(const struct balance_tree *tree);
 enum { BALANCE_TREE_MAX_INDENT = 100 };

@@ -9,6 +9,7 @@
 #include <uthash.h>
 
 #include "alloc.h"
+#include "escape_text.h"
 #include "func_name.h"
 
 struct excluded_name {
@@ -77,15 +78,18 @@ bool exclude_list_load_stream(struct exclude_list *list, FILE *file)
 bool exclude_list_load_path(struct exclude_list *list, const char *path, char *error,
                             size_t error_size)
 {
+    char escaped[1024];
     FILE *file = fopen(path, "r");
     if (!file) {
-        snprintf(error, error_size, "%s: %s", path, strerror(errno));
+        snprintf(error, error_size, "%s: %s", escape_text(path, escaped, sizeof escaped),
+                 strerror(errno));
         return false;
     }
     errno = 0;
     bool ok = exclude_list_load_stream(list, file);
     if (!ok)
-        snprintf(error, error_size, "%s: %s", path, strerror(errno ? errno : EIO));
+        snprintf(error, error_size, "%s: %s", escape_text(path, escaped, sizeof escaped),
+                 strerror(errno ? errno : EIO));
     fclose(file);
     return ok;
 }

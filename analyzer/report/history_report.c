@@ -155,6 +155,8 @@ static void print_entry(FILE *out, const struct history_entry *entry)
         const struct log_frame *frame = &entry->stack->frames[0];
         function = frame->function;
         where = frame_text_location(frame, location, sizeof location);
+        if (frame_text_is_nameless(frame) && frame->module)
+            frame_text_note_nameless(frame->module, frame->offset);
     }
     frame_text_print_thread(out, entry->tid);
     fprintf(out, " %s %s: %+" PRId64 " %s - [%s]\n", where, function, entry->delta, entry->tag,

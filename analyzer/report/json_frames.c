@@ -1,7 +1,7 @@
 /* json_frames.c - frames as JSON objects (see json_frames.h). */
 #include "json_frames.h"
 
-#include "balance_tree.h"
+#include "frame_text.h"
 
 void json_write_frame(struct json_writer *writer, const struct log_frame *frame)
 {
@@ -20,7 +20,7 @@ void json_write_stack(struct json_writer *writer, const struct log_frame *frames
                       size_t frame_count)
 {
     json_begin_array(writer);
-    size_t outermost = frame_count ? balance_tree_path_start(frames, frame_count) : 0;
+    size_t outermost = frame_count ? frame_text_path_start(frames, frame_count) : 0;
     if (outermost == frame_count && frame_count > 0)
         outermost = frame_count - 1; /* only plumbing: show it all */
     for (size_t i = 0; i < frame_count && i <= outermost; i++)

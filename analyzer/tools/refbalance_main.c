@@ -12,6 +12,8 @@
 #include "balance_html.h"
 #include "balance_json.h"
 #include "balance_tree.h"
+#include "frame_text.h"
+#include "escape_text.h"
 #include "exclude_list.h"
 #include "log_reader.h"
 #include "object_events.h"
@@ -146,7 +148,9 @@ static void on_any_event(const struct log_event *event, void *user)
 
 static int usage_error(const char *problem, const char *detail)
 {
-    fprintf(stderr, "refbalance: %s%s\n%s", problem, detail, usage_line);
+    char escaped[512];
+    fprintf(stderr, "refbalance: %s%s\n%s", problem, escape_text(detail, escaped, sizeof escaped),
+            usage_line);
     return LOG_STATUS_USAGE;
 }
 
@@ -235,7 +239,10 @@ int main(int argc, char **argv)
         selection.history = object_events_new();
 
     struct log_diag diag;
-    const char *name = !log_path || strcmp(log_path, "-") == 0 ? "<stdin>" : log_path;
+    char escaped_name[1024];
+    const char *name = !log_path || strcmp(log_path, "-") == 0
+                           ? "<stdin>"
+                           : escape_text(log_path, escaped_name, sizeof escaped_name);
     struct anomaly_report anomalies = {name, stderr, 0, on_event, &selection};
     selection.anomalies = &anomalies;
     int status = log_read_path(log_path ? log_path : "-", on_any_event, &selection, &diag);
@@ -270,6 +277,7 @@ int main(int argc, char **argv)
             perror("refbalance: stdout");
             status = 74; /* EX_IOERR */
         }
+        frame_text_report_nameless(stderr, "refbalance");
     }
     balance_tree_free(selection.tree);
     object_events_free(selection.history);

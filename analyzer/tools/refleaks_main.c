@@ -9,6 +9,8 @@
 
 #include "anomaly_report.h"
 #include "bloat_report.h"
+#include "escape_text.h"
+#include "frame_text.h"
 #include "history_report.h"
 #include "json_writer.h"
 #include "leak_table.h"
@@ -95,7 +97,8 @@ static void record_live_object(const struct log_event *event, void *objects)
 /* Reads PATH into the report's handler HANDLER/USER; returns the reader's status. */
 static int read_log(const char *path, log_event_fn handler, void *user)
 {
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char escaped[1024];
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : escape_text(path, escaped, sizeof escaped);
     struct anomaly_report anomalies = {name, stderr, 0, handler, user};
     struct log_diag diag;
     int status = log_read_path(path, anomaly_report_event, &anomalies, &diag);
@@ -175,7 +178,9 @@ static bool is_report_status(int status)
 
 static int usage_error(const char *problem, const char *detail)
 {
-    fprintf(stderr, "refleaks: %s%s\n%s", problem, detail, usage_line);
+    char escaped[512];
+    fprintf(stderr, "refleaks: %s%s\n%s", problem, escape_text(detail, escaped, sizeof escaped),
+            usage_line);
     return LOG_STATUS_USAGE;
 }
 
@@ -258,5 +263,6 @@ int main(int argc, char **argv)
         perror("refleaks: stdout");
         return 74; /* EX_IOERR */
     }
+    frame_text_report_nameless(stderr, "refleaks");
     return result;
 }

@@ -26,8 +26,10 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
                              (uint32_t)result);
         shim_leave();
     } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
-        struct deferred_event event = {hook->class_name, &hook->class_cache, true, change_of(hook),
-                                       saved_first_arg(regs), (uint32_t)result};
+        struct deferred_event event = {.class_name = hook->class_name,
+                                       .cache = &hook->class_cache, .counted = true,
+                                       .change = change_of(hook), .object = saved_first_arg(regs),
+                                       .count = (uint32_t)result};
         deferred_events_offer(&event);
     }
     return result;

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "deferred_events.h"
 #include "deferred_hooks.h"
 #include "families.h"
 #include "hooks.h"
@@ -293,6 +294,17 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
     return result;
 }
 
+/* An event of a signal handler that interrupted the shim on this thread: queued, with
+ * its stack, until the shim is done (deferred_events.c). */
+static void defer_event(struct type_info *type, enum ref_op op, void *object, uint32_t count)
+{
+    struct deferred_event event = {
+        .class_name = type->name, .cache = &type->class_cache, .change = op,
+        .object = object, .count = count, .as_event = true, .family = FAMILY_GOBJECT,
+    };
+    deferred_events_offer(&event);
+}
+
 static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
@@ -303,6 +315,11 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
                            FAMILY_GOBJECT);
         freed_during_call = object;
         shim_leave();
+    } else {
+        struct type_info *type = type_of(object);
+        if (type != NULL)
+            defer_event(type, OP_DESTROY, object, 0);
+        freed_during_call = object;
     }
     return hook_call_original(hook, regs);
 }
@@ -330,6 +347,8 @@ static uint64_t reference_call(struct hook *hook, struct saved_regs *regs, bool 
             recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false,
                            FAMILY_GOBJECT);
         shim_leave();
+    } else if (!sinks) {
+        defer_event(type, OP_ADD, object, ref_count_of(object));
     }
     return result;
 }
@@ -364,6 +383,8 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
         recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0, false,
                            FAMILY_GOBJECT);
         shim_leave();
+    } else if (freed_during_call != object) {
+        defer_event(type, OP_RELEASE, object, before == 1 ? ref_count_of(object) : before - 1);
     }
     return result;
 }

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "deferred_events.h"
 #include "deferred_hooks.h"
 #include "gobject_hooks.h"
 #include "recorder.h"
@@ -55,6 +56,18 @@ static void record(const char *name, struct class_cache *cache, enum ref_op op, 
     recorder_event(name, cache, op, object, count, 0, true, FAMILY_MINI_OBJECT);
 }
 
+/* An event of a signal handler that interrupted the shim on this thread: queued, with
+ * its stack, until the shim is done (deferred_events.c). */
+static void defer(const char *name, struct class_cache *cache, enum ref_op op, void *object,
+                  uint32_t count)
+{
+    struct deferred_event event = {
+        .class_name = name, .cache = cache, .change = op, .object = object, .count = count,
+        .as_event = true, .count_is_exact = true, .family = FAMILY_MINI_OBJECT,
+    };
+    deferred_events_offer(&event);
+}
+
 /* The weak reference: called inside gst_mini_object_unref, just before the free. */
 static void on_finalized(void *data, void *object)
 {
@@ -64,6 +77,8 @@ static void on_finalized(void *data, void *object)
     if (name != NULL && shim_enter()) {
         record(name, cache, OP_DESTROY, object, 0);
         shim_leave();
+    } else if (name != NULL) {
+        defer(name, cache, OP_DESTROY, object, 0);
     }
     freed_during_unref = object;
 }
@@ -110,6 +125,8 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
             record(name, cache, OP_ADD, object, after);
         }
         shim_leave();
+    } else {
+        defer(name, cache, OP_ADD, object, count_of(object));
     }
     return result;
 }
@@ -131,6 +148,8 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     if (!freed && !kept_by_pool && hook_enter(hook)) {
         record(name, cache, OP_RELEASE, object, before - 1);
         shim_leave();
+    } else if (!freed && !kept_by_pool) {
+        defer(name, cache, OP_RELEASE, object, before - 1);
     }
     dropping_last_reference = outer_dropping;
     freed_during_unref = outer_freed;

@@ -109,8 +109,9 @@ static void record_now(struct hook *hook, enum ref_op op, void *object)
         recorder_kept(hook->class_name, &hook->class_cache, op, object);
         shim_leave();
     } else {
-        struct deferred_event event = {hook->class_name, &hook->class_cache, false, op,
-                                       object, 0};
+        struct deferred_event event = {.class_name = hook->class_name,
+                                       .cache = &hook->class_cache, .change = op,
+                                       .object = object};
         deferred_events_offer(&event);
     }
 }

@@ -149,7 +149,10 @@ static bool create_log(void)
     if (log_fd < 0) {
         int fd = claim_a_name(log_config->file, path, sizeof path);
         if (fd < 0) {
-            report_once("cannot create the log %s: %s; this process is not traced", path, strerror(errno));
+            int error = errno;
+            config_escape_controls(path, sizeof path); /* the user's REFLOG_FILE, quoted */
+            report_once("cannot create the log %s: %s; this process is not traced", path,
+                        strerror(error));
             return false;
         }
         log_fd = fd;
@@ -253,6 +256,8 @@ bool log_open(const struct config *config, bool first_process, char *err, size_t
         log_owns_fd = false;
         log_is_pipe = fstat(log_fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
     } else if (first_process && !prepare_the_name(config->file, err, errlen)) {
+        /* The messages quote REFLOG_FILE; their own words have no control characters. */
+        config_escape_controls(err, errlen);
         return false;
     }
     __atomic_store_n(&state, LOG_PENDING, __ATOMIC_RELEASE);
@@ -289,6 +294,16 @@ void log_write_event(const char *data, size_t len, size_t *after)
         log_mapping_append_after(data, len, after);
     else
         append(data, len);          /* one stream under one lock: already in order */
+}
+
+void log_write_comment(const char *word, const char *text)
+{
+    if (log_config == NULL || log_config->format != FORMAT_REFSHIM)
+        return;
+    char line[PATH_MAX + 64];
+    int len = snprintf(line, sizeof line, "# %s %s\n", word, text);
+    if (len > 0 && (size_t)len < sizeof line)
+        log_write(line, (size_t)len);
 }
 
 bool log_is_open(void)

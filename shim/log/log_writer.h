@@ -20,6 +20,9 @@ bool log_reopen_in_child(const struct config *config);
  * regular file. On an error logging stops, with one message on stderr. */
 void log_write(const char *data, size_t len);
 bool log_is_open(void);
+/* Writes the comment line `# WORD TEXT` (TEXT without a line end) to a refshim-format
+ * log; nothing in the xpcom format, which has no comments. */
+void log_write_comment(const char *word, const char *text);
 /* Appends the records of one object's event after its previous ones: *AFTER is where
  * those ended (0 at first), and is moved past these. Callers hold the object's lock. */
 void log_write_event(const char *data, size_t len, size_t *after);

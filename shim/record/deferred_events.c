@@ -106,7 +106,10 @@ void deferred_events_record(void)
         __atomic_signal_fence(__ATOMIC_ACQUIRE);
         struct queued_event *slot = &queue[queue_head % QUEUE_SIZE];
         const struct deferred_event *e = &slot->event;
-        if (e->counted)
+        if (e->as_event)
+            recorder_event_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
+                              e->count, e->count_is_exact, e->family, slot->ips, slot->depth);
+        else if (e->counted)
             recorder_counted_at(e->class_name, e->cache, (enum ref_change)e->change,
                                 e->object, e->count, slot->ips, slot->depth);
         else

@@ -11,8 +11,10 @@
 #include "depot.h"
 #include "recorder.h"
 
-/* What a handler would have recorded: with recorder_counted when COUNTED (CHANGE is a
- * ref_change, COUNT the returned count), else with recorder_kept (CHANGE is a ref_op). */
+/* What a handler would have recorded: with recorder_event when AS_EVENT (CHANGE is a
+ * ref_op; COUNT, COUNT_IS_EXACT and FAMILY as recorder_event takes them: GObject and
+ * mini-object hooks), else with recorder_counted when COUNTED (CHANGE is a ref_change,
+ * COUNT the returned count), else with recorder_kept (CHANGE is a ref_op). */
 struct deferred_event {
     const char *class_name;
     struct class_cache *cache;
@@ -20,6 +22,9 @@ struct deferred_event {
     int change;
     void *object;
     uint32_t count;
+    bool as_event;
+    bool count_is_exact;
+    enum object_family family;
 };
 
 /* Called by a hook's handler when shim_enter() failed. When the call comes from a signal

@@ -336,6 +336,14 @@ void recorder_event(const char *class_name, struct class_cache *cache, enum ref_
            count_is_exact ? COUNT_RETURNED : COUNT_READ, family, (struct given_stack){NULL, 0});
 }
 
+void recorder_event_at(const char *class_name, struct class_cache *cache, enum ref_op op,
+                       void *object, uint32_t count, bool count_is_exact,
+                       enum object_family family, const uintptr_t *ips, int depth)
+{
+    record(class_name, cache, op, (uintptr_t)object, count, 0,
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, (struct given_stack){ips, depth});
+}
+
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)
 {
     record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN,

@@ -78,6 +78,10 @@ void recorder_kept_at(const char *class_name, struct class_cache *cache, enum re
 void recorder_counted_at(const char *class_name, struct class_cache *cache,
                          enum ref_change change, void *object, uint32_t count,
                          const uintptr_t *ips, int depth);
+/* recorder_event (without a size: no creation is deferred) for the same. */
+void recorder_event_at(const char *class_name, struct class_cache *cache, enum ref_op op,
+                       void *object, uint32_t count, bool count_is_exact,
+                       enum object_family family, const uintptr_t *ips, int depth);
 
 /* At exit: writes an x record (xpcom: a Note record) for each logged object of FAMILY
  * still alive for which NOTE_FOR returns a note (a word, such as "may-be-leaked"); it

@@ -20,7 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "demangle.h"
+#include "log_writer.h"
+#include "report.h"
 
 static pthread_mutex_t symbolizer_lock = PTHREAD_MUTEX_INITIALIZER;
 static Dwfl *dwfl;
@@ -396,12 +399,63 @@ static bool visit_plain_dynsym(Dwfl_Module *mod, const struct module_facts *fact
     return true;
 }
 
+/* After dwfl_module_getsymtab: true if MOD has C++ in it (mangled names in .dynsym,
+ * defined or imported) but neither a .symtab nor a separate debug file, so that a
+ * hidden AddRef/Release of its classes cannot be found. */
+static bool lacks_cxx_symbols(Dwfl_Module *mod)
+{
+    const char *debug_file = NULL;
+    dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, &debug_file);
+    Dwarf_Addr bias = 0;
+    Elf *elf = dwfl_module_getelf(mod, &bias);
+    if (debug_file != NULL || elf == NULL)
+        return false;
+    Elf_Scn *dynsym = NULL;
+    GElf_Shdr shdr;
+    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
+        if (gelf_getshdr(scn, &shdr) == NULL)
+            continue;
+        if (shdr.sh_type == SHT_SYMTAB)
+            return false;
+        if (shdr.sh_type == SHT_DYNSYM)
+            dynsym = scn;
+    }
+    Elf_Data *data = dynsym ? elf_getdata(dynsym, NULL) : NULL;
+    if (data == NULL || gelf_getshdr(dynsym, &shdr) == NULL || shdr.sh_entsize == 0)
+        return false;
+    size_t count = shdr.sh_size / shdr.sh_entsize;
+    for (size_t i = 1; i < count; i++) {
+        GElf_Sym sym;
+        const char *name;
+        if (gelf_getsym(data, (int)i, &sym) != NULL &&
+            (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) != NULL &&
+            strncmp(name, "_Z", 2) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Says once per library, on stderr and in the log, that its C++ methods cannot be found:
+ * without a word the user would take an empty log for a program without leaks. */
+static void tell_no_symbols(const char *path)
+{
+    char quoted[PATH_MAX];
+    snprintf(quoted, sizeof quoted, "%s", path);
+    config_escape_controls(quoted, sizeof quoted);
+    report("%s has no symbol table and no debug file: its AddRef/Release methods cannot be "
+           "found and are not traced (install its debug symbols, on Debian its -dbgsym "
+           "package, or use a build with -g that is not stripped)", quoted);
+    log_write_comment("nosymbols", quoted);
+}
+
 static void visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
                             function_visitor visit, void *arg)
 {
     if (visit_plain_dynsym(mod, facts, visit, arg))
         return;
     int count = dwfl_module_getsymtab(mod);
+    if (!facts->shim_needs && lacks_cxx_symbols(mod))
+        tell_no_symbols(facts->path);
     for (int i = 1; i < count; i++) {
         GElf_Sym sym;
         GElf_Addr addr;

@@ -16,6 +16,7 @@ Suite *json_writer_suite(void);
 Suite *relocate_suite(void);
 Suite *mozilla_readers_suite(void);
 Suite *object_tracker_suite(void);
+Suite *escape_text_suite(void);
 
 int main(void)
 {
@@ -32,6 +33,7 @@ int main(void)
     srunner_add_suite(runner, relocate_suite());
     srunner_add_suite(runner, mozilla_readers_suite());
     srunner_add_suite(runner, object_tracker_suite());
+    srunner_add_suite(runner, escape_text_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

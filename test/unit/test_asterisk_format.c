@@ -148,6 +148,26 @@ START_TEST(missing_change_still_told)
 }
 END_TEST
 
+/* A second constructor at the address of a live object: the log missed its destructor.
+ * The older object is taken as ended there (K, with the warning), never left leaked. */
+START_TEST(constructor_at_a_live_address_ends_the_older_object)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("0x10,+1,7,a.c,1,make,**constructor**,new\n"
+              "0x10,+1,7,a.c,1,make,**constructor**,again\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "1: N 1 0x10=0x10 make 1 7 [make|(none)|0|a.c:1] tag=new\n"
+                     "2: K 1 0x10=0x10 make 1 7 [] !object 2 starts at this address while "
+                     "object 1 is alive there: the log misses the destruction of 1, taken as "
+                     "ended here\n"
+                     "2: N 2 0x10=0x10 make 1 7 [make|(none)|0|a.c:1] tag=again\n");
+    free(transcript.text);
+}
+END_TEST
+
 START_TEST(bad_fields)
 {
     const char *first = "0x10,+1,7,a.c,1,f,**constructor**,x\n";
@@ -175,6 +195,7 @@ Suite *asterisk_format_suite(void)
     tcase_add_test(cases, threads_out_of_order_and_address_reused);
     tcase_add_test(cases, missing_change_still_told);
     tcase_add_test(cases, bad_fields);
+    tcase_add_test(cases, constructor_at_a_live_address_ends_the_older_object);
     suite_add_tcase(suite, cases);
     return suite;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "balance_tree.h"
+#include "frame_text.h"
 #include "exclude_list.h"
 
 #define MAX_TEST_FRAMES 32
@@ -176,11 +177,27 @@ START_TEST(path_start_index)
         {"f()", NULL, 0, NULL}, {"main", NULL, 0, NULL}, {"g()", NULL, 0, NULL},
         {"main", NULL, 0, NULL}, {"_start", NULL, 0, NULL},
     };
-    ck_assert_uint_eq(balance_tree_path_start(frames, 5), 3); /* outermost main */
-    ck_assert_uint_eq(balance_tree_path_start(frames, 1), 0);
-    ck_assert_uint_eq(balance_tree_path_start(frames, 0), 0);
+    ck_assert_uint_eq(frame_text_path_start(frames, 5), 3); /* outermost main */
+    ck_assert_uint_eq(frame_text_path_start(frames, 1), 0);
+    ck_assert_uint_eq(frame_text_path_start(frames, 0), 0);
     struct log_frame plumbing[] = {{"start_thread", NULL, 0, NULL}, {"clone", NULL, 0, NULL}};
-    ck_assert_uint_eq(balance_tree_path_start(plumbing, 2), 2);
+    ck_assert_uint_eq(frame_text_path_start(plumbing, 2), 2);
+    /* Without the C library's debug symbols a thread starts in two nameless libc frames. */
+    const char *libc = "/lib/x86_64-linux-gnu/libc.so.6";
+    struct log_frame thread[] = {
+        {"KeepOne()", "/opt/app", 0x1150, NULL}, {"???", "/opt/plug.so", 0x2a10, NULL},
+        {"Worker(void*)", "/opt/app", 0x1100, NULL}, {"???", libc, 0x891f5, NULL},
+        {"???", libc, 0x1098ec, NULL},
+    };
+    ck_assert_uint_eq(frame_text_path_start(thread, 5), 2);
+    /* ...a nameless frame of another library is kept, even outermost. */
+    ck_assert_uint_eq(frame_text_path_start(thread, 2), 1);
+    /* A stripped executable on a stripped C library: its _start, then libc's start-up. */
+    struct log_frame stripped[] = {
+        {"???", "/opt/app", 0x1200, NULL}, {"???", libc, 0x271ca, NULL},
+        {"???", libc, 0x27285, NULL}, {"???", "/opt/app", 0x1050, NULL},
+    };
+    ck_assert_uint_eq(frame_text_path_start(stripped, 4), 0);
 }
 END_TEST
 

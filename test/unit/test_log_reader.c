@@ -316,6 +316,52 @@ START_TEST(unreadable_path_is_reported)
 }
 END_TEST
 
+/* Two live objects at one address are impossible: the older one is taken as ended (K)
+ * with a warning on the line where the newer one started (by an N or by a first event).
+ * That is decided at the end of the log: threads may log the older one's destruction
+ * after the newer one's start, and the serials keep them apart until then. */
+START_TEST(second_live_object_at_an_address_ends_the_first)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text(HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\nN\t1\t1\t7\t0\n"
+                     "o\t2\t0x10\t1\nN\t2\t1\t7\t0\n"
+                     "o\t3\t0x10\t1\nA\t3\t2\t7\t0\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "7: N 1 0x10=0x10 nsFoo 1 7 []\n"
+                     "9: N 2 0x10=0x10 nsFoo 1 7 []\n"
+                     "11: A 3 0x10=0x10 nsFoo 2 7 []\n"
+                     "9: K 1 0x10=0x10 nsFoo 1 0 [] !object 2 starts at this address while "
+                     "object 1 is alive there: the log misses the destruction of 1, taken as "
+                     "ended here\n"
+                     "11: K 2 0x10=0x10 nsFoo 1 0 [] !object 3 starts at this address while "
+                     "object 2 is alive there: the log misses the destruction of 2, taken as "
+                     "ended here\n");
+    free(transcript.text);
+}
+END_TEST
+
+/* Another thread logged the older object's destruction after the newer one's start at its
+ * address (freed, reused, then logged): the serials tell them apart, and nothing is wrong. */
+START_TEST(older_object_destroyed_after_newer_one_started)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text(HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\nN\t1\t1\t7\t0\n"
+                     "o\t2\t0x10\t1\nN\t2\t1\t8\t0\n"
+                     "D\t1\t0\t7\t0\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "7: N 1 0x10=0x10 nsFoo 1 7 []\n"
+                     "9: N 2 0x10=0x10 nsFoo 1 8 []\n"
+                     "10: D 1 0x10=0x10 nsFoo 0 7 []\n");
+    free(transcript.text);
+}
+END_TEST
+
 Suite *log_reader_suite(void)
 {
     Suite *suite = suite_create("log_reader");
@@ -323,6 +369,8 @@ Suite *log_reader_suite(void)
     tcase_add_test(good, good_log_gives_resolved_events);
     tcase_add_test(good, empty_stack_unknown_module_and_source);
     tcase_add_test(good, destroyed_object_is_forgotten);
+    tcase_add_test(good, second_live_object_at_an_address_ends_the_first);
+    tcase_add_test(good, older_object_destroyed_after_newer_one_started);
     suite_add_tcase(suite, good);
     TCase *damaged = tcase_create("damaged");
     tcase_add_test(damaged, crlf_line_ends_are_accepted);
