@@ -11,6 +11,7 @@
 #include "anomaly_report.h"
 #include "balance_tree.h"
 #include "exclude_list.h"
+#include "debug_symbols.h"
 #include "log_reader.h"
 #include "parse_number.h"
 
@@ -146,6 +147,7 @@ int main(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
+        int used;
         bool takes_value = strcmp(arg, "--object") == 0 || strcmp(arg, "--serial") == 0 ||
                            strcmp(arg, "--exclude") == 0;
         if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -161,6 +163,10 @@ int main(int argc, char **argv)
             ignore_balanced = true;
         } else if (strcmp(arg, "--sites") == 0) {
             selection.by_site = true;
+        } else if ((used = debug_symbols_option(argc, argv, i)) != 0) {
+            if (used < 0)
+                return usage_error("missing value after ", arg);
+            i += used - 1;
         } else if (!takes_value) {
             return usage_error("unknown option ", arg);
         } else if (i + 1 >= argc) {

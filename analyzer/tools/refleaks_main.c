@@ -12,6 +12,7 @@
 #include "history_report.h"
 #include "leak_table.h"
 #include "live_objects.h"
+#include "debug_symbols.h"
 #include "log_reader.h"
 #include "stack_groups.h"
 
@@ -163,6 +164,7 @@ int main(int argc, char **argv)
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
+        int used;
         if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
             logs[log_count++] = arg;
         } else if (strcmp(arg, "--") == 0) {
@@ -170,6 +172,10 @@ int main(int argc, char **argv)
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             fputs(help_text, stdout);
             return 0;
+        } else if ((used = debug_symbols_option(argc, argv, i)) != 0) {
+            if (used < 0)
+                return usage_error("missing value after ", arg);
+            i += used - 1;
         } else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--file") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing value after ", arg);
