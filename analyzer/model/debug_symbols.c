@@ -102,7 +102,10 @@ static int ask_debuginfod(const unsigned char *id, int len, char **name)
     if (debuginfod_off || debuginfod_gave_up || urls == NULL || urls[0] == '\0')
         return -1;
     if (debuginfod == NULL) {
-        setenv("DEBUGINFOD_TIMEOUT", "5", 0);   /* its own default is 90 seconds */
+        /* Its own defaults wait 90 seconds, three times over, for a server that is
+         * silent; the user's settings win. */
+        setenv("DEBUGINFOD_TIMEOUT", "5", 0);
+        setenv("DEBUGINFOD_RETRY_LIMIT", "0", 0);
         debuginfod = debuginfod_begin();
         if (debuginfod == NULL) {
             debuginfod_gave_up = true;
@@ -117,8 +120,8 @@ static int ask_debuginfod(const unsigned char *id, int len, char **name)
     }
     free(path);
     if (fd != -ENOENT) {
-        fprintf(stderr, "debuginfod (%s): %s; frames it would name are left as they are\n",
-                urls, strerror(-fd));
+        fprintf(stderr, "%s: debuginfod (%s): %s; frames it would name are left as they are\n",
+                program_invocation_short_name, urls, strerror(-fd));
         debuginfod_gave_up = true;
     }
     return -1;
