@@ -14,6 +14,7 @@
 #include "live_objects.h"
 #include "debug_symbols.h"
 #include "log_reader.h"
+#include "log_symbolize.h"
 #include "stack_groups.h"
 
 static const char usage_line[] =
@@ -156,12 +157,28 @@ static int usage_error(const char *problem, const char *detail)
     return LOG_STATUS_USAGE;
 }
 
+/* --symbolize: the one LOG, copied to stdout with its frames looked up. */
+static int symbolize_log(const char **logs, int log_count, const struct options *options)
+{
+    if (log_count != 1 || options->kind != REPORT_LIST || options->history_flags_given)
+        return usage_error("--symbolize takes one LOG and no report option", "");
+    struct log_diag diag;
+    int status = log_symbolize_path(logs[0], stdout, &diag);
+    if (diag.message[0])
+        fprintf(stderr, status == LOG_STATUS_CANNOT_READ ? "refleaks: %s\n" : "%s\n", diag.message);
+    if (fflush(stdout) != 0) {
+        perror("refleaks: stdout");
+        return 74; /* EX_IOERR */
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     struct options options = {REPORT_LIST, {false, false, false, false}, false};
     const char *logs[argc > 0 ? argc : 1];
     int log_count = 0;
-    bool options_done = false;
+    bool options_done = false, symbolize = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int used;
@@ -176,6 +193,8 @@ int main(int argc, char **argv)
             if (used < 0)
                 return usage_error("missing value after ", arg);
             i += used - 1;
+        } else if (strcmp(arg, "--symbolize") == 0) {
+            symbolize = true;
         } else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--file") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing value after ", arg);
@@ -206,6 +225,8 @@ int main(int argc, char **argv)
         return usage_error("-i, -l, -n and -s go with --history", "");
     if (log_count == 0)
         logs[log_count++] = "-";
+    if (symbolize)
+        return symbolize_log(logs, log_count, &options);
 
     int result = 0;
     bool failed = false;

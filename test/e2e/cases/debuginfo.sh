@@ -108,3 +108,18 @@ expect "stderr" "refbalance: debuginfod (http://127.0.0.1:$PORT): Connection ref
     "$(cat "$DI/dead.err")"
 expect "well under the client's own timeouts" "yes" "$([ "$took" -lt 30 ] && echo yes)"
 finish
+
+start "refshim symbolize: a copy of the log that names the frames without the debug files"
+scripts/refshim symbolize --debug-dir "$DI/tree" "$L" >"$L.symbolized" 2>"$L.symbolized.err"
+expect "status and stderr" "0 " "$? $(cat "$L.symbolized.err")"
+expect "the frames of libmid" "mid_keep	$DI_SRC/mid.c:19
+hold_thing	$DI_SRC/mid.c:9
+keep_static	$DI_SRC/mid.c:14" "$(awk -F'\t' -v OFS='\t' '$1 == "m" && $3 ~ /libmid.so$/ { m = $2 }
+    $1 == "f" && $3 == m { print $5, $6 }' "$L.symbolized" | sed "s|$(pwd)/||")"
+sed "s|$DI/lib/libmid.so|/nonexistent/libmid.so|" "$L.symbolized" >"$L.symbolized.moved"
+expect "tree, read with no debug file anywhere" "$DI_NAMED" "$(di_balance "$L.symbolized.moved" 2>&1)"
+expect "the events are the same" "$(grep -E '^[NARD]	' "$L")" "$(grep -E '^[NARD]	' "$L.symbolized")"
+expect "not a refshim log" "x.log:1: not a refshim log; only refshim's own logs have frames to look up" \
+    "$(cd "$WORK" && printf 'nsFoo 0x1 1 AddRef 1\n' >x.log && "$BIN/refleaks" --symbolize x.log 2>&1)"
+expect "a malformed log is not copied" "" "$(printf '# refshim 1\nq\n' | "$BIN/refleaks" --symbolize - 2>/dev/null)"
+finish
