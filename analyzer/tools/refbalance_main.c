@@ -17,7 +17,7 @@
 
 static const char usage_line[] =
     "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced] "
-    "[--exclude FILE] [LOG]\n";
+    "[--exclude FILE] [--debug-dir DIR]... [--no-debuginfod] [LOG]\n";
 
 static const char help_text[] =
     "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced]\n"
@@ -56,6 +56,10 @@ static const char help_text[] =
     "                     starting with # are ignored; parameter lists may be given or\n"
     "                     not). An event whose stack contains one of them is not counted\n"
     "                     at all, not even at .root.\n"
+    "  --debug-dir DIR    also look frames up in DIR's .build-id/ tree of debug files\n"
+    "                     (after the module itself and /usr/lib/debug; repeatable),\n"
+    "                     then debuginfod if DEBUGINFOD_URLS is set.\n"
+    "  --no-debuginfod    never ask a debuginfod server.\n"
     "  --help             print this help.\n"
     "\n"
     "Events of the chosen object that cannot be right (a change after destruction, a\n"
