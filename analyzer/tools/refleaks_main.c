@@ -19,7 +19,8 @@
 
 static const char usage_line[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--help] "
-    "[-f LOG] [LOG...]\n";
+    "[--debug-dir DIR]... [--no-debuginfod] [-f LOG] [LOG...]\n"
+    "       refleaks --symbolize [--debug-dir DIR]... [--no-debuginfod] LOG\n";
 
 static const char help_text[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--help]\n"

@@ -50,6 +50,11 @@ expect "sites: one node per inlined level, each at its call" ".root: bal=2
       keep_static ($DI_SRC/mid.c:14): bal=1
         hold_thing ($DI_SRC/mid.c:9): bal=1" \
     "$(di_balance --sites --debug-dir "$DI/tree" "$L" 2>&1 | sed "s|$(pwd)/||g")"
+expect "refleaks --history: the AddRef's line is the inlined helper's" \
+    "[T] $DI_SRC/mid.c:9 hold_thing: +1 AddRef - [1]" \
+    "$(env -u DEBUGINFOD_URLS "$BIN/refleaks" --history --debug-dir "$DI/tree" "$L" | grep AddRef | sed 's/^\[[0-9]*\]/[T]/')"
+expect "refleaks --history without it" "[T] libmid.so+$DI_OFF ???: +1 AddRef - [1]" \
+    "$(env -u DEBUGINFOD_URLS "$BIN/refleaks" --history "$L" | grep AddRef | sed 's/^\[[0-9]*\]/[T]/')"
 expect "--debug-dir without DIR" "refbalance: missing value after --debug-dir" \
     "$(di_balance --debug-dir 2>&1 | head -1)"
 finish
