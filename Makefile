@@ -18,6 +18,9 @@ pkg_once    = $(or $($(1)_cache),$(eval $(1)_cache := $(shell pkg-config $(2)))$
 SHIM_CFLAGS = $(call pkg_once,shim_cflags,--cflags $(SHIM_PKGS)) -fPIC \
               -fvisibility=hidden -ftls-model=initial-exec -flto
 SHIM_LIBS   = $(call pkg_once,shim_libs,--libs $(SHIM_PKGS)) -liberty -ldl -pthread
+# The analyzers look bare frames up in debug files and debuginfod (debug_symbols.c).
+AN_PKGS     = libdw libdebuginfod
+AN_LIBS     = $(call pkg_once,an_libs,--libs $(AN_PKGS)) -liberty
 CHECK_CFLAGS = $(call pkg_once,check_cflags,--cflags check)
 CHECK_LIBS  = $(call pkg_once,check_libs,--libs check)
 # A build without the -dev packages must stop with a word, not link a shim without them.
@@ -71,10 +74,10 @@ $(BUILD)/analyzer/%.o: analyzer/%.c $(AN_H)
 	$(CC) $(CFLAGS) $(AN_INC) -c $< -o $@
 
 $(BUILD)/refleaks: $(BUILD)/analyzer/tools/refleaks_main.o $(AN_LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ $(AN_LIBS)
 
 $(BUILD)/refbalance: $(BUILD)/analyzer/tools/refbalance_main.o $(AN_LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ $(AN_LIBS)
 
 $(BUILD)/test/unit/%.o: test/unit/%.c $(SHIM_H) $(AN_H)
 	@mkdir -p $(@D)
@@ -82,7 +85,7 @@ $(BUILD)/test/unit/%.o: test/unit/%.c $(SHIM_H) $(AN_H)
 	$(CC) $(CFLAGS) $(AN_INC) $(SHIM_INC) $(CHECK_CFLAGS) $(call pkg_once,capstone_cflags,--cflags capstone) -c $< -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(call pkg_once,capstone_libs,--libs capstone) -pthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(AN_LIBS) $(call pkg_once,capstone_libs,--libs capstone) -pthread
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -121,7 +124,7 @@ demo: deps
 
 # Installs what the build and the tests need on Debian 12 (as root), only if missing.
 DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev check libcapstone-dev \
-           libdw-dev libelf-dev libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
+           libdw-dev libelf-dev libdebuginfod-dev debuginfod libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good clang libclang-rt-14-dev \
            libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev \
            debhelper dpkg-dev fakeroot lintian time \

@@ -15,6 +15,7 @@
 #include <uthash.h>
 
 #include "alloc.h"
+#include "debug_symbols.h"
 #include "log_format.h"
 #include "object_tracker.h"
 #include "parse_number.h"
@@ -25,12 +26,19 @@
 struct module_def {
     uint64_t id;
     char *path;
+    char *build_id;           /* hex, NULL when the log does not say */
     UT_hash_handle hh;
 };
 
 struct frame_def {
     uint64_t id;
     struct log_frame frame; /* function and source owned here, module borrowed */
+    struct module_def *module;
+    /* What debug information adds, looked up the first time an event uses the frame:
+     * one frame per inlined level, innermost first (NULL: the frame as the log has it). */
+    bool looked_up;
+    struct log_frame *levels;
+    size_t level_count;
     UT_hash_handle hh;
 };
 
@@ -157,11 +165,18 @@ static bool parse_module(struct refshim_state *state, struct record *record,
                          struct log_sink *sink)
 {
     uint64_t id;
-    if (!expect_fields(record, 3, sink) || !new_id_field(record, modules_defined, state, &id, sink))
+    if (record->count != 4 && !expect_fields(record, 3, sink))
         return false;
+    if (!new_id_field(record, modules_defined, state, &id, sink))
+        return false;
+    const char *build_id = record->count == 4 ? record->field[3] : NULL;
+    if (build_id && (strlen(build_id) % 2 != 0 || strlen(build_id) < 2 ||
+                     strspn(build_id, "0123456789abcdef") != strlen(build_id)))
+        return log_sink_fail(sink, "bad BUILD-ID '%.40s' in 'm' record", build_id);
     struct module_def *module = xcalloc(1, sizeof *module);
     module->id = id;
     module->path = xstrdup(record->field[2]);
+    module->build_id = build_id ? xstrdup(build_id) : NULL;
     HASH_ADD(hh, state->modules, id, sizeof module->id, module);
     return true;
 }
@@ -187,6 +202,7 @@ static bool parse_frame(struct refshim_state *state, struct record *record,
     frame->id = id;
     frame->frame.function = xstrdup(function);
     frame->frame.module = module ? module->path : NULL;
+    frame->module = module;
     frame->frame.offset = offset;
     frame->frame.source = strcmp(source, "-") == 0 || !source[0] ? NULL : xstrdup(source);
     HASH_ADD(hh, state->frames, id, sizeof frame->id, frame);
@@ -272,16 +288,37 @@ static void free_object(struct refshim_state *state, struct live_object *object)
     free(object);
 }
 
-/* Fills the frame buffer with STACK's frames, innermost first. */
-static void resolve_stack(struct refshim_state *state, const struct stack_def *stack)
+/* The number of frames FRAME stands for once debug information is asked. */
+static size_t frame_levels(struct frame_def *frame)
 {
-    size_t depth = stack ? stack->depth : 0;
+    if (!frame->looked_up) {
+        frame->looked_up = true;
+        frame->level_count = debug_symbols_resolve(
+            &frame->frame, frame->module ? frame->module->build_id : NULL, &frame->levels);
+    }
+    return frame->level_count ? frame->level_count : 1;
+}
+
+/* Fills the frame buffer with STACK's frames, innermost first, inlined levels included;
+ * returns their number. */
+static size_t resolve_stack(struct refshim_state *state, const struct stack_def *stack)
+{
+    size_t depth = 0;
+    for (const struct stack_def *s = stack; s; s = s->parent)
+        depth += frame_levels(s->frame);
     if (depth > state->frame_buffer_size) {
         state->frame_buffer = xrealloc(state->frame_buffer, depth * sizeof *state->frame_buffer);
         state->frame_buffer_size = depth;
     }
-    for (size_t i = 0; stack; stack = stack->parent, i++)
-        state->frame_buffer[i] = stack->frame->frame;
+    size_t i = 0;
+    for (; stack; stack = stack->parent) {
+        const struct frame_def *frame = stack->frame;
+        if (frame->level_count == 0)
+            state->frame_buffer[i++] = frame->frame;
+        for (size_t level = 0; level < frame->level_count; level++)
+            state->frame_buffer[i++] = frame->levels[level];
+    }
+    return depth;
 }
 
 static bool parse_event(struct refshim_state *state, struct record *record,
@@ -307,7 +344,7 @@ static bool parse_event(struct refshim_state *state, struct record *record,
     /* After D the object is gone from the table: the tracker reports the change. */
     if (!object && !object_tracker_serial_finished(state->tracker, serial))
         return log_sink_fail(sink, "event for object %" PRIu64 ", which no 'o' line introduced", serial);
-    resolve_stack(state, stack);
+    size_t frame_count = resolve_stack(state, stack);
     char op = record->kind[0];
     struct log_event event = {
         .serial = serial,
@@ -317,7 +354,7 @@ static bool parse_event(struct refshim_state *state, struct record *record,
         .count = count,
         .tid = tid,
         .frames = state->frame_buffer,
-        .frame_count = stack ? stack->depth : 0,
+        .frame_count = frame_count,
         .stack_id = stack_id,
         .line = line_number,
         .delta = op == REFSHIM_OP_NEW || op == REFSHIM_OP_ADDREF ? 1 : -1,
@@ -421,6 +458,7 @@ static void destroy(void *opaque)
     HASH_ITER(hh, state->modules, module, next_module) {
         HASH_DEL(state->modules, module);
         free(module->path);
+        free(module->build_id);
         free(module);
     }
     struct frame_def *frame, *next_frame;
@@ -428,6 +466,7 @@ static void destroy(void *opaque)
         HASH_DEL(state->frames, frame);
         free((char *)frame->frame.function);
         free((char *)frame->frame.source);
+        debug_symbols_free_levels(frame->levels, frame->level_count);
         free(frame);
     }
     struct stack_def *stack, *next_stack;

@@ -15,13 +15,14 @@
 #include "frame_text.h"
 #include "escape_text.h"
 #include "exclude_list.h"
+#include "debug_symbols.h"
 #include "log_reader.h"
 #include "object_events.h"
 #include "parse_number.h"
 
 static const char usage_line[] =
     "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced] "
-    "[--exclude FILE] [--json | --html] [LOG]\n";
+    "[--exclude FILE] [--json | --html] [--debug-dir DIR]... [--no-debuginfod] [LOG]\n";
 
 static const char help_text[] =
     "usage: refbalance (--object ADDR | --serial N) [--sites] [--ignore-balanced]\n"
@@ -66,6 +67,10 @@ static const char help_text[] =
     "  --html             print one self-contained HTML page (no network): the tree with\n"
     "                     collapsible nodes coloured by balance, non-zero paths open, a\n"
     "                     search box, and the object's events with file:line beside it.\n"
+    "  --debug-dir DIR    also look frames up in DIR's .build-id/ tree of debug files\n"
+    "                     (after the module itself and /usr/lib/debug; repeatable),\n"
+    "                     then debuginfod if DEBUGINFOD_URLS is set.\n"
+    "  --no-debuginfod    never ask a debuginfod server.\n"
     "  --help             print this help.\n"
     "\n"
     "Events of the chosen object that cannot be right (a change after destruction, a\n"
@@ -183,6 +188,7 @@ int main(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
+        int used;
         bool takes_value = strcmp(arg, "--object") == 0 || strcmp(arg, "--serial") == 0 ||
                            strcmp(arg, "--exclude") == 0;
         if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
@@ -203,6 +209,10 @@ int main(int argc, char **argv)
             if (output != OUTPUT_TEXT && output != kind)
                 return usage_error("choose one of --json and --html", "");
             output = kind;
+        } else if ((used = debug_symbols_option(argc, argv, i)) != 0) {
+            if (used < 0)
+                return usage_error("missing value after ", arg);
+            i += used - 1;
         } else if (!takes_value) {
             return usage_error("unknown option ", arg);
         } else if (i + 1 >= argc) {

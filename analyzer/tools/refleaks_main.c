@@ -16,12 +16,15 @@
 #include "leak_table.h"
 #include "leaks_json.h"
 #include "live_objects.h"
+#include "debug_symbols.h"
 #include "log_reader.h"
+#include "log_symbolize.h"
 #include "stack_groups.h"
 
 static const char usage_line[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--json] "
-    "[--help] [-f LOG] [LOG...]\n";
+    "[--help] [--debug-dir DIR]... [--no-debuginfod] [-f LOG] [LOG...]\n"
+    "       refleaks --symbolize [--debug-dir DIR]... [--no-debuginfod] LOG\n";
 
 static const char help_text[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--json]\n"
@@ -56,6 +59,10 @@ static const char help_text[] =
     "              allocation stack; with --bloat also the per-class counts. Not with\n"
     "              --history or --by-stack.\n"
     "  -f LOG      read LOG (as refcounter.py's -f); the same as naming LOG.\n"
+    "  --debug-dir DIR  also look frames up in DIR's .build-id/ tree of debug files\n"
+    "              (after the module itself and /usr/lib/debug; repeatable), then\n"
+    "              debuginfod if DEBUGINFOD_URLS is set (--no-debuginfod: never).\n"
+    "  --symbolize LOG  write a copy of LOG with its frames looked up, nothing else.\n"
     "  --help      print this help.\n"
     "\n"
     "LOG is a file; without LOG, or with -, standard input is read. With several LOGs\n"
@@ -184,14 +191,31 @@ static int usage_error(const char *problem, const char *detail)
     return LOG_STATUS_USAGE;
 }
 
+/* --symbolize: the one LOG, copied to stdout with its frames looked up. */
+static int symbolize_log(const char **logs, int log_count, const struct options *options)
+{
+    if (log_count != 1 || options->kind != REPORT_LIST || options->history_flags_given)
+        return usage_error("--symbolize takes one LOG and no report option", "");
+    struct log_diag diag;
+    int status = log_symbolize_path(logs[0], stdout, &diag);
+    if (diag.message[0])
+        fprintf(stderr, status == LOG_STATUS_CANNOT_READ ? "refleaks: %s\n" : "%s\n", diag.message);
+    if (fflush(stdout) != 0) {
+        perror("refleaks: stdout");
+        return 74; /* EX_IOERR */
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     struct options options = {REPORT_LIST, false, NULL, {false, false, false, false}, false};
     const char *logs[argc > 0 ? argc : 1];
     int log_count = 0;
-    bool options_done = false;
+    bool options_done = false, symbolize = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
+        int used;
         if (options_done || arg[0] != '-' || strcmp(arg, "-") == 0) {
             logs[log_count++] = arg;
         } else if (strcmp(arg, "--") == 0) {
@@ -201,6 +225,12 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(arg, "--json") == 0) {
             options.json = true;
+        } else if ((used = debug_symbols_option(argc, argv, i)) != 0) {
+            if (used < 0)
+                return usage_error("missing value after ", arg);
+            i += used - 1;
+        } else if (strcmp(arg, "--symbolize") == 0) {
+            symbolize = true;
         } else if (strcmp(arg, "-f") == 0 || strcmp(arg, "--file") == 0) {
             if (i + 1 >= argc)
                 return usage_error("missing value after ", arg);
@@ -233,6 +263,8 @@ int main(int argc, char **argv)
         return usage_error("--json goes with the plain list or --bloat", "");
     if (log_count == 0)
         logs[log_count++] = "-";
+    if (symbolize)
+        return symbolize_log(logs, log_count, &options);
     struct json_writer writer;
     if (options.json) {
         json_writer_init(&writer, stdout, false);

@@ -140,6 +140,21 @@ static uint32_t intern_name(struct named_entry **table, uint32_t *counter, char 
     return e->id;
 }
 
+/* Module numbers are names like the others; a new module's `m` record also carries its
+ * build-id when it has one (doc/log-format.md). */
+static uint32_t intern_module(const char *path, const char *build_id)
+{
+    uint32_t before = module_count;
+    uint32_t id = intern_name(&modules, &module_count, REFSHIM_REC_MODULE, path);
+    if (module_count != before && build_id != NULL && defs.len > 0 && defs.data[defs.len - 1] == '\n') {
+        defs.len--;             /* the record's line end */
+        textbuf_add_char(&defs, '\t');
+        textbuf_add_field(&defs, build_id, "-");
+        textbuf_add_char(&defs, '\n');
+    }
+    return id;
+}
+
 static uint32_t intern_frame(uintptr_t ip)
 {
     struct frame_entry *e;
@@ -153,7 +168,7 @@ static uint32_t intern_frame(uintptr_t ip)
     }
     struct symbol_info info;
     symbolizer_describe(ip, &info);
-    uint32_t module = info.module ? intern_name(&modules, &module_count, REFSHIM_REC_MODULE, info.module) : 0;
+    uint32_t module = info.module ? intern_module(info.module, info.build_id) : 0;
     e->ip = ip;
     e->id = ++frame_count;
     HASH_ADD(hh, frames, ip, sizeof e->ip, e);

@@ -327,6 +327,23 @@ static char *source_line(Dwfl_Module *mod, uintptr_t pc)
     return out;
 }
 
+/* The module's GNU build-id in hex, which libdwfl read from its notes when the module was
+ * reported: it lets the analyzers find the debug information later, on any machine. */
+static char *build_id_text(Dwfl_Module *mod)
+{
+    const unsigned char *bits;
+    GElf_Addr vaddr;
+    int len = dwfl_module_build_id(mod, &bits, &vaddr);
+    if (len <= 0)
+        return NULL;
+    char *text = malloc((size_t)len * 2 + 1);
+    if (text == NULL)
+        return NULL;
+    for (int i = 0; i < len; i++)
+        snprintf(text + 2 * i, 3, "%02x", bits[i]);
+    return text;
+}
+
 void symbolizer_describe(uintptr_t ra, struct symbol_info *out)
 {
     memset(out, 0, sizeof *out);
@@ -342,6 +359,7 @@ void symbolizer_describe(uintptr_t ra, struct symbol_info *out)
         out->offset = ra - bias;
         out->function = function_name(mod, ra - 1);
         out->source = source_line(mod, ra - 1);
+        out->build_id = build_id_text(mod);
     }
     pthread_mutex_unlock(&symbolizer_lock);
 }
@@ -351,7 +369,8 @@ void symbol_info_free(struct symbol_info *info)
     free(info->module);
     free(info->function);
     free(info->source);
-    info->module = info->function = info->source = NULL;
+    free(info->build_id);
+    info->module = info->function = info->source = info->build_id = NULL;
 }
 
 /* The dynamic symbols of a stripped module with no C++ in it: the functions of a C

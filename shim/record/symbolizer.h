@@ -11,6 +11,7 @@ struct symbol_info {
     uintptr_t offset;       /* from the module's load bias; the address itself if no module */
     char *function;         /* malloc'd, demangled; NULL when unknown */
     char *source;           /* malloc'd "file:line"; NULL when there is no line information */
+    char *build_id;         /* malloc'd hex GNU build-id of the module; NULL if it has none */
 };
 
 bool symbolizer_init(void);

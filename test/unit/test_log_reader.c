@@ -58,6 +58,21 @@ START_TEST(empty_stack_unknown_module_and_source)
 }
 END_TEST
 
+START_TEST(module_with_build_id_is_read_like_one_without)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text(HEADER "m\t1\t/tmp/demo/app\t4f6b8172a2925de91f738f9a1e93ae721ecd6171\n"
+                     "f\t1\t1\t0x1189\tNS_NewFoo(nsFoo**)\tdemo.cc:12\ns\t1\t0\t1\n"
+                     "c\t1\tnsFoo\no\t1\t0x10\t1\nN\t1\t1\t7\t1\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "10: N 1 0x10=0x10 nsFoo 1 7 [NS_NewFoo(nsFoo**)|/tmp/demo/app|0x1189|demo.cc:12]\n");
+    free(transcript.text);
+}
+END_TEST
+
 START_TEST(crlf_line_ends_are_accepted)
 {
     struct transcript transcript;
@@ -230,7 +245,7 @@ END_TEST
 START_TEST(wrong_field_counts)
 {
     assert_bad_log(HEADER "m\t1\n", "t.log:5: 'm' record has 2 fields, expected 3");
-    assert_bad_log(HEADER "m\t1\t/a\t\n", "t.log:5: 'm' record has 4 fields, expected 3");
+    assert_bad_log(HEADER "m\t1\t/a\tab\t\n", "t.log:5: 'm' record has 5 fields, expected 3");
     assert_bad_log(HEADER DEFINITIONS "N\t1\t1\t4242\n",
                    "t.log:14: 'N' record has 4 fields, expected 5");
     assert_bad_log(HEADER "f\t1\t0\t0x10\tfoo\n", "t.log:5: 'f' record has 5 fields, expected 6");
@@ -248,6 +263,10 @@ START_TEST(bad_numbers)
     assert_bad_log(HEADER "m\t99999999999999999999\t/a\n",
                    "t.log:5: bad ID '99999999999999999999' in 'm' record");
     assert_bad_log(HEADER "f\t1\t0\tzz\tfoo\t-\n", "t.log:5: bad OFFSET 'zz' in 'f' record");
+    /* The optional build-id: an even number of lower-case hex digits. */
+    assert_bad_log(HEADER "m\t1\t/a\t\n", "t.log:5: bad BUILD-ID '' in 'm' record");
+    assert_bad_log(HEADER "m\t1\t/a\tabc\n", "t.log:5: bad BUILD-ID 'abc' in 'm' record");
+    assert_bad_log(HEADER "m\t1\t/a\tAB\n", "t.log:5: bad BUILD-ID 'AB' in 'm' record");
     assert_bad_log(HEADER "c\t1\tnsFoo\no\t1\tnope\t1\n",
                    "t.log:6: bad ADDRESS 'nope' in 'o' record");
     assert_bad_log(HEADER DEFINITIONS "N\t1\tone\t4242\t3\n",
@@ -371,6 +390,7 @@ Suite *log_reader_suite(void)
     tcase_add_test(good, destroyed_object_is_forgotten);
     tcase_add_test(good, second_live_object_at_an_address_ends_the_first);
     tcase_add_test(good, older_object_destroyed_after_newer_one_started);
+    tcase_add_test(good, module_with_build_id_is_read_like_one_without);
     suite_add_tcase(suite, good);
     TCase *damaged = tcase_create("damaged");
     tcase_add_test(damaged, crlf_line_ends_are_accepted);
