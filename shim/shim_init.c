@@ -13,6 +13,7 @@
 #include "config.h"
 #include "gobject_hooks.h"
 #include "gst_mini_hooks.h"
+#include "holder_scan.h"
 #include "hooks.h"
 #include "loader_watch.h"
 #include "log_writer.h"
@@ -106,6 +107,8 @@ __attribute__((destructor)) static void refshim_stop(void)
     if (tracing && shim_enter()) {
         recorder_annotate_survivors(FAMILY_GOBJECT, gobject_survivor_note);
         recorder_annotate_survivors(FAMILY_MINI_OBJECT, gst_mini_survivor_note);
+        if (config.format == FORMAT_REFSHIM)
+            holder_scan_run(0);
         log_finish();
         shim_leave();
     }

@@ -1,0 +1,564 @@
+/* The holder scan, as LeakSanitizer scans for malloc blocks, but for the logged objects:
+ * every aligned word of every writable region is compared with the objects' extents
+ * (a page bitmap first, then a binary search), and each word that points into an object
+ * is a holder of it, named by where the word is: a module's globals, a thread's stack, the
+ * memory of another logged object, or other heap memory.
+ *
+ * From the holders, each object gets one reason, in this order: `global NAME`, `stack`,
+ * `heap ...`; objects held only by other objects are `held by (S)...`, unless they hold
+ * each other in a strongly connected group that nothing outside it holds: `cycle (S)...`;
+ * objects nothing holds are `lost`.
+ *
+ * Everything that holds object addresses for the scan lives in memory of its own (mmap)
+ * that the scan skips, and nothing here calls malloc while object addresses are in hand
+ * (not even qsort, which copies into malloc'd memory): a freed copy would be taken for a
+ * holder by the next scan. */
+#include "holder_scan.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "global_names.h"
+#include "log_writer.h"
+#include "objects.h"
+#include "report.h"
+#include "scan_memory.h"
+#include "textbuf.h"
+
+#define NONE UINT32_MAX
+#define PAGE_SHIFT 12
+#define BITMAP_BITS (1u << 20)
+#define MAX_GUESSED_EXTENT (1u << 20)
+#define MAX_EDGES (64u << 20)
+#define READ_CHUNK (1u << 20)
+#define LISTED_MAX 16           /* serials shown in one reason; then "..." */
+
+struct scan_object {
+    uintptr_t address, end;     /* its memory, as far as known */
+    uintptr_t table_slot;       /* the shim's own copy of its address */
+    uint64_t serial;
+    size_t size;
+    uintptr_t global_at, heap_at;
+    uint32_t global_region, heap_region;
+    bool stack;
+    uint32_t in_first, in_count;        /* its holders among the objects, in edges */
+    uint32_t order, low, component;     /* Tarjan's */
+    bool on_stack, outside;
+    bool in_cycle;      /* in a group of two or more that only its own members hold */
+};
+
+struct edge {
+    uint32_t held, holder;
+};
+
+struct scan {
+    struct scan_object *objects;
+    size_t count, objects_bytes;
+    struct edge *edges;
+    size_t edge_count;
+    bool edges_full;
+    uint64_t *bitmap;
+    struct scan_region *regions;
+    size_t region_count, regions_bytes;
+    uintptr_t lowest, highest;
+    uint64_t *buffer;
+    uint64_t bytes_scanned;
+};
+
+static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* --- sorting without malloc -------------------------------------------------------------- */
+
+typedef bool (*before_fn)(const void *a, const void *b);
+
+static void swap_bytes(char *a, char *b, size_t size)
+{
+    for (size_t i = 0; i < size; i++) {
+        char t = a[i];
+        a[i] = b[i];
+        b[i] = t;
+    }
+}
+
+static void sift_down(char *base, size_t size, size_t root, size_t count, before_fn before)
+{
+    for (size_t child; (child = 2 * root + 1) < count; root = child) {
+        if (child + 1 < count && before(base + child * size, base + (child + 1) * size))
+            child++;
+        if (!before(base + root * size, base + child * size))
+            return;
+        swap_bytes(base + root * size, base + child * size, size);
+    }
+}
+
+static void heap_sort(void *items, size_t count, size_t size, before_fn before)
+{
+    char *base = items;
+    for (size_t i = count / 2; i-- > 0;)
+        sift_down(base, size, i, count, before);
+    for (size_t end = count; end-- > 1;) {
+        swap_bytes(base, base + end * size, size);
+        sift_down(base, size, 0, end, before);
+    }
+}
+
+static bool object_before(const void *a, const void *b)
+{
+    return ((const struct scan_object *)a)->address < ((const struct scan_object *)b)->address;
+}
+
+static bool edge_before(const void *a, const void *b)
+{
+    const struct edge *x = a, *y = b;
+    return x->held != y->held ? x->held < y->held : x->holder < y->holder;
+}
+
+static bool region_before(const void *a, const void *b)
+{
+    return ((const struct scan_region *)a)->start < ((const struct scan_region *)b)->start;
+}
+
+/* --- the objects --------------------------------------------------------------------------- */
+
+static void count_logged(struct object *object, void *arg)
+{
+    if (object->logged && object->introduced)
+        ++*(size_t *)arg;
+}
+
+static void copy_logged(struct object *object, void *arg)
+{
+    struct scan *s = arg;
+    if (!object->logged || !object->introduced || s->count * sizeof *s->objects >= s->objects_bytes)
+        return;
+    s->objects[s->count++] = (struct scan_object){
+        .address = object->address, .table_slot = (uintptr_t)&object->address,
+        .serial = object->serial, .size = object->size,
+        .global_region = NONE, .heap_region = NONE, .order = NONE};
+}
+
+/* The object whose memory holds ADDRESS, or NONE. Objects may nest (an object that is a
+ * member of another): the innermost wins. */
+static uint32_t object_containing(const struct scan *s, uintptr_t address)
+{
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->objects[mid].address <= address)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo, tries = 0; i-- > 0 && tries < 4; tries++)
+        if (address < s->objects[i].end)
+            return (uint32_t)i;
+    return NONE;
+}
+
+static const struct scan_region *region_containing(const struct scan *s, uintptr_t address)
+{
+    size_t lo = 0, hi = s->region_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->regions[mid].start <= address)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && address < s->regions[lo - 1].end ? &s->regions[lo - 1] : NULL;
+}
+
+/* A C++ object's size is not logged; when it is the start of a glibc malloc block, the
+ * block's header gives it. Anything implausible leaves the object one pointer long, so
+ * that only pointers to its start count. */
+static size_t guessed_size(const struct scan *s, uintptr_t address)
+{
+    const struct scan_region *r = region_containing(s, address);
+    uint64_t header;
+    if (r == NULL || r->kind != REGION_HEAP || address % 16 != 0 || address - 8 < r->start ||
+        scan_read(address - 8, &header, sizeof header) != sizeof header)
+        return sizeof(void *);
+    size_t chunk = header & ~(uint64_t)7;
+    size_t overhead = header & 2 ? 16 : 8;
+    if (chunk < 32 || chunk % 16 != 0 || chunk > MAX_GUESSED_EXTENT ||
+        address - 16 + chunk > r->end)
+        return sizeof(void *);
+    return chunk - overhead;
+}
+
+static void set_extents(struct scan *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        struct scan_object *o = &s->objects[i];
+        size_t size = o->size ? o->size : guessed_size(s, o->address);
+        if (size > MAX_GUESSED_EXTENT)
+            size = MAX_GUESSED_EXTENT;
+        o->end = o->address + (size ? size : 1);
+        if (i + 1 < s->count && o->end > s->objects[i + 1].address && o->size == 0)
+            o->end = s->objects[i + 1].address;     /* a guess never spans the next one */
+        for (uintptr_t page = o->address >> PAGE_SHIFT; page <= (o->end - 1) >> PAGE_SHIFT; page++)
+            s->bitmap[(page % BITMAP_BITS) / 64] |= 1ull << (page % 64);
+        if (i == 0 || o->address < s->lowest)
+            s->lowest = o->address;
+        if (o->end > s->highest)
+            s->highest = o->end;
+    }
+}
+
+/* --- the scan ------------------------------------------------------------------------------ */
+
+static void add_edge(struct scan *s, uint32_t holder, uint32_t held)
+{
+    if (s->edge_count > 0 && s->edges[s->edge_count - 1].held == held &&
+        s->edges[s->edge_count - 1].holder == holder)
+        return;
+    if (s->edge_count == MAX_EDGES) {
+        s->edges_full = true;
+        return;
+    }
+    s->edges[s->edge_count++] = (struct edge){held, holder};
+}
+
+static void note_holder(struct scan *s, uint32_t region_index, uintptr_t location, uintptr_t value)
+{
+    uint32_t held = object_containing(s, value);
+    if (held == NONE)
+        return;
+    struct scan_object *o = &s->objects[held];
+    if (location == o->table_slot)
+        return;
+    const struct scan_region *r = &s->regions[region_index];
+    if (r->kind == REGION_GLOBAL) {
+        if (o->global_region == NONE) {
+            o->global_at = location;
+            o->global_region = region_index;
+        }
+    } else if (r->kind == REGION_STACK) {
+        o->stack = true;
+    } else {
+        uint32_t holder = object_containing(s, location);
+        if (holder == held)
+            return;             /* a pointer to itself keeps nothing alive */
+        if (holder != NONE) {
+            add_edge(s, holder, held);
+        } else if (o->heap_region == NONE) {
+            o->heap_at = location;
+            o->heap_region = region_index;
+        }
+    }
+}
+
+static void scan_words(struct scan *s, uint32_t region_index, uintptr_t at, size_t words)
+{
+    uintptr_t lowest = s->lowest, span = s->highest - s->lowest;
+    const uint64_t *bitmap = s->bitmap;
+    for (size_t i = 0; i < words; i++) {
+        uintptr_t value = s->buffer[i];
+        if (value - lowest >= span)
+            continue;
+        uintptr_t page = value >> PAGE_SHIFT;
+        if (!(bitmap[(page % BITMAP_BITS) / 64] & (1ull << (page % 64))))
+            continue;
+        note_holder(s, region_index, at + i * sizeof(uintptr_t), value);
+    }
+}
+
+static void scan_region_words(struct scan *s, uint32_t region_index)
+{
+    const struct scan_region *r = &s->regions[region_index];
+    uintptr_t at = (r->start + 7) & ~(uintptr_t)7;
+    while (at + sizeof(uintptr_t) <= r->end) {
+        size_t want = r->end - at < READ_CHUNK ? r->end - at : READ_CHUNK;
+        size_t got = scan_read(at, s->buffer, want);
+        s->bytes_scanned += got;
+        scan_words(s, region_index, at, got / sizeof(uintptr_t));
+        if (got < want)             /* an unreadable page: go on after it */
+            got = ((at + got) | 4095) + 1 - at;
+        at += got;
+    }
+}
+
+/* --- reasons ------------------------------------------------------------------------------- */
+
+static void link_holders(struct scan *s)
+{
+    heap_sort(s->edges, s->edge_count, sizeof *s->edges, edge_before);
+    size_t kept = 0;
+    for (size_t i = 0; i < s->edge_count; i++)
+        if (kept == 0 || s->edges[kept - 1].held != s->edges[i].held ||
+            s->edges[kept - 1].holder != s->edges[i].holder)
+            s->edges[kept++] = s->edges[i];
+    s->edge_count = kept;
+    for (size_t i = 0; i < s->count; i++)
+        s->objects[i].in_first = s->objects[i].in_count = 0;
+    for (size_t i = kept; i-- > 0;) {
+        struct scan_object *o = &s->objects[s->edges[i].held];
+        o->in_first = (uint32_t)i;
+        o->in_count++;
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        struct scan_object *o = &s->objects[i];
+        o->outside = o->global_region != NONE || o->stack || o->heap_region != NONE;
+    }
+}
+
+/* Tarjan's strongly connected components among the objects that nothing outside the
+ * objects holds, following holder links; iterative, since groups can be long chains. */
+struct tarjan {
+    uint32_t *stack, *calls, *call_edge;
+    size_t depth, calls_depth;
+    uint32_t next_order, components;
+};
+
+static void tarjan_visit(struct scan *s, struct tarjan *t, uint32_t root)
+{
+    t->calls[0] = root;
+    t->call_edge[0] = 0;
+    t->calls_depth = 1;
+    s->objects[root].order = s->objects[root].low = t->next_order++;
+    s->objects[root].on_stack = true;
+    t->stack[t->depth++] = root;
+    while (t->calls_depth > 0) {
+        uint32_t v = t->calls[t->calls_depth - 1];
+        struct scan_object *o = &s->objects[v];
+        uint32_t *k = &t->call_edge[t->calls_depth - 1];
+        if (*k < o->in_count) {
+            uint32_t w = s->edges[o->in_first + (*k)++].holder;
+            struct scan_object *h = &s->objects[w];
+            if (h->outside)
+                continue;
+            if (h->order == NONE) {
+                h->order = h->low = t->next_order++;
+                h->on_stack = true;
+                t->stack[t->depth++] = w;
+                t->calls[t->calls_depth] = w;
+                t->call_edge[t->calls_depth++] = 0;
+            } else if (h->on_stack && h->order < o->low) {
+                o->low = h->order;
+            }
+            continue;
+        }
+        if (o->low == o->order) {
+            uint32_t w;
+            do {
+                w = t->stack[--t->depth];
+                s->objects[w].on_stack = false;
+                s->objects[w].component = t->components;
+            } while (w != v);
+            t->components++;
+        }
+        t->calls_depth--;
+        if (t->calls_depth > 0) {
+            struct scan_object *parent = &s->objects[t->calls[t->calls_depth - 1]];
+            if (o->low < parent->low)
+                parent->low = o->low;
+        }
+    }
+}
+
+/* A component is a closed cycle when it has two members or more and every holder of each
+ * member is a member. SIZES and OPEN have room for one entry per object. */
+static void mark_closed_cycles(struct scan *s, uint32_t *sizes, uint32_t *open)
+{
+    memset(sizes, 0, s->count * sizeof *sizes);
+    memset(open, 0, s->count * sizeof *open);
+    for (size_t i = 0; i < s->count; i++) {
+        const struct scan_object *m = &s->objects[i];
+        if (m->outside)
+            continue;
+        sizes[m->component]++;
+        for (uint32_t e = 0; e < m->in_count; e++) {
+            const struct scan_object *h = &s->objects[s->edges[m->in_first + e].holder];
+            if (h->outside || h->component != m->component)
+                open[m->component] = 1;
+        }
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        struct scan_object *m = &s->objects[i];
+        m->in_cycle = !m->outside && sizes[m->component] >= 2 && !open[m->component];
+    }
+}
+
+static bool find_components(struct scan *s)
+{
+    size_t bytes = 3 * (s->count + 1) * sizeof(uint32_t);
+    uint32_t *memory = scan_alloc(bytes);
+    if (memory == NULL)
+        return false;
+    struct tarjan t = {memory, memory + s->count + 1, memory + 2 * (s->count + 1), 0, 0, 0, 0};
+    for (uint32_t i = 0; i < s->count; i++)
+        if (!s->objects[i].outside && s->objects[i].order == NONE)
+            tarjan_visit(s, &t, i);
+    mark_closed_cycles(s, memory, memory + s->count + 1);
+    scan_free(memory, bytes);
+    return true;
+}
+
+static void add_serial(struct textbuf *b, uint64_t serial, unsigned *listed)
+{
+    if (++*listed > LISTED_MAX) {
+        if (*listed == LISTED_MAX + 1)
+            textbuf_add_str(b, " ...");
+        return;
+    }
+    textbuf_add_str(b, " (");
+    textbuf_add_uint(b, serial);
+    textbuf_add_char(b, ')');
+}
+
+static void write_cycle(const struct scan *s, const struct scan_object *o, struct textbuf *b)
+{
+    textbuf_add_str(b, "cycle");
+    unsigned listed = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const struct scan_object *m = &s->objects[i];
+        if (m != o && m->in_cycle && m->component == o->component)
+            add_serial(b, m->serial, &listed);
+    }
+}
+
+static void write_reason(const struct scan *s, const struct scan_object *o, struct textbuf *b)
+{
+    if (o->global_region != NONE) {
+        const struct scan_region *r = &s->regions[o->global_region];
+        char name[320];
+        global_name(r->label, r->module_bias, o->global_at, name, sizeof name);
+        textbuf_add_str(b, "global ");
+        textbuf_add_field(b, name, "?");
+    } else if (o->stack) {
+        textbuf_add_str(b, "stack");
+    } else if (o->heap_region != NONE) {
+        textbuf_add_str(b, "heap ");
+        textbuf_add_hex(b, o->heap_at);
+        textbuf_add_str(b, " in ");
+        textbuf_add_field(b, s->regions[o->heap_region].label, "?");
+    } else if (o->in_count == 0) {
+        textbuf_add_str(b, "lost");
+    } else if (o->in_cycle) {
+        write_cycle(s, o, b);
+    } else {
+        textbuf_add_str(b, "held by");
+        unsigned listed = 0;
+        for (uint32_t e = 0; e < o->in_count; e++)
+            add_serial(b, s->objects[s->edges[o->in_first + e].holder].serial, &listed);
+    }
+}
+
+/* --- writing ------------------------------------------------------------------------------- */
+
+static void write_records(const struct scan *s, uint64_t mark, long micros)
+{
+    uint64_t last_serial = 0;
+    for (size_t i = 0; i < s->count; i++)
+        if (s->objects[i].serial > last_serial)
+            last_serial = s->objects[i].serial;
+    char head[160];
+    int n = snprintf(head, sizeof head, "# scan %llu: %zu objects, %llu bytes in %ld us\nk\t%llu\t%llu\n",
+                     (unsigned long long)mark, s->count, (unsigned long long)s->bytes_scanned,
+                     micros, (unsigned long long)mark, (unsigned long long)last_serial);
+    log_write(head, (size_t)n);
+    for (size_t i = 0; i < s->count; i++) {
+        char storage[1024];
+        struct textbuf line = textbuf_on(storage, sizeof storage);
+        textbuf_add_str(&line, "h\t");
+        textbuf_add_uint(&line, mark);
+        textbuf_add_char(&line, '\t');
+        textbuf_add_uint(&line, s->objects[i].serial);
+        textbuf_add_char(&line, '\t');
+        write_reason(s, &s->objects[i], &line);
+        textbuf_add_char(&line, '\n');
+        if (!line.failed)
+            log_write(line.data, line.len);
+    }
+}
+
+/* --- the whole ------------------------------------------------------------------------------ */
+
+static bool gather_objects(struct scan *s)
+{
+    size_t count = 0;
+    objects_each(count_logged, &count);
+    s->objects_bytes = (count + 1024) * sizeof *s->objects;
+    s->objects = scan_alloc(s->objects_bytes);
+    if (s->objects == NULL)
+        return false;
+    objects_each(copy_logged, s);
+    heap_sort(s->objects, s->count, sizeof *s->objects, object_before);
+    return true;
+}
+
+static void release(struct scan *s)
+{
+    scan_free(s->objects, s->objects_bytes);
+    scan_free(s->edges, MAX_EDGES * sizeof *s->edges);
+    scan_free(s->bitmap, BITMAP_BITS / 8);
+    scan_free(s->regions, s->regions_bytes);
+    scan_free(s->buffer, READ_CHUNK);
+}
+
+static long micros_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000000L + (now.tv_nsec - start->tv_nsec) / 1000;
+}
+
+static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    s->edges = mmap(NULL, MAX_EDGES * sizeof *s->edges, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    s->bitmap = scan_alloc(BITMAP_BITS / 8);
+    s->buffer = scan_alloc(READ_CHUNK);
+    if (s->edges == MAP_FAILED || s->bitmap == NULL || s->buffer == NULL || !gather_objects(s))
+        return false;
+    struct scan_exclusion own[] = {
+        {(uintptr_t)s->objects, (uintptr_t)s->objects + s->objects_bytes},
+        {(uintptr_t)s->edges, (uintptr_t)(s->edges + MAX_EDGES)},
+        {(uintptr_t)s->buffer, (uintptr_t)s->buffer + READ_CHUNK},
+    };
+    if (!scan_memory_regions(own_sp, own, sizeof own / sizeof own[0], &s->regions,
+                             &s->region_count, &s->regions_bytes))
+        return false;
+    heap_sort(s->regions, s->region_count, sizeof *s->regions, region_before);
+    if (s->count == 0) {
+        write_records(s, mark, micros_since(&start));
+        return true;
+    }
+    set_extents(s);
+    for (uint32_t r = 0; r < s->region_count; r++)
+        scan_region_words(s, r);
+    link_holders(s);
+    if (!find_components(s))
+        return false;
+    if (s->edges_full)
+        report("holder scan: too many links between objects; some holders are missing");
+    write_records(s, mark, micros_since(&start));
+    return true;
+}
+
+void holder_scan_run(uint64_t mark)
+{
+    const char *setting = getenv("REFLOG_HOLDERS");
+    if ((setting != NULL && strcmp(setting, "0") == 0) || !log_is_open())
+        return;
+    /* Frames below this one are the scan's own, and hold object addresses. */
+    __builtin_unwind_init();
+    uintptr_t own_sp = (uintptr_t)__builtin_frame_address(0);
+    pthread_mutex_lock(&scan_lock);
+    struct scan s;
+    memset(&s, 0, sizeof s);
+    s.edges = MAP_FAILED;
+    if (!run_scan(&s, own_sp, mark))
+        report("holder scan: out of memory or /proc unreadable; no holder records");
+    if (s.edges == MAP_FAILED)
+        s.edges = NULL;
+    release(&s);
+    pthread_mutex_unlock(&scan_lock);
+}
