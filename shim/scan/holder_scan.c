@@ -1,8 +1,11 @@
-/* The holder scan, as LeakSanitizer scans for malloc blocks, but for the logged objects:
- * every aligned word of every writable region is compared with the objects' extents
- * (a page bitmap first, then a binary search), and each word that points into an object
- * is a holder of it, named by where the word is: a module's globals, a thread's stack, the
- * memory of another logged object, or other heap memory.
+/* The holder scan, as LeakSanitizer scans for malloc blocks, but for the logged objects.
+ * The roots are the modules' globals and the threads' stacks; every aligned word in them
+ * that points into a logged object is a holder of it (`global NAME`, `stack`), and every
+ * word that points into another heap block makes that block reachable: its words are
+ * read in turn, and a pointer to an object found there is a `heap` holder. Then each
+ * object's own memory (its malloc block, or what its size says) is read, with the blocks
+ * only it reaches: a pointer to another object found there is a link `held by`. Memory
+ * that nothing reaches (freed blocks, which keep the pointers they held) is never read.
  *
  * From the holders, each object gets one reason, in this order: `global NAME`, `stack`,
  * `heap ...`; objects held only by other objects are `held by (S)...`, unless they hold
@@ -24,6 +27,7 @@
 #include <time.h>
 
 #include "global_names.h"
+#include "heap_blocks.h"
 #include "log_writer.h"
 #include "objects.h"
 #include "report.h"
@@ -33,13 +37,15 @@
 #define NONE UINT32_MAX
 #define PAGE_SHIFT 12
 #define BITMAP_BITS (1u << 20)
-#define MAX_GUESSED_EXTENT (1u << 20)
+#define MAX_MARKED_PAGES 4096  /* bigger objects are found by pointers to their start */
 #define MAX_EDGES (64u << 20)
 #define READ_CHUNK (1u << 20)
 #define LISTED_MAX 16           /* serials shown in one reason; then "..." */
 
 struct scan_object {
-    uintptr_t address, end;     /* its memory, as far as known */
+    uintptr_t address;
+    uintptr_t lo, hi;           /* its memory: its malloc block, else what its size says */
+    size_t block;               /* its heap block, or SIZE_MAX */
     uintptr_t table_slot;       /* the shim's own copy of its address */
     uint64_t serial;
     size_t size;
@@ -68,6 +74,17 @@ struct scan {
     uintptr_t lowest, highest;
     uint64_t *buffer;
     uint64_t bytes_scanned;
+    struct heap_blocks heap;
+    size_t *work;               /* blocks reached and not yet read */
+    size_t work_count, work_bytes;
+};
+
+/* Who the memory being read belongs to: a root (then its kind and region say what kind of
+ * holder a pointer found in it is), or a logged object. */
+struct reader {
+    uint32_t holder;            /* BLOCK_ROOT_OWNER or an object's index */
+    enum region_kind kind;
+    uint32_t region;
 };
 
 static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -109,7 +126,7 @@ static void heap_sort(void *items, size_t count, size_t size, before_fn before)
 
 static bool object_before(const void *a, const void *b)
 {
-    return ((const struct scan_object *)a)->address < ((const struct scan_object *)b)->address;
+    return ((const struct scan_object *)a)->lo < ((const struct scan_object *)b)->lo;
 }
 
 static bool edge_before(const void *a, const void *b)
@@ -138,8 +155,8 @@ static void copy_logged(struct object *object, void *arg)
         return;
     s->objects[s->count++] = (struct scan_object){
         .address = object->address, .table_slot = (uintptr_t)&object->address,
-        .serial = object->serial, .size = object->size,
-        .global_region = NONE, .heap_region = NONE, .order = NONE};
+        .lo = object->address, .serial = object->serial, .size = object->size,
+        .block = SIZE_MAX, .global_region = NONE, .heap_region = NONE, .order = NONE};
 }
 
 /* The object whose memory holds ADDRESS, or NONE. Objects may nest (an object that is a
@@ -149,64 +166,52 @@ static uint32_t object_containing(const struct scan *s, uintptr_t address)
     size_t lo = 0, hi = s->count;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (s->objects[mid].address <= address)
+        if (s->objects[mid].lo <= address)
             lo = mid + 1;
         else
             hi = mid;
     }
     for (size_t i = lo, tries = 0; i-- > 0 && tries < 4; tries++)
-        if (address < s->objects[i].end)
+        if (address < s->objects[i].hi)
             return (uint32_t)i;
     return NONE;
 }
 
-static const struct scan_region *region_containing(const struct scan *s, uintptr_t address)
-{
-    size_t lo = 0, hi = s->region_count;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (s->regions[mid].start <= address)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo > 0 && address < s->regions[lo - 1].end ? &s->regions[lo - 1] : NULL;
-}
-
-/* A C++ object's size is not logged; when it is the start of a glibc malloc block, the
- * block's header gives it. Anything implausible leaves the object one pointer long, so
- * that only pointers to its start count. */
-static size_t guessed_size(const struct scan *s, uintptr_t address)
-{
-    const struct scan_region *r = region_containing(s, address);
-    uint64_t header;
-    if (r == NULL || r->kind != REGION_HEAP || address % 16 != 0 || address - 8 < r->start ||
-        scan_read(address - 8, &header, sizeof header) != sizeof header)
-        return sizeof(void *);
-    size_t chunk = header & ~(uint64_t)7;
-    size_t overhead = header & 2 ? 16 : 8;
-    if (chunk < 32 || chunk % 16 != 0 || chunk > MAX_GUESSED_EXTENT ||
-        address - 16 + chunk > r->end)
-        return sizeof(void *);
-    return chunk - overhead;
-}
-
+/* An object's memory is its malloc block when it starts one (the block then also holds a
+ * GObject's private data), else what its size says, else one pointer: then only a pointer
+ * to its start finds it. Objects are then sorted by where their memory starts. */
 static void set_extents(struct scan *s)
 {
+    struct heap_blocks *heap = &s->heap;
     for (size_t i = 0; i < s->count; i++) {
         struct scan_object *o = &s->objects[i];
-        size_t size = o->size ? o->size : guessed_size(s, o->address);
-        if (size > MAX_GUESSED_EXTENT)
-            size = MAX_GUESSED_EXTENT;
-        o->end = o->address + (size ? size : 1);
-        if (i + 1 < s->count && o->end > s->objects[i + 1].address && o->size == 0)
-            o->end = s->objects[i + 1].address;     /* a guess never spans the next one */
-        for (uintptr_t page = o->address >> PAGE_SHIFT; page <= (o->end - 1) >> PAGE_SHIFT; page++)
+        size_t b = heap_block_at(heap, o->address);
+        if (b != SIZE_MAX && heap->blocks[b].chunk && heap->blocks[b].owner == BLOCK_FREE_OWNER &&
+            (o->address == heap->blocks[b].start || o->size != 0)) {
+            heap->blocks[b].owner = BLOCK_ROOT_OWNER;  /* taken; the index is set below */
+            o->block = b;
+            o->lo = heap->blocks[b].start;
+            o->hi = heap->blocks[b].end;
+        } else {
+            o->lo = o->address;
+            o->hi = o->address + (o->size ? o->size : sizeof(void *));
+        }
+    }
+    heap_sort(s->objects, s->count, sizeof *s->objects, object_before);
+    s->lowest = UINTPTR_MAX;
+    for (size_t i = 0; i < s->count; i++) {
+        struct scan_object *o = &s->objects[i];
+        if (o->block != SIZE_MAX)
+            heap->blocks[o->block].owner = (uint32_t)i;
+        uintptr_t last = (o->hi - 1) >> PAGE_SHIFT;
+        if (last - (o->lo >> PAGE_SHIFT) > MAX_MARKED_PAGES)
+            last = (o->lo >> PAGE_SHIFT) + MAX_MARKED_PAGES;
+        for (uintptr_t page = o->lo >> PAGE_SHIFT; page <= last; page++)
             s->bitmap[(page % BITMAP_BITS) / 64] |= 1ull << (page % 64);
-        if (i == 0 || o->address < s->lowest)
-            s->lowest = o->address;
-        if (o->end > s->highest)
-            s->highest = o->end;
+        if (o->lo < s->lowest)
+            s->lowest = o->lo;
+        if (o->hi > s->highest)
+            s->highest = o->hi;
     }
 }
 
@@ -224,62 +229,103 @@ static void add_edge(struct scan *s, uint32_t holder, uint32_t held)
     s->edges[s->edge_count++] = (struct edge){held, holder};
 }
 
-static void note_holder(struct scan *s, uint32_t region_index, uintptr_t location, uintptr_t value)
+static void note_holder(struct scan *s, const struct reader *r, uint32_t held, uintptr_t location)
 {
-    uint32_t held = object_containing(s, value);
-    if (held == NONE)
-        return;
     struct scan_object *o = &s->objects[held];
     if (location == o->table_slot)
         return;
-    const struct scan_region *r = &s->regions[region_index];
-    if (r->kind == REGION_GLOBAL) {
+    if (r->holder != BLOCK_ROOT_OWNER) {
+        if (r->holder != held)      /* a pointer to itself keeps nothing alive */
+            add_edge(s, r->holder, held);
+    } else if (r->kind == REGION_GLOBAL) {
         if (o->global_region == NONE) {
             o->global_at = location;
-            o->global_region = region_index;
+            o->global_region = r->region;
         }
     } else if (r->kind == REGION_STACK) {
         o->stack = true;
-    } else {
-        uint32_t holder = object_containing(s, location);
-        if (holder == held)
-            return;             /* a pointer to itself keeps nothing alive */
-        if (holder != NONE) {
-            add_edge(s, holder, held);
-        } else if (o->heap_region == NONE) {
-            o->heap_at = location;
-            o->heap_region = region_index;
-        }
+    } else if (o->heap_region == NONE) {
+        o->heap_at = location;
+        o->heap_region = r->region;
     }
 }
 
-static void scan_words(struct scan *s, uint32_t region_index, uintptr_t at, size_t words)
+static void reach_block(struct scan *s, const struct reader *r, uintptr_t value)
+{
+    size_t b = heap_block_at(&s->heap, value);
+    if (b == SIZE_MAX || s->heap.blocks[b].owner != BLOCK_FREE_OWNER)
+        return;
+    s->heap.blocks[b].owner = r->holder;
+    s->work[s->work_count++] = b;
+}
+
+static void scan_words(struct scan *s, const struct reader *r, uintptr_t at, size_t words)
 {
     uintptr_t lowest = s->lowest, span = s->highest - s->lowest;
     const uint64_t *bitmap = s->bitmap;
     for (size_t i = 0; i < words; i++) {
         uintptr_t value = s->buffer[i];
-        if (value - lowest >= span)
+        if (value < 4096)
             continue;
-        uintptr_t page = value >> PAGE_SHIFT;
-        if (!(bitmap[(page % BITMAP_BITS) / 64] & (1ull << (page % 64))))
-            continue;
-        note_holder(s, region_index, at + i * sizeof(uintptr_t), value);
+        if (value - lowest < span) {
+            uintptr_t page = value >> PAGE_SHIFT;
+            if (bitmap[(page % BITMAP_BITS) / 64] & (1ull << (page % 64))) {
+                uint32_t held = object_containing(s, value);
+                if (held != NONE) {
+                    note_holder(s, r, held, at + i * sizeof(uintptr_t));
+                    continue;
+                }
+            }
+        }
+        reach_block(s, r, value);
     }
 }
 
-static void scan_region_words(struct scan *s, uint32_t region_index)
+/* Reads [START, END) but the scan's own memory, which may have been mapped there since
+ * the regions were listed. */
+static void scan_range(struct scan *s, const struct reader *r, uintptr_t start, uintptr_t end)
 {
-    const struct scan_region *r = &s->regions[region_index];
-    uintptr_t at = (r->start + 7) & ~(uintptr_t)7;
-    while (at + sizeof(uintptr_t) <= r->end) {
-        size_t want = r->end - at < READ_CHUNK ? r->end - at : READ_CHUNK;
+    uintptr_t at = (start + 7) & ~(uintptr_t)7;
+    while (at + sizeof(uintptr_t) <= end) {
+        const struct scan_exclusion *own = scan_own_range_after(at, end);
+        if (own != NULL && own->start <= at) {
+            at = (own->end + 7) & ~(uintptr_t)7;
+            continue;
+        }
+        uintptr_t stop = own != NULL ? own->start : end;
+        size_t want = stop - at < READ_CHUNK ? stop - at : READ_CHUNK;
         size_t got = scan_read(at, s->buffer, want);
         s->bytes_scanned += got;
-        scan_words(s, region_index, at, got / sizeof(uintptr_t));
+        scan_words(s, r, at, got / sizeof(uintptr_t));
         if (got < want)             /* an unreadable page: go on after it */
             got = ((at + got) | 4095) + 1 - at;
         at += got;
+    }
+}
+
+static void drain(struct scan *s, const struct reader *from)
+{
+    while (s->work_count > 0) {
+        const struct heap_block *b = &s->heap.blocks[s->work[--s->work_count]];
+        struct reader r = {from->holder, REGION_HEAP, b->region};
+        scan_range(s, &r, b->start, b->end);
+    }
+}
+
+static void scan_all(struct scan *s)
+{
+    for (uint32_t i = 0; i < s->region_count; i++) {
+        const struct scan_region *region = &s->regions[i];
+        if (region->kind == REGION_HEAP)
+            continue;
+        struct reader r = {BLOCK_ROOT_OWNER, region->kind, i};
+        scan_range(s, &r, region->start, region->end);
+        drain(s, &r);
+    }
+    for (uint32_t i = 0; i < s->count; i++) {
+        struct reader r = {i, REGION_HEAP, NONE};
+        scan_range(s, &r, s->objects[i].lo, s->objects[i].hi);
+        drain(s, &r);
     }
 }
 
@@ -488,7 +534,6 @@ static bool gather_objects(struct scan *s)
     if (s->objects == NULL)
         return false;
     objects_each(copy_logged, s);
-    heap_sort(s->objects, s->count, sizeof *s->objects, object_before);
     return true;
 }
 
@@ -496,9 +541,11 @@ static void release(struct scan *s)
 {
     scan_free(s->objects, s->objects_bytes);
     scan_free(s->edges, MAX_EDGES * sizeof *s->edges);
-    scan_free(s->bitmap, BITMAP_BITS / 8);
     scan_free(s->regions, s->regions_bytes);
+    scan_free(s->bitmap, BITMAP_BITS / 8);
     scan_free(s->buffer, READ_CHUNK);
+    scan_free(s->work, s->work_bytes);
+    heap_blocks_free(&s->heap);
 }
 
 static long micros_since(const struct timespec *start)
@@ -512,28 +559,24 @@ static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    s->edges = mmap(NULL, MAX_EDGES * sizeof *s->edges, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    s->edges = scan_alloc(MAX_EDGES * sizeof *s->edges);
     s->bitmap = scan_alloc(BITMAP_BITS / 8);
     s->buffer = scan_alloc(READ_CHUNK);
-    if (s->edges == MAP_FAILED || s->bitmap == NULL || s->buffer == NULL || !gather_objects(s))
+    if (s->edges == NULL || s->bitmap == NULL || s->buffer == NULL || !gather_objects(s))
         return false;
-    struct scan_exclusion own[] = {
-        {(uintptr_t)s->objects, (uintptr_t)s->objects + s->objects_bytes},
-        {(uintptr_t)s->edges, (uintptr_t)(s->edges + MAX_EDGES)},
-        {(uintptr_t)s->buffer, (uintptr_t)s->buffer + READ_CHUNK},
-    };
-    if (!scan_memory_regions(own_sp, own, sizeof own / sizeof own[0], &s->regions,
-                             &s->region_count, &s->regions_bytes))
+    if (!scan_memory_regions(own_sp, NULL, 0, &s->regions, &s->region_count, &s->regions_bytes))
         return false;
     heap_sort(s->regions, s->region_count, sizeof *s->regions, region_before);
-    if (s->count == 0) {
-        write_records(s, mark, micros_since(&start));
-        return true;
+    if (!heap_blocks_build(&s->heap, s->regions, s->region_count))
+        return false;
+    s->work_bytes = (s->heap.count + 1) * sizeof *s->work;
+    s->work = scan_alloc(s->work_bytes);
+    if (s->work == NULL)
+        return false;
+    if (s->count > 0) {
+        set_extents(s);
+        scan_all(s);
     }
-    set_extents(s);
-    for (uint32_t r = 0; r < s->region_count; r++)
-        scan_region_words(s, r);
     link_holders(s);
     if (!find_components(s))
         return false;
@@ -554,11 +597,8 @@ void holder_scan_run(uint64_t mark)
     pthread_mutex_lock(&scan_lock);
     struct scan s;
     memset(&s, 0, sizeof s);
-    s.edges = MAP_FAILED;
     if (!run_scan(&s, own_sp, mark))
         report("holder scan: out of memory or /proc unreadable; no holder records");
-    if (s.edges == MAP_FAILED)
-        s.edges = NULL;
     release(&s);
     pthread_mutex_unlock(&scan_lock);
 }

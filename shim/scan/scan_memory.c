@@ -20,16 +20,52 @@
 #define MAX_SEGMENTS 4096
 #define MAX_THREADS 4096
 
+/* The scan's own memory, which it never reads: one scan runs at a time. */
+#define MAX_OWN 512
+static struct scan_exclusion own[MAX_OWN];
+static size_t own_count;
+
+static void forget_own(uintptr_t start)
+{
+    for (size_t i = 0; i < own_count; i++)
+        if (own[i].start == start) {
+            own[i] = own[--own_count];
+            return;
+        }
+}
+
+static void note_own(void *memory, size_t size)
+{
+    if (own_count < MAX_OWN)
+        own[own_count++] = (struct scan_exclusion){(uintptr_t)memory, (uintptr_t)memory + size};
+}
+
 void *scan_alloc(size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    note_own(p, size);
+    return p;
 }
 
 void scan_free(void *memory, size_t size)
 {
-    if (memory != NULL)
-        munmap(memory, size);
+    if (memory == NULL)
+        return;
+    forget_own((uintptr_t)memory);
+    munmap(memory, size);
+}
+
+const struct scan_exclusion *scan_own_range_after(uintptr_t address, uintptr_t end)
+{
+    const struct scan_exclusion *first = NULL;
+    for (size_t i = 0; i < own_count; i++)
+        if (own[i].end > address && own[i].start < end &&
+            (first == NULL || own[i].start < first->start))
+            first = &own[i];
+    return first;
 }
 
 bool scan_grow(void **memory, size_t *size, size_t need)
@@ -39,10 +75,19 @@ bool scan_grow(void **memory, size_t *size, size_t need)
     size_t grown = *size ? *size : 64 * 1024;
     while (grown < need)
         grown *= 2;
-    void *p = *memory == NULL ? scan_alloc(grown)
-                              : mremap(*memory, *size, grown, MREMAP_MAYMOVE);
-    if (p == NULL || p == MAP_FAILED)
+    if (*memory == NULL) {
+        void *p = scan_alloc(grown);
+        if (p == NULL)
+            return false;
+        *memory = p;
+        *size = grown;
+        return true;
+    }
+    void *p = mremap(*memory, *size, grown, MREMAP_MAYMOVE);
+    if (p == MAP_FAILED)
         return false;
+    forget_own((uintptr_t)*memory);
+    note_own(p, grown);
     *memory = p;
     *size = grown;
     return true;
@@ -185,6 +230,13 @@ static void emit(struct region_builder *b, uintptr_t start, uintptr_t end,
             emit(b, x->end > end ? end : x->end, end, like);
             return;
         }
+    }
+    const struct scan_exclusion *x = scan_own_range_after(start, end);
+    if (x != NULL) {
+        struct scan_exclusion cut = *x;        /* emit may grow the list of own ranges */
+        emit(b, start, cut.start < start ? start : cut.start, like);
+        emit(b, cut.end > end ? end : cut.end, end, like);
+        return;
     }
     if (!scan_grow((void **)&b->regions, &b->bytes, (b->count + 1) * sizeof *b->regions)) {
         b->failed = true;

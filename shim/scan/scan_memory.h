@@ -32,6 +32,9 @@ struct scan_exclusion {
  * copies of object addresses are never taken for holders; NULL on failure. */
 void *scan_alloc(size_t size);
 void scan_free(void *memory, size_t size);
+/* The first of the scan's own allocations that overlaps [ADDRESS, END), or NULL: memory
+ * the scan allocated after listing the regions may lie inside one of them. */
+const struct scan_exclusion *scan_own_range_after(uintptr_t address, uintptr_t end);
 /* Grows *MEMORY (of *SIZE bytes) to at least NEED bytes; false when out of memory. */
 bool scan_grow(void **memory, size_t *size, size_t need);
 
