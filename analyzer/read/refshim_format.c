@@ -15,6 +15,7 @@
 #include <uthash.h>
 
 #include "alloc.h"
+#include "holder_records.h"
 #include "log_format.h"
 #include "object_tracker.h"
 #include "parse_number.h"
@@ -357,6 +358,29 @@ static bool parse_note(struct refshim_state *state, struct record *record,
     return true;
 }
 
+/* `k MARK LAST_SERIAL` and `h MARK SERIAL REASON`: the holder scan's records. */
+static bool parse_mark(struct record *record, unsigned long line_number, struct log_sink *sink)
+{
+    struct mark_record mark = {.line = line_number};
+    if (!expect_fields(record, 3, sink) || !number_field(record, 1, "MARK", &mark.mark, sink) ||
+        !number_field(record, 2, "LAST_SERIAL", &mark.last_serial, sink))
+        return false;
+    holder_records_deliver_mark(&mark);
+    return true;
+}
+
+static bool parse_holder(struct record *record, unsigned long line_number, struct log_sink *sink)
+{
+    struct holder_record holder = {.line = line_number, .reason = record->field[3]};
+    if (!expect_fields(record, 4, sink) || !number_field(record, 1, "MARK", &holder.mark, sink) ||
+        !number_field(record, 2, "SERIAL", &holder.serial, sink))
+        return false;
+    if (!holder.reason[0])
+        return log_sink_fail(sink, "empty REASON in 'h' record");
+    holder_records_deliver_holder(&holder);
+    return true;
+}
+
 static bool check_header(const char *line, struct log_sink *sink)
 {
     const char *version = line + 9;
@@ -389,6 +413,8 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
         case 'c': return parse_class(state, &record, sink);
         case 'o': return parse_object(state, &record, sink);
         case 'x': return parse_note(state, &record, line_number, sink);
+        case 'k': return parse_mark(&record, line_number, sink);
+        case 'h': return parse_holder(&record, line_number, sink);
         case 'N': case 'A': case 'R': case 'D':
             return parse_event(state, &record, line_number, sink);
         default: break;

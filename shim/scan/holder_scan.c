@@ -203,6 +203,9 @@ static void set_extents(struct scan *s)
         struct scan_object *o = &s->objects[i];
         if (o->block != SIZE_MAX)
             heap->blocks[o->block].owner = (uint32_t)i;
+        /* A block that holds several objects (GLib's slices) is cut at the next one. */
+        if (i + 1 < s->count && s->objects[i + 1].lo < o->hi && s->objects[i + 1].lo > o->lo)
+            o->hi = s->objects[i + 1].lo;
         uintptr_t last = (o->hi - 1) >> PAGE_SHIFT;
         if (last - (o->lo >> PAGE_SHIFT) > MAX_MARKED_PAGES)
             last = (o->lo >> PAGE_SHIFT) + MAX_MARKED_PAGES;
