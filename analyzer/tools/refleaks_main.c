@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "anomaly_report.h"
 #include "bloat_report.h"
@@ -23,11 +24,11 @@
 
 static const char usage_line[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack | --holders |\n"
-    "                --at-mark N | --between M N] [--help] [-f LOG] [LOG...]\n";
+    "                --at-mark N | --between M N] [--summary] [--help] [-f LOG] [LOG...]\n";
 
 static const char help_text[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack | --holders |\n"
-    "                --at-mark N | --between M N] [--help] [-f LOG] [LOG...]\n"
+    "                --at-mark N | --between M N] [--summary] [--help] [-f LOG] [LOG...]\n"
     "\n"
     "Reports the objects of reference-count logs that are still alive at their end.\n"
     "The format of each log is recognized from its content: refshim's own log, Mozilla's\n"
@@ -39,9 +40,9 @@ static const char help_text[] =
     "    ADDRESS (SERIAL) @ CLASS\n"
     "\n"
     "in allocation (serial) order, with the address exactly as the log wrote it.\n"
-    "When the log has the shim's holder records (written at a normal exit), a line on\n"
-    "stderr then counts the objects lost, in cycles, held by leaked objects, by globals,\n"
-    "from stacks and from other heap memory.\n"
+    "When the log has the shim's holder records (written at a normal exit) and stderr is\n"
+    "a terminal, or with --summary, a line on stderr then counts the objects lost, in\n"
+    "cycles, held by leaked objects, by globals, from stacks and from other heap memory.\n"
     "\n"
     "  --history   refcounter.py's report: the sections Invalid Referenced, Leaked,\n"
     "              Skewed (first seen in mid-life) and Finalized, each object with its\n"
@@ -95,6 +96,7 @@ enum report_kind {
 struct options {
     enum report_kind kind;
     uint64_t mark, since_mark;          /* --at-mark N, --between M N */
+    bool summary;                       /* the why-alive line after the list */
     struct history_options history;
     bool history_flags_given;
 };
@@ -145,7 +147,14 @@ static int analyse_holders(const char *path, const struct options *options, bool
     int status = read_log(path, holder_table_event, table);
     holder_records_listen(NULL);
     uint64_t wanted = options->kind == REPORT_HOLDERS ? 0 : options->mark, since_serial = 0;
-    if (status == LOG_STATUS_OK && !holder_table_has_mark(table, wanted, NULL)) {
+    size_t alive = 0;
+    if (wanted == 0) {
+        free(holder_table_at_exit(table, &alive));
+    }
+    /* A process that leaves nothing alive writes no holder records: nothing to explain. */
+    bool nothing_to_explain = wanted == 0 && alive == 0;
+    if (status == LOG_STATUS_OK && !nothing_to_explain &&
+        !holder_table_has_mark(table, wanted, NULL)) {
         if (wanted == 0)
             fprintf(stderr, "%s: no holder records at exit: the program did not exit normally, "
                             "or ran with REFLOG_HOLDERS=0\n", log_name(path));
@@ -207,7 +216,7 @@ static int analyse_log(const char *path, const struct options *options, bool pri
             if (print_header)
                 printf("# %s\n", path);
             status = live_objects_print(both.objects, stdout) > 0 ? 1 : 0;
-            if (holder_table_has_mark(both.holders, 0, NULL)) {
+            if (options->summary && holder_table_has_mark(both.holders, 0, NULL)) {
                 size_t count;
                 struct holder_entry *entries = holder_table_at_exit(both.holders, &count);
                 fflush(stdout);
@@ -245,7 +254,8 @@ static int usage_error(const char *problem, const char *detail)
 
 int main(int argc, char **argv)
 {
-    struct options options = {REPORT_LIST, 0, 0, {false, false, false, false}, false};
+    struct options options = {REPORT_LIST, 0, 0, isatty(STDERR_FILENO), {false, false, false, false},
+                              false};
     const char *logs[argc > 0 ? argc : 1];
     int log_count = 0;
     bool options_done = false;
@@ -271,6 +281,8 @@ int main(int argc, char **argv)
                 return usage_error("choose one of --history, --bloat, --by-stack, --holders, "
                                    "--at-mark and --between", "");
             options.kind = kind;
+        } else if (strcmp(arg, "--summary") == 0) {
+            options.summary = true;
         } else if (strcmp(arg, "--holders") == 0 || strcmp(arg, "--at-mark") == 0 ||
                    strcmp(arg, "--between") == 0) {
             enum report_kind kind = arg[2] == 'h' ? REPORT_HOLDERS

@@ -558,7 +558,9 @@ static long micros_since(const struct timespec *start)
     return (now.tv_sec - start->tv_sec) * 1000000L + (now.tv_nsec - start->tv_nsec) / 1000;
 }
 
-static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark)
+/* QUIET_IF_NONE: with no live object, write nothing, so that a process that logged
+ * nothing leaves no log (the log file is made at its first record). */
+static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark, bool quiet_if_none)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -567,6 +569,8 @@ static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark)
     s->buffer = scan_alloc(READ_CHUNK);
     if (s->edges == NULL || s->bitmap == NULL || s->buffer == NULL || !gather_objects(s))
         return false;
+    if (s->count == 0 && quiet_if_none)
+        return true;
     if (!scan_memory_regions(own_sp, NULL, 0, &s->regions, &s->region_count, &s->regions_bytes))
         return false;
     heap_sort(s->regions, s->region_count, sizeof *s->regions, region_before);
@@ -600,7 +604,7 @@ void holder_scan_run(uint64_t mark)
     pthread_mutex_lock(&scan_lock);
     struct scan s;
     memset(&s, 0, sizeof s);
-    if (!run_scan(&s, own_sp, mark))
+    if (!run_scan(&s, own_sp, mark, mark == 0))
         report("holder scan: out of memory or /proc unreadable; no holder records");
     release(&s);
     pthread_mutex_unlock(&scan_lock);
