@@ -500,6 +500,8 @@ static void write_reason(const struct scan *s, const struct scan_object *o, stru
 
 /* --- writing ------------------------------------------------------------------------------- */
 
+/* The mark and its records in one write, so that a reader of a running program's log
+ * sees a snapshot whole or not at all. */
 static void write_records(const struct scan *s, uint64_t mark, long micros)
 {
     uint64_t last_serial = 0;
@@ -507,23 +509,25 @@ static void write_records(const struct scan *s, uint64_t mark, long micros)
         if (s->objects[i].serial > last_serial)
             last_serial = s->objects[i].serial;
     char head[160];
-    int n = snprintf(head, sizeof head, "# scan %llu: %zu objects, %llu bytes in %ld us\nk\t%llu\t%llu\n",
-                     (unsigned long long)mark, s->count, (unsigned long long)s->bytes_scanned,
-                     micros, (unsigned long long)mark, (unsigned long long)last_serial);
-    log_write(head, (size_t)n);
+    snprintf(head, sizeof head, "# scan %llu: %zu objects, %llu bytes in %ld us\nk\t%llu\t%llu\n",
+             (unsigned long long)mark, s->count, (unsigned long long)s->bytes_scanned, micros,
+             (unsigned long long)mark, (unsigned long long)last_serial);
+    struct textbuf text = {0};
+    textbuf_add_str(&text, head);
     for (size_t i = 0; i < s->count; i++) {
-        char storage[1024];
-        struct textbuf line = textbuf_on(storage, sizeof storage);
-        textbuf_add_str(&line, "h\t");
-        textbuf_add_uint(&line, mark);
-        textbuf_add_char(&line, '\t');
-        textbuf_add_uint(&line, s->objects[i].serial);
-        textbuf_add_char(&line, '\t');
-        write_reason(s, &s->objects[i], &line);
-        textbuf_add_char(&line, '\n');
-        if (!line.failed)
-            log_write(line.data, line.len);
+        textbuf_add_str(&text, "h\t");
+        textbuf_add_uint(&text, mark);
+        textbuf_add_char(&text, '\t');
+        textbuf_add_uint(&text, s->objects[i].serial);
+        textbuf_add_char(&text, '\t');
+        write_reason(s, &s->objects[i], &text);
+        textbuf_add_char(&text, '\n');
     }
+    if (text.failed)
+        report("holder scan: out of memory; no holder records");
+    else
+        log_write(text.data, text.len);
+    textbuf_free(&text);
 }
 
 /* --- the whole ------------------------------------------------------------------------------ */
