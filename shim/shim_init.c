@@ -19,7 +19,6 @@
 #include "log_writer.h"
 #include "recorder.h"
 #include "shim_state.h"
-#include "snapshot.h"
 #include "stack_capture.h"
 #include "report.h"
 #include "symbolizer.h"
@@ -98,7 +97,7 @@ __attribute__((constructor)) static void refshim_start(void)
     hooks_scan_new_modules(&config);
     loader_watch_start(&config);
     tracing = true;
-    snapshot_start();
+    holder_scan_start();
 }
 
 /* At exit, say which surviving objects were meant to survive, and cut the log to its

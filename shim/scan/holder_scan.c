@@ -32,6 +32,7 @@
 #include "objects.h"
 #include "report.h"
 #include "scan_memory.h"
+#include "snapshot.h"
 #include "textbuf.h"
 
 #define NONE UINT32_MAX
@@ -252,6 +253,7 @@ static void note_holder(struct scan *s, const struct reader *r, uint32_t held, u
         o->heap_region = r->region;
     }
 }
+
 
 static void reach_block(struct scan *s, const struct reader *r, uintptr_t value)
 {
@@ -597,10 +599,26 @@ static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark, bool quiet
     return true;
 }
 
-void holder_scan_run(uint64_t mark)
+static bool holders_wanted(void)
 {
     const char *setting = getenv("REFLOG_HOLDERS");
-    if ((setting != NULL && strcmp(setting, "0") == 0) || !log_is_open())
+    return setting == NULL || strcmp(setting, "0") != 0;
+}
+
+/* GLib's slice allocator keeps freed slices in pages that stay in use, with the pointers
+ * they held: the scan would take them for holders. GLib reads G_SLICE at its first slice,
+ * after this; the user's own setting wins. */
+void holder_scan_start(void)
+{
+    if (!holders_wanted())
+        return;
+    setenv("G_SLICE", "always-malloc", 0);
+    snapshot_start();
+}
+
+void holder_scan_run(uint64_t mark)
+{
+    if (!holders_wanted() || !log_is_open())
         return;
     /* Frames below this one are the scan's own, and hold object addresses. */
     __builtin_unwind_init();

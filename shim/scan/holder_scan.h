@@ -6,6 +6,10 @@
 
 #include <stdint.h>
 
+/* At start-up: makes GLib allocate with malloc (G_SLICE=always-malloc, unless set) and
+ * starts the snapshot thread when REFLOG_SNAPSHOT_SIGNAL asks. Nothing when
+ * REFLOG_HOLDERS=0. */
+void holder_scan_start(void);
 /* Scans and writes mark MARK (0: at exit) with the holder record of every live logged
  * object. Inside shim_enter(); safe from any thread while others run. Does nothing when
  * REFLOG_HOLDERS=0. */

@@ -1,7 +1,9 @@
 // Objects kept alive in each way the holder scan tells apart: lost, held by a global, a
-// two-object cycle, one held only by a lost object. With the argument `snapshots` it
+// two-object cycle, one held only by a lost object, one whose pointer is left only in
+// freed memory. With the argument `snapshots` it
 // stops twice, reading a line from stdin, so that a snapshot can be taken of it running.
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct Node {
@@ -61,6 +63,21 @@ static void MakeHeldByLost()
     child->Release();
 }
 
+// Copies of its pointer stay in freed memory (a small block goes to glibc's tcache, a
+// large one back to the arena): freed memory holds nothing, so the object is lost. (The
+// start of the large block is reused by stdout's buffer, which a later printf allocates;
+// a copy there would be a stale copy in live memory, which the scan cannot tell.)
+static void MakeForgotten()
+{
+    Node *node = MakeNode();
+    Node **small = static_cast<Node **>(malloc(64));
+    Node **large = static_cast<Node **>(malloc(8192));
+    small[2] = small[5] = node;
+    large[700] = node;
+    free(small);
+    free(large);
+}
+
 // Stale copies of the pointers above lie in the dead part of the stack, which exit's
 // frames (or the wait for stdin) reuse: it is cleared first.
 static void ScrubStack()
@@ -91,6 +108,7 @@ int main(int argc, char **argv)
     }
     MakeCycle();
     MakeHeldByLost();
+    MakeForgotten();
     if (snapshots) {
         ScrubStack();
         WaitForLine("phase 2");
