@@ -15,8 +15,10 @@ struct Node {
     Node *mNext = nullptr;
 };
 
-__attribute__((noinline)) unsigned Node::AddRef() { return ++mRefCnt; }
-__attribute__((noinline)) unsigned Node::Release() { return --mRefCnt; }
+// noipa: GCC's -fipa-ra would let callers keep values in registers the real AddRef does
+// not touch, which the shim's hook, as any function may, does.
+__attribute__((noipa)) unsigned Node::AddRef() { return ++mRefCnt; }
+__attribute__((noipa)) unsigned Node::Release() { return --mRefCnt; }
 
 static const size_t BLOCK = 64 * 1024;
 static uint64_t **gBlocks;
