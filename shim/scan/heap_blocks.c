@@ -41,13 +41,13 @@ static bool read_word(struct word_reader *r, uintptr_t at, uint64_t *value)
     return true;
 }
 
-static bool add_block(struct heap_blocks *heap, uintptr_t start, uintptr_t end, uint32_t region,
-                      bool chunk, bool dead)
+static bool add_block(struct heap_blocks *heap, uintptr_t start, uintptr_t end,
+                      uintptr_t scan_end, uint32_t region, bool chunk, bool dead)
 {
     if (!scan_grow((void **)&heap->blocks, &heap->bytes, (heap->count + 1) * sizeof *heap->blocks))
         return false;
     heap->blocks[heap->count++] = (struct heap_block){
-        start, end, dead ? BLOCK_DEAD_OWNER : BLOCK_FREE_OWNER, region, chunk};
+        start, end, scan_end, dead ? BLOCK_DEAD_OWNER : BLOCK_FREE_OWNER, region, chunk};
     return true;
 }
 
@@ -96,7 +96,8 @@ static bool walk_chunks(struct heap_blocks *heap, struct word_reader *reader, ui
         bool dead = !mmapped && (last || !(next_header & 1) ||
                                  (heap->tcache_key != 0 && read_word(reader, chunk + 24, &second) &&
                                   second == heap->tcache_key));
-        if (!add_block(heap, chunk + 16, next, region, true, dead))
+        if (!add_block(heap, chunk + 16, next, mmapped || last ? next : next + 8, region, true,
+                       dead))
             break;
         chunk = next;
         header = next_header;
@@ -127,7 +128,7 @@ static void add_region_blocks(struct heap_blocks *heap, struct word_reader *read
         return;         /* [heap], or large blocks of their own */
     if (walk_arena_heap(heap, reader, r, region))
         return;
-    add_block(heap, r->start, r->end, region, false, false);
+    add_block(heap, r->start, r->end, r->end, region, false, false);
 }
 
 static bool index_area(struct heap_blocks *heap, const struct scan_region *r, size_t first)

@@ -17,7 +17,9 @@
 #define BLOCK_DEAD_OWNER (UINT32_MAX - 2) /* a free chunk: never read */
 
 struct heap_block {
-    uintptr_t start, end;
+    uintptr_t start, end;       /* where a pointer finds it */
+    uintptr_t scan_end;         /* where its memory ends: a chunk in use also owns the
+                                 * first word of the next chunk's header */
     uint32_t owner;             /* BLOCK_*_OWNER, or the index of a logged object */
     uint32_t region;            /* index in the scan's regions */
     bool chunk;                 /* a malloc chunk (else a whole region) */

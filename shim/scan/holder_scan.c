@@ -313,7 +313,7 @@ static void drain(struct scan *s, const struct reader *from)
     while (s->work_count > 0) {
         const struct heap_block *b = &s->heap.blocks[s->work[--s->work_count]];
         struct reader r = {from->holder, REGION_HEAP, b->region};
-        scan_range(s, &r, b->start, b->end);
+        scan_range(s, &r, b->start, b->scan_end);
     }
 }
 
@@ -328,8 +328,10 @@ static void scan_all(struct scan *s)
         drain(s, &r);
     }
     for (uint32_t i = 0; i < s->count; i++) {
+        const struct scan_object *o = &s->objects[i];
         struct reader r = {i, REGION_HEAP, NONE};
-        scan_range(s, &r, s->objects[i].lo, s->objects[i].hi);
+        const struct heap_block *b = o->block != SIZE_MAX ? &s->heap.blocks[o->block] : NULL;
+        scan_range(s, &r, o->lo, b != NULL && o->hi == b->end ? b->scan_end : o->hi);
         drain(s, &r);
     }
 }
