@@ -24,11 +24,12 @@
 
 static const char usage_line[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack | --holders |\n"
-    "                --at-mark N | --between M N] [--summary] [--help] [-f LOG] [LOG...]\n";
+    "                --at-mark N | --between M N] [--brief] [--summary] [--help] [-f LOG] [LOG...]\n";
 
 static const char help_text[] =
     "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack | --holders |\n"
-    "                --at-mark N | --between M N] [--summary] [--help] [-f LOG] [LOG...]\n"
+    "                --at-mark N | --between M N] [--brief] [--summary] [--help] [-f LOG]\n"
+    "                [LOG...]\n"
     "\n"
     "Reports the objects of reference-count logs that are still alive at their end.\n"
     "The format of each log is recognized from its content: refshim's own log, Mozilla's\n"
@@ -62,6 +63,9 @@ static const char help_text[] =
     "              `cycle (S)...`, `held by (S)...`, `stack`, `heap ADDRESS in MEMORY`;\n"
     "              under a lost object, `+N at FRAME` for each call site whose AddRefs\n"
     "              were never matched by Releases there.\n"
+    "  --brief     with the three options above: the lost objects and the cycles first,\n"
+    "              then only counts: held by leaked objects, per global, from stacks,\n"
+    "              from other heap memory.\n"
     "  --at-mark N the objects alive at snapshot N (refshim snapshot), with their reasons.\n"
     "  --between M N  the objects created after snapshot M and still alive at snapshot N.\n"
     "  -f LOG      read LOG (as refcounter.py's -f); the same as naming LOG.\n"
@@ -97,6 +101,7 @@ struct options {
     enum report_kind kind;
     uint64_t mark, since_mark;          /* --at-mark N, --between M N */
     bool summary;                       /* the why-alive line after the list */
+    bool brief;                         /* --brief: what matters first */
     struct history_options history;
     bool history_flags_given;
 };
@@ -179,7 +184,9 @@ static int analyse_holders(const char *path, const struct options *options, bool
                 entries[kept++] = entries[i];
         if (print_header)
             printf("# %s\n", path);
-        status = holders_report_print(stdout, entries, kept) > 0 ? 1 : 0;
+        size_t listed = options->brief ? holders_report_print_brief(stdout, entries, kept)
+                                       : holders_report_print(stdout, entries, kept);
+        status = listed > 0 ? 1 : 0;
         free(entries);
     }
     holder_table_free(table);
@@ -254,8 +261,8 @@ static int usage_error(const char *problem, const char *detail)
 
 int main(int argc, char **argv)
 {
-    struct options options = {REPORT_LIST, 0, 0, isatty(STDERR_FILENO), {false, false, false, false},
-                              false};
+    struct options options = {REPORT_LIST, 0, 0, isatty(STDERR_FILENO), false,
+                              {false, false, false, false}, false};
     const char *logs[argc > 0 ? argc : 1];
     int log_count = 0;
     bool options_done = false;
@@ -283,6 +290,8 @@ int main(int argc, char **argv)
             options.kind = kind;
         } else if (strcmp(arg, "--summary") == 0) {
             options.summary = true;
+        } else if (strcmp(arg, "--brief") == 0) {
+            options.brief = true;
         } else if (strcmp(arg, "--holders") == 0 || strcmp(arg, "--at-mark") == 0 ||
                    strcmp(arg, "--between") == 0) {
             enum report_kind kind = arg[2] == 'h' ? REPORT_HOLDERS
@@ -312,6 +321,9 @@ int main(int argc, char **argv)
             return usage_error("unknown option ", arg);
         }
     }
+    if (options.brief && options.kind != REPORT_HOLDERS && options.kind != REPORT_AT_MARK &&
+        options.kind != REPORT_BETWEEN)
+        return usage_error("--brief goes with --holders, --at-mark and --between", "");
     if (options.history_flags_given && options.kind != REPORT_HISTORY)
         return usage_error("-i, -l, -n and -s go with --history", "");
     if (log_count == 0)

@@ -43,6 +43,16 @@ $(addr "$L" 6) (6) @ Node
 $(addr "$L" 7) (7) @ Node
 refleaks: why alive: 3 lost, 2 in cycles, 1 held by leaked objects, 1 held by globals, 0 from stacks, 0 from other heap memory" \
     "$(refleaks --summary "$L" 2>&1)"
+expect "--brief: lost and cycles first, then counts" "$(addr "$L" 1) (1) @ Node: lost
+    +1 at MakeNode() ($SRC/holders.cc:$make_node_line)
+$(addr "$L" 5) (5) @ Node: lost
+    +1 at MakeNode() ($SRC/holders.cc:$make_node_line)
+$(addr "$L" 7) (7) @ Node: lost
+    +1 at MakeNode() ($SRC/holders.cc:$make_node_line)
+$(addr "$L" 3) (3) @ Node: cycle (4)
+$(addr "$L" 4) (4) @ Node: cycle (3)
+1 held by leaked objects
+1 held by global gCache" "$(refleaks --holders --brief "$L")"
 expect "without --summary and a terminal, stderr is quiet" "" "$(refleaks "$L" 2>&1 >/dev/null)"
 expect "one k record for the scan at exit" "k	0	7" "$(grep -a '^k' "$L")"
 finish
@@ -139,4 +149,6 @@ out=$(refleaks --at-mark x /dev/null 2>&1 | head -n 1);
 expect "message" "refleaks: a snapshot number (1, 2...) is expected, not x" "$out"
 refleaks --between 1 /dev/null >/dev/null 2>&1; rc=$?
 expect "missing value" "64" "$rc"
+expect "--brief alone" "refleaks: --brief goes with --holders, --at-mark and --between" \
+    "$(refleaks --brief /dev/null 2>&1 | head -n 1)"
 finish
