@@ -20,6 +20,8 @@ enum refshim_record {
     REFSHIM_REC_CLASS = 'c',    /* c ID NAME */
     REFSHIM_REC_OBJECT = 'o',   /* o SERIAL ADDRESS CLASS [SIZE] */
     REFSHIM_REC_NOTE = 'x',     /* x SERIAL NOTE */
+    REFSHIM_REC_MARK = 'k',     /* k MARK LAST_SERIAL: a snapshot of the holders begins */
+    REFSHIM_REC_HOLDER = 'h',   /* h MARK SERIAL REASON...: why SERIAL is alive at MARK */
 };
 
 /* Events: OP SERIAL COUNT TID STACK. */

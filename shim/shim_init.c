@@ -12,6 +12,7 @@
 #include "arch.h"
 #include "config.h"
 #include "families.h"
+#include "holder_scan.h"
 #include "hooks.h"
 #include "log_writer.h"
 #include "recorder.h"
@@ -93,6 +94,7 @@ __attribute__((constructor)) static void refshim_start(void)
     families_scan_new_modules(&config);
     families_start(&config);
     tracing = true;
+    holder_scan_start(&config);
 }
 
 /* At exit, say which surviving objects were meant to survive, and cut the log to its
@@ -118,6 +120,8 @@ static void refshim_stop_last(void *unused)
     (void)unused;
     if (tracing && shim_enter()) {
         families_at_exit();
+        if (config.format == FORMAT_REFSHIM)
+            holder_scan_run(0);
         log_finish();
         shim_leave();
     }

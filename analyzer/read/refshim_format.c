@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "debug_symbols.h"
+#include "holder_records.h"
 #include "log_format.h"
 #include "object_tracker.h"
 #include "parse_number.h"
@@ -400,6 +401,29 @@ static bool parse_note(struct refshim_state *state, struct record *record,
     return true;
 }
 
+/* `k MARK LAST_SERIAL` and `h MARK SERIAL REASON`: the holder scan's records. */
+static bool parse_mark(struct record *record, unsigned long line_number, struct log_sink *sink)
+{
+    struct mark_record mark = {.line = line_number};
+    if (!expect_fields(record, 3, sink) || !number_field(record, 1, "MARK", &mark.mark, sink) ||
+        !number_field(record, 2, "LAST_SERIAL", &mark.last_serial, sink))
+        return false;
+    holder_records_deliver_mark(&mark);
+    return true;
+}
+
+static bool parse_holder(struct record *record, unsigned long line_number, struct log_sink *sink)
+{
+    struct holder_record holder = {.line = line_number, .reason = record->field[3]};
+    if (!expect_fields(record, 4, sink) || !number_field(record, 1, "MARK", &holder.mark, sink) ||
+        !number_field(record, 2, "SERIAL", &holder.serial, sink))
+        return false;
+    if (!holder.reason[0])
+        return log_sink_fail(sink, "empty REASON in 'h' record");
+    holder_records_deliver_holder(&holder);
+    return true;
+}
+
 static bool check_header(const char *line, struct log_sink *sink)
 {
     const char *version = line + 9;
@@ -433,6 +457,8 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
         case REFSHIM_REC_CLASS: return parse_class(state, &record, sink);
         case REFSHIM_REC_OBJECT: return parse_object(state, &record, sink);
         case REFSHIM_REC_NOTE: return parse_note(state, &record, line_number, sink);
+        case REFSHIM_REC_MARK: return parse_mark(&record, line_number, sink);
+        case REFSHIM_REC_HOLDER: return parse_holder(&record, line_number, sink);
         case REFSHIM_OP_NEW: case REFSHIM_OP_ADDREF: case REFSHIM_OP_RELEASE:
         case REFSHIM_OP_DESTROY:
             return parse_event(state, &record, line_number, sink);

@@ -4,8 +4,11 @@
  * and Asterisk's refcounter.py (--history), for refshim, Mozilla and Asterisk logs.
  * Each log is one process, so several logs are analysed one after the other, never
  * merged: serials and addresses only mean something within their own process. */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "anomaly_report.h"
 #include "bloat_report.h"
@@ -13,22 +16,28 @@
 #include "frame_text.h"
 #include "history_report.h"
 #include "json_writer.h"
+#include "holder_records.h"
+#include "holder_table.h"
+#include "holders_report.h"
 #include "leak_table.h"
 #include "leaks_json.h"
 #include "live_objects.h"
 #include "debug_symbols.h"
 #include "log_reader.h"
 #include "log_symbolize.h"
+#include "parse_number.h"
 #include "stack_groups.h"
 
 static const char usage_line[] =
-    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--json] "
-    "[--help] [--debug-dir DIR]... [--no-debuginfod] [-f LOG] [LOG...]\n"
+    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack | --holders |\n"
+    "                --at-mark N | --between M N] [--brief] [--summary] [--json] [--help]\n"
+    "                [--debug-dir DIR]... [--no-debuginfod] [-f LOG] [LOG...]\n"
     "       refleaks --symbolize [--debug-dir DIR]... [--no-debuginfod] LOG\n";
 
 static const char help_text[] =
-    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack] [--json]\n"
-    "                [--help] [-f LOG] [LOG...]\n"
+    "usage: refleaks [--history [-i] [-l] [-n] [-s] | --bloat | --by-stack | --holders |\n"
+    "                --at-mark N | --between M N] [--brief] [--summary] [--json] [--help]\n"
+    "                [--debug-dir DIR]... [--no-debuginfod] [-f LOG] [LOG...]\n"
     "\n"
     "Reports the objects of reference-count logs that are still alive at their end.\n"
     "The format of each log is recognized from its content: refshim's own log, Mozilla's\n"
@@ -40,6 +49,9 @@ static const char help_text[] =
     "    ADDRESS (SERIAL) @ CLASS\n"
     "\n"
     "in allocation (serial) order, with the address exactly as the log wrote it.\n"
+    "When the log has the shim's holder records (written at a normal exit) and stderr is\n"
+    "a terminal, or with --summary, a line on stderr then counts the objects lost, in\n"
+    "cycles, held by leaked objects, by globals, from stacks and from other heap memory.\n"
     "\n"
     "  --history   refcounter.py's report: the sections Invalid Referenced, Leaked,\n"
     "              Skewed (first seen in mid-life) and Finalized, each object with its\n"
@@ -58,6 +70,16 @@ static const char help_text[] =
     "              objects with address, serial, class, count, size when known and\n"
     "              allocation stack; with --bloat also the per-class counts. Not with\n"
     "              --history or --by-stack.\n"
+    "  --holders   why each leaked object is still alive, from the shim's scan at exit:\n"
+    "              ADDRESS (SERIAL) @ CLASS: REASON, REASON one of `lost`, `global NAME`,\n"
+    "              `cycle (S)...`, `held by (S)...`, `stack`, `heap ADDRESS in MEMORY`;\n"
+    "              under a lost object, `+N at FRAME` for each call site whose AddRefs\n"
+    "              were never matched by Releases there.\n"
+    "  --brief     with the three options above: the lost objects and the cycles first,\n"
+    "              then only counts: held by leaked objects, per global, from stacks,\n"
+    "              from other heap memory.\n"
+    "  --at-mark N the objects alive at snapshot N (refshim snapshot), with their reasons.\n"
+    "  --between M N  the objects created after snapshot M and still alive at snapshot N.\n"
     "  -f LOG      read LOG (as refcounter.py's -f); the same as naming LOG.\n"
     "  --debug-dir DIR  also look frames up in DIR's .build-id/ tree of debug files\n"
     "              (after the module itself and /usr/lib/debug; repeatable), then\n"
@@ -86,19 +108,33 @@ static const char help_text[] =
     "With several LOGs the statuses of a report combine (--history: bitwise or), and\n"
     "the error status of the first failing log wins.\n";
 
-enum report_kind { REPORT_LIST, REPORT_HISTORY, REPORT_BLOAT, REPORT_BY_STACK };
+enum report_kind {
+    REPORT_LIST, REPORT_HISTORY, REPORT_BLOAT, REPORT_BY_STACK, REPORT_HOLDERS, REPORT_AT_MARK,
+    REPORT_BETWEEN
+};
 
 struct options {
     enum report_kind kind;
     bool json;
     struct json_writer *writer; /* with json */
+    uint64_t mark, since_mark;          /* --at-mark N, --between M N */
+    bool summary;                       /* the why-alive line after the list */
+    bool brief;                         /* --brief: what matters first */
     struct history_options history;
     bool history_flags_given;
 };
 
-static void record_live_object(const struct log_event *event, void *objects)
+/* Both the list of live objects and the holder records, for the summary. */
+struct list_and_holders {
+    struct live_objects *objects;
+    struct holder_table *holders;
+};
+
+static void record_for_list(const struct log_event *event, void *user)
 {
-    live_objects_record(objects, event);
+    struct list_and_holders *both = user;
+    live_objects_record(both->objects, event);
+    holder_table_event(event, both->holders);
 }
 
 /* Reads PATH into the report's handler HANDLER/USER; returns the reader's status. */
@@ -121,6 +157,61 @@ static int read_log(const char *path, log_event_fn handler, void *user)
     return status;
 }
 
+static const char *log_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* --holders, --at-mark, --between. */
+static int analyse_holders(const char *path, const struct options *options, bool print_header)
+{
+    struct holder_table *table = holder_table_new(options->kind == REPORT_HOLDERS);
+    struct holder_listener listener = holder_table_listener(table);
+    holder_records_listen(&listener);
+    int status = read_log(path, holder_table_event, table);
+    holder_records_listen(NULL);
+    uint64_t wanted = options->kind == REPORT_HOLDERS ? 0 : options->mark, since_serial = 0;
+    size_t alive = 0;
+    if (wanted == 0) {
+        free(holder_table_at_exit(table, &alive));
+    }
+    /* A process that leaves nothing alive writes no holder records: nothing to explain. */
+    bool nothing_to_explain = wanted == 0 && alive == 0;
+    if (status == LOG_STATUS_OK && !nothing_to_explain &&
+        !holder_table_has_mark(table, wanted, NULL)) {
+        if (wanted == 0)
+            fprintf(stderr, "%s: no holder records at exit: the program did not exit normally, "
+                            "or ran with REFLOG_HOLDERS=0\n", log_name(path));
+        else
+            fprintf(stderr, "%s: no snapshot %" PRIu64 " in the log\n", log_name(path), wanted);
+        status = LOG_STATUS_BAD_LOG;
+    }
+    if (status == LOG_STATUS_OK && options->kind == REPORT_BETWEEN &&
+        !holder_table_has_mark(table, options->since_mark, &since_serial)) {
+        fprintf(stderr, "%s: no snapshot %" PRIu64 " in the log\n", log_name(path),
+                options->since_mark);
+        status = LOG_STATUS_BAD_LOG;
+    }
+    if (status == LOG_STATUS_OK) {
+        size_t count;
+        struct holder_entry *entries = options->kind == REPORT_HOLDERS
+                                           ? holder_table_at_exit(table, &count)
+                                           : holder_table_at_mark(table, wanted, &count);
+        size_t kept = 0;
+        for (size_t i = 0; i < count; i++)
+            if (entries[i].serial > since_serial)
+                entries[kept++] = entries[i];
+        if (print_header)
+            printf("# %s\n", path);
+        size_t listed = options->brief ? holders_report_print_brief(stdout, entries, kept)
+                                       : holders_report_print(stdout, entries, kept);
+        status = listed > 0 ? 1 : 0;
+        free(entries);
+    }
+    holder_table_free(table);
+    return status;
+}
+
 /* Analyses one log; returns the report's status or an error status. */
 static int analyse_log(const char *path, const struct options *options, bool print_header)
 {
@@ -138,15 +229,29 @@ static int analyse_log(const char *path, const struct options *options, bool pri
                 status = 74;
         }
         history_report_free(report);
+    } else if (options->kind == REPORT_HOLDERS || options->kind == REPORT_AT_MARK ||
+               options->kind == REPORT_BETWEEN) {
+        status = analyse_holders(path, options, print_header);
     } else if (options->kind == REPORT_LIST && !options->json) {
-        struct live_objects *objects = live_objects_new();
-        status = read_log(path, record_live_object, objects);
+        struct list_and_holders both = {live_objects_new(), holder_table_new(false)};
+        struct holder_listener listener = holder_table_listener(both.holders);
+        holder_records_listen(&listener);
+        status = read_log(path, record_for_list, &both);
+        holder_records_listen(NULL);
         if (status == LOG_STATUS_OK) {
             if (print_header)
                 printf("# %s\n", path);
-            status = live_objects_print(objects, stdout) > 0 ? 1 : 0;
+            status = live_objects_print(both.objects, stdout) > 0 ? 1 : 0;
+            if (options->summary && holder_table_has_mark(both.holders, 0, NULL)) {
+                size_t count;
+                struct holder_entry *entries = holder_table_at_exit(both.holders, &count);
+                fflush(stdout);
+                holders_report_summary(stderr, entries, count);
+                free(entries);
+            }
         }
-        live_objects_free(objects);
+        live_objects_free(both.objects);
+        holder_table_free(both.holders);
     } else if (options->json) {
         struct leak_table *table = leak_table_new();
         status = read_log(path, leak_table_event, table);
@@ -209,7 +314,7 @@ static int symbolize_log(const char **logs, int log_count, const struct options 
 
 int main(int argc, char **argv)
 {
-    struct options options = {REPORT_LIST, false, NULL, {false, false, false, false}, false};
+    struct options options = {.kind = REPORT_LIST, .summary = isatty(STDERR_FILENO)};
     const char *logs[argc > 0 ? argc : 1];
     int log_count = 0;
     bool options_done = false, symbolize = false;
@@ -241,8 +346,28 @@ int main(int argc, char **argv)
                                     : arg[2] == 'b' && arg[3] == 'l' ? REPORT_BLOAT
                                                                      : REPORT_BY_STACK;
             if (options.kind != REPORT_LIST && options.kind != kind)
-                return usage_error("choose one of --history, --bloat and --by-stack", "");
+                return usage_error("choose one of --history, --bloat, --by-stack, --holders, "
+                                   "--at-mark and --between", "");
             options.kind = kind;
+        } else if (strcmp(arg, "--summary") == 0) {
+            options.summary = true;
+        } else if (strcmp(arg, "--brief") == 0) {
+            options.brief = true;
+        } else if (strcmp(arg, "--holders") == 0 || strcmp(arg, "--at-mark") == 0 ||
+                   strcmp(arg, "--between") == 0) {
+            enum report_kind kind = arg[2] == 'h' ? REPORT_HOLDERS
+                                    : arg[2] == 'a' ? REPORT_AT_MARK : REPORT_BETWEEN;
+            if (options.kind != REPORT_LIST && options.kind != kind)
+                return usage_error("choose one report option: ", arg);
+            options.kind = kind;
+            int values = kind == REPORT_HOLDERS ? 0 : kind == REPORT_AT_MARK ? 1 : 2;
+            if (i + values >= argc)
+                return usage_error("missing value after ", arg);
+            uint64_t *targets[2] = {values == 2 ? &options.since_mark : &options.mark,
+                                    &options.mark};
+            for (int v = 0; v < values; v++)
+                if (!parse_u64(argv[++i], targets[v]) || *targets[v] == 0)
+                    return usage_error("a snapshot number (1, 2...) is expected, not ", argv[i]);
         } else if (strlen(arg) >= 2 && strspn(arg + 1, "ilns") == strlen(arg) - 1) {
             /* -i -l -n -s, also bundled as -ns */
             for (const char *flag = arg + 1; *flag; flag++) {
@@ -257,6 +382,9 @@ int main(int argc, char **argv)
             return usage_error("unknown option ", arg);
         }
     }
+    if (options.brief && options.kind != REPORT_HOLDERS && options.kind != REPORT_AT_MARK &&
+        options.kind != REPORT_BETWEEN)
+        return usage_error("--brief goes with --holders, --at-mark and --between", "");
     if (options.history_flags_given && options.kind != REPORT_HISTORY)
         return usage_error("-i, -l, -n and -s go with --history", "");
     if (options.json && (options.kind == REPORT_HISTORY || options.kind == REPORT_BY_STACK))

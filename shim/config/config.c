@@ -3,6 +3,7 @@
  * tracing the wrong objects silently is worse than not tracing. */
 #include "config.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,14 +167,47 @@ static bool parse_format(struct config *config, const char *name, const char *va
     return true;
 }
 
-static bool parse_children(struct config *config, const char *name, const char *value,
-                           char *err, size_t errlen)
+static bool parse_switch(const char *name, const char *value, bool *out, char *err,
+                         size_t errlen)
 {
     if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
         snprintf(err, errlen, "%s: \"%s\" is not 0 or 1", name, value);
         return false;
     }
-    config->follow_children = value[0] == '1';
+    *out = value[0] == '1';
+    return true;
+}
+
+static bool parse_children(struct config *config, const char *name, const char *value,
+                           char *err, size_t errlen)
+{
+    return parse_switch(name, value, &config->follow_children, err, errlen);
+}
+
+static bool parse_holders(struct config *config, const char *name, const char *value,
+                          char *err, size_t errlen)
+{
+    return parse_switch(name, value, &config->scan_holders, err, errlen);
+}
+
+/* USR1, USR2 (with or without SIG) or a signal number a handler may be given for. */
+static bool parse_snapshot_signal(struct config *config, const char *name, const char *value,
+                                  char *err, size_t errlen)
+{
+    const char *bare = strncmp(value, "SIG", 3) == 0 ? value + 3 : value;
+    int number = 0;
+    if (strcmp(bare, "USR1") == 0)
+        number = SIGUSR1;
+    else if (strcmp(bare, "USR2") == 0)
+        number = SIGUSR2;
+    else if (!parse_small_int(bare, 1, NSIG - 1, &number) || number == SIGKILL ||
+             number == SIGSTOP)
+        number = 0;
+    if (number == 0) {
+        snprintf(err, errlen, "%s: \"%s\" is not USR1, USR2 or a signal number", name, value);
+        return false;
+    }
+    config->snapshot_signal = number;
     return true;
 }
 
@@ -206,6 +240,7 @@ static bool load_values(struct config *config, env_lookup_fn lookup, char *err, 
     config->std_fd = -1;
     config->depth = CONFIG_DEFAULT_DEPTH;
     config->follow_children = true;
+    config->scan_holders = true;
     if (lookup(variables[0].about.name) == NULL)
         return true;             /* REFLOG_FILE unset: inert, nothing else matters */
     for (size_t i = 0; i < config_variable_count(); i++) {

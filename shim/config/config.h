@@ -28,6 +28,8 @@ struct config {
     struct serial_set objects;  /* REFLOG_OBJECTS */
     int depth;                  /* REFLOG_DEPTH: frames kept per stack */
     bool follow_children;       /* REFLOG_CHILDREN: forked and exec'd processes log too */
+    bool scan_holders;          /* REFLOG_HOLDERS: why each object is alive, at exit */
+    int snapshot_signal;        /* REFLOG_SNAPSHOT_SIGNAL: 0, or the signal for a snapshot */
     enum log_format format;     /* REFLOG_FORMAT */
 };
 

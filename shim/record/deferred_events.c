@@ -19,7 +19,7 @@
 /* A first event symbolizes its frames, which may keep the shim busy for milliseconds:
  * a 10 kHz timer lands a few dozen times in that. The queue is mapped on a thread's
  * first need (mmap may be called in a signal handler), not kept by every thread. */
-#define QUEUE_SIZE 128
+#define QUEUE_SIZE 1024        /* 10 ms of a 10 kHz handler making 6 calls, with room */
 #define QUEUED_DEPTH 64
 
 struct queued_event {

@@ -17,6 +17,7 @@ struct object {
     uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
     uint32_t last_count;/* the count of its last recorded event */
     size_t log_end;     /* where its last event ends in the log */
+    size_t size;        /* bytes, when its creation said (GObject, the API); else 0 */
 };
 
 /* The table is split in stripes by address, each with its own lock, so that threads

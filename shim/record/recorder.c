@@ -289,6 +289,8 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
             count = keep_count(object, &op);
         object->last_count = count;
         object->family = (uint8_t)family;
+        if (size != 0)
+            object->size = size;
         if (object->logged && log_is_open()) {
             if (config->format == FORMAT_XPCOM) {
                 write_xpcom_event(object, class_name, op, count, given);

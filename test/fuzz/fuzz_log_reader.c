@@ -1,16 +1,21 @@
 /* fuzz_log_reader.c - libFuzzer target for the log readers and every report built on
  * them: the input is read as a log (any of the three formats, detected as usual), and
- * each event goes to the leak list, the per-class table, the histories and two balance
- * trees, which are then printed to /dev/null. Nothing may crash, leak or trip the
+ * each event goes to the leak list, the per-class table, the histories, two balance
+ * trees and the holder table (with refshim's holder records), which are then printed to
+ * /dev/null. Nothing may crash, leak or trip the
  * sanitizers, whatever the input. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "anomaly_report.h"
 #include "balance_tree.h"
 #include "bloat_report.h"
 #include "history_report.h"
+#include "holder_records.h"
+#include "holder_table.h"
+#include "holders_report.h"
 #include "leak_table.h"
 #include "live_objects.h"
 #include "log_reader.h"
@@ -21,6 +26,7 @@ struct consumers {
     struct leak_table *leaks;
     struct history_report *history;
     struct balance_tree *by_function, *by_site;
+    struct holder_table *holders;
 };
 
 static void consume(const struct log_event *event, void *user)
@@ -30,6 +36,7 @@ static void consume(const struct log_event *event, void *user)
     leak_table_event(event, consumers->leaks);
     if (consumers->history)
         history_report_event(event, consumers->history);
+    holder_table_event(event, consumers->holders);
     if (event->serial == 1) {
         balance_tree_add(consumers->by_function, event->op, event->frames, event->frame_count);
         balance_tree_add(consumers->by_site, event->op, event->frames, event->frame_count);
@@ -49,8 +56,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct history_options options = {false, false, false, false};
     struct consumers consumers = {
         live_objects_new(), leak_table_new(), history_report_new(&options),
-        balance_tree_new(NULL), balance_tree_new_by_site(NULL),
+        balance_tree_new(NULL), balance_tree_new_by_site(NULL), holder_table_new(true),
     };
+    struct holder_listener listener = holder_table_listener(consumers.holders);
+    holder_records_listen(&listener);
     struct anomaly_report anomalies = {"fuzz.log", sink, 0, consume, &consumers};
     struct log_diag diag;
     if (log_read_stream(log, "fuzz.log", anomaly_report_event, &anomalies, &diag) ==
@@ -62,12 +71,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             history_report_print(consumers.history, sink);
         balance_tree_print(consumers.by_function, sink, false);
         balance_tree_print(consumers.by_site, sink, true);
+        size_t count;
+        struct holder_entry *entries = holder_table_at_exit(consumers.holders, &count);
+        holders_report_print(sink, entries, count);
+        holders_report_summary(sink, entries, count);
+        free(entries);
+        entries = holder_table_at_mark(consumers.holders, 1, &count);
+        holders_report_print(sink, entries, count);
+        free(entries);
     }
+    holder_records_listen(NULL);
     fclose(log);
     live_objects_free(consumers.live);
     leak_table_free(consumers.leaks);
     history_report_free(consumers.history);
     balance_tree_free(consumers.by_function);
     balance_tree_free(consumers.by_site);
+    holder_table_free(consumers.holders);
     return 0;
 }

@@ -35,6 +35,8 @@ static volatile sig_atomic_t signals;
 
 static void OnTimer(int)
 {
+    if (signals >= 300)
+        return;         // the count stays exact while the timer is being stopped
     borrowed->AddRef();
     borrowed->Release();
     kept->AddRef();

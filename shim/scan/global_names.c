@@ -1,0 +1,74 @@
+/* Data symbols from a module's .symtab (or .dynsym when it is stripped), read with libelf
+ * the few times a holder is a global: the symbolizer only keeps functions. */
+#include "global_names.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "demangle.h"
+
+/* The data symbol of ELF containing OFFSET (a link-time address): its name and start. */
+static bool find_data_symbol(Elf *elf, uintptr_t offset, char *name, size_t size,
+                             uintptr_t *symbol_start)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        Elf_Scn *scn = NULL;
+        while ((scn = elf_nextscn(elf, scn)) != NULL) {
+            GElf_Shdr shdr;
+            if (gelf_getshdr(scn, &shdr) == NULL ||
+                shdr.sh_type != (pass == 0 ? SHT_SYMTAB : SHT_DYNSYM) || shdr.sh_entsize == 0)
+                continue;
+            Elf_Data *data = elf_getdata(scn, NULL);
+            size_t n = data ? shdr.sh_size / shdr.sh_entsize : 0;
+            for (size_t i = 0; i < n; i++) {
+                GElf_Sym sym;
+                if (gelf_getsym(data, (int)i, &sym) == NULL ||
+                    GELF_ST_TYPE(sym.st_info) != STT_OBJECT || sym.st_shndx == SHN_UNDEF ||
+                    offset < sym.st_value || offset >= sym.st_value + (sym.st_size ? sym.st_size : 1))
+                    continue;
+                const char *raw = elf_strptr(elf, shdr.sh_link, sym.st_name);
+                if (raw == NULL || raw[0] == '\0')
+                    continue;
+                char *pretty = demangle(raw);
+                snprintf(name, size, "%s", pretty ? pretty : raw);
+                free(pretty);
+                *symbol_start = sym.st_value;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void global_name(const char *path, uintptr_t bias, uintptr_t address, char *out, size_t size)
+{
+    uintptr_t offset = address - bias;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (strcmp(path, "/proc/self/exe") == 0)
+        base = program_invocation_short_name;
+    snprintf(out, size, "%s+0x%lx", base, (unsigned long)offset);
+    elf_version(EV_CURRENT);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    char name[256];
+    uintptr_t start;
+    if (elf != NULL && find_data_symbol(elf, offset, name, sizeof name, &start)) {
+        if (offset == start)
+            snprintf(out, size, "%s", name);
+        else
+            snprintf(out, size, "%s+%lu", name, (unsigned long)(offset - start));
+    }
+    if (elf != NULL)
+        elf_end(elf);
+    close(fd);
+}

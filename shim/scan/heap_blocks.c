@@ -1,0 +1,215 @@
+/* Walking glibc's malloc chunks. A chunk starts with two words, the previous chunk's size
+ * (when that one is free) and its own size with three flag bits; its memory follows, and
+ * the next chunk starts SIZE bytes after it. The main arena's [heap] is one run of chunks
+ * up to the top chunk, which ends where the mapping does; a thread arena's heap is a
+ * 64 MB-aligned mapping that starts with a heap_info (whose third word is the size in
+ * use) and, for the arena's first heap, the arena itself, before its first chunk; a large
+ * block is a mapping of its own, one chunk with the IS_MMAPPED bit. A walk counts only if
+ * it ends exactly where it must: anything else is one block.
+ *
+ * Free chunks are never read, since they keep what they held: a chunk whose successor's
+ * PREV_INUSE bit is clear, the top chunk, and the chunks in the per-thread caches
+ * (tcache), which look in use but carry the process's tcache key in their second word.
+ * The key is read from a cached chunk listed in the main thread's tcache, the first chunk
+ * of [heap]: 64 counts (16 bits) and 64 list heads, which point at chunks' memory. */
+#include "heap_blocks.h"
+
+#include <string.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_BITS (1u << 20)
+#define WINDOW (64u * 1024)
+#define ARENA_HEAP_ALIGN (64ul << 20)
+#define MAX_FIRST_CHUNK_OFFSET 8192
+
+/* Reads words of another part of memory through a window, never faulting. */
+struct word_reader {
+    uint64_t words[WINDOW / 8];
+    uintptr_t start, end;
+};
+
+static bool read_word(struct word_reader *r, uintptr_t at, uint64_t *value)
+{
+    if (at < r->start || at + 8 > r->end) {
+        size_t got = scan_read(at, r->words, WINDOW);
+        r->start = at;
+        r->end = at + got;
+        if (got < 8)
+            return false;
+    }
+    *value = r->words[(at - r->start) / 8];
+    return true;
+}
+
+static bool add_block(struct heap_blocks *heap, uintptr_t start, uintptr_t end,
+                      uintptr_t scan_end, uint32_t region, bool chunk, bool dead)
+{
+    if (!scan_grow((void **)&heap->blocks, &heap->bytes, (heap->count + 1) * sizeof *heap->blocks))
+        return false;
+    heap->blocks[heap->count++] = (struct heap_block){
+        start, end, scan_end, dead ? BLOCK_DEAD_OWNER : BLOCK_FREE_OWNER, region, chunk};
+    return true;
+}
+
+#define TCACHE_BINS 64
+#define TCACHE_STRUCT_CHUNK 0x290
+
+static uint64_t find_tcache_key(struct word_reader *reader, const struct scan_region *regions,
+                                size_t region_count)
+{
+    for (size_t i = 0; i < region_count; i++) {
+        uint64_t header, counts, head, key;
+        uintptr_t tcache = regions[i].start + 16;
+        if (strcmp(regions[i].label, "[heap]") != 0 || !read_word(reader, tcache - 8, &header) ||
+            (header & ~(uint64_t)7) != TCACHE_STRUCT_CHUNK)
+            continue;
+        for (unsigned bin = 0; bin < TCACHE_BINS; bin++) {
+            if (!read_word(reader, tcache + (bin / 4) * 8, &counts) ||
+                ((counts >> (bin % 4) * 16) & 0xffff) == 0)
+                continue;
+            if (read_word(reader, tcache + 2 * TCACHE_BINS + bin * 8, &head) && head != 0 &&
+                read_word(reader, head + 8, &key) && key != 0)
+                return key;
+        }
+    }
+    return 0;
+}
+
+/* Walks chunks from FIRST to exactly END, adding one block each; false (and nothing added)
+ * when the memory does not walk. */
+static bool walk_chunks(struct heap_blocks *heap, struct word_reader *reader, uintptr_t first,
+                        uintptr_t end, uint32_t region)
+{
+    size_t before = heap->count;
+    uintptr_t chunk = first;
+    uint64_t header, second;
+    bool ok = read_word(reader, chunk + 8, &header);
+    while (ok && chunk + 16 <= end) {
+        uint64_t size = header & ~(uint64_t)7;
+        if (size < 32 || size % 16 != 0 || size > end - chunk)
+            break;
+        uintptr_t next = chunk + size;
+        bool mmapped = header & 2, last = next == end;
+        uint64_t next_header = 0;
+        if (!last && !read_word(reader, next + 8, &next_header))
+            break;
+        bool dead = !mmapped && (last || !(next_header & 1) ||
+                                 (heap->tcache_key != 0 && read_word(reader, chunk + 24, &second) &&
+                                  second == heap->tcache_key));
+        if (!add_block(heap, chunk + 16, next, mmapped || last ? next : next + 8, region, true,
+                       dead))
+            break;
+        chunk = next;
+        header = next_header;
+    }
+    if (chunk == end && heap->count > before)
+        return true;
+    heap->count = before;
+    return false;
+}
+
+static bool walk_arena_heap(struct heap_blocks *heap, struct word_reader *reader,
+                            const struct scan_region *r, uint32_t region)
+{
+    uint64_t in_use;
+    if (r->start % ARENA_HEAP_ALIGN != 0 || !read_word(reader, r->start + 16, &in_use) ||
+        in_use > r->end - r->start || in_use < 4096)
+        return false;
+    for (uintptr_t offset = 32; offset < MAX_FIRST_CHUNK_OFFSET; offset += 16)
+        if (walk_chunks(heap, reader, r->start + offset, r->start + in_use, region))
+            return true;        /* what lies past the size in use holds nothing live */
+    return false;
+}
+
+static void add_region_blocks(struct heap_blocks *heap, struct word_reader *reader,
+                              const struct scan_region *r, uint32_t region)
+{
+    if (walk_chunks(heap, reader, r->start, r->end, region))
+        return;         /* [heap], or large blocks of their own */
+    if (walk_arena_heap(heap, reader, r, region))
+        return;
+    add_block(heap, r->start, r->end, r->end, region, false, false);
+}
+
+static bool index_area(struct heap_blocks *heap, const struct scan_region *r, size_t first)
+{
+    if (!scan_grow((void **)&heap->areas, &heap->area_bytes,
+                   (heap->area_count + 1) * sizeof *heap->areas))
+        return false;
+    struct heap_area *a = &heap->areas[heap->area_count++];
+    a->start = r->start;
+    a->end = r->end;
+    a->first_block = first;
+    a->block_count = heap->count - first;
+    size_t pages = ((r->end - r->start) >> PAGE_SHIFT) + 1;
+    a->page_bytes = pages * sizeof *a->page_first;
+    a->page_first = scan_alloc(a->page_bytes);
+    if (a->page_first == NULL)
+        return false;
+    size_t b = first;
+    for (size_t p = 0; p < pages; p++) {
+        uintptr_t page_start = r->start + (p << PAGE_SHIFT);
+        while (b < heap->count && heap->blocks[b].end <= page_start)
+            b++;
+        a->page_first[p] = (uint32_t)b;
+        uintptr_t page = page_start >> PAGE_SHIFT;
+        heap->page_bits[(page % PAGE_BITS) / 64] |= 1ull << (page % 64);
+    }
+    return true;
+}
+
+bool heap_blocks_build(struct heap_blocks *heap, const struct scan_region *regions,
+                       size_t region_count)
+{
+    memset(heap, 0, sizeof *heap);
+    heap->page_bits = scan_alloc(PAGE_BITS / 8);
+    struct word_reader *reader = scan_alloc(sizeof *reader);
+    bool ok = heap->page_bits != NULL && reader != NULL;
+    if (ok)
+        heap->tcache_key = find_tcache_key(reader, regions, region_count);
+    for (size_t i = 0; ok && i < region_count; i++) {
+        if (regions[i].kind != REGION_HEAP)
+            continue;
+        size_t first = heap->count;
+        reader->start = reader->end = 0;
+        add_region_blocks(heap, reader, &regions[i], (uint32_t)i);
+        ok = heap->count > first && index_area(heap, &regions[i], first);
+    }
+    scan_free(reader, sizeof *reader);
+    return ok;
+}
+
+void heap_blocks_free(struct heap_blocks *heap)
+{
+    for (size_t i = 0; i < heap->area_count; i++)
+        scan_free(heap->areas[i].page_first, heap->areas[i].page_bytes);
+    scan_free(heap->areas, heap->area_bytes);
+    scan_free(heap->blocks, heap->bytes);
+    scan_free(heap->page_bits, PAGE_BITS / 8);
+    memset(heap, 0, sizeof *heap);
+}
+
+size_t heap_block_at(const struct heap_blocks *heap, uintptr_t address)
+{
+    uintptr_t page = address >> PAGE_SHIFT;
+    if (!(heap->page_bits[(page % PAGE_BITS) / 64] & (1ull << (page % 64))))
+        return SIZE_MAX;
+    size_t lo = 0, hi = heap->area_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (heap->areas[mid].start <= address)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || address >= heap->areas[lo - 1].end)
+        return SIZE_MAX;
+    const struct heap_area *a = &heap->areas[lo - 1];
+    size_t end = a->first_block + a->block_count;
+    for (size_t b = a->page_first[(address - a->start) >> PAGE_SHIFT]; b < end; b++) {
+        if (heap->blocks[b].end <= address)
+            continue;
+        return heap->blocks[b].start <= address ? b : SIZE_MAX;
+    }
+    return SIZE_MAX;
+}

@@ -1,0 +1,381 @@
+/* The regions the holder scan reads, from /proc/self/maps, the dynamic linker's module
+ * list (which tells a module's data and bss from other memory) and the stack pointers of
+ * the threads (/proc/self/task/TID/syscall gives it for a thread blocked in the kernel).
+ * Memory is read with process_vm_readv on this process, which fails where a plain read
+ * would fault: a mapping unmapped meanwhile, a guard page, a file mapping past its end. */
+#include "scan_memory.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define PAGE 4096u
+#define MAX_SEGMENTS 4096
+#define MAX_THREADS 4096
+
+/* The scan's own memory, which it never reads: one scan runs at a time. */
+#define MAX_OWN 512
+static struct scan_exclusion own[MAX_OWN];
+static size_t own_count;
+
+static void forget_own(uintptr_t start)
+{
+    for (size_t i = 0; i < own_count; i++)
+        if (own[i].start == start) {
+            own[i] = own[--own_count];
+            return;
+        }
+}
+
+static void note_own(void *memory, size_t size)
+{
+    if (own_count < MAX_OWN)
+        own[own_count++] = (struct scan_exclusion){(uintptr_t)memory, (uintptr_t)memory + size};
+}
+
+void *scan_alloc(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    note_own(p, size);
+    return p;
+}
+
+void scan_free(void *memory, size_t size)
+{
+    if (memory == NULL)
+        return;
+    forget_own((uintptr_t)memory);
+    munmap(memory, size);
+}
+
+const struct scan_exclusion *scan_own_range_after(uintptr_t address, uintptr_t end)
+{
+    const struct scan_exclusion *first = NULL;
+    for (size_t i = 0; i < own_count; i++)
+        if (own[i].end > address && own[i].start < end &&
+            (first == NULL || own[i].start < first->start))
+            first = &own[i];
+    return first;
+}
+
+bool scan_grow(void **memory, size_t *size, size_t need)
+{
+    if (need <= *size)
+        return true;
+    size_t grown = *size ? *size : 64 * 1024;
+    while (grown < need)
+        grown *= 2;
+    if (*memory == NULL) {
+        void *p = scan_alloc(grown);
+        if (p == NULL)
+            return false;
+        *memory = p;
+        *size = grown;
+        return true;
+    }
+    void *p = mremap(*memory, *size, grown, MREMAP_MAYMOVE);
+    if (p == MAP_FAILED)
+        return false;
+    forget_own((uintptr_t)*memory);
+    note_own(p, grown);
+    *memory = p;
+    *size = grown;
+    return true;
+}
+
+/* --- reading ------------------------------------------------------------------------------ */
+
+static int mem_fd = -1;                 /* /proc/self/mem, when process_vm_readv is refused */
+
+static ssize_t read_once(uintptr_t address, void *buffer, size_t len)
+{
+    if (mem_fd < 0) {
+        struct iovec local = {buffer, len}, remote = {(void *)address, len};
+        ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+        if (n >= 0 || (errno != ENOSYS && errno != EPERM))
+            return n;
+        mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+        if (mem_fd < 0)
+            return -1;
+    }
+    return pread(mem_fd, buffer, len, (off_t)address);
+}
+
+size_t scan_read(uintptr_t address, void *buffer, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = read_once(address + done, (char *)buffer + done, len - done);
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    return done;
+}
+
+/* --- modules ------------------------------------------------------------------------------ */
+
+struct segment {
+    uintptr_t start, end, bias;
+    const char *path;
+    bool shim;                          /* the shim's own data: never a holder */
+};
+
+struct segment_list {
+    struct segment *items;
+    size_t count;
+};
+
+static int note_segments(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    (void)size;
+    struct segment_list *list = arg;
+    uintptr_t own = (uintptr_t)scan_memory_regions;
+    bool shim = false;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && own >= start && own < start + ph->p_memsz)
+            shim = true;
+    }
+    const char *path = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "/proc/self/exe";
+    for (int i = 0; i < info->dlpi_phnum && list->count < MAX_SEGMENTS; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
+            continue;
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+        list->items[list->count++] = (struct segment){
+            start & ~(uintptr_t)(PAGE - 1), (start + ph->p_memsz + PAGE - 1) & ~(uintptr_t)(PAGE - 1),
+            info->dlpi_addr, path, shim};
+    }
+    return 0;
+}
+
+/* --- threads ------------------------------------------------------------------------------ */
+
+/* The stack pointer of thread TID when it is blocked in the kernel, else 0. The line is
+ * "NR ARGS... SP PC", or "-1 SP PC", or "running". */
+static uintptr_t blocked_thread_sp(const char *tid)
+{
+    char path[64], text[256];
+    snprintf(path, sizeof path, "/proc/self/task/%s/syscall", tid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    char *fields[10];
+    int count = 0;
+    for (char *save, *f = strtok_r(text, " \n", &save); f && count < 10;
+         f = strtok_r(NULL, " \n", &save))
+        fields[count++] = f;
+    if (count < 3 || strcmp(fields[0], "running") == 0)
+        return 0;
+    return (uintptr_t)strtoull(fields[count - 2], NULL, 16);
+}
+
+static size_t thread_stack_pointers(uintptr_t own_sp, uintptr_t *sps, size_t max)
+{
+    size_t count = 0;
+    sps[count++] = own_sp;
+    char self_tid[24];
+    snprintf(self_tid, sizeof self_tid, "%ld", (long)gettid());
+    DIR *dir = opendir("/proc/self/task");
+    if (dir == NULL)
+        return count;
+    for (struct dirent *e; (e = readdir(dir)) != NULL && count < max;) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, self_tid) == 0)
+            continue;
+        uintptr_t sp = blocked_thread_sp(e->d_name);
+        if (sp != 0)
+            sps[count++] = sp;
+    }
+    closedir(dir);
+    return count;
+}
+
+/* --- regions ------------------------------------------------------------------------------ */
+
+struct region_builder {
+    struct scan_region *regions;
+    size_t count, bytes;
+    const struct scan_exclusion *excluded;
+    size_t excluded_count;
+    bool failed;
+};
+
+/* Adds [START, END) less the excluded ranges. */
+static void emit(struct region_builder *b, uintptr_t start, uintptr_t end,
+                 const struct scan_region *like)
+{
+    if (start >= end || b->failed)
+        return;
+    for (size_t i = 0; i < b->excluded_count; i++) {
+        const struct scan_exclusion *x = &b->excluded[i];
+        if (x->start < end && x->end > start) {
+            emit(b, start, x->start < start ? start : x->start, like);
+            emit(b, x->end > end ? end : x->end, end, like);
+            return;
+        }
+    }
+    const struct scan_exclusion *x = scan_own_range_after(start, end);
+    if (x != NULL) {
+        struct scan_exclusion cut = *x;        /* emit may grow the list of own ranges */
+        emit(b, start, cut.start < start ? start : cut.start, like);
+        emit(b, cut.end > end ? end : cut.end, end, like);
+        return;
+    }
+    if (!scan_grow((void **)&b->regions, &b->bytes, (b->count + 1) * sizeof *b->regions)) {
+        b->failed = true;
+        return;
+    }
+    struct scan_region *r = &b->regions[b->count++];
+    *r = *like;
+    r->start = start;
+    r->end = end;
+}
+
+static void set_label(struct scan_region *r, const char *text)
+{
+    snprintf(r->label, sizeof r->label, "%s", text);
+}
+
+static const struct segment *segment_overlapping(const struct segment_list *segments,
+                                                 uintptr_t start, uintptr_t end)
+{
+    for (size_t i = 0; i < segments->count; i++)
+        if (segments->items[i].start < end && segments->items[i].end > start)
+            return &segments->items[i];
+    return NULL;
+}
+
+static const uintptr_t *stack_pointer_in(const uintptr_t *sps, size_t count, uintptr_t start,
+                                         uintptr_t end)
+{
+    for (size_t i = 0; i < count; i++)
+        if (sps[i] >= start && sps[i] < end)
+            return &sps[i];
+    return NULL;
+}
+
+struct scan_context {
+    const struct segment_list *segments;
+    const uintptr_t *sps;
+    size_t sp_count;
+};
+
+static void add_mapping(struct region_builder *b, const struct scan_context *ctx,
+                        uintptr_t start, uintptr_t end, const char *path)
+{
+    struct scan_region like = {0};
+    const uintptr_t *sp = stack_pointer_in(ctx->sps, ctx->sp_count, start, end);
+    if (sp != NULL || strcmp(path, "[stack]") == 0) {
+        like.kind = REGION_STACK;
+        set_label(&like, path[0] ? path : "thread stack");
+        emit(b, sp != NULL ? (*sp & ~(uintptr_t)7) : start, end, &like);
+        return;
+    }
+    const struct segment *seg = segment_overlapping(ctx->segments, start, end);
+    like.kind = REGION_HEAP;
+    set_label(&like, path[0] ? path : "anonymous memory");
+    if (seg == NULL) {
+        emit(b, start, end, &like);
+        return;
+    }
+    uintptr_t lo = seg->start > start ? seg->start : start;
+    uintptr_t hi = seg->end < end ? seg->end : end;
+    emit(b, start, lo, &like);
+    emit(b, hi, end, &like);
+    if (seg->shim)
+        return;
+    like.kind = REGION_GLOBAL;
+    like.module_bias = seg->bias;
+    set_label(&like, seg->path);
+    emit(b, lo, hi, &like);
+}
+
+/* Reads all of /proc/self/maps into a scan_alloc'd, NUL-terminated buffer. */
+static char *read_maps(size_t *bytes)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0;
+    *bytes = 0;
+    for (;;) {
+        if (!scan_grow((void **)&text, bytes, len + 65536 + 1)) {
+            scan_free(text, *bytes);
+            close(fd);
+            return NULL;
+        }
+        ssize_t n = read(fd, text + len, 65536);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    text[len] = '\0';
+    return text;
+}
+
+static bool is_kernel_area(const char *path)
+{
+    return strcmp(path, "[vvar]") == 0 || strcmp(path, "[vdso]") == 0 ||
+           strcmp(path, "[vsyscall]") == 0 || strncmp(path, "[vvar", 5) == 0;
+}
+
+bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *excluded,
+                         size_t excluded_count, struct scan_region **regions, size_t *count,
+                         size_t *bytes)
+{
+    size_t segments_bytes = MAX_SEGMENTS * sizeof(struct segment);
+    struct segment_list segments = {scan_alloc(segments_bytes), 0};
+    uintptr_t *sps = scan_alloc(MAX_THREADS * sizeof *sps);
+    size_t maps_bytes = 0;
+    char *maps = read_maps(&maps_bytes);
+    struct region_builder b = {NULL, 0, 0, excluded, excluded_count, false};
+    bool ok = segments.items != NULL && sps != NULL && maps != NULL;
+    if (ok) {
+        dl_iterate_phdr(note_segments, &segments);
+        struct scan_context ctx = {&segments, sps, thread_stack_pointers(own_sp, sps, MAX_THREADS)};
+        for (char *line = maps, *next; *line; line = next) {
+            next = strchr(line, '\n');
+            next = next ? (*next = '\0', next + 1) : line + strlen(line);
+            unsigned long start, end;
+            char perms[8];
+            int path_at = 0;
+            if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &path_at) < 3)
+                continue;
+            const char *path = path_at > 0 ? line + path_at : "";
+            if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p' || is_kernel_area(path))
+                continue;
+            add_mapping(&b, &ctx, start, end, path);
+        }
+        ok = !b.failed;
+    }
+    scan_free(segments.items, segments_bytes);
+    scan_free(sps, MAX_THREADS * sizeof *sps);
+    scan_free(maps, maps_bytes);
+    if (!ok) {
+        scan_free(b.regions, b.bytes);
+        return false;
+    }
+    *regions = b.regions;
+    *count = b.count;
+    *bytes = b.bytes;
+    return true;
+}

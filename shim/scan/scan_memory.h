@@ -1,0 +1,53 @@
+/* The memory the holder scan looks at: which regions of the process may hold pointers,
+ * what kind of holder each one is (a module's globals, a thread's stack, other heap), and
+ * reading them without ever faulting. */
+#ifndef REFSHIM_SCAN_MEMORY_H
+#define REFSHIM_SCAN_MEMORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum region_kind {
+    REGION_HEAP,        /* anonymous memory, [heap], writable file mappings */
+    REGION_GLOBAL,      /* the writable PT_LOAD segments (data, bss) of a module */
+    REGION_STACK,       /* a thread's stack, from its stack pointer up */
+};
+
+#define REGION_LABEL_MAX 256
+
+struct scan_region {
+    uintptr_t start, end;
+    enum region_kind kind;
+    uintptr_t module_bias;              /* REGION_GLOBAL: the module's load bias */
+    char label[REGION_LABEL_MAX];       /* [heap], anonymous, a file or module path */
+};
+
+/* Memory the scan must not look at: its own tables and the snapshot thread's stack. */
+struct scan_exclusion {
+    uintptr_t start, end;
+};
+
+/* Anonymous private memory of SIZE bytes outside malloc's heap, so that the scan's own
+ * copies of object addresses are never taken for holders; NULL on failure. */
+void *scan_alloc(size_t size);
+void scan_free(void *memory, size_t size);
+/* The first of the scan's own allocations that overlaps [ADDRESS, END), or NULL: memory
+ * the scan allocated after listing the regions may lie inside one of them. */
+const struct scan_exclusion *scan_own_range_after(uintptr_t address, uintptr_t end);
+/* Grows *MEMORY (of *SIZE bytes) to at least NEED bytes; false when out of memory. */
+bool scan_grow(void **memory, size_t *size, size_t need);
+
+/* Lists the readable, writable, private regions of the process, skipping EXCLUDED and the
+ * shim's own module, into *REGIONS (scan_alloc'd, *COUNT of them; scan_free with
+ * *BYTES). OWN_SP is the calling thread's stack pointer: its stack is scanned from there
+ * up. Returns false when /proc/self/maps cannot be read. */
+bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *excluded,
+                         size_t excluded_count, struct scan_region **regions, size_t *count,
+                         size_t *bytes);
+
+/* Copies up to LEN bytes at ADDRESS into BUFFER without faulting; returns how many bytes
+ * it could read from the start (0 when the first page is unreadable). */
+size_t scan_read(uintptr_t address, void *buffer, size_t len);
+
+#endif
