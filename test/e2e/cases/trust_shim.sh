@@ -36,7 +36,7 @@ expect "its calls are traced" "yes" "$(grep -q "^N" "$L" && echo yes)"
 finish
 
 if pkg-config --exists gstreamer-1.0; then
-start "a 10 kHz signal handler's g_object_ref/unref and mini-object ref/unref are all recorded, even those that interrupt the shim"
+start "a 5 kHz signal handler's g_object_ref/unref and mini-object ref/unref are all recorded, even those that interrupt the shim"
 D=$WORK/signals_gobject
 mkdir -p "$D"
 cc -O0 -g -fno-inline -Wall -Werror -o "$D/app" test/e2e/programs/signals_gobject.c \
