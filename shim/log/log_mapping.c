@@ -14,11 +14,20 @@
  *
  * Events go to blocks: each thread takes BLOCK bytes of the file at a time and fills them,
  * so that threads neither add to the tail on every event nor write the same cache lines.
- * Order still holds where it matters: an event goes after every definition written so far
- * (the definitions it uses are among them), so a block taken before a definition is left,
- * its rest filled with empty lines, for a new one; and after the object's previous event,
- * so an event whose object was last logged past this thread's block (by another thread)
- * goes at the tail instead.
+ * Order still holds where it matters: an event goes after the definitions it uses and
+ * after its object's previous event (the caller says where those end). An event that must
+ * go past the start of this thread's block's rest goes at the tail instead, and the block
+ * stays for the thread's next events: no block is left half empty because of it. When an
+ * event does not fit in what is left of the block, the block grows in place if no other
+ * reservation followed it; only otherwise is its rest (shorter than the event) filled with
+ * empty lines and a new block taken. At a normal exit the empty lines are squeezed out
+ * (when the caller says they are padding), so a log closed normally has none; a killed
+ * process's log keeps them, and the NUL bytes of the blocks its threads had open.
+ *
+ * The pages written stay in the page cache, not in the process: every RELEASE_STEP of the
+ * log, the mapping of what lies more than KEEP_MAPPED behind the tail is dropped
+ * (MADV_DONTNEED keeps a shared file mapping's data: a late write by a thread still
+ * filling an old block faults the page back in from the page cache).
  *
  * The first write to each page of a shared mapping faults, and threads appending next to
  * each other would fault on the same page and sleep on its lock: the thread whose append
@@ -39,7 +48,9 @@
 
 #define RESERVATION ((size_t)64 << 30)        /* the largest log: 64 GiB */
 #define PREFAULT_WINDOW ((size_t)256 << 10)
-#define BLOCK 256                               /* a thread's share of the file for events */
+#define BLOCK 4096                              /* a thread's share of the file for events */
+#define RELEASE_STEP ((size_t)4 << 20)
+#define KEEP_MAPPED ((size_t)4 << 20)           /* behind the tail: blocks still being filled */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23                  /* Linux 5.14 */
@@ -70,6 +81,9 @@ static struct {
 } tail __attribute__((aligned(64)));
 static size_t mapped;                   /* atomic: bytes of file mapped */
 static size_t unordered_end;            /* atomic: end of the last record written at the tail */
+static size_t released;                 /* atomic: the mapping before this is dropped */
+static size_t first_padding = SIZE_MAX; /* atomic: where the first empty line was written */
+static bool squeeze_blank_lines;        /* empty lines are padding: remove them at exit */
 static bool closed;                     /* atomic: no more appends */
 static bool finished;                   /* atomic: cut for good, at exit */
 static size_t cut_at = SIZE_MAX;        /* atomic: see lower_cut */
@@ -83,7 +97,7 @@ bool log_mapping_active(void)
     return base != NULL && !__atomic_load_n(&closed, __ATOMIC_RELAXED);
 }
 
-bool log_mapping_start(int fd)
+bool log_mapping_start(int fd, bool blank_lines_are_padding)
 {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
@@ -95,7 +109,9 @@ bool log_mapping_start(int fd)
     log_fd = fd;
     log_dev = st.st_dev;
     log_ino = st.st_ino;
-    tail.value = mapped = unordered_end = 0;
+    tail.value = mapped = unordered_end = released = 0;
+    first_padding = SIZE_MAX;
+    squeeze_blank_lines = blank_lines_are_padding;
     cut_at = SIZE_MAX;
     closed = finished = false;
     long page = sysconf(_SC_PAGESIZE);
@@ -105,12 +121,17 @@ bool log_mapping_start(int fd)
 
 /* Where the first append that found no room would have started: the log is cut there,
  * after the last whole record. */
-static void lower_cut(size_t at)
+static void lower_to(size_t *value, size_t at)
 {
-    size_t seen = __atomic_load_n(&cut_at, __ATOMIC_RELAXED);
-    while (at < seen && !__atomic_compare_exchange_n(&cut_at, &seen, at, true, __ATOMIC_RELEASE,
+    size_t seen = __atomic_load_n(value, __ATOMIC_RELAXED);
+    while (at < seen && !__atomic_compare_exchange_n(value, &seen, at, true, __ATOMIC_RELEASE,
                                                      __ATOMIC_RELAXED))
         ;
+}
+
+static void lower_cut(size_t at)
+{
+    lower_to(&cut_at, at);
 }
 
 #define NO_SPACE "no space left on the device"
@@ -122,7 +143,7 @@ static void stop(const char *why, size_t at)
     if (why == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
         return;
     if (strcmp(why, NO_SPACE) == 0)
-        report("%s: the log holds what fitted, its first %zu bytes; tracing stops here", why, at);
+        report("%s: the log holds what fitted; tracing stops here", why);
     else
         report("%s; tracing stops here", why);
 }
@@ -242,18 +263,50 @@ static void prefault_after(size_t window)
         madvise(base + next, PREFAULT_WINDOW, MADV_POPULATE_WRITE);
 }
 
+/* Drops the mapping of the pages more than KEEP_MAPPED behind END, once per RELEASE_STEP:
+ * their data stays in the file, and resident memory stays flat however long the log. */
+static void release_behind(size_t end)
+{
+    if (end < KEEP_MAPPED + RELEASE_STEP)
+        return;
+    size_t upto = (end - KEEP_MAPPED) / RELEASE_STEP * RELEASE_STEP;
+    size_t from = __atomic_load_n(&released, __ATOMIC_RELAXED);
+    if (from >= upto || !__atomic_compare_exchange_n(&released, &from, upto, false,
+                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        return;
+    madvise(base + from, upto - from, MADV_DONTNEED);
+}
+
+/* Makes sure the LEN bytes reserved at AT are mapped; false when the log cannot grow. */
+static bool make_room(size_t at, size_t len)
+{
+    const char *why;
+    if (at + len > __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) && !grow(at + len, &why)) {
+        stop(why, at);
+        return false;
+    }
+    if (at / PREFAULT_WINDOW != (at + len) / PREFAULT_WINDOW) {
+        prefault_after((at + len) / PREFAULT_WINDOW * PREFAULT_WINDOW);
+        release_behind(at + len);
+    }
+    return true;
+}
+
 /* Reserves LEN bytes at the tail; *AT is where. False when the log cannot grow. */
 static bool reserve(size_t len, size_t *at)
 {
     *at = __atomic_fetch_add(&tail.value, len, __ATOMIC_RELAXED);
-    const char *why;
-    if (*at + len > __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) && !grow(*at + len, &why)) {
-        stop(why, *at);
+    return make_room(*at, len);
+}
+
+/* Reserves LEN bytes at AT if AT is still the tail (a block grows in place). */
+static bool reserve_at(size_t at, size_t len)
+{
+    size_t expected = at;
+    if (!__atomic_compare_exchange_n(&tail.value, &expected, at + len, false, __ATOMIC_RELAXED,
+                                     __ATOMIC_RELAXED))
         return false;
-    }
-    if (*at / PREFAULT_WINDOW != (*at + len) / PREFAULT_WINDOW)
-        prefault_after((*at + len) / PREFAULT_WINDOW * PREFAULT_WINDOW);
-    return true;
+    return make_room(at, len);
 }
 
 /* Starts an append; false when the log is closed. The busy flag lets log_mapping_finish
@@ -300,9 +353,29 @@ bool log_mapping_append(const char *data, size_t len)
 /* Empty lines fill what a thread leaves of its block: readers skip them. */
 static void fill_rest_of_block(struct appender *a)
 {
-    if (a->block_at < a->block_end)
+    if (a->block_at < a->block_end) {
         memset(base + a->block_at, '\n', a->block_end - a->block_at);
+        lower_to(&first_padding, a->block_at);
+    }
     a->block_at = a->block_end;
+}
+
+/* Gives the thread's block room for LEN more bytes: in place when nothing was reserved
+ * after it, else a new block at the tail, the rest of the old one filled with empty lines. */
+static bool renew_block(struct appender *a, size_t len)
+{
+    size_t size = len > BLOCK ? len : BLOCK;
+    if (a->block_end != 0 && reserve_at(a->block_end, size)) {
+        a->block_end += size;
+        return true;
+    }
+    size_t at;
+    if (!reserve(size, &at))
+        return false;
+    fill_rest_of_block(a);
+    a->block_at = at;
+    a->block_end = at + size;
+    return true;
 }
 
 bool log_mapping_append_after(const char *data, size_t len, size_t *after)
@@ -312,21 +385,13 @@ bool log_mapping_append_after(const char *data, size_t len, size_t *after)
     struct appender *a = self;
     bool ok = true;
     size_t at;
-    if (a->block_at < *after) {
-        /* The object's last event lies past this block (another thread logged it, in a
-         * block taken later): this one goes at the tail, and the block stays for others. */
+    if (a->block_at < *after && a->block_at < a->block_end) {
+        /* The event must go past the rest of this block (its object's last event or a
+         * definition it uses lies there): it goes at the tail, the block stays. */
         ok = reserve(len, &at);
     } else {
-        if (a->block_at < __atomic_load_n(&unordered_end, __ATOMIC_ACQUIRE) ||
-            a->block_end - a->block_at < len) {
-            /* Definitions came after the block, or the event does not fit: a new block,
-             * taken after every reservation so far. */
-            fill_rest_of_block(a);
-            size_t size = len > BLOCK ? len : BLOCK;
-            ok = reserve(size, &at);
-            a->block_at = ok ? at : a->block_end;
-            a->block_end = ok ? at + size : a->block_end;
-        }
+        if (a->block_at < *after || a->block_end - a->block_at < len)
+            ok = renew_block(a, len);
         at = a->block_at;
         a->block_at += ok ? len : 0;
     }
@@ -336,6 +401,11 @@ bool log_mapping_append_after(const char *data, size_t len, size_t *after)
     }
     end_append();
     return ok;
+}
+
+size_t log_mapping_definitions_end(void)
+{
+    return __atomic_load_n(&unordered_end, __ATOMIC_ACQUIRE);
 }
 
 /* Stops appends, waits for those under way, fills what threads left of their blocks and
@@ -365,12 +435,49 @@ static size_t length_to_keep(size_t written)
     return written < cut ? written : cut;
 }
 
+/* Removes the empty lines (the rests of blocks) from the first LENGTH bytes of the log, once
+ * appends have stopped; returns the new length. It starts at the first padding ever
+ * written, and drops the mapping of each RELEASE_STEP it is done with: a squeeze of a long
+ * log must not bring it all back into memory. */
+static size_t squeeze(size_t length)
+{
+    size_t start = __atomic_load_n(&first_padding, __ATOMIC_ACQUIRE);
+    if (start >= length)
+        return length;
+    if (start > 0)
+        start--;                        /* the end of the line before: a pair starts there */
+    size_t to = start, from = start, dropped = start / page_size * page_size;
+    while (from < length) {
+        size_t window_end = (from / RELEASE_STEP + 1) * RELEASE_STEP;
+        if (window_end > length)
+            window_end = length;
+        size_t searched = window_end < length ? window_end + 1 : length;   /* a pair across */
+        const char *pair = memmem(base + from, searched - from, "\n\n", 2);
+        size_t kept_end = pair == NULL ? window_end : (size_t)(pair - base) + 1;
+        if (to != from)
+            memmove(base + to, base + from, kept_end - from);
+        to += kept_end - from;
+        from = kept_end;
+        while (pair != NULL && from < length && base[from] == '\n')
+            from++;
+        size_t done = to / RELEASE_STEP * RELEASE_STEP;
+        if (done > dropped) {
+            madvise(base + dropped, done - dropped, MADV_DONTNEED);
+            dropped = done;
+        }
+    }
+    __atomic_store_n(&first_padding, SIZE_MAX, __ATOMIC_RELEASE);
+    return to;
+}
+
 void log_mapping_finish(void)
 {
     if (base == NULL || __atomic_exchange_n(&finished, true, __ATOMIC_SEQ_CST))
         return;
     __atomic_store_n(&closed, true, __ATOMIC_SEQ_CST);
     size_t length = length_to_keep(stop_appends());
+    if (squeeze_blank_lines)
+        length = squeeze(length);
     /* Unmap first: a page past the new end of the file must not stay mapped. */
     mmap(base, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     if (still_our_file() && ftruncate(log_fd, (off_t)length) != 0)
@@ -385,6 +492,8 @@ void log_mapping_suspend(void)
     if (!was_open && __atomic_load_n(&cut_at, __ATOMIC_ACQUIRE) == SIZE_MAX)
         return;                         /* suspended already */
     size_t written = length_to_keep(stop_appends());
+    if (squeeze_blank_lines)
+        written = squeeze(written);
     /* Every later append starts at the new end, so no thread writes past it meanwhile. */
     __atomic_store_n(&tail.value, written, __ATOMIC_RELEASE);
     for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next)

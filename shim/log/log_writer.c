@@ -153,7 +153,7 @@ static bool create_log(void)
         }
         log_fd = fd;
         log_owns_fd = true;
-        log_mapped = log_mapping_start(fd);
+        log_mapped = log_mapping_start(fd, log_config->format == FORMAT_REFSHIM);
     }
     if (log_config->format == FORMAT_REFSHIM)
         write_header();             /* Mozilla's format has none */
@@ -288,6 +288,11 @@ void log_write_event(const char *data, size_t len, size_t *after)
         log_mapping_append_after(data, len, after);
     else
         append(data, len);          /* one stream under one lock: already in order */
+}
+
+size_t log_definitions_end(void)
+{
+    return log_mapped ? log_mapping_definitions_end() : 0;
 }
 
 bool log_is_open(void)

@@ -20,9 +20,13 @@ bool log_reopen_in_child(const struct config *config);
  * regular file. On an error logging stops, with one message on stderr. */
 void log_write(const char *data, size_t len);
 bool log_is_open(void);
-/* Appends the records of one object's event after its previous ones: *AFTER is where
- * those ended (0 at first), and is moved past these. Callers hold the object's lock. */
+/* Appends the records of one object's event after *AFTER: the later of where its previous
+ * ones ended (0 at first) and log_definitions_end() when the definitions it uses were
+ * written. *AFTER is moved past these records. Callers hold the object's lock. */
 void log_write_event(const char *data, size_t len, size_t *after);
+/* Where the records written by log_write so far end: a definition written before the call
+ * ends there or before. */
+size_t log_definitions_end(void);
 /* Whether the calling process owns the log state in this memory: false in a child made by
  * vfork (posix_spawn, system, popen), which shares its parent's memory until it executes
  * a program, and must change nothing of it. */

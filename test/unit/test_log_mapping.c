@@ -64,7 +64,7 @@ START_TEST(threads_append_whole_lines_and_finish_cuts_the_file)
     char path[] = "/tmp/refshim-unit-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
-    ck_assert(log_mapping_start(fd));
+    ck_assert(log_mapping_start(fd, true));
     pthread_t threads[THREADS];
     for (long t = 0; t < THREADS; t++)
         pthread_create(&threads[t], NULL, append_lines, (void *)t);
@@ -138,7 +138,7 @@ START_TEST(events_keep_each_objects_order_across_blocks)
     char path[] = "/tmp/refshim-unit-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
-    ck_assert(log_mapping_start(fd));
+    ck_assert(log_mapping_start(fd, true));
     shared_end = 0;
     shared_next = 0;
     pthread_t threads[THREADS];
@@ -192,7 +192,7 @@ START_TEST(only_regular_files_are_mapped)
 {
     int fd = open("/dev/null", O_RDWR);
     ck_assert_int_ge(fd, 0);
-    ck_assert(!log_mapping_start(fd));
+    ck_assert(!log_mapping_start(fd, true));
     close(fd);
 }
 END_TEST
