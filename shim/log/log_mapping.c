@@ -14,15 +14,22 @@
  *
  * Events go to blocks: each thread takes BLOCK bytes of the file at a time and fills them,
  * so that threads neither add to the tail on every event nor write the same cache lines.
+ * Definitions go to the block of the thread that writes them, which is about to use them:
+ * each after the one written before (it may refer to it), so a thread whose block started
+ * before another thread's last definition takes a new block for its own.
  * Order still holds where it matters: an event goes after the definitions it uses and
- * after its object's previous event (the caller says where those end). An event that must
- * go past the start of this thread's block's rest goes at the tail instead, and the block
- * stays for the thread's next events: no block is left half empty because of it. When an
- * event does not fit in what is left of the block, the block grows in place if no other
- * reservation followed it; only otherwise is its rest (shorter than the event) filled with
- * empty lines and a new block taken. At a normal exit the empty lines are squeezed out
- * (when the caller says they are padding), so a log closed normally has none; a killed
- * process's log keeps them, and the NUL bytes of the blocks its threads had open.
+ * after its object's previous event (the caller says where those end). Only an event that
+ * must go past the start of the rest of its thread's block (it uses a definition written
+ * since, or its object's last event is past it), or that does not fit in it, needs a new
+ * block. The block then grows in place if no other reservation followed it and the event
+ * may go there; otherwise its rest is filled with empty lines and a new block is taken at
+ * the tail. At a normal exit the empty lines are squeezed out (when the caller says they
+ * are padding), so a log closed normally has none; a killed process's log keeps them, and
+ * the NUL bytes of the blocks its threads had open.
+ *
+ * A thread's lines in its block follow each other in the file: an event there may leave
+ * out what the caller says repeats the line before (its thread id), except the first one
+ * the thread writes in the block.
  *
  * The pages written stay in the page cache, not in the process: every RELEASE_STEP of the
  * log, the mapping of what lies more than KEEP_MAPPED behind the tail is dropped
@@ -66,6 +73,7 @@ struct appender {
     int owned;
     struct appender *next;
     size_t block_at, block_end;         /* the rest of this thread's block of the file */
+    bool block_has_own_line;            /* the thread wrote a line of its own in the block */
 } __attribute__((aligned(64)));         /* each thread writes busy on every append: no sharing */
 
 static char *base;
@@ -238,6 +246,7 @@ static struct appender *register_appender(void)
     for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
         int unowned = 0;
         if (__atomic_compare_exchange_n(&a->owned, &unowned, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            a->block_has_own_line = false;      /* the block's lines so far are another thread's */
             remember_appender(a);
             return a;
         }
@@ -362,10 +371,10 @@ static void fill_rest_of_block(struct appender *a)
 
 /* Gives the thread's block room for LEN more bytes: in place when nothing was reserved
  * after it, else a new block at the tail, the rest of the old one filled with empty lines. */
-static bool renew_block(struct appender *a, size_t len)
+static bool renew_block(struct appender *a, size_t len, size_t after)
 {
     size_t size = len > BLOCK ? len : BLOCK;
-    if (a->block_end != 0 && reserve_at(a->block_end, size)) {
+    if (a->block_end != 0 && a->block_at >= after && reserve_at(a->block_end, size)) {
         a->block_end += size;
         return true;
     }
@@ -375,29 +384,52 @@ static bool renew_block(struct appender *a, size_t len)
     fill_rest_of_block(a);
     a->block_at = at;
     a->block_end = at + size;
+    a->block_has_own_line = false;
     return true;
 }
 
-bool log_mapping_append_after(const char *data, size_t len, size_t *after)
+bool log_mapping_append_event(const char *data, size_t len, size_t *after, size_t omit_at,
+                              size_t omit_len)
 {
     if (!begin_append())
         return false;
     struct appender *a = self;
     bool ok = true;
-    size_t at;
-    if (a->block_at < *after && a->block_at < a->block_end) {
-        /* The event must go past the rest of this block (its object's last event or a
-         * definition it uses lies there): it goes at the tail, the block stays. */
-        ok = reserve(len, &at);
-    } else {
-        if (a->block_at < *after || a->block_end - a->block_at < len)
-            ok = renew_block(a, len);
-        at = a->block_at;
-        a->block_at += ok ? len : 0;
-    }
+    if (a->block_at < *after || a->block_end - a->block_at < len)
+        ok = renew_block(a, len, *after);
     if (ok) {
+        if (!a->block_has_own_line)
+            omit_len = 0;               /* the line before is not this thread's */
+        a->block_has_own_line = true;
+        size_t at = a->block_at;
+        a->block_at += len - omit_len;
+        memcpy(base + at, data, omit_at);
+        memcpy(base + at + omit_at, data + omit_at + omit_len, len - omit_at - omit_len);
+        *after = at + len - omit_len;
+    }
+    end_append();
+    return ok;
+}
+
+bool log_mapping_append_after(const char *data, size_t len, size_t *after)
+{
+    return log_mapping_append_event(data, len, after, 0, 0);
+}
+
+bool log_mapping_append_definitions(const char *data, size_t len)
+{
+    if (!begin_append())
+        return false;
+    struct appender *a = self;
+    size_t after = __atomic_load_n(&unordered_end, __ATOMIC_ACQUIRE);
+    bool ok = true;
+    if (a->block_at < after || a->block_end - a->block_at < len)
+        ok = renew_block(a, len, after);
+    if (ok) {
+        size_t at = a->block_at;
+        a->block_at += len;
         memcpy(base + at, data, len);
-        *after = at + len;
+        raise_unordered_end(at + len);
     }
     end_append();
     return ok;
@@ -496,8 +528,10 @@ void log_mapping_suspend(void)
         written = squeeze(written);
     /* Every later append starts at the new end, so no thread writes past it meanwhile. */
     __atomic_store_n(&tail.value, written, __ATOMIC_RELEASE);
-    for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next)
+    for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
         a->block_at = a->block_end = 0;
+        a->block_has_own_line = false;
+    }
     if (still_our_file() && ftruncate(log_fd, (off_t)written) != 0)
         report("cannot cut the log to its length before exec; it ends in NUL bytes");
 }

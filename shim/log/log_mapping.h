@@ -18,8 +18,15 @@ bool log_mapping_append(const char *data, size_t len);
  * give the later of the object's previous end and the end of the definitions the event
  * uses (callers serialize an object's appends). */
 bool log_mapping_append_after(const char *data, size_t len, size_t *after);
-/* The end of what log_mapping_append has written so far: a definition just written ends
- * there or before. */
+/* The same, and the OMIT_LEN bytes at OMIT_AT are left out when the event follows a line
+ * of the same thread in the file (the thread id, which readers then take from it). */
+bool log_mapping_append_event(const char *data, size_t len, size_t *after, size_t omit_at,
+                              size_t omit_len);
+/* Appends definitions (m, f, s, c records), after every definition written before, into
+ * the calling thread's block (callers serialize their definitions). */
+bool log_mapping_append_definitions(const char *data, size_t len);
+/* The end of the last definition, or of what log_mapping_append wrote at the tail, so
+ * far: a definition just written ends there or before. */
 size_t log_mapping_definitions_end(void);
 /* Stops appending, waits for appends under way, and cuts the file to what was written:
  * at exit, when other threads may still be logging. */

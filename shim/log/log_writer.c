@@ -280,12 +280,22 @@ void log_write(const char *data, size_t len)
         append(data, len);
 }
 
-void log_write_event(const char *data, size_t len, size_t *after)
+void log_write_definitions(const char *data, size_t len)
 {
     if (!ready_to_write())
         return;
     if (log_mapped)
-        log_mapping_append_after(data, len, after);
+        log_mapping_append_definitions(data, len);
+    else
+        append(data, len);
+}
+
+void log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len)
+{
+    if (!ready_to_write())
+        return;
+    if (log_mapped)
+        log_mapping_append_event(data, len, after, repeat_at, repeat_len);
     else
         append(data, len);          /* one stream under one lock: already in order */
 }

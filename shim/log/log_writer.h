@@ -20,10 +20,15 @@ bool log_reopen_in_child(const struct config *config);
  * regular file. On an error logging stops, with one message on stderr. */
 void log_write(const char *data, size_t len);
 bool log_is_open(void);
+/* Appends definition records, after every definition written before. Callers serialize
+ * their definitions (the depot's lock). */
+void log_write_definitions(const char *data, size_t len);
 /* Appends the records of one object's event after *AFTER: the later of where its previous
  * ones ended (0 at first) and log_definitions_end() when the definitions it uses were
- * written. *AFTER is moved past these records. Callers hold the object's lock. */
-void log_write_event(const char *data, size_t len, size_t *after);
+ * written. *AFTER is moved past these records. Callers hold the object's lock. The
+ * REPEAT_LEN bytes at REPEAT_AT (an event's thread id) may be left out where the line
+ * before in the file is the same thread's (0, 0: nothing may be). */
+void log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len);
 /* Where the records written by log_write so far end: a definition written before the call
  * ends there or before. */
 size_t log_definitions_end(void);

@@ -112,7 +112,7 @@ static void flush_definitions(void)
     if (defs.failed)
         report_once("out of memory; the log misses some definitions");
     else if (defs.len > 0)
-        log_write(defs.data, defs.len);
+        log_write_definitions(defs.data, defs.len);
     textbuf_clear(&defs);
 }
 

@@ -188,11 +188,14 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
     textbuf_add_char(&line, (char)op);
     add_field_uint(&line, object->serial);
     add_field_uint(&line, count);
-    add_field_uint(&line, (uint64_t)thread_id);
+    textbuf_add_char(&line, '\t');
+    size_t tid_at = line.len;           /* left out after a line of this thread's */
+    textbuf_add_uint(&line, (uint64_t)thread_id);
+    size_t tid_len = line.len - tid_at;
     add_field_uint(&line, stack);
     textbuf_add_char(&line, '\n');
     if (!line.failed) {
-        log_write_event(line.data, line.len, &after);
+        log_write_event(line.data, line.len, &after, tid_at, tid_len);
         object->log_end = after;
     }
 }

@@ -236,6 +236,29 @@ START_TEST(an_event_goes_after_the_definition_it_uses)
 }
 END_TEST
 
+/* An event that follows a line of the same thread in its block leaves out the span it is
+ * told repeats (the thread id); the first in a block keeps it, and so does one written
+ * after a line of another thread's (a block inherited from an exited thread). */
+START_TEST(an_event_after_its_threads_line_leaves_out_the_repeat)
+{
+    char path[] = "/tmp/refshim-unit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(log_mapping_start(fd, true));
+    size_t first = 0, second = 0;
+    ck_assert(log_mapping_append_event("A\t1\t77\t5\n", 9, &first, 4, 2));
+    ck_assert(log_mapping_append_event("A\t2\t77\t6\n", 9, &second, 4, 2));
+    ck_assert(log_mapping_append_event("R\t1\t77\t5\n", 9, &first, 4, 2));
+    log_mapping_finish();
+    char text[64] = "";
+    ck_assert_int_gt(pread(fd, text, sizeof text - 1, 0), 0);
+    ck_assert_str_eq(text, "A\t1\t77\t5\nA\t2\t\t6\nR\t1\t\t5\n");
+    unlink(path);
+    close(fd);
+    log_mapping_forget();
+}
+END_TEST
+
 static long resident_file_kb(void)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -300,6 +323,7 @@ Suite *log_mapping_suite(void)
     tcase_add_test(tc, events_keep_each_objects_order_across_blocks);
     tcase_add_test(tc, an_event_goes_after_the_definition_it_uses);
     tcase_add_test(tc, written_pages_do_not_stay_resident);
+    tcase_add_test(tc, an_event_after_its_threads_line_leaves_out_the_repeat);
     tcase_add_test(tc, only_regular_files_are_mapped);
     suite_add_tcase(s, tc);
     return s;
