@@ -69,9 +69,12 @@ shimmed() {
     env REFLOG_FILE="$LOG" LD_PRELOAD="$SHIM" "$@" 2>>"$OUT/capture.err"
 }
 bare() { "$@" 2>>"$OUT/capture.err"; }
-# shim_started: the last shimmed run wrote a log header. A filtered run logs no event, so
-# without this a shim that failed to load would pass for a free filter.
+# shim_started: the last shimmed run wrote a log header. A filtered run logs no event and
+# so creates no log (the file is made at the first record): shim_loads, checked once below,
+# shows that the shim loads at all, so that a shim that failed to load does not pass for a
+# free filter.
 shim_started() { [ "$(head -n 1 "$LOG" 2>/dev/null)" = "# refshim 1" ]; }
+shim_loads() { shimmed "$OUT/capture_bench" refs 10 $DEPTH >/dev/null && shim_started; }
 : >"$OUT/capture.err"
 
 # numbers_or_fail NAME VALUES...: every value must be a number, or the part is skipped
@@ -120,6 +123,8 @@ fi
 
 # --- 3. a hooked call whose class is filtered out ----------------------------------------
 
+shim_loads || { echo "capture: the shim does not load or log; see $OUT/capture.err"; exit 1; }
+
 # filtered NAME CLASSES PROGRAM ARGS: median ns per call with REFLOG_CLASSES=CLASSES
 # beside the same without the shim; the difference is the cost of the filtered call.
 filtered() {
@@ -129,7 +134,6 @@ filtered() {
     for _ in $(seq $RUNS); do
         without+=("$(bare "$@")")
         with+=("$(shimmed REFLOG_CLASSES="$classes" "$@")")
-        shim_started || with+=("no-log")
     done
     numbers_or_fail "filtered call, $name" "${with[@]}" "${without[@]}" || return
     w=$(median "${with[@]}")
@@ -172,7 +176,6 @@ if command -v gst-launch-1.0 >/dev/null; then
         without+=("$(gst_seconds "${GST[@]}")")
         rm -f "$LOG"
         with+=("$(gst_seconds env REFLOG_CLASSES=NoSuchClass REFLOG_FILE="$LOG" LD_PRELOAD="$SHIM" "${GST[@]}")")
-        shim_started || with+=("no-log")
     done
     if numbers_or_fail "gst-launch-1.0" "${with[@]}" "${without[@]}"; then
         w=$(median "${with[@]}")
