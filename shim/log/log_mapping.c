@@ -27,9 +27,9 @@
  * are padding), so a log closed normally has none; a killed process's log keeps them, and
  * the NUL bytes of the blocks its threads had open.
  *
- * A thread's lines in its block follow each other in the file: an event there may leave
- * out what the caller says repeats the line before (its thread id), except the first one
- * the thread writes in the block.
+ * A thread's lines in its block follow each other in the file (definitions it writes may
+ * come between): an event there may leave out what the caller says repeats the event line
+ * before it (its thread id), except the first event the thread writes in the block.
  *
  * The pages written stay in the page cache, not in the process: every RELEASE_STEP of the
  * log, the mapping of what lies more than KEEP_MAPPED behind the tail is dropped
