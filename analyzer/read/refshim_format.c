@@ -78,6 +78,8 @@ struct refshim_state {
     unsigned long last_line;    /* of the last record read: where objects left at the end
                                  * are told about */
     bool header_seen;
+    bool have_last_tid;
+    uint64_t last_tid;              /* of the last event line: an empty TID repeats it */
 };
 
 /* A record split at its TABs. */
@@ -331,8 +333,17 @@ static bool parse_event(struct refshim_state *state, struct record *record,
         return false;
     if (!parse_i64(record->field[2], &count))
         return log_sink_fail(sink, "bad COUNT '%.40s' in '%s' record", record->field[2], record->kind);
-    if (!number_field(record, 3, "TID", &tid, sink) ||
-        !number_field(record, 4, "STACK", &stack_id, sink))
+    if (record->field[3][0] == '\0') {
+        /* Left out by the shim: the same thread as the event line before. */
+        if (!state->have_last_tid)
+            return log_sink_fail(sink, "empty TID in the first event of the log");
+        tid = state->last_tid;
+    } else if (!number_field(record, 3, "TID", &tid, sink)) {
+        return false;
+    }
+    state->last_tid = tid;
+    state->have_last_tid = true;
+    if (!number_field(record, 4, "STACK", &stack_id, sink))
         return false;
     struct stack_def *stack = NULL;
     if (stack_id != 0) {

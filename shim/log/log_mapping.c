@@ -14,11 +14,27 @@
  *
  * Events go to blocks: each thread takes BLOCK bytes of the file at a time and fills them,
  * so that threads neither add to the tail on every event nor write the same cache lines.
- * Order still holds where it matters: an event goes after every definition written so far
- * (the definitions it uses are among them), so a block taken before a definition is left,
- * its rest filled with empty lines, for a new one; and after the object's previous event,
- * so an event whose object was last logged past this thread's block (by another thread)
- * goes at the tail instead.
+ * Definitions go to the block of the thread that writes them, which is about to use them:
+ * each after the one written before (it may refer to it), so a thread whose block started
+ * before another thread's last definition takes a new block for its own.
+ * Order still holds where it matters: an event goes after the definitions it uses and
+ * after its object's previous event (the caller says where those end). Only an event that
+ * must go past the start of the rest of its thread's block (it uses a definition written
+ * since, or its object's last event is past it), or that does not fit in it, needs a new
+ * block. The block then grows in place if no other reservation followed it and the event
+ * may go there; otherwise its rest is filled with empty lines and a new block is taken at
+ * the tail. At a normal exit the empty lines are squeezed out (when the caller says they
+ * are padding), so a log closed normally has none; a killed process's log keeps them, and
+ * the NUL bytes of the blocks its threads had open.
+ *
+ * A thread's lines in its block follow each other in the file (definitions it writes may
+ * come between): an event there may leave out what the caller says repeats the event line
+ * before it (its thread id), except the first event the thread writes in the block.
+ *
+ * The pages written stay in the page cache, not in the process: every RELEASE_STEP of the
+ * log, the mapping of what lies more than KEEP_MAPPED behind the tail is dropped
+ * (MADV_DONTNEED keeps a shared file mapping's data: a late write by a thread still
+ * filling an old block faults the page back in from the page cache).
  *
  * The first write to each page of a shared mapping faults, and threads appending next to
  * each other would fault on the same page and sleep on its lock: the thread whose append
@@ -40,7 +56,9 @@
 
 #define RESERVATION ((size_t)64 << 30)        /* the largest log: 64 GiB */
 #define PREFAULT_WINDOW ((size_t)256 << 10)
-#define BLOCK 256                               /* a thread's share of the file for events */
+#define BLOCK 4096                              /* a thread's share of the file for events */
+#define RELEASE_STEP ((size_t)4 << 20)
+#define KEEP_MAPPED ((size_t)4 << 20)           /* behind the tail: blocks still being filled */
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23                  /* Linux 5.14 */
@@ -56,6 +74,7 @@ struct appender {
     int owned;
     struct appender *next;
     size_t block_at, block_end;         /* the rest of this thread's block of the file */
+    bool block_has_own_line;            /* the thread wrote a line of its own in the block */
 } __attribute__((aligned(64)));         /* each thread writes busy on every append: no sharing */
 
 static char *base;
@@ -71,6 +90,9 @@ static struct {
 } tail __attribute__((aligned(64)));
 static size_t mapped;                   /* atomic: bytes of file mapped */
 static size_t unordered_end;            /* atomic: end of the last record written at the tail */
+static size_t released;                 /* atomic: the mapping before this is dropped */
+static size_t first_padding = SIZE_MAX; /* atomic: where the first empty line was written */
+static bool squeeze_blank_lines;        /* empty lines are padding: remove them at exit */
 static bool closed;                     /* atomic: no more appends */
 static bool finished;                   /* atomic: cut for good, at exit */
 static size_t cut_at = SIZE_MAX;        /* atomic: see lower_cut */
@@ -84,7 +106,7 @@ bool log_mapping_active(void)
     return base != NULL && !__atomic_load_n(&closed, __ATOMIC_RELAXED);
 }
 
-bool log_mapping_start(int fd)
+bool log_mapping_start(int fd, bool blank_lines_are_padding)
 {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
@@ -96,7 +118,9 @@ bool log_mapping_start(int fd)
     log_fd = fd;
     log_dev = st.st_dev;
     log_ino = st.st_ino;
-    tail.value = mapped = unordered_end = 0;
+    tail.value = mapped = unordered_end = released = 0;
+    first_padding = SIZE_MAX;
+    squeeze_blank_lines = blank_lines_are_padding;
     cut_at = SIZE_MAX;
     closed = finished = false;
     long page = sysconf(_SC_PAGESIZE);
@@ -106,12 +130,17 @@ bool log_mapping_start(int fd)
 
 /* Where the first append that found no room would have started: the log is cut there,
  * after the last whole record. */
-static void lower_cut(size_t at)
+static void lower_to(size_t *value, size_t at)
 {
-    size_t seen = __atomic_load_n(&cut_at, __ATOMIC_RELAXED);
-    while (at < seen && !__atomic_compare_exchange_n(&cut_at, &seen, at, true, __ATOMIC_RELEASE,
+    size_t seen = __atomic_load_n(value, __ATOMIC_RELAXED);
+    while (at < seen && !__atomic_compare_exchange_n(value, &seen, at, true, __ATOMIC_RELEASE,
                                                      __ATOMIC_RELAXED))
         ;
+}
+
+static void lower_cut(size_t at)
+{
+    lower_to(&cut_at, at);
 }
 
 #define NO_SPACE "no space left on the device"
@@ -123,7 +152,7 @@ static void stop(const char *why, size_t at)
     if (why == NULL || __atomic_exchange_n(&closed, true, __ATOMIC_SEQ_CST))
         return;
     if (strcmp(why, NO_SPACE) == 0)
-        report("%s: the log holds what fitted, its first %zu bytes; tracing stops here", why, at);
+        report("%s: the log holds what fitted; tracing stops here", why);
     else
         report("%s; tracing stops here", why);
 }
@@ -218,6 +247,7 @@ static struct appender *register_appender(void)
     for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
         int unowned = 0;
         if (__atomic_compare_exchange_n(&a->owned, &unowned, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+            a->block_has_own_line = false;      /* the block's lines so far are another thread's */
             remember_appender(a);
             return a;
         }
@@ -243,18 +273,50 @@ static void prefault_after(size_t window)
         madvise(base + next, PREFAULT_WINDOW, MADV_POPULATE_WRITE);
 }
 
+/* Drops the mapping of the pages more than KEEP_MAPPED behind END, once per RELEASE_STEP:
+ * their data stays in the file, and resident memory stays flat however long the log. */
+static void release_behind(size_t end)
+{
+    if (end < KEEP_MAPPED + RELEASE_STEP)
+        return;
+    size_t upto = (end - KEEP_MAPPED) / RELEASE_STEP * RELEASE_STEP;
+    size_t from = __atomic_load_n(&released, __ATOMIC_RELAXED);
+    if (from >= upto || !__atomic_compare_exchange_n(&released, &from, upto, false,
+                                                     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        return;
+    madvise(base + from, upto - from, MADV_DONTNEED);
+}
+
+/* Makes sure the LEN bytes reserved at AT are mapped; false when the log cannot grow. */
+static bool make_room(size_t at, size_t len)
+{
+    const char *why;
+    if (at + len > __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) && !grow(at + len, &why)) {
+        stop(why, at);
+        return false;
+    }
+    if (at / PREFAULT_WINDOW != (at + len) / PREFAULT_WINDOW) {
+        prefault_after((at + len) / PREFAULT_WINDOW * PREFAULT_WINDOW);
+        release_behind(at + len);
+    }
+    return true;
+}
+
 /* Reserves LEN bytes at the tail; *AT is where. False when the log cannot grow. */
 static bool reserve(size_t len, size_t *at)
 {
     *at = __atomic_fetch_add(&tail.value, len, __ATOMIC_RELAXED);
-    const char *why;
-    if (*at + len > __atomic_load_n(&mapped, __ATOMIC_ACQUIRE) && !grow(*at + len, &why)) {
-        stop(why, *at);
+    return make_room(*at, len);
+}
+
+/* Reserves LEN bytes at AT if AT is still the tail (a block grows in place). */
+static bool reserve_at(size_t at, size_t len)
+{
+    size_t expected = at;
+    if (!__atomic_compare_exchange_n(&tail.value, &expected, at + len, false, __ATOMIC_RELAXED,
+                                     __ATOMIC_RELAXED))
         return false;
-    }
-    if (*at / PREFAULT_WINDOW != (*at + len) / PREFAULT_WINDOW)
-        prefault_after((*at + len) / PREFAULT_WINDOW * PREFAULT_WINDOW);
-    return true;
+    return make_room(at, len);
 }
 
 /* Starts an append; false when the log is closed. The busy flag lets log_mapping_finish
@@ -301,42 +363,82 @@ bool log_mapping_append(const char *data, size_t len)
 /* Empty lines fill what a thread leaves of its block: readers skip them. */
 static void fill_rest_of_block(struct appender *a)
 {
-    if (a->block_at < a->block_end)
+    if (a->block_at < a->block_end) {
         memset(base + a->block_at, '\n', a->block_end - a->block_at);
+        lower_to(&first_padding, a->block_at);
+    }
     a->block_at = a->block_end;
 }
 
-bool log_mapping_append_after(const char *data, size_t len, size_t *after)
+/* Gives the thread's block room for LEN more bytes: in place when nothing was reserved
+ * after it, else a new block at the tail, the rest of the old one filled with empty lines. */
+static bool renew_block(struct appender *a, size_t len, size_t after)
+{
+    size_t size = len > BLOCK ? len : BLOCK;
+    if (a->block_end != 0 && a->block_at >= after && reserve_at(a->block_end, size)) {
+        a->block_end += size;
+        return true;
+    }
+    size_t at;
+    if (!reserve(size, &at))
+        return false;
+    fill_rest_of_block(a);
+    a->block_at = at;
+    a->block_end = at + size;
+    a->block_has_own_line = false;
+    return true;
+}
+
+bool log_mapping_append_event(const char *data, size_t len, size_t *after, size_t omit_at,
+                              size_t omit_len)
 {
     if (!begin_append())
         return false;
     struct appender *a = self;
     bool ok = true;
-    size_t at;
-    if (a->block_at < *after) {
-        /* The object's last event lies past this block (another thread logged it, in a
-         * block taken later): this one goes at the tail, and the block stays for others. */
-        ok = reserve(len, &at);
-    } else {
-        if (a->block_at < __atomic_load_n(&unordered_end, __ATOMIC_ACQUIRE) ||
-            a->block_end - a->block_at < len) {
-            /* Definitions came after the block, or the event does not fit: a new block,
-             * taken after every reservation so far. */
-            fill_rest_of_block(a);
-            size_t size = len > BLOCK ? len : BLOCK;
-            ok = reserve(size, &at);
-            a->block_at = ok ? at : a->block_end;
-            a->block_end = ok ? at + size : a->block_end;
-        }
-        at = a->block_at;
-        a->block_at += ok ? len : 0;
-    }
+    if (a->block_at < *after || a->block_end - a->block_at < len)
+        ok = renew_block(a, len, *after);
     if (ok) {
-        memcpy(base + at, data, len);
-        *after = at + len;
+        if (!a->block_has_own_line)
+            omit_len = 0;               /* the line before is not this thread's */
+        a->block_has_own_line = true;
+        size_t at = a->block_at;
+        a->block_at += len - omit_len;
+        memcpy(base + at, data, omit_at);
+        memcpy(base + at + omit_at, data + omit_at + omit_len, len - omit_at - omit_len);
+        *after = at + len - omit_len;
     }
     end_append();
     return ok;
+}
+
+bool log_mapping_append_after(const char *data, size_t len, size_t *after)
+{
+    return log_mapping_append_event(data, len, after, 0, 0);
+}
+
+bool log_mapping_append_definitions(const char *data, size_t len)
+{
+    if (!begin_append())
+        return false;
+    struct appender *a = self;
+    size_t after = __atomic_load_n(&unordered_end, __ATOMIC_ACQUIRE);
+    bool ok = true;
+    if (a->block_at < after || a->block_end - a->block_at < len)
+        ok = renew_block(a, len, after);
+    if (ok) {
+        size_t at = a->block_at;
+        a->block_at += len;
+        memcpy(base + at, data, len);
+        raise_unordered_end(at + len);
+    }
+    end_append();
+    return ok;
+}
+
+size_t log_mapping_definitions_end(void)
+{
+    return __atomic_load_n(&unordered_end, __ATOMIC_ACQUIRE);
 }
 
 /* Stops appends, waits for those under way, fills what threads left of their blocks and
@@ -366,12 +468,49 @@ static size_t length_to_keep(size_t written)
     return written < cut ? written : cut;
 }
 
+/* Removes the empty lines (the rests of blocks) from the first LENGTH bytes of the log, once
+ * appends have stopped; returns the new length. It starts at the first padding ever
+ * written, and drops the mapping of each RELEASE_STEP it is done with: a squeeze of a long
+ * log must not bring it all back into memory. */
+static size_t squeeze(size_t length)
+{
+    size_t start = __atomic_load_n(&first_padding, __ATOMIC_ACQUIRE);
+    if (start >= length)
+        return length;
+    if (start > 0)
+        start--;                        /* the end of the line before: a pair starts there */
+    size_t to = start, from = start, dropped = start / page_size * page_size;
+    while (from < length) {
+        size_t window_end = (from / RELEASE_STEP + 1) * RELEASE_STEP;
+        if (window_end > length)
+            window_end = length;
+        size_t searched = window_end < length ? window_end + 1 : length;   /* a pair across */
+        const char *pair = memmem(base + from, searched - from, "\n\n", 2);
+        size_t kept_end = pair == NULL ? window_end : (size_t)(pair - base) + 1;
+        if (to != from)
+            memmove(base + to, base + from, kept_end - from);
+        to += kept_end - from;
+        from = kept_end;
+        while (pair != NULL && from < length && base[from] == '\n')
+            from++;
+        size_t done = to / RELEASE_STEP * RELEASE_STEP;
+        if (done > dropped) {
+            madvise(base + dropped, done - dropped, MADV_DONTNEED);
+            dropped = done;
+        }
+    }
+    __atomic_store_n(&first_padding, SIZE_MAX, __ATOMIC_RELEASE);
+    return to;
+}
+
 void log_mapping_finish(void)
 {
     if (base == NULL || __atomic_exchange_n(&finished, true, __ATOMIC_SEQ_CST))
         return;
     __atomic_store_n(&closed, true, __ATOMIC_SEQ_CST);
     size_t length = length_to_keep(stop_appends());
+    if (squeeze_blank_lines)
+        length = squeeze(length);
     /* Unmap first: a page past the new end of the file must not stay mapped. */
     mmap(base, RESERVATION, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
     if (still_our_file() && ftruncate(log_fd, (off_t)length) != 0)
@@ -386,10 +525,14 @@ void log_mapping_suspend(void)
     if (!was_open && __atomic_load_n(&cut_at, __ATOMIC_ACQUIRE) == SIZE_MAX)
         return;                         /* suspended already */
     size_t written = length_to_keep(stop_appends());
+    if (squeeze_blank_lines)
+        written = squeeze(written);
     /* Every later append starts at the new end, so no thread writes past it meanwhile. */
     __atomic_store_n(&tail.value, written, __ATOMIC_RELEASE);
-    for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next)
+    for (struct appender *a = __atomic_load_n(&appenders, __ATOMIC_ACQUIRE); a != NULL; a = a->next) {
         a->block_at = a->block_end = 0;
+        a->block_has_own_line = false;
+    }
     if (still_our_file() && ftruncate(log_fd, (off_t)written) != 0)
         report("cannot cut the log to its length before exec; it ends in NUL bytes");
 }

@@ -157,7 +157,7 @@ static bool create_log(void)
         }
         log_fd = fd;
         log_owns_fd = true;
-        log_mapped = log_mapping_start(fd);
+        log_mapped = log_mapping_start(fd, log_config->format == FORMAT_REFSHIM);
     }
     if (log_config->format == FORMAT_REFSHIM)
         write_header();             /* Mozilla's format has none */
@@ -286,12 +286,22 @@ void log_write(const char *data, size_t len)
         append(data, len);
 }
 
-void log_write_event(const char *data, size_t len, size_t *after)
+void log_write_definitions(const char *data, size_t len)
 {
     if (!ready_to_write())
         return;
     if (log_mapped)
-        log_mapping_append_after(data, len, after);
+        log_mapping_append_definitions(data, len);
+    else
+        append(data, len);
+}
+
+void log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len)
+{
+    if (!ready_to_write())
+        return;
+    if (log_mapped)
+        log_mapping_append_event(data, len, after, repeat_at, repeat_len);
     else
         append(data, len);          /* one stream under one lock: already in order */
 }
@@ -304,6 +314,11 @@ void log_write_comment(const char *word, const char *text)
     int len = snprintf(line, sizeof line, "# %s %s\n", word, text);
     if (len > 0 && (size_t)len < sizeof line)
         log_write(line, (size_t)len);
+}
+
+size_t log_definitions_end(void)
+{
+    return log_mapped ? log_mapping_definitions_end() : 0;
 }
 
 bool log_is_open(void)

@@ -23,9 +23,18 @@ bool log_is_open(void);
 /* Writes the comment line `# WORD TEXT` (TEXT without a line end) to a refshim-format
  * log; nothing in the xpcom format, which has no comments. */
 void log_write_comment(const char *word, const char *text);
-/* Appends the records of one object's event after its previous ones: *AFTER is where
- * those ended (0 at first), and is moved past these. Callers hold the object's lock. */
-void log_write_event(const char *data, size_t len, size_t *after);
+/* Appends definition records, after every definition written before. Callers serialize
+ * their definitions (the depot's lock). */
+void log_write_definitions(const char *data, size_t len);
+/* Appends the records of one object's event after *AFTER: the later of where its previous
+ * ones ended (0 at first) and log_definitions_end() when the definitions it uses were
+ * written. *AFTER is moved past these records. Callers hold the object's lock. The
+ * REPEAT_LEN bytes at REPEAT_AT (an event's thread id) may be left out where the line
+ * before in the file is the same thread's (0, 0: nothing may be). */
+void log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len);
+/* Where the records written by log_write so far end: a definition written before the call
+ * ends there or before. */
+size_t log_definitions_end(void);
 /* Whether the calling process owns the log state in this memory: false in a child made by
  * vfork (posix_spawn, system, popen), which shares its parent's memory until it executes
  * a program, and must change nothing of it. */

@@ -90,7 +90,7 @@ void xpcom_write_event(const char *class_name, uintptr_t address, uint64_t seria
         textbuf_add_char(&out, '\n');
     }
     if (!out.failed)
-        log_write_event(out.data, out.len, log_end);
+        log_write_event(out.data, out.len, log_end, 0, 0);
     textbuf_free(&out);
 }
 

@@ -46,6 +46,7 @@ struct stack_entry {
     uint64_t hash;
     uint32_t id;
     int count;
+    size_t defined_end;                 /* its definitions end before this log offset */
     struct stack_entry *same_hash;      /* the rare stacks whose hash collides */
     UT_hash_handle hh;
     uintptr_t ips[];
@@ -112,7 +113,7 @@ static void flush_definitions(void)
     if (defs.failed)
         report_once("out of memory; the log misses some definitions");
     else if (defs.len > 0)
-        log_write(defs.data, defs.len);
+        log_write_definitions(defs.data, defs.len);
     textbuf_clear(&defs);
 }
 
@@ -232,6 +233,7 @@ static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ip
     s->hash = hash;
     s->id = node;
     s->count = count;
+    s->defined_end = log_definitions_end();
     memcpy(s->ips, ips, (size_t)count * sizeof *ips);
     if (first != NULL) {
         s->same_hash = first->same_hash;
@@ -243,7 +245,13 @@ static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ip
     return s;
 }
 
-uint32_t depot_stack(const uintptr_t *ips, int count)
+static void raise_to(size_t *end, size_t value)
+{
+    if (*end < value)
+        *end = value;
+}
+
+uint32_t depot_stack(const uintptr_t *ips, int count, size_t *defined_end)
 {
     uint64_t hash = hash_stack(ips, count);
     struct thread_cache *cache = thread_cache;
@@ -255,27 +263,35 @@ uint32_t depot_stack(const uintptr_t *ips, int count)
         cache->generation = current;
     }
     const struct stack_entry **slot = cache ? &cache->slots[hash & (THREAD_CACHE_SLOTS - 1)] : NULL;
-    if (slot != NULL && *slot != NULL && same_stack(*slot, hash, ips, count))
+    if (slot != NULL && *slot != NULL && same_stack(*slot, hash, ips, count)) {
+        raise_to(defined_end, (*slot)->defined_end);
         return (*slot)->id;
+    }
     pthread_mutex_lock(&depot_mutex);
     const struct stack_entry *s = intern_stack(hash, ips, count);
     uint32_t id = s ? s->id : 0;
+    raise_to(defined_end, s ? s->defined_end : log_definitions_end());
     if (slot != NULL && s != NULL && cache->generation == generation)
         *slot = s;
     pthread_mutex_unlock(&depot_mutex);
     return id;
 }
 
-uint32_t depot_class(const char *name, struct class_cache *cache)
+uint32_t depot_class(const char *name, struct class_cache *cache, size_t *defined_end)
 {
     unsigned current = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
-    if (cache != NULL && cache->generation == current && cache->id != 0)
+    if (cache != NULL && cache->generation == current && cache->id != 0) {
+        raise_to(defined_end, cache->defined_end);
         return cache->id;
+    }
     pthread_mutex_lock(&depot_mutex);
     uint32_t id = intern_name(&classes, &class_count, REFSHIM_REC_CLASS, name);
     flush_definitions();
+    size_t end = log_definitions_end();
+    raise_to(defined_end, end);
     if (cache != NULL) {
         cache->id = id;
+        cache->defined_end = end;
         cache->generation = generation;
     }
     pthread_mutex_unlock(&depot_mutex);

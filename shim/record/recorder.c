@@ -163,8 +163,9 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
 {
     char storage[192];
     struct textbuf line = textbuf_on(storage, sizeof storage);
+    size_t after = object->log_end;     /* and after the definitions the records use */
     if (!object->introduced) {
-        uint32_t class_id = depot_class(class_name, cache);
+        uint32_t class_id = depot_class(class_name, cache, &after);
         textbuf_add_char(&line, REFSHIM_REC_OBJECT);
         add_field_uint(&line, object->serial);
         textbuf_add_char(&line, '\t');
@@ -177,22 +178,27 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
     }
     uint32_t stack;
     if (given.ips != NULL) {
-        stack = depot_stack(given.ips, given.depth);
+        stack = depot_stack(given.ips, given.depth, &after);
     } else {
         uintptr_t ips[CONFIG_MAX_DEPTH];
         int depth = capture_stack(ips, config->depth);
-        stack = depot_stack(ips, depth);
+        stack = depot_stack(ips, depth, &after);
     }
     if (thread_id == 0)
         thread_id = (pid_t)syscall(SYS_gettid);
     textbuf_add_char(&line, (char)op);
     add_field_uint(&line, object->serial);
     add_field_uint(&line, count);
-    add_field_uint(&line, (uint64_t)thread_id);
+    textbuf_add_char(&line, '\t');
+    size_t tid_at = line.len;           /* left out after a line of this thread's */
+    textbuf_add_uint(&line, (uint64_t)thread_id);
+    size_t tid_len = line.len - tid_at;
     add_field_uint(&line, stack);
     textbuf_add_char(&line, '\n');
-    if (!line.failed)
-        log_write_event(line.data, line.len, &object->log_end);
+    if (!line.failed) {
+        log_write_event(line.data, line.len, &after, tid_at, tid_len);
+        object->log_end = after;
+    }
 }
 
 /* Two threads may change an object's count at nearly the same moment and reach the

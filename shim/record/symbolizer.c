@@ -277,12 +277,15 @@ bool symbolizer_init(void)
     return dwfl != NULL;
 }
 
+static void free_symbol_tables(void);
+
 void symbolizer_refresh(module_gone_fn gone)
 {
     pthread_mutex_lock(&symbolizer_lock);
     if (dwfl != NULL && update_modules(gone)) {
         Dwfl *fresh = dwfl_begin(&callbacks);
         if (fresh != NULL) {
+            free_symbol_tables();
             dwfl_end(dwfl);
             dwfl = fresh;
             dwfl_report_begin(dwfl);
@@ -294,11 +297,134 @@ void symbolizer_refresh(module_gone_fn gone)
     pthread_mutex_unlock(&symbolizer_lock);
 }
 
+/* --- function names ------------------------------------------------------------------
+ * dwfl_module_addrinfo reads every symbol of the module on every call: with thousands of
+ * frames in libraries of thousands of symbols, that was most of a traced program's
+ * start-up. Each module's symbols are sorted once instead, and a frame is a binary search;
+ * only an address in no sized symbol of a module that has sizeless ones (assembly labels,
+ * which libdwfl weighs by rules of its own) is left to libdwfl. */
+
+struct symbol_span {
+    uintptr_t start;
+    size_t size;
+    const char *name;                   /* libdwfl's, valid while the Dwfl lives */
+    unsigned order;                     /* in the module's table: ties are broken as libdwfl does */
+    unsigned char binding;
+};
+
+struct symbol_table {
+    struct symbol_span *spans;
+    size_t count;
+    bool has_labels;                    /* sizeless symbols, which only libdwfl weighs */
+    struct symbol_table *next;          /* every table of the current Dwfl */
+};
+
+static struct symbol_table *symbol_tables;
+
+static void free_symbol_tables(void)
+{
+    for (struct symbol_table *t = symbol_tables, *next; t != NULL; t = next) {
+        next = t->next;
+        free(t->spans);
+        free(t);
+    }
+    symbol_tables = NULL;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const struct symbol_span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool names_code(const char *name, const GElf_Sym *sym)
+{
+    int type = GELF_ST_TYPE(sym->st_info);
+    return name != NULL && name[0] != '\0' && sym->st_shndx != SHN_UNDEF &&
+           type != STT_SECTION && type != STT_FILE && type != STT_TLS;
+}
+
+static struct symbol_table *build_symbol_table(Dwfl_Module *mod)
+{
+    struct symbol_table *t = calloc(1, sizeof *t);
+    int count = dwfl_module_getsymtab(mod);
+    if (t == NULL || count <= 0 || (t->spans = malloc((size_t)count * sizeof *t->spans)) == NULL)
+        return t;
+    for (int i = 1; i < count; i++) {
+        GElf_Sym sym;
+        GElf_Addr addr;
+        const char *name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+        if (!names_code(name, &sym))
+            continue;
+        if (sym.st_size == 0)
+            t->has_labels = true;
+        else
+            t->spans[t->count++] = (struct symbol_span){(uintptr_t)addr, (size_t)sym.st_size, name,
+                                                        (unsigned)i, (unsigned char)GELF_ST_BIND(sym.st_info)};
+    }
+    qsort(t->spans, t->count, sizeof *t->spans, by_start);
+    return t;
+}
+
+/* MOD's sorted table, built at its first use and kept in the module's user data. */
+static struct symbol_table *symbol_table_of(Dwfl_Module *mod)
+{
+    void **userdata = NULL;
+    dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
+    if (userdata == NULL)
+        return NULL;
+    if (*userdata == NULL) {
+        struct symbol_table *t = build_symbol_table(mod);
+        if (t == NULL)
+            return NULL;
+        t->next = symbol_tables;
+        symbol_tables = t;
+        *userdata = t;
+    }
+    return *userdata;
+}
+
+/* The symbol libdwfl would name for PC: among the sized symbols that hold it, those that
+ * start last; of those, in table order, a later one wins if it is global where the one so
+ * far is not, or larger. NULL when no sized symbol holds PC. */
+static const char *sized_symbol_at(const struct symbol_table *t, uintptr_t pc)
+{
+    size_t lo = 0, hi = t->count;
+    while (lo < hi) {                   /* the first span that starts after PC */
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->spans[mid].start <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    uintptr_t start = t->spans[lo - 1].start;
+    size_t first = lo - 1;
+    while (first > 0 && t->spans[first - 1].start == start)
+        first--;
+    const struct symbol_span *best = NULL;
+    for (size_t i = first; i < lo; i++) {
+        const struct symbol_span *s = &t->spans[i];
+        if (pc - s->start >= s->size)
+            continue;
+        if (best == NULL || (best->binding != STB_GLOBAL && s->binding == STB_GLOBAL) ||
+            best->size < s->size)
+            best = s;
+    }
+    return best ? best->name : NULL;
+}
+
 static char *function_name(Dwfl_Module *mod, uintptr_t pc)
 {
     GElf_Off off;
     GElf_Sym sym;
-    const char *name = dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL);
+    struct symbol_table *t = symbol_table_of(mod);
+    const char *name = t != NULL ? sized_symbol_at(t, pc) : NULL;
+    if (name == NULL && (t == NULL || t->has_labels))
+        name = dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL);
     if (name == NULL)
         return NULL;
     /* .dynsym names carry their symbol version ("__libc_start_main@@GLIBC_2.34"). */

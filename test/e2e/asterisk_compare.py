@@ -72,7 +72,9 @@ def read_shim(path):
             elif kind == "x" and len(fields) > 2 and fields[2] == "no-ref-debug":
                 quiet_classes.add(objects[fields[1]][3])
     lives = defaultdict(list)
-    for serial in order:
+    # Serials count in creation order; o records of objects made by different threads may
+    # come in another order (each thread writes into blocks of the file of its own).
+    for serial in sorted(order, key=int):
         address, changes, freed, class_name = objects[serial]
         if class_name not in quiet_classes:
             lives[address].append([changes, freed, class_name])

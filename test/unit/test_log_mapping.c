@@ -64,7 +64,7 @@ START_TEST(threads_append_whole_lines_and_finish_cuts_the_file)
     char path[] = "/tmp/refshim-unit-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
-    ck_assert(log_mapping_start(fd));
+    ck_assert(log_mapping_start(fd, true));
     pthread_t threads[THREADS];
     for (long t = 0; t < THREADS; t++)
         pthread_create(&threads[t], NULL, append_lines, (void *)t);
@@ -138,7 +138,7 @@ START_TEST(events_keep_each_objects_order_across_blocks)
     char path[] = "/tmp/refshim-unit-XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
-    ck_assert(log_mapping_start(fd));
+    ck_assert(log_mapping_start(fd, true));
     shared_end = 0;
     shared_next = 0;
     pthread_t threads[THREADS];
@@ -177,11 +177,126 @@ START_TEST(events_keep_each_objects_order_across_blocks)
         ck_assert_int_eq(next[t], LINES_PER_THREAD);
     ck_assert_int_eq(shared, shared_next);
     ck_assert_int_eq(definitions, THREADS * (LINES_PER_THREAD / 5000));
-    /* Filler is what threads left of blocks that a definition or a long line made them
-     * leave: a small part of the log. */
+    /* What threads left of their blocks is squeezed out when the log is finished. */
+    ck_assert_int_eq(empty, 0);
+    unlink(path);
+    close(fd);
+    log_mapping_forget();
+}
+END_TEST
+
+/* A definition written by one thread after another thread took its block: the other
+ * thread's event that uses it, told where definitions end, lands after it. */
+static size_t definition_end;
+static pthread_barrier_t defined;
+
+static void *use_a_later_definition(void *arg)
+{
+    (void)arg;
+    size_t own = 0;
+    log_mapping_append_after("e 0\n", 4, &own);         /* takes a block */
+    pthread_barrier_wait(&defined);
+    size_t after = definition_end;
+    log_mapping_append_after("e 1 uses d\n", 11, &after);
+    return NULL;
+}
+
+START_TEST(an_event_goes_after_the_definition_it_uses)
+{
+    char path[] = "/tmp/refshim-unit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(log_mapping_start(fd, true));
+    pthread_barrier_init(&defined, NULL, 2);
+    pthread_t user;
+    pthread_create(&user, NULL, use_a_later_definition, NULL);
+    size_t own = 0;
+    log_mapping_append_after("o 0\n", 4, &own);         /* another block, before d */
+    log_mapping_append("d\n", 2);
+    definition_end = log_mapping_definitions_end();
+    pthread_barrier_wait(&defined);
+    pthread_join(user, NULL);
+    log_mapping_append_after("o 1\n", 4, &own);         /* needs nothing: stays in its block */
+    log_mapping_finish();
+    pthread_barrier_destroy(&defined);
+
+    char text[128] = "";
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    ck_assert_int_gt(n, 0);
+    text[n] = '\0';
+    const char *d = strstr(text, "d\n"), *use = strstr(text, "e 1 uses d\n");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_ptr_nonnull(use);
+    ck_assert(use > d);
+    ck_assert_ptr_null(strstr(text, "\n\n"));            /* no padding left */
+    ck_assert_int_eq(strlen(text), 4 + 4 + 2 + 11 + 4);
+    unlink(path);
+    close(fd);
+    log_mapping_forget();
+}
+END_TEST
+
+/* An event that follows a line of the same thread in its block leaves out the span it is
+ * told repeats (the thread id); the first in a block keeps it, and so does one written
+ * after a line of another thread's (a block inherited from an exited thread). */
+START_TEST(an_event_after_its_threads_line_leaves_out_the_repeat)
+{
+    char path[] = "/tmp/refshim-unit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(log_mapping_start(fd, true));
+    size_t first = 0, second = 0;
+    ck_assert(log_mapping_append_event("A\t1\t77\t5\n", 9, &first, 4, 2));
+    ck_assert(log_mapping_append_event("A\t2\t77\t6\n", 9, &second, 4, 2));
+    ck_assert(log_mapping_append_event("R\t1\t77\t5\n", 9, &first, 4, 2));
+    log_mapping_finish();
+    char text[64] = "";
+    ck_assert_int_gt(pread(fd, text, sizeof text - 1, 0), 0);
+    ck_assert_str_eq(text, "A\t1\t77\t5\nA\t2\t\t6\nR\t1\t\t5\n");
+    unlink(path);
+    close(fd);
+    log_mapping_forget();
+}
+END_TEST
+
+static long resident_file_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[128];
+    long kb = -1;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "RssFile: %ld kB", &kb) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return kb;
+}
+
+/* The pages of the log written long ago leave the process: 96 MB of log, at most 32 MB
+ * more resident (the window the shim keeps mapped is 8 MB). */
+START_TEST(written_pages_do_not_stay_resident)
+{
+    char path[] = "/tmp/refshim-unit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(log_mapping_start(fd, true));
+    long before = resident_file_kb();
+    ck_assert_int_ge(before, 0);
+    char line[64];
+    memset(line, 'x', sizeof line - 1);
+    line[sizeof line - 1] = '\n';
+    long peak = before;
+    size_t own = 0;
+    for (long i = 0; i < (96L << 20) / (long)sizeof line; i++) {
+        ck_assert(log_mapping_append_after(line, sizeof line, &own));
+        if (i % 100000 == 0 && resident_file_kb() > peak)
+            peak = resident_file_kb();
+    }
+    log_mapping_finish();
+    ck_assert_int_le(peak - before, 32 << 10);
     struct stat st;
-    ck_assert_int_eq(stat(path, &st), 0);
-    ck_assert_int_le((long)empty * 20, (long)st.st_size);
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    ck_assert_int_eq(st.st_size, (96L << 20) / (long)sizeof line * (long)sizeof line);
     unlink(path);
     close(fd);
     log_mapping_forget();
@@ -192,7 +307,7 @@ START_TEST(only_regular_files_are_mapped)
 {
     int fd = open("/dev/null", O_RDWR);
     ck_assert_int_ge(fd, 0);
-    ck_assert(!log_mapping_start(fd));
+    ck_assert(!log_mapping_start(fd, true));
     close(fd);
 }
 END_TEST
@@ -206,6 +321,9 @@ Suite *log_mapping_suite(void)
     tcase_add_test(tc, textbuf_on_the_stack_never_overflows);
     tcase_add_test(tc, threads_append_whole_lines_and_finish_cuts_the_file);
     tcase_add_test(tc, events_keep_each_objects_order_across_blocks);
+    tcase_add_test(tc, an_event_goes_after_the_definition_it_uses);
+    tcase_add_test(tc, written_pages_do_not_stay_resident);
+    tcase_add_test(tc, an_event_after_its_threads_line_leaves_out_the_repeat);
     tcase_add_test(tc, only_regular_files_are_mapped);
     suite_add_tcase(s, tc);
     return s;

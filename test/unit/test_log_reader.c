@@ -254,6 +254,20 @@ START_TEST(wrong_field_counts)
 }
 END_TEST
 
+/* The shim leaves the TID out of an event that follows one of the same thread. */
+START_TEST(empty_tid_is_the_previous_events)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    const char *log = HEADER DEFINITIONS "N\t1\t1\t4242\t3\nA\t1\t2\t\t2\nR\t1\t1\t\t1\n";
+    ck_assert_int_eq(read_log(log, strlen(log), &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, example_events);
+    free(transcript.text);
+    assert_bad_log(HEADER DEFINITIONS "N\t1\t1\t\t3\n",
+                   "t.log:14: empty TID in the first event of the log");
+}
+END_TEST
+
 START_TEST(bad_numbers)
 {
     assert_bad_log(HEADER "m\tx1\t/a\n", "t.log:5: bad ID 'x1' in 'm' record");
@@ -391,6 +405,7 @@ Suite *log_reader_suite(void)
     tcase_add_test(good, second_live_object_at_an_address_ends_the_first);
     tcase_add_test(good, older_object_destroyed_after_newer_one_started);
     tcase_add_test(good, module_with_build_id_is_read_like_one_without);
+    tcase_add_test(good, empty_tid_is_the_previous_events);
     suite_add_tcase(suite, good);
     TCase *damaged = tcase_create("damaged");
     tcase_add_test(damaged, crlf_line_ends_are_accepted);
