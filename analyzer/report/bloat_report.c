@@ -83,7 +83,8 @@ static void write_class(struct output *output, const struct class_stats *stats)
     out_end_object(output);
 }
 
-size_t bloat_report_write(struct output *output, const struct leak_table *table)
+size_t bloat_report_write(struct output *output, const struct leak_table *table,
+                          const struct leak_reasons *reasons)
 {
     size_t class_count;
     struct class_stats **classes = leak_table_classes(table, &class_count);
@@ -101,13 +102,13 @@ size_t bloat_report_write(struct output *output, const struct leak_table *table)
         write_class(output, classes[i]);
     out_end_list(output);
     free(classes);
-    return leak_list_write(output, table, &serials_heading, &serial_format);
+    return leak_list_write(output, table, reasons, &serials_heading, &serial_format);
 }
 
 size_t bloat_report_print(const struct leak_table *table, FILE *out)
 {
     struct output *output = output_new_text(out);
-    size_t leaked = bloat_report_write(output, table);
+    size_t leaked = bloat_report_write(output, table, NULL);
     output_free(output);
     return leaked;
 }

@@ -6,11 +6,13 @@
 
 #include <stdio.h>
 
-#include "leak_table.h"
+#include "leak_list.h"
 #include "output.h"
 
-/* Writes the report's members into the current (log) object; returns the leaked count. */
-size_t bloat_report_write(struct output *output, const struct leak_table *table);
+/* Writes the report's members into the current (log) object; REASONS as leak_list_write
+ * takes them. Returns the leaked count. */
+size_t bloat_report_write(struct output *output, const struct leak_table *table,
+                          const struct leak_reasons *reasons);
 /* The text report on OUT. */
 size_t bloat_report_print(const struct leak_table *table, FILE *out);
 

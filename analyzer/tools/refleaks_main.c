@@ -282,25 +282,48 @@ static int analyse_plain_text(const char *path, const struct options *options,
     return status;
 }
 
+/* The leak table and the holder records, for the reasons of the leaked objects. */
+struct leaks_and_holders {
+    struct leak_table *leaks;
+    struct holder_table *holders;
+};
+
+static void record_for_leaks(const struct log_event *event, void *user)
+{
+    struct leaks_and_holders *both = user;
+    leak_table_event(event, both->leaks);
+    holder_table_event(event, both->holders);
+}
+
 /* The reports of the leak table: the list with stacks (JSON), --bloat, --by-stack. */
 static int analyse_leak_table(const char *path, const struct options *options,
                               bool print_header)
 {
-    struct leak_table *table = leak_table_new();
-    int status = read_log(path, leak_table_event, table);
+    struct leaks_and_holders both = {leak_table_new(), holder_table_new(false)};
+    struct holder_listener listener = holder_table_listener(both.holders);
+    holder_records_listen(&listener);
+    int status = read_log(path, record_for_leaks, &both);
+    holder_records_listen(NULL);
     if (status == LOG_STATUS_OK) {
+        struct leak_reasons reasons = {NULL, 0};
+        struct holder_entry *entries = NULL;
+        if (holder_table_has_mark(both.holders, 0, NULL))
+            reasons.entries = entries = holder_table_at_exit(both.holders, &reasons.count);
         begin_log(options->output, path, print_header);
-        size_t leaked = options->kind == REPORT_BLOAT ? bloat_report_write(options->output, table)
-                        : options->kind == REPORT_BY_STACK
-                            ? stack_groups_write(options->output, table)
-                            : leak_list_write(options->output, table, NULL,
-                                              &leak_list_plain_format);
+        size_t leaked =
+            options->kind == REPORT_BLOAT ? bloat_report_write(options->output, both.leaks, &reasons)
+            : options->kind == REPORT_BY_STACK
+                ? stack_groups_write(options->output, both.leaks)
+                : leak_list_write(options->output, both.leaks, &reasons, NULL,
+                                  &leak_list_plain_format);
         out_end_object(options->output);
         status = leaked > 0 ? 1 : 0;
+        free(entries);
     } else {
         write_log_error(options->output, path, status);
     }
-    leak_table_free(table);
+    leak_table_free(both.leaks);
+    holder_table_free(both.holders);
     return status;
 }
 
