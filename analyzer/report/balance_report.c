@@ -39,7 +39,8 @@ static void open_node(struct output *output, const struct tree_node *node, size_
         out_string(output, "name", name);
     }
     out_int(output, "bal", balance_node_balance(node));
-    balance_node_note_nameless(node);
+    if (!output_is_json(output))
+        balance_node_note_nameless(node); /* the text's note on stderr, as before */
     out_begin_list(output, "children", NULL);
 }
 
