@@ -64,8 +64,8 @@ static bool section_hidden(const struct history_report *report, enum section sec
     }
 }
 
-struct history_report *history_report_new(const struct history_options *options,
-                                          const struct output *like)
+struct history_report *history_report_new_for(const struct history_options *options,
+                                              const struct output *like)
 {
     struct history_report *report = xcalloc(1, sizeof *report);
     report->options = *options;
@@ -322,4 +322,20 @@ int history_report_write(struct history_report *report, struct output *output)
     out_end_list(output);
     free(alive);
     return ok ? report->status : -1;
+}
+
+struct history_report *history_report_new(const struct history_options *options)
+{
+    struct output *text = output_new_text(stdout); /* a model only: never written to */
+    struct history_report *report = history_report_new_for(options, text);
+    output_free(text);
+    return report;
+}
+
+int history_report_print(struct history_report *report, FILE *out)
+{
+    struct output *output = output_new_text(out);
+    int status = history_report_write(report, output);
+    output_free(output);
+    return status;
 }

@@ -33,12 +33,16 @@ struct history_report;
 
 /* The report will be written to an output of LIKE's kind (text or JSON). Returns NULL
  * (after perror) if no temporary file can be made. */
-struct history_report *history_report_new(const struct history_options *options,
-                                          const struct output *like);
+struct history_report *history_report_new_for(const struct history_options *options,
+                                              const struct output *like);
+/* The same, for text. */
+struct history_report *history_report_new(const struct history_options *options);
 void history_report_free(struct history_report *report);
 void history_report_event(const struct log_event *event, void *report);
 /* Writes the list `sections` of the sections shown into the current (log) object;
  * returns the exit status bits, or -1 on a write error. */
 int history_report_write(struct history_report *report, struct output *output);
+/* The text report on OUT (a report made with history_report_new). */
+int history_report_print(struct history_report *report, FILE *out);
 
 #endif

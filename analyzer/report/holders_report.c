@@ -56,6 +56,14 @@ size_t holders_report_write(struct output *output, const struct holder_entry *en
     return count;
 }
 
+size_t holders_report_print(FILE *out, const struct holder_entry *entries, size_t count)
+{
+    struct output *output = output_new_text(out);
+    holders_report_write(output, entries, count);
+    output_free(output);
+    return count;
+}
+
 static int by_reason(const void *left, const void *right)
 {
     const char *a = *(const char *const *)left, *b = *(const char *const *)right;

@@ -14,6 +14,8 @@
  * Returns COUNT. */
 size_t holders_report_write(struct output *output, const struct holder_entry *entries,
                             size_t count);
+/* The text of holders_report_write on OUT. */
+size_t holders_report_print(FILE *out, const struct holder_entry *entries, size_t count);
 /* What matters first: the lost objects and the cycles in full, then a count of those held
  * by leaked objects, one line per global (`N held by global NAME`, most first), and
  * counts of those held from stacks and from other heap memory (doc/json.md's keys

@@ -66,10 +66,11 @@ static const char help_text[] =
     "              the leaked objects' serial numbers with their allocation stacks.\n"
     "  --by-stack  leaked objects grouped by the stack of their first event (their\n"
     "              allocation), largest group first.\n"
-    "  --json      one JSON document on stdout instead (doc/json.md): per log, the leaked\n"
-    "              objects with address, serial, class, count, size when known and\n"
-    "              allocation stack; with --bloat also the per-class counts. Not with\n"
-    "              --history or --by-stack.\n"
+    "  --json      one JSON document on stdout instead of the text of any report\n"
+    "              (doc/json.md): per log, the leaked objects with address, serial,\n"
+    "              class, count, size when known, allocation stack and, with holder\n"
+    "              records, reason; with --bloat also the per-class counts; the groups\n"
+    "              of --by-stack, the sections of --history, the reasons of --holders.\n"
     "  --holders   why each leaked object is still alive, from the shim's scan at exit:\n"
     "              ADDRESS (SERIAL) @ CLASS: REASON, REASON one of `lost`, `global NAME`,\n"
     "              `cycle (S)...`, `held by (S)...`, `stack`, `heap ADDRESS in MEMORY`;\n"
@@ -237,7 +238,7 @@ static int analyse_holders(const char *path, const struct options *options, bool
 
 static int analyse_history(const char *path, const struct options *options, bool print_header)
 {
-    struct history_report *report = history_report_new(&options->history, options->output);
+    struct history_report *report = history_report_new_for(&options->history, options->output);
     if (!report)
         return 74; /* EX_IOERR */
     int status = read_log(path, history_report_event, report);
