@@ -293,22 +293,29 @@ static void record_for_leaks(const struct log_event *event, void *user)
 {
     struct leaks_and_holders *both = user;
     leak_table_event(event, both->leaks);
-    holder_table_event(event, both->holders);
+    if (both->holders)
+        holder_table_event(event, both->holders);
 }
 
 /* The reports of the leak table: the list with stacks (JSON), --bloat, --by-stack. */
 static int analyse_leak_table(const char *path, const struct options *options,
                               bool print_header)
 {
-    struct leaks_and_holders both = {leak_table_new(), holder_table_new(false)};
-    struct holder_listener listener = holder_table_listener(both.holders);
-    holder_records_listen(&listener);
+    /* The reasons cost a table of the live objects: only the leak list shows them. */
+    bool with_reasons = options->kind != REPORT_BY_STACK;
+    struct leaks_and_holders both = {leak_table_new(),
+                                     with_reasons ? holder_table_new(false) : NULL};
+    struct holder_listener listener;
+    if (with_reasons) {
+        listener = holder_table_listener(both.holders);
+        holder_records_listen(&listener);
+    }
     int status = read_log(path, record_for_leaks, &both);
     holder_records_listen(NULL);
     if (status == LOG_STATUS_OK) {
         struct leak_reasons reasons = {NULL, 0};
         struct holder_entry *entries = NULL;
-        if (holder_table_has_mark(both.holders, 0, NULL))
+        if (with_reasons && holder_table_has_mark(both.holders, 0, NULL))
             reasons.entries = entries = holder_table_at_exit(both.holders, &reasons.count);
         begin_log(options->output, path, print_header);
         size_t leaked =
