@@ -187,9 +187,29 @@ static void write_head(struct output *output)
         render(output, level, level->format->head);
 }
 
+/* Levels deeper than this give their fields back once their head is written and they
+ * have no tail: a tree 100,000 levels deep then holds no text per level. Shallower
+ * levels keep their storage for the next record. */
+enum { KEPT_DEPTH = 64 };
+
+static void release_if_deep(struct output *output)
+{
+    struct level *level = &output->levels[output->depth - 1];
+    if (output->depth <= KEPT_DEPTH || (level->format && level->format->tail))
+        return;
+    free(level->fields);
+    free(level->buffer);
+    level->fields = NULL;
+    level->buffer = NULL;
+    level->field_count = level->field_capacity = 0;
+    level->used = level->capacity = 0;
+}
+
 static void push_level(struct output *output, const struct text_format *format)
 {
     write_head(output);
+    if (output->depth > 0)
+        release_if_deep(output);
     if (output->depth == output->level_capacity) {
         size_t old = output->level_capacity;
         output->level_capacity = old ? old * 2 : 8;
@@ -335,7 +355,12 @@ void out_string_n(struct output *output, const char *key, const char *text, size
 
 void out_string(struct output *output, const char *key, const char *text)
 {
-    out_string_n(output, key, text, strlen(text));
+    if (text) {
+        out_string_n(output, key, text, strlen(text));
+    } else if (!skipping(output) && output->json) {
+        json_key(&output->writer, key);
+        json_string(&output->writer, NULL); /* null; in text, the field is missing */
+    }
 }
 
 void out_uint(struct output *output, const char *key, uint64_t value)

@@ -52,6 +52,7 @@ void out_end_object(struct output *output);
 void out_begin_list(struct output *output, const char *key, const struct text_format *format);
 void out_end_list(struct output *output);
 
+/* TEXT NULL: null in JSON, a missing field in text. */
 void out_string(struct output *output, const char *key, const char *text);
 /* The first LENGTH bytes of TEXT. */
 void out_string_n(struct output *output, const char *key, const char *text, size_t length);
