@@ -7,7 +7,7 @@
  * printers do: runaway recursions make trees thousands of levels deep. */
 #include "balance_html.h"
 
-#include "balance_json.h"
+#include "balance_report.h"
 #include "json_writer.h"
 
 static const char page_head[] =
@@ -127,8 +127,8 @@ void balance_html_write(FILE *out, const struct balance_tree *tree,
     fputs(page_head, out);
     write_attribute_text(out, log_name);
     fputs("\">", out);
-    struct json_writer writer;
-    json_writer_init(&writer, out, true);
-    balance_json_write(&writer, tree, history, ignore_balanced);
+    struct output *output = output_new_json(out, true);
+    balance_report_write(output, tree, history, ignore_balanced);
+    output_free(output);
     fputs(page_tail, out);
 }

@@ -1,7 +1,7 @@
 /* balance_tree.c - building and printing the balance tree (see balance_tree.h).
  *
- * Stacks can be thousands of frames deep (runaway recursion), so printing and freeing
- * walk the tree with parent/sibling links instead of recursing. */
+ * Stacks can be thousands of frames deep (runaway recursion), so freeing walks the tree
+ * with parent/sibling links instead of recursing; the printing is balance_report.c's. */
 #include "balance_tree.h"
 
 #include <inttypes.h>
@@ -168,50 +168,6 @@ int64_t balance_tree_root_balance(const struct balance_tree *tree)
     return tree->root->balance;
 }
 
-/* Two spaces per level up to BALANCE_TREE_MAX_INDENT levels, written in blocks. Deeper
- * lines keep that indent and say their level instead: an indent that grows with the
- * depth makes the output, and the time to write it, grow with the square of the stack
- * depth (a runaway recursion of 100,000 frames would print 10 GB). */
-static void print_indent(FILE *out, size_t depth)
-{
-    static const char spaces[] = "                                                                ";
-    size_t levels = depth < BALANCE_TREE_MAX_INDENT ? depth : BALANCE_TREE_MAX_INDENT;
-    size_t remaining = levels * 2;
-    while (remaining > 0) {
-        size_t chunk = remaining < sizeof spaces - 1 ? remaining : sizeof spaces - 1;
-        fwrite(spaces, 1, chunk, out);
-        remaining -= chunk;
-    }
-    if (depth > BALANCE_TREE_MAX_INDENT)
-        fprintf(out, "[level %zu] ", depth);
-}
-
-void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced)
-{
-    /* Pre-order walk: print, go to the first child if it is shown, else to the next
-     * sibling of the nearest node (itself or an ancestor) that has one. */
-    const struct tree_node *node = tree->root;
-    size_t depth = 0;
-    while (node) {
-        print_indent(out, depth);
-        fprintf(out, "%s: bal=%" PRId64 "\n", node->name, node->balance);
-        if (node->nameless_module)
-            frame_text_note_nameless(node->nameless_module, node->nameless_offset);
-        bool show_children = !(ignore_balanced && node->balance == 0);
-        if (node->first_child && show_children) {
-            node = node->first_child;
-            depth++;
-            continue;
-        }
-        while (node && !node->next_sibling) {
-            node = node->parent;
-            depth--;
-        }
-        if (node)
-            node = node->next_sibling;
-    }
-}
-
 const struct tree_node *balance_tree_root(const struct balance_tree *tree)
 {
     return tree->root;
@@ -250,4 +206,10 @@ size_t balance_node_key_length(const struct tree_node *node)
 int64_t balance_node_balance(const struct tree_node *node)
 {
     return node->balance;
+}
+
+void balance_node_note_nameless(const struct tree_node *node)
+{
+    if (node->nameless_module)
+        frame_text_note_nameless(node->nameless_module, node->nameless_offset);
 }

@@ -34,8 +34,9 @@ enum { BALANCE_TREE_MAX_INDENT = 100 };
 
 /* Prints `name: bal=N` lines, two spaces of indent per level, children in the order
  * they first appeared. Below level BALANCE_TREE_MAX_INDENT the indent stops growing and
- * a line starts `[level N] ` instead, so that the output grows linearly with depth. With IGNORE_BALANCED, a node with bal 0 is printed without its
- * children. */
+ * a line starts `[level N] ` instead, so that the output grows linearly with depth. With
+ * IGNORE_BALANCED, a node with bal 0 is printed without its children. Written by
+ * balance_report.c, which also writes the tree as JSON. */
 void balance_tree_print(const struct balance_tree *tree, FILE *out, bool ignore_balanced);
 
 /* Walking the tree node by node, for the other back-ends (JSON, HTML). Nodes belong to
@@ -50,5 +51,7 @@ const struct tree_node *balance_node_parent(const struct tree_node *node);
 const char *balance_node_name(const struct tree_node *node);
 size_t balance_node_key_length(const struct tree_node *node);
 int64_t balance_node_balance(const struct tree_node *node);
+/* Tells frame_text (for its note at exit) that a node without a function name is shown. */
+void balance_node_note_nameless(const struct tree_node *node);
 
 #endif

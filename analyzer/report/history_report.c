@@ -49,6 +49,7 @@ struct history_report {
     struct stack_store *stacks;
     struct string_pool *strings;
     FILE *spill[SECTION_COUNT]; /* finished objects of the sections shown; none for LEAKED */
+    struct output *spill_output[SECTION_COUNT]; /* writing there as the report's output */
     unsigned long listed[SECTION_COUNT];
     int status;
 };
@@ -63,7 +64,8 @@ static bool section_hidden(const struct history_report *report, enum section sec
     }
 }
 
-struct history_report *history_report_new(const struct history_options *options)
+struct history_report *history_report_new_for(const struct history_options *options,
+                                              const struct output *like)
 {
     struct history_report *report = xcalloc(1, sizeof *report);
     report->options = *options;
@@ -78,6 +80,7 @@ struct history_report *history_report_new(const struct history_options *options)
             history_report_free(report);
             return NULL;
         }
+        report->spill_output[section] = output_new_like(like, report->spill[section]);
     }
     return report;
 }
@@ -97,8 +100,10 @@ void history_report_free(struct history_report *report)
     HASH_ITER(hh, report->alive, object, next)
         forget(report, object);
     for (int section = 0; section < SECTION_COUNT; section++)
-        if (report->spill[section])
+        if (report->spill[section]) {
+            output_free(report->spill_output[section]);
             fclose(report->spill[section]);
+        }
     stack_store_free(report->stacks);
     string_pool_free(report->strings);
     free(report);
@@ -145,10 +150,18 @@ static struct history_entry make_entry(struct history_report *report,
     return entry;
 }
 
+static const struct text_format object_format = {"==== {section} Object {address} history ====\n",
+                                                 "\n", OUTPUT_BOTH};
+static const struct text_format section_format = {"======== {section} Objects ========\n\n",
+                                                  NULL, OUTPUT_BOTH};
+static const struct text_format event_format = {
+    "{thread} {location} {function}: {delta_text} {tag} - [{state}]\n"
+    "{?anomaly}    !! {anomaly}\n{/}", NULL, OUTPUT_BOTH};
+
 /* `[TID] FILE:LINE FUNC: DELTA TAG - [STATE]`, as refcounter.py writes it. */
-static void print_entry(FILE *out, const struct history_entry *entry)
+static void write_entry(struct output *output, const struct history_entry *entry)
 {
-    char location[512];
+    char location[512], text[32];
     const char *function = "???";
     const char *where = "?";
     if (entry->stack->frame_count > 0) {
@@ -158,28 +171,42 @@ static void print_entry(FILE *out, const struct history_entry *entry)
         if (frame_text_is_nameless(frame) && frame->module)
             frame_text_note_nameless(frame->module, frame->offset);
     }
-    frame_text_print_thread(out, entry->tid);
-    fprintf(out, " %s %s: %+" PRId64 " %s - [%s]\n", where, function, entry->delta, entry->tag,
-            entry->state);
+    out_begin_object(output, NULL, &event_format);
+    out_uint(output, "tid", entry->tid);
+    snprintf(text, sizeof text, entry->tid > UINT32_MAX ? "[0x%" PRIx64 "]" : "[%" PRIu64 "]",
+             entry->tid);
+    out_text_field(output, "thread", text);
+    out_string(output, "location", where);
+    out_string(output, "function", function);
+    out_int(output, "delta", entry->delta);
+    snprintf(text, sizeof text, "%+" PRId64, entry->delta);
+    out_text_field(output, "delta_text", text);
+    out_string(output, "tag", entry->tag);
+    out_string(output, "state", entry->state);
     if (entry->anomaly)
-        fprintf(out, "    !! %s\n", entry->anomaly);
+        out_string(output, "anomaly", entry->anomaly);
+    out_end_object(output);
 }
 
-static void print_object(FILE *out, enum section section, const char *address,
+static void write_object(struct output *output, enum section section, const char *address,
                          const struct history_entry *entries, size_t count)
 {
-    fprintf(out, "==== %s Object %s history ====\n", section_names[section], address);
+    out_begin_object(output, NULL, &object_format);
+    out_text_field(output, "section", section_names[section]);
+    out_string(output, "address", address);
+    out_begin_list(output, "events", NULL);
     for (size_t i = 0; i < count; i++)
-        print_entry(out, &entries[i]);
-    fputc('\n', out);
+        write_entry(output, &entries[i]);
+    out_end_list(output);
+    out_end_object(output);
 }
 
-static void list_in(struct history_report *report, enum section section, FILE *out,
+static void list_in(struct history_report *report, enum section section,
                     const char *address, const struct history_entry *entries, size_t count)
 {
     report->listed[section]++;
-    if (out)
-        print_object(out, section, address, entries, count);
+    if (report->spill_output[section])
+        write_object(report->spill_output[section], section, address, entries, count);
 }
 
 static void append(struct object_history *object, struct history_entry entry)
@@ -201,7 +228,7 @@ void history_report_event(const struct log_event *event, void *opaque)
     if (event->op == LOG_OP_STRAY && !object) {
         /* A change to no live object is its own one-line history. */
         report->status |= HISTORY_INVALID;
-        list_in(report, INVALID, report->spill[INVALID], event->address, &entry, 1);
+        list_in(report, INVALID, event->address, &entry, 1);
         return;
     }
     if (!object) {
@@ -214,7 +241,7 @@ void history_report_event(const struct log_event *event, void *opaque)
         /* Alive on purpose: not leaked. Its troubles, if any, are still told. */
         if (object->invalid) {
             report->status |= HISTORY_INVALID;
-            list_in(report, INVALID, report->spill[INVALID], object->address, object->entries,
+            list_in(report, INVALID, object->address, object->entries,
                     object->count);
         }
         forget(report, object);
@@ -231,15 +258,15 @@ void history_report_event(const struct log_event *event, void *opaque)
         return;
     if (object->invalid) {
         report->status |= HISTORY_INVALID;
-        list_in(report, INVALID, report->spill[INVALID], object->address, object->entries,
+        list_in(report, INVALID, object->address, object->entries,
                 object->count);
     }
     if (object->skewed) {
         report->status |= HISTORY_SKEWED;
-        list_in(report, SKEWED, report->spill[SKEWED], object->address, object->entries,
+        list_in(report, SKEWED, object->address, object->entries,
                 object->count);
     }
-    list_in(report, FINALIZED, report->spill[FINALIZED], object->address, object->entries,
+    list_in(report, FINALIZED, object->address, object->entries,
             object->count);
     forget(report, object);
 }
@@ -251,20 +278,7 @@ static int by_serial(const void *left, const void *right)
     return (a->serial > b->serial) - (a->serial < b->serial);
 }
 
-static bool copy_spill(FILE *spill, FILE *out)
-{
-    char buffer[1 << 16];
-    size_t got;
-    if (fflush(spill) != 0)
-        return false;
-    rewind(spill);
-    while ((got = fread(buffer, 1, sizeof buffer, spill)) > 0)
-        if (fwrite(buffer, 1, got, out) != got)
-            return false;
-    return !ferror(spill);
-}
-
-int history_report_print(struct history_report *report, FILE *out)
+int history_report_write(struct history_report *report, struct output *output)
 {
     /* Objects alive at the end, in serial order, complete the sections. */
     size_t alive_count = HASH_COUNT(report->alive);
@@ -278,27 +292,50 @@ int history_report_print(struct history_report *report, FILE *out)
         report->listed[LEAKED]++;
         if (alive[i]->invalid) {
             report->status |= HISTORY_INVALID;
-            list_in(report, INVALID, report->spill[INVALID], alive[i]->address,
-                    alive[i]->entries, alive[i]->count);
+            list_in(report, INVALID, alive[i]->address, alive[i]->entries, alive[i]->count);
         }
         if (alive[i]->skewed) {
             report->status |= HISTORY_SKEWED;
-            list_in(report, SKEWED, report->spill[SKEWED], alive[i]->address, alive[i]->entries,
+            list_in(report, SKEWED, alive[i]->address, alive[i]->entries,
                     alive[i]->count);
         }
     }
     bool ok = true;
+    out_begin_list(output, "sections", NULL);
     for (int section = 0; section < SECTION_COUNT && ok; section++) {
         if (section_hidden(report, section) || report->listed[section] == 0)
             continue;
-        fprintf(out, "======== %s Objects ========\n\n", section_names[section]);
+        out_begin_object(output, NULL, &section_format);
+        out_string(output, "section", section_names[section]);
+        out_begin_list(output, "objects", NULL);
         if (section == LEAKED) {
             for (i = 0; i < alive_count; i++)
-                print_object(out, LEAKED, alive[i]->address, alive[i]->entries, alive[i]->count);
+                write_object(output, LEAKED, alive[i]->address, alive[i]->entries,
+                             alive[i]->count);
         } else {
-            ok = copy_spill(report->spill[section], out);
+            ok = output_flush(report->spill_output[section]) == 0 &&
+                 out_copy_list(output, report->spill[section], report->listed[section]);
         }
+        out_end_list(output);
+        out_end_object(output);
     }
+    out_end_list(output);
     free(alive);
     return ok ? report->status : -1;
+}
+
+struct history_report *history_report_new(const struct history_options *options)
+{
+    struct output *text = output_new_text(stdout); /* a model only: never written to */
+    struct history_report *report = history_report_new_for(options, text);
+    output_free(text);
+    return report;
+}
+
+int history_report_print(struct history_report *report, FILE *out)
+{
+    struct output *output = output_new_text(out);
+    int status = history_report_write(report, output);
+    output_free(output);
+    return status;
 }

@@ -8,7 +8,7 @@
  *
  * Streaming: a live object's history is kept in memory; when the object is destroyed
  * its history is written to temporary files, one per section shown, which are copied
- * to the output at the end. Memory so grows with the live objects, not with the log. */
+ * to the output at the end (text or JSON alike). Memory so grows with the live objects, not with the log. */
 #ifndef REFSHIM_HISTORY_REPORT_H
 #define REFSHIM_HISTORY_REPORT_H
 
@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "log_reader.h"
+#include "output.h"
 
 /* Exit status bits, as refcounter.py sets them. */
 enum {
@@ -30,11 +31,18 @@ struct history_options {
 
 struct history_report;
 
-/* Returns NULL (after perror) if no temporary file can be made. */
+/* The report will be written to an output of LIKE's kind (text or JSON). Returns NULL
+ * (after perror) if no temporary file can be made. */
+struct history_report *history_report_new_for(const struct history_options *options,
+                                              const struct output *like);
+/* The same, for text. */
 struct history_report *history_report_new(const struct history_options *options);
 void history_report_free(struct history_report *report);
 void history_report_event(const struct log_event *event, void *report);
-/* Prints the sections shown; returns the exit status bits, or -1 on a write error. */
+/* Writes the list `sections` of the sections shown into the current (log) object;
+ * returns the exit status bits, or -1 on a write error. */
+int history_report_write(struct history_report *report, struct output *output);
+/* The text report on OUT (a report made with history_report_new). */
 int history_report_print(struct history_report *report, FILE *out);
 
 #endif

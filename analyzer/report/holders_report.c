@@ -1,5 +1,6 @@
-/* holders_report.c - printing the holder scan's reasons (see the header). The reasons
- * are printed as the shim wrote them; only their first word is interpreted, to count. */
+/* holders_report.c - the holder scan's reasons, as text or JSON (see the header). The
+ * reasons are written as the shim wrote them; only their first word is interpreted, to
+ * count. */
 #include "holders_report.h"
 
 #include <inttypes.h>
@@ -12,20 +13,54 @@ static bool starts_with(const char *text, const char *word)
     return strncmp(text, word, n) == 0 && (text[n] == '\0' || text[n] == ' ');
 }
 
-static void print_entry(FILE *out, const struct holder_entry *e)
+static const struct text_format entry_format = {
+    "{address} ({serial}) @ {class}: {reason}\n", NULL, OUTPUT_BOTH};
+static const struct text_format site_format = {"    +{balance} at {frame}\n", NULL, OUTPUT_BOTH};
+static const struct text_format global_format = {"{count} held by {reason}\n", NULL,
+                                                 OUTPUT_BOTH};
+
+/* Under a lost object, the call sites whose AddRefs were never given back. */
+static void write_sites(struct output *output, const struct holder_entry *e)
 {
-    fprintf(out, "%s (%" PRIu64 ") @ %s: %s\n", e->address, e->serial, e->class_name, e->reason);
-    if (!starts_with(e->reason, "lost"))
-        return;
-    for (size_t s = 0; s < e->site_count; s++)
-        if (e->sites[s].balance > 0)
-            fprintf(out, "    +%ld at %s\n", e->sites[s].balance, e->sites[s].frame);
+    out_begin_list(output, "sites", NULL);
+    for (size_t s = 0; s < e->site_count; s++) {
+        if (e->sites[s].balance <= 0)
+            continue;
+        out_begin_object(output, NULL, &site_format);
+        out_int(output, "balance", e->sites[s].balance);
+        out_string(output, "frame", e->sites[s].frame);
+        out_end_object(output);
+    }
+    out_end_list(output);
+}
+
+static void write_entry(struct output *output, const struct holder_entry *e)
+{
+    out_begin_object(output, NULL, &entry_format);
+    out_string(output, "address", e->address);
+    out_uint(output, "serial", e->serial);
+    out_string(output, "class", e->class_name);
+    out_string(output, "reason", e->reason);
+    if (starts_with(e->reason, "lost"))
+        write_sites(output, e);
+    out_end_object(output);
+}
+
+size_t holders_report_write(struct output *output, const struct holder_entry *entries,
+                            size_t count)
+{
+    out_begin_list(output, "objects", NULL);
+    for (size_t i = 0; i < count; i++)
+        write_entry(output, &entries[i]);
+    out_end_list(output);
+    return count;
 }
 
 size_t holders_report_print(FILE *out, const struct holder_entry *entries, size_t count)
 {
-    for (size_t i = 0; i < count; i++)
-        print_entry(out, &entries[i]);
+    struct output *output = output_new_text(out);
+    holders_report_write(output, entries, count);
+    output_free(output);
     return count;
 }
 
@@ -36,7 +71,7 @@ static int by_reason(const void *left, const void *right)
 }
 
 /* `N held by global NAME` per global, most objects first. */
-static void print_globals(FILE *out, const struct holder_entry *entries, size_t count)
+static void write_globals(struct output *output, const struct holder_entry *entries, size_t count)
 {
     const char **names = malloc((count ? count : 1) * sizeof *names);
     size_t n = 0;
@@ -46,6 +81,7 @@ static void print_globals(FILE *out, const struct holder_entry *entries, size_t 
     if (!names)
         return;
     qsort(names, n, sizeof *names, by_reason);
+    out_begin_list(output, "globals", NULL);
     /* Runs of one name, printed largest first: repeated passes, since there are few. */
     for (size_t printed = 0; printed < n;) {
         size_t best = 0, best_len = 0;
@@ -57,21 +93,28 @@ static void print_globals(FILE *out, const struct holder_entry *entries, size_t 
                 best_len = run;
             }
         }
-        fprintf(out, "%zu held by %s\n", best_len, names[best]);
+        out_begin_object(output, NULL, &global_format);
+        out_string(output, "reason", names[best]);
+        out_uint(output, "count", best_len);
+        out_end_object(output);
         for (size_t i = best; i < best + best_len; i++)
             names[i] = "";
         printed += best_len;
     }
+    out_end_list(output);
     free(names);
 }
 
-size_t holders_report_print_brief(FILE *out, const struct holder_entry *entries, size_t count)
+size_t holders_report_write_brief(struct output *output, const struct holder_entry *entries,
+                                  size_t count)
 {
     static const char *const first[] = {"lost", "cycle"};
+    out_begin_list(output, "objects", NULL);
     for (size_t k = 0; k < 2; k++)
         for (size_t i = 0; i < count; i++)
             if (starts_with(entries[i].reason, first[k]))
-                print_entry(out, &entries[i]);
+                write_entry(output, &entries[i]);
+    out_end_list(output);
     size_t held = 0, stack = 0, heap = 0, unknown = 0;
     for (size_t i = 0; i < count; i++) {
         const char *r = entries[i].reason;
@@ -81,14 +124,14 @@ size_t holders_report_print_brief(FILE *out, const struct holder_entry *entries,
         unknown += strcmp(r, "?") == 0;
     }
     if (held)
-        fprintf(out, "%zu held by leaked objects\n", held);
-    print_globals(out, entries, count);
+        out_uint_line(output, "held_by_leaked", held, "{held_by_leaked} held by leaked objects\n");
+    write_globals(output, entries, count);
     if (stack)
-        fprintf(out, "%zu held from stacks\n", stack);
+        out_uint_line(output, "stack", stack, "{stack} held from stacks\n");
     if (heap)
-        fprintf(out, "%zu held from other heap memory\n", heap);
+        out_uint_line(output, "heap", heap, "{heap} held from other heap memory\n");
     if (unknown)
-        fprintf(out, "%zu not scanned\n", unknown);
+        out_uint_line(output, "not_scanned", unknown, "{not_scanned} not scanned\n");
     return count;
 }
 

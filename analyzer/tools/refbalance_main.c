@@ -10,7 +10,7 @@
 
 #include "anomaly_report.h"
 #include "balance_html.h"
-#include "balance_json.h"
+#include "balance_report.h"
 #include "balance_tree.h"
 #include "frame_text.h"
 #include "escape_text.h"
@@ -164,13 +164,13 @@ enum output_kind { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_HTML };
 static void print_tree(const struct selection *selection, enum output_kind kind,
                        bool ignore_balanced, const char *log_name)
 {
-    struct json_writer writer;
-    if (kind == OUTPUT_TEXT) {
-        balance_tree_print(selection->tree, stdout, ignore_balanced);
-    } else if (kind == OUTPUT_JSON) {
-        json_writer_init(&writer, stdout, false);
-        balance_json_write(&writer, selection->tree, selection->history, ignore_balanced);
-        fputc('\n', stdout);
+    if (kind == OUTPUT_TEXT || kind == OUTPUT_JSON) {
+        struct output *output = kind == OUTPUT_JSON ? output_new_json(stdout, false)
+                                                    : output_new_text(stdout);
+        balance_report_write(output, selection->tree, selection->history, ignore_balanced);
+        output_free(output);
+        if (kind == OUTPUT_JSON)
+            fputc('\n', stdout);
     } else {
         balance_html_write(stdout, selection->tree, selection->history, ignore_balanced,
                            log_name);

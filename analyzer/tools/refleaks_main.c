@@ -15,16 +15,16 @@
 #include "escape_text.h"
 #include "frame_text.h"
 #include "history_report.h"
-#include "json_writer.h"
 #include "holder_records.h"
 #include "holder_table.h"
 #include "holders_report.h"
 #include "leak_table.h"
-#include "leaks_json.h"
+#include "leak_list.h"
 #include "live_objects.h"
 #include "debug_symbols.h"
 #include "log_reader.h"
 #include "log_symbolize.h"
+#include "output.h"
 #include "parse_number.h"
 #include "stack_groups.h"
 
@@ -66,10 +66,11 @@ static const char help_text[] =
     "              the leaked objects' serial numbers with their allocation stacks.\n"
     "  --by-stack  leaked objects grouped by the stack of their first event (their\n"
     "              allocation), largest group first.\n"
-    "  --json      one JSON document on stdout instead (doc/json.md): per log, the leaked\n"
-    "              objects with address, serial, class, count, size when known and\n"
-    "              allocation stack; with --bloat also the per-class counts. Not with\n"
-    "              --history or --by-stack.\n"
+    "  --json      one JSON document on stdout instead of the text of any report\n"
+    "              (doc/json.md): per log, the leaked objects with address, serial,\n"
+    "              class, count, size when known, allocation stack and, with holder\n"
+    "              records, reason; with --bloat also the per-class counts; the groups\n"
+    "              of --by-stack, the sections of --history, the reasons of --holders.\n"
     "  --holders   why each leaked object is still alive, from the shim's scan at exit:\n"
     "              ADDRESS (SERIAL) @ CLASS: REASON, REASON one of `lost`, `global NAME`,\n"
     "              `cycle (S)...`, `held by (S)...`, `stack`, `heap ADDRESS in MEMORY`;\n"
@@ -116,7 +117,7 @@ enum report_kind {
 struct options {
     enum report_kind kind;
     bool json;
-    struct json_writer *writer; /* with json */
+    struct output *output;              /* text or JSON, on stdout */
     uint64_t mark, since_mark;          /* --at-mark N, --between M N */
     bool summary;                       /* the why-alive line after the list */
     bool brief;                         /* --brief: what matters first */
@@ -162,6 +163,26 @@ static const char *log_name(const char *path)
     return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
+/* Each log is one object of the document's `logs`; its text form is `# LOG` before the
+ * report when there are several logs. */
+static const struct text_format log_header = {"# {log}\n", NULL, OUTPUT_BOTH};
+
+static void begin_log(struct output *output, const char *path, bool print_header)
+{
+    out_begin_object(output, NULL, print_header ? &log_header : NULL);
+    out_string(output, "log", path);
+}
+
+/* A log that could not be read is in the JSON document, so that no log is left out
+ * silently; what is wrong with it is on stderr. */
+static void write_log_error(struct output *output, const char *path, int status)
+{
+    out_begin_object(output, NULL, NULL);
+    out_string(output, "log", path);
+    out_int(output, "error", status);
+    out_end_object(output);
+}
+
 /* --holders, --at-mark, --between. */
 static int analyse_holders(const char *path, const struct options *options, bool print_header)
 {
@@ -201,86 +222,136 @@ static int analyse_holders(const char *path, const struct options *options, bool
         for (size_t i = 0; i < count; i++)
             if (entries[i].serial > since_serial)
                 entries[kept++] = entries[i];
-        if (print_header)
-            printf("# %s\n", path);
-        size_t listed = options->brief ? holders_report_print_brief(stdout, entries, kept)
-                                       : holders_report_print(stdout, entries, kept);
+        begin_log(options->output, path, print_header);
+        size_t listed = options->brief
+                            ? holders_report_write_brief(options->output, entries, kept)
+                            : holders_report_write(options->output, entries, kept);
+        out_end_object(options->output);
         status = listed > 0 ? 1 : 0;
         free(entries);
+    } else {
+        write_log_error(options->output, path, status);
     }
     holder_table_free(table);
+    return status;
+}
+
+static int analyse_history(const char *path, const struct options *options, bool print_header)
+{
+    struct history_report *report = history_report_new_for(&options->history, options->output);
+    if (!report)
+        return 74; /* EX_IOERR */
+    int status = read_log(path, history_report_event, report);
+    if (status == LOG_STATUS_OK) {
+        begin_log(options->output, path, print_header);
+        status = history_report_write(report, options->output);
+        out_end_object(options->output);
+        if (status < 0)
+            status = 74;
+    } else {
+        write_log_error(options->output, path, status);
+    }
+    history_report_free(report);
+    return status;
+}
+
+/* The plain text list: live_objects keeps no stacks, so it is the cheap way to it. */
+static int analyse_plain_text(const char *path, const struct options *options,
+                              bool print_header)
+{
+    struct list_and_holders both = {live_objects_new(), holder_table_new(false)};
+    struct holder_listener listener = holder_table_listener(both.holders);
+    holder_records_listen(&listener);
+    int status = read_log(path, record_for_list, &both);
+    holder_records_listen(NULL);
+    if (status == LOG_STATUS_OK) {
+        begin_log(options->output, path, print_header);
+        out_begin_list(options->output, "leaked", NULL); /* writes the `# LOG` heading */
+        status = live_objects_print(both.objects, stdout) > 0 ? 1 : 0;
+        out_end_list(options->output);
+        out_end_object(options->output);
+        if (options->summary && holder_table_has_mark(both.holders, 0, NULL)) {
+            size_t count;
+            struct holder_entry *entries = holder_table_at_exit(both.holders, &count);
+            fflush(stdout);
+            holders_report_summary(stderr, entries, count);
+            free(entries);
+        }
+    }
+    live_objects_free(both.objects);
+    holder_table_free(both.holders);
+    return status;
+}
+
+/* The leak table and the holder records, for the reasons of the leaked objects. */
+struct leaks_and_holders {
+    struct leak_table *leaks;
+    struct holder_table *holders;
+};
+
+static void record_for_leaks(const struct log_event *event, void *user)
+{
+    struct leaks_and_holders *both = user;
+    leak_table_event(event, both->leaks);
+    if (both->holders)
+        holder_table_event(event, both->holders);
+}
+
+/* The reports of the leak table: the list with stacks (JSON), --bloat, --by-stack. */
+static int analyse_leak_table(const char *path, const struct options *options,
+                              bool print_header)
+{
+    /* The reasons cost a table of the live objects: only the leak list shows them. */
+    bool with_reasons = options->kind != REPORT_BY_STACK;
+    struct leaks_and_holders both = {leak_table_new(),
+                                     with_reasons ? holder_table_new(false) : NULL};
+    struct holder_listener listener;
+    if (with_reasons) {
+        listener = holder_table_listener(both.holders);
+        holder_records_listen(&listener);
+    }
+    int status = read_log(path, record_for_leaks, &both);
+    holder_records_listen(NULL);
+    if (status == LOG_STATUS_OK) {
+        struct leak_reasons reasons = {NULL, 0};
+        struct holder_entry *entries = NULL;
+        if (with_reasons && holder_table_has_mark(both.holders, 0, NULL))
+            reasons.entries = entries = holder_table_at_exit(both.holders, &reasons.count);
+        begin_log(options->output, path, print_header);
+        size_t leaked =
+            options->kind == REPORT_BLOAT ? bloat_report_write(options->output, both.leaks, &reasons)
+            : options->kind == REPORT_BY_STACK
+                ? stack_groups_write(options->output, both.leaks)
+                : leak_list_write(options->output, both.leaks, &reasons, NULL,
+                                  &leak_list_plain_format);
+        out_end_object(options->output);
+        status = leaked > 0 ? 1 : 0;
+        free(entries);
+    } else {
+        write_log_error(options->output, path, status);
+    }
+    leak_table_free(both.leaks);
+    holder_table_free(both.holders);
     return status;
 }
 
 /* Analyses one log; returns the report's status or an error status. */
 static int analyse_log(const char *path, const struct options *options, bool print_header)
 {
-    int status;
-    if (options->kind == REPORT_HISTORY) {
-        struct history_report *report = history_report_new(&options->history);
-        if (!report)
-            return 74; /* EX_IOERR */
-        status = read_log(path, history_report_event, report);
-        if (status == LOG_STATUS_OK) {
-            if (print_header)
-                printf("# %s\n", path);
-            status = history_report_print(report, stdout);
-            if (status < 0)
-                status = 74;
-        }
-        history_report_free(report);
-    } else if (options->kind == REPORT_HOLDERS || options->kind == REPORT_AT_MARK ||
-               options->kind == REPORT_BETWEEN) {
-        status = analyse_holders(path, options, print_header);
-    } else if (options->kind == REPORT_LIST && !options->json) {
-        struct list_and_holders both = {live_objects_new(), holder_table_new(false)};
-        struct holder_listener listener = holder_table_listener(both.holders);
-        holder_records_listen(&listener);
-        status = read_log(path, record_for_list, &both);
-        holder_records_listen(NULL);
-        if (status == LOG_STATUS_OK) {
-            if (print_header)
-                printf("# %s\n", path);
-            status = live_objects_print(both.objects, stdout) > 0 ? 1 : 0;
-            if (options->summary && holder_table_has_mark(both.holders, 0, NULL)) {
-                size_t count;
-                struct holder_entry *entries = holder_table_at_exit(both.holders, &count);
-                fflush(stdout);
-                holders_report_summary(stderr, entries, count);
-                free(entries);
-            }
-        }
-        live_objects_free(both.objects);
-        holder_table_free(both.holders);
-    } else if (options->json) {
-        struct leak_table *table = leak_table_new();
-        status = read_log(path, leak_table_event, table);
-        if (status == LOG_STATUS_OK) {
-            size_t leaked = leaks_json_write(options->writer, path, table,
-                                             options->kind == REPORT_BLOAT);
-            status = leaked > 0 ? 1 : 0;
-        } else {
-            /* The log is in the document, so that no log is left out silently; what is
-             * wrong with it is on stderr. */
-            json_begin_object(options->writer);
-            json_member_string(options->writer, "log", path);
-            json_member_int(options->writer, "error", status);
-            json_end_object(options->writer);
-        }
-        leak_table_free(table);
-    } else {
-        struct leak_table *table = leak_table_new();
-        status = read_log(path, leak_table_event, table);
-        if (status == LOG_STATUS_OK) {
-            if (print_header)
-                printf("# %s\n", path);
-            size_t leaked = options->kind == REPORT_BLOAT ? bloat_report_print(table, stdout)
-                                                          : stack_groups_print(table, stdout);
-            status = leaked > 0 ? 1 : 0;
-        }
-        leak_table_free(table);
+    switch (options->kind) {
+    case REPORT_HISTORY:
+        return analyse_history(path, options, print_header);
+    case REPORT_HOLDERS:
+    case REPORT_AT_MARK:
+    case REPORT_BETWEEN:
+        return analyse_holders(path, options, print_header);
+    case REPORT_LIST:
+        if (!options->json)
+            return analyse_plain_text(path, options, print_header);
+        return analyse_leak_table(path, options, print_header);
+    default:
+        return analyse_leak_table(path, options, print_header);
     }
-    return status;
 }
 
 static bool is_report_status(int status)
@@ -387,25 +458,18 @@ int main(int argc, char **argv)
         return usage_error("--brief goes with --holders, --at-mark and --between", "");
     if (options.history_flags_given && options.kind != REPORT_HISTORY)
         return usage_error("-i, -l, -n and -s go with --history", "");
-    if (options.json && (options.kind == REPORT_HISTORY || options.kind == REPORT_BY_STACK))
-        return usage_error("--json goes with the plain list or --bloat", "");
     if (log_count == 0)
         logs[log_count++] = "-";
     if (symbolize)
         return symbolize_log(logs, log_count, &options);
-    struct json_writer writer;
-    if (options.json) {
-        json_writer_init(&writer, stdout, false);
-        options.writer = &writer;
-        json_begin_object(&writer);
-        json_key(&writer, "logs");
-        json_begin_array(&writer);
-    }
+    options.output = options.json ? output_new_json(stdout, false) : output_new_text(stdout);
+    out_begin_object(options.output, NULL, NULL);
+    out_begin_list(options.output, "logs", NULL);
 
     int result = 0;
     bool failed = false;
     for (int i = 0; i < log_count; i++) {
-        int status = analyse_log(logs[i], &options, log_count > 1 && !options.json);
+        int status = analyse_log(logs[i], &options, log_count > 1);
         if (!is_report_status(status)) {
             if (!failed)
                 result = status;
@@ -414,11 +478,11 @@ int main(int argc, char **argv)
             result |= status;
         }
     }
-    if (options.json) {
-        json_end_array(&writer);
-        json_end_object(&writer);
+    out_end_list(options.output);
+    out_end_object(options.output);
+    output_free(options.output);
+    if (options.json)
         fputc('\n', stdout);
-    }
     if (fflush(stdout) != 0) {
         perror("refleaks: stdout");
         return 74; /* EX_IOERR */

@@ -13,6 +13,7 @@ Suite *balance_tree_suite(void);
 Suite *mozilla_format_suite(void);
 Suite *asterisk_format_suite(void);
 Suite *json_writer_suite(void);
+Suite *output_suite(void);
 Suite *relocate_suite(void);
 Suite *mozilla_readers_suite(void);
 Suite *object_tracker_suite(void);
@@ -30,6 +31,7 @@ int main(void)
     srunner_add_suite(runner, mozilla_format_suite());
     srunner_add_suite(runner, asterisk_format_suite());
     srunner_add_suite(runner, json_writer_suite());
+    srunner_add_suite(runner, output_suite());
     srunner_add_suite(runner, relocate_suite());
     srunner_add_suite(runner, mozilla_readers_suite());
     srunner_add_suite(runner, object_tracker_suite());
