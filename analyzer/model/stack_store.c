@@ -55,10 +55,12 @@ const struct stored_stack *stack_store_keep(struct stack_store *store,
         return &entry->stack;
     entry = xcalloc(1, sizeof *entry);
     entry->stack.id = event->stack_id;
-    entry->stack.frame_count = event->frame_count;
-    entry->stack.frames = xcalloc(event->frame_count, sizeof *entry->stack.frames);
-    for (size_t i = 0; i < event->frame_count; i++) {
-        const struct log_frame *frame = &event->frames[i];
+    const struct log_frame *frames;
+    size_t frame_count = log_event_frames(event, &frames);
+    entry->stack.frame_count = frame_count;
+    entry->stack.frames = xcalloc(frame_count, sizeof *entry->stack.frames);
+    for (size_t i = 0; i < frame_count; i++) {
+        const struct log_frame *frame = &frames[i];
         entry->stack.frames[i].function = xstrdup(frame->function ? frame->function : "???");
         entry->stack.frames[i].module = copy_or_null(frame->module);
         entry->stack.frames[i].offset = frame->offset;

@@ -53,8 +53,14 @@ struct log_event {
     const char *class_name;
     int64_t count;                 /* reference count after the change */
     uint64_t tid;                  /* kernel thread id */
+    /* The stack: read it with log_event_frames, never from these two fields alone. */
     const struct log_frame *frames; /* innermost (the caller of AddRef/Release) first */
     size_t frame_count;
+    /* Set by a format whose stacks take work to spell out (refshim's: a walk up the stack
+     * tree, with debug information): then frames is NULL and log_event_frames asks this.
+     * Most events' stacks are never looked at, and refleaks should not pay for them. */
+    size_t (*spell_frames)(const struct log_event *event, const struct log_frame **frames);
+    void *spell_context;
     uint64_t stack_id;             /* equal ids mean equal stacks (within one log); 0: none */
     unsigned long line;            /* line of the event in the log, from 1 */
     int64_t delta;                 /* the change to the count: +1, -1, rarely other */
@@ -64,6 +70,16 @@ struct log_event {
     bool first_seen;               /* the object's first event, though not a creation */
     const char *anomaly;           /* what cannot be right about this event, or NULL */
 };
+
+/* EVENT's stack, innermost frame first; returns the number of frames. */
+static inline size_t log_event_frames(const struct log_event *event,
+                                      const struct log_frame **frames)
+{
+    if (event->spell_frames)
+        return event->spell_frames(event, frames);
+    *frames = event->frames;
+    return event->frame_count;
+}
 
 typedef void (*log_event_fn)(const struct log_event *event, void *user);
 

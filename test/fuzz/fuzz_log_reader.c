@@ -38,8 +38,10 @@ static void consume(const struct log_event *event, void *user)
         history_report_event(event, consumers->history);
     holder_table_event(event, consumers->holders);
     if (event->serial == 1) {
-        balance_tree_add(consumers->by_function, event->op, event->frames, event->frame_count);
-        balance_tree_add(consumers->by_site, event->op, event->frames, event->frame_count);
+        const struct log_frame *frames;
+        size_t frame_count = log_event_frames(event, &frames);
+        balance_tree_add(consumers->by_function, event->op, frames, frame_count);
+        balance_tree_add(consumers->by_site, event->op, frames, frame_count);
     }
 }
 
