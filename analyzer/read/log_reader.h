@@ -36,7 +36,7 @@ enum log_op {
     LOG_OP_KEPT = 'K'
 };
 
-/* One stack frame. Strings stay valid until the reader finishes. */
+/* One stack frame. Valid only during the callback, like the event: copy what you keep. */
 struct log_frame {
     const char *function; /* demangled, with parameter list, or "???" */
     const char *module;   /* path of the executable or library, NULL if unknown */
@@ -101,6 +101,10 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
  * reader (Mozilla's): the two must give the same events, which the tests check. */
 int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
                              struct log_diag *diag);
+/* The progress line shown on a terminal during a long read: "NAME: N of M MB read (P%)"
+ * (TOTAL 0: the size is not known). */
+void log_progress_text(const char *name, uint64_t done, uint64_t total, char *text,
+                       size_t size);
 /* Opens PATH ("-" is stdin, named "<stdin>" in messages) and reads it as above. */
 int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag);
 
