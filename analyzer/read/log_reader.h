@@ -15,6 +15,11 @@
 
 #include "refshim_log.h"
 
+/* Line numbers are unsigned long, counts and ids 64-bit integers, sizes size_t: logs run
+ * past 4 G lines and 4 GB, which only 64 bits hold. */
+_Static_assert(sizeof(unsigned long) >= 8 && sizeof(size_t) >= 8,
+               "the analyzers count lines and bytes of logs past 4 GB in 64 bits");
+
 /* Exit statuses shared by the tools, from sysexits.h. */
 enum {
     LOG_STATUS_OK = 0,
