@@ -131,8 +131,9 @@ for shape in gst mozilla unique asterisk; do
         fi
         if [ -n "${MAKE_TREE:-}" ] && [ -f "$MAKE_TREE" ]; then
             address=$("$BUILD/refleaks" "$log" 2>/dev/null | head -n 1 | cut -d' ' -f1)
+            # make-tree.pl reads its standard input only.
             peer "make-tree.pl --object $address" "$balance_seconds" \
-                perl "$MAKE_TREE" --object "$address" "$log"
+                sh -c 'exec perl "$0" --object "$1" <"$2"' "$MAKE_TREE" "$address" "$log"
         else
             skip_peer "make-tree.pl" MAKE_TREE
         fi
