@@ -134,7 +134,8 @@ static void record_for_list(const struct log_event *event, void *user)
 {
     struct list_and_holders *both = user;
     live_objects_record(both->objects, event);
-    holder_table_event(event, both->holders);
+    if (both->holders)
+        holder_table_event(event, both->holders);
 }
 
 /* Reads PATH into the report's handler HANDLER/USER; returns the reader's status. */
@@ -233,16 +234,22 @@ static int analyse_log(const char *path, const struct options *options, bool pri
                options->kind == REPORT_BETWEEN) {
         status = analyse_holders(path, options, print_header);
     } else if (options->kind == REPORT_LIST && !options->json) {
-        struct list_and_holders both = {live_objects_new(), holder_table_new(false)};
-        struct holder_listener listener = holder_table_listener(both.holders);
-        holder_records_listen(&listener);
+        /* The holder records only serve the summary: without it, every live object would
+         * be kept twice for nothing. */
+        struct list_and_holders both = {live_objects_new(),
+                                        options->summary ? holder_table_new(false) : NULL};
+        struct holder_listener listener = {0};
+        if (both.holders) {
+            listener = holder_table_listener(both.holders);
+            holder_records_listen(&listener);
+        }
         status = read_log(path, record_for_list, &both);
         holder_records_listen(NULL);
         if (status == LOG_STATUS_OK) {
             if (print_header)
                 printf("# %s\n", path);
             status = live_objects_print(both.objects, stdout) > 0 ? 1 : 0;
-            if (options->summary && holder_table_has_mark(both.holders, 0, NULL)) {
+            if (both.holders && holder_table_has_mark(both.holders, 0, NULL)) {
                 size_t count;
                 struct holder_entry *entries = holder_table_at_exit(both.holders, &count);
                 fflush(stdout);
