@@ -224,7 +224,7 @@ static void free_known_stacks(struct mozilla_state *state)
 /* The known stacks are a cache: a log whose stacks never repeat would otherwise keep them
  * all. When they take more than this, they are all forgotten and parsed again when they
  * come back; their ids come from their text, so a stack keeps its id. */
-enum { KNOWN_STACK_BYTES = 24 << 20 };
+enum { KNOWN_STACK_BYTES = 8 << 20 };
 
 struct known_stack *mozilla_find_stack(struct mozilla_state *state)
 {

@@ -260,7 +260,7 @@ static int analyse_log(const char *path, const struct options *options, bool pri
         live_objects_free(both.objects);
         holder_table_free(both.holders);
     } else if (options->json) {
-        struct leak_table *table = leak_table_new();
+        struct leak_table *table = leak_table_new(true);
         status = read_log(path, leak_table_event, table);
         if (status == LOG_STATUS_OK) {
             size_t leaked = leaks_json_write(options->writer, path, table,
@@ -276,7 +276,7 @@ static int analyse_log(const char *path, const struct options *options, bool pri
         }
         leak_table_free(table);
     } else {
-        struct leak_table *table = leak_table_new();
+        struct leak_table *table = leak_table_new(true);
         status = read_log(path, leak_table_event, table);
         if (status == LOG_STATUS_OK) {
             if (print_header)

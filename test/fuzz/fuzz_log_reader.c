@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct history_options options = {false, false, false, false};
     struct consumers consumers = {
-        live_objects_new(), leak_table_new(), history_report_new(&options),
+        live_objects_new(), leak_table_new(true), history_report_new(&options),
         balance_tree_new(NULL), balance_tree_new_by_site(NULL), holder_table_new(true),
     };
     struct holder_listener listener = holder_table_listener(consumers.holders);
