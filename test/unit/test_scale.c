@@ -11,6 +11,7 @@
 #include "id_map.h"
 #include "log_reader.h"
 #include "parse_number.h"
+#include "stack_store.h"
 
 START_TEST(id_map_finds_adds_and_removes_ids_of_64_bits)
 {
@@ -95,6 +96,25 @@ START_TEST(serial_0_is_refused)
 }
 END_TEST
 
+START_TEST(stored_stacks_go_when_nothing_holds_them)
+{
+    struct log_frame frames[2] = {{"inner", "/lib/a.so", 0x10, NULL}, {"main", NULL, 0x20, "m.c:3"}};
+    struct log_event event = {.frames = frames, .frame_count = 2, .stack_id = 7};
+    struct stack_store *store = stack_store_new();
+    const struct stored_stack *first = stack_store_keep(store, &event);
+    ck_assert_ptr_eq(stack_store_keep(store, &event), first);
+    stack_store_release(store, first);
+    ck_assert_str_eq(first->frames[0].function, "inner"); /* still held once */
+    stack_store_release(store, first);
+    /* Gone: kept again, it is a new copy of the same stack. */
+    const struct stored_stack *again = stack_store_keep(store, &event);
+    ck_assert_uint_eq(again->frame_count, 2);
+    ck_assert_str_eq(again->frames[1].function, "main");
+    ck_assert_str_eq(again->frames[1].source, "m.c:3");
+    stack_store_free(store);
+}
+END_TEST
+
 Suite *scale_suite(void)
 {
     Suite *suite = suite_create("scale");
@@ -104,6 +124,7 @@ Suite *scale_suite(void)
     tcase_add_test(cases, progress_line_counts_past_4_gigabytes);
     tcase_add_test(cases, serials_and_counts_past_32_bits_reach_the_events);
     tcase_add_test(cases, serial_0_is_refused);
+    tcase_add_test(cases, stored_stacks_go_when_nothing_holds_them);
     suite_add_tcase(suite, cases);
     return suite;
 }
