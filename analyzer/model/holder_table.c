@@ -71,9 +71,9 @@ void holder_table_free(struct holder_table *table)
  * function, on different lines. */
 static const char *site_key(struct holder_table *table, const struct log_event *event)
 {
-    if (event->frame_count == 0)
+    const struct log_frame *frame;
+    if (log_event_frames(event, &frame) == 0)
         return string_pool_intern(table->strings, "(no stack)");
-    const struct log_frame *frame = &event->frames[0];
     char location[512];
     if (strcmp(frame->function, "???") != 0)
         return string_pool_intern(table->strings, frame->function);
@@ -83,9 +83,9 @@ static const char *site_key(struct holder_table *table, const struct log_event *
 /* The site as printed: `function (file:line)` of its first event. */
 static const char *site_text(struct holder_table *table, const struct log_event *event)
 {
-    if (event->frame_count == 0)
+    const struct log_frame *frame;
+    if (log_event_frames(event, &frame) == 0)
         return string_pool_intern(table->strings, "(no stack)");
-    const struct log_frame *frame = &event->frames[0];
     char location[512], text[1024];
     frame_text_location(frame, location, sizeof location);
     snprintf(text, sizeof text, "%s (%s)", frame->function, location);
@@ -113,6 +113,11 @@ void holder_table_event(const struct log_event *event, void *user)
 {
     struct holder_table *table = user;
     if (event->op == LOG_OP_STRAY)
+        return;
+    /* Without sites a plain AddRef or Release changes nothing here: the tracker starts
+     * every object with a creation or a first-seen event. No lookup, then. */
+    if (!table->with_sites && (event->op == LOG_OP_ADDREF || event->op == LOG_OP_RELEASE) &&
+        !event->first_seen)
         return;
     struct live_holder *object;
     HASH_FIND(hh, table->live, &event->serial, sizeof event->serial, object);

@@ -28,14 +28,14 @@ struct object_entry {
 struct leak_table {
     struct class_entry *classes;
     struct object_entry *alive;
-    struct stack_store *stacks;
+    struct stack_store *stacks;   /* NULL: no stacks */
     struct string_pool *strings;
 };
 
-struct leak_table *leak_table_new(void)
+struct leak_table *leak_table_new(bool with_stacks)
 {
     struct leak_table *table = xcalloc(1, sizeof *table);
-    table->stacks = stack_store_new();
+    table->stacks = with_stacks ? stack_store_new() : NULL;
     table->strings = string_pool_new();
     return table;
 }
@@ -72,6 +72,14 @@ static struct class_entry *class_for(struct leak_table *table, const char *name)
     return entry;
 }
 
+static void forget_object(struct leak_table *table, struct object_entry *object)
+{
+    if (object->object.stack)
+        stack_store_release(table->stacks, object->object.stack);
+    HASH_DEL(table->alive, object);
+    free(object);
+}
+
 void leak_table_event(const struct log_event *event, void *opaque)
 {
     struct leak_table *table = opaque;
@@ -82,8 +90,7 @@ void leak_table_event(const struct log_event *event, void *opaque)
     if (event->op == LOG_OP_KEPT) {
         if (object) {
             ((struct class_stats *)object->object.class_stats)->kept++;
-            HASH_DEL(table->alive, object);
-            free(object);
+            forget_object(table, object);
         }
         return;
     }
@@ -100,7 +107,7 @@ void leak_table_event(const struct log_event *event, void *opaque)
         object->object.serial = event->serial;
         object->object.address = string_pool_intern(table->strings, event->address);
         object->object.class_stats = &class_entry->stats;
-        object->object.stack = stack_store_keep(table->stacks, event);
+        object->object.stack = table->stacks ? stack_store_keep(table->stacks, event) : NULL;
         HASH_ADD(hh, table->alive, object.serial, sizeof object->object.serial, object);
     }
     if (!object)
@@ -108,8 +115,7 @@ void leak_table_event(const struct log_event *event, void *opaque)
     object->object.count = event->count;
     if (event->op == LOG_OP_DESTROY) {
         class_entry->stats.destroyed++;
-        HASH_DEL(table->alive, object);
-        free(object);
+        forget_object(table, object);
     }
 }
 

@@ -6,6 +6,7 @@
 #ifndef REFSHIM_LEAK_TABLE_H
 #define REFSHIM_LEAK_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,7 +30,9 @@ struct leaked_object {
 
 struct leak_table;
 
-struct leak_table *leak_table_new(void);
+/* WITH_STACKS: keep each live object's stack (--by-stack, --json); without, stack is NULL
+ * and no stack is kept. Either way only the live objects' stacks are kept. */
+struct leak_table *leak_table_new(bool with_stacks);
 void leak_table_free(struct leak_table *table);
 void leak_table_event(const struct log_event *event, void *table);
 /* The classes sorted by name; the array is the caller's to free. */

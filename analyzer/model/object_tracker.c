@@ -13,21 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fast_hash.h"
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)fast_hash((keyptr), (keylen)))
-#include <uthash.h>
-
 #include "alloc.h"
+#include "id_map.h"
 #include "object_table.h"
 #include "string_pool.h"
 
 /* Serials above this are not remembered once finished: their bitmap would be huge. */
 #define MAX_REMEMBERED_SERIAL (UINT64_C(1) << 27)
 
-struct destroyed_address {
-    uint64_t address;
-    UT_hash_handle hh;
-};
 
 struct object_tracker {
     struct object_table by_serial;
@@ -36,7 +29,10 @@ struct object_tracker {
      * serial: two live objects at one address mean the log missed a destruction. */
     struct object_table serial_by_address;
     struct string_pool *classes;
-    struct destroyed_address *destroyed_addresses;
+    /* Addresses whose object was destroyed and that no object took since (the set of
+     * them: the value is unused), address 0 apart, id_map's empty key. */
+    struct id_map destroyed_addresses;
+    bool destroyed_at_zero;
     uint8_t *finished_serials; /* one bit per serial */
     uint64_t finished_capacity; /* in bits */
     uint64_t next_serial;
@@ -85,11 +81,7 @@ void object_tracker_free(struct object_tracker *tracker)
     free_objects(&tracker->by_address);
     free_objects(&tracker->serial_by_address);
     string_pool_free(tracker->classes);
-    struct destroyed_address *gone, *next_gone;
-    HASH_ITER(hh, tracker->destroyed_addresses, gone, next_gone) {
-        HASH_DEL(tracker->destroyed_addresses, gone);
-        free(gone);
-    }
+    id_map_free(&tracker->destroyed_addresses);
     free(tracker->finished_serials);
     free(tracker);
 }
@@ -121,12 +113,20 @@ bool object_tracker_serial_finished(const struct object_tracker *tracker, uint64
     return serial_finished(tracker, serial);
 }
 
-static struct destroyed_address *find_destroyed_address(struct object_tracker *tracker,
-                                                         uint64_t address)
+static bool address_destroyed(const struct object_tracker *tracker, uint64_t address)
 {
-    struct destroyed_address *gone;
-    HASH_FIND(hh, tracker->destroyed_addresses, &address, sizeof address, gone);
-    return gone;
+    return address ? id_map_find(&tracker->destroyed_addresses, address) != NULL
+                   : tracker->destroyed_at_zero;
+}
+
+static void set_address_destroyed(struct object_tracker *tracker, uint64_t address, bool destroyed)
+{
+    if (address == 0)
+        tracker->destroyed_at_zero = destroyed;
+    else if (destroyed && !address_destroyed(tracker, address))
+        id_map_add(&tracker->destroyed_addresses, address, tracker); /* any non-NULL value */
+    else if (!destroyed)
+        id_map_remove(&tracker->destroyed_addresses, address);
 }
 
 /* Called when an object is destroyed, so that later changes are known to come after. */
@@ -134,16 +134,14 @@ static void remember_destruction(struct object_tracker *tracker, bool by_serial,
 {
     if (by_serial) {
         remember_finished_serial(tracker, key);
-    } else if (!find_destroyed_address(tracker, key)) {
-        struct destroyed_address *gone = xmalloc(sizeof *gone);
-        gone->address = key;
-        HASH_ADD(hh, tracker->destroyed_addresses, address, sizeof gone->address, gone);
+    } else {
+        set_address_destroyed(tracker, key, true);
     }
 }
 
 static bool was_destroyed(struct object_tracker *tracker, bool by_serial, uint64_t key)
 {
-    return by_serial ? serial_finished(tracker, key) : find_destroyed_address(tracker, key) != NULL;
+    return by_serial ? serial_finished(tracker, key) : address_destroyed(tracker, key);
 }
 
 static struct tracked_object *start_object(struct object_tracker *tracker,
@@ -163,11 +161,7 @@ static struct tracked_object *start_object(struct object_tracker *tracker,
         at->serial = key;
     } else {
         /* The address lives again: a later change belongs to this new object. */
-        struct destroyed_address *gone = find_destroyed_address(tracker, key);
-        if (gone) {
-            HASH_DEL(tracker->destroyed_addresses, gone);
-            free(gone);
-        }
+        set_address_destroyed(tracker, key, false);
     }
     return object;
 }

@@ -21,8 +21,13 @@ struct stack_store;
 
 struct stack_store *stack_store_new(void);
 void stack_store_free(struct stack_store *store);
-/* The copy of EVENT's stack, made the first time its stack id is seen. */
+/* The copy of EVENT's stack, made the first time its stack id is seen; each call holds
+ * it once more. */
 const struct stored_stack *stack_store_keep(struct stack_store *store,
                                             const struct log_event *event);
+/* Lets go of STACK once; the copy goes when nothing holds it, so that a store whose
+ * holders let go keeps only the stacks still held (those of the live objects), not every
+ * stack the log had. */
+void stack_store_release(struct stack_store *store, const struct stored_stack *stack);
 
 #endif

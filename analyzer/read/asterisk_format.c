@@ -27,6 +27,7 @@
 #include <uthash.h>
 
 #include "alloc.h"
+#include "id_map.h"
 #include "log_format.h"
 #include "object_tracker.h"
 #include "parse_number.h"
@@ -63,14 +64,17 @@ struct address_chain {
     bool alive;
     int64_t count;                              /* after the last line taken */
     struct pending *first_pending, *last_pending;
-    UT_hash_handle hh;
 };
 
 struct asterisk_state {
     struct call_site *sites;
     uint64_t next_site_id;
     struct object_tracker *tracker;
-    struct address_chain *chains;
+    /* The chains of the addresses that have a live object or waiting lines, by address;
+     * address 0 (id_map's empty key) apart. An idle chain is forgotten: it is the same as
+     * a new one, and the addresses a log ever used are many more than those in use. */
+    struct id_map chains;
+    struct address_chain *chain_at_zero;
     struct pending *oldest, *newest;
 };
 
@@ -182,29 +186,44 @@ static enum line_kind kind_of(const char *state_text)
     return LINE_COUNT;
 }
 
-/* Turns a line into its event, in its turn. CHAIN, when given, follows what it did. */
-static bool take_line(struct asterisk_state *state, char *line, size_t length,
-                      unsigned long line_number, struct log_sink *sink,
-                      struct address_chain *chain)
-{
+/* A line cut into its fields (its commas now NULs), with the numbers read. */
+struct parsed_line {
     char *field[FIELD_COUNT];
-    if (!split_fields(line, length, field))
-        return log_sink_fail(sink, "expected ADDR,DELTA,TID,FILE,LINE,FUNC,STATE,TAG");
-    uint64_t address, tid, source_line;
+    uint64_t address;
     int64_t delta;
-    if (!parse_hex_u64(field[ADDR], &address))
-        return log_sink_fail(sink, "bad address '%.40s'", field[ADDR]);
-    if (!parse_delta(field[DELTA], &delta))
-        return log_sink_fail(sink, "bad delta '%.40s'", field[DELTA]);
+};
+
+/* Cuts LINE into fields and reads the address and delta; false after telling why. */
+static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
+                         struct log_sink *sink)
+{
+    if (!split_fields(line, length, parsed->field))
+        return log_sink_fail(sink, "expected ADDR,DELTA,TID,FILE,LINE,FUNC,STATE,TAG");
+    if (!parse_hex_u64(parsed->field[ADDR], &parsed->address))
+        return log_sink_fail(sink, "bad address '%.40s'", parsed->field[ADDR]);
+    if (!parse_delta(parsed->field[DELTA], &parsed->delta))
+        return log_sink_fail(sink, "bad delta '%.40s'", parsed->field[DELTA]);
+    return true;
+}
+
+/* Turns a parsed line into its event, in its turn. CHAIN, when given, follows what it
+ * did. */
+static bool take_parsed(struct asterisk_state *state, struct parsed_line *parsed,
+                        unsigned long line_number, struct log_sink *sink,
+                        struct address_chain *chain)
+{
+    char **field = parsed->field;
+    uint64_t tid, source_line;
     if (!parse_u64(field[TID], &tid))
         return log_sink_fail(sink, "bad thread id '%.40s'", field[TID]);
     if (!parse_u64(field[LINE], &source_line))
         return log_sink_fail(sink, "bad line number '%.40s'", field[LINE]);
     const char *state_text = field[STATE];
     struct call_site *site = find_site(state, field);
+    int64_t delta = parsed->delta;
     struct log_event event = {
         .address = field[ADDR],
-        .address_value = address,
+        .address_value = parsed->address,
         .class_name = "?",
         .tid = tid,
         .frames = &site->frame,
@@ -245,6 +264,16 @@ static bool take_line(struct asterisk_state *state, char *line, size_t length,
     return true;
 }
 
+/* Turns a line into its event, in its turn. CHAIN, when given, follows what it did. */
+static bool take_line(struct asterisk_state *state, char *line, size_t length,
+                      unsigned long line_number, struct log_sink *sink,
+                      struct address_chain *chain)
+{
+    struct parsed_line parsed;
+    return parse_fields(line, length, &parsed, sink) &&
+           take_parsed(state, &parsed, line_number, sink, chain);
+}
+
 /* True when a line of KIND (count before it STATE_COUNT, change DELTA) is the next change
  * of CHAIN's object. */
 static bool fits_chain(const struct address_chain *chain, enum line_kind kind,
@@ -256,6 +285,18 @@ static bool fits_chain(const struct address_chain *chain, enum line_kind kind,
     case LINE_COUNT: return !chain->alive || chain->count == state_count;
     default: return true;
     }
+}
+
+/* Forgets CHAIN if nothing is alive at its address and no line waits for it. */
+static void forget_if_idle(struct asterisk_state *state, struct address_chain *chain)
+{
+    if (chain->alive || chain->first_pending)
+        return;
+    if (chain->address)
+        id_map_remove(&state->chains, chain->address);
+    else
+        state->chain_at_zero = NULL;
+    free(chain);
 }
 
 static void unlink_pending(struct asterisk_state *state, struct pending *p)
@@ -316,7 +357,9 @@ static bool take_oldest(struct asterisk_state *state, struct log_sink *sink)
 {
     struct address_chain *chain = state->oldest->chain;
     /* Lines of an address are pending in order: the oldest is its address's first. */
-    return take_first_pending(state, chain, sink) && take_fitting(state, chain, sink);
+    bool good = take_first_pending(state, chain, sink) && take_fitting(state, chain, sink);
+    forget_if_idle(state, chain);
+    return good;
 }
 
 static void hold(struct asterisk_state *state, struct address_chain *chain, const char *line,
@@ -344,12 +387,15 @@ static void hold(struct asterisk_state *state, struct address_chain *chain, cons
 
 static struct address_chain *chain_of(struct asterisk_state *state, uint64_t address)
 {
-    struct address_chain *chain;
-    HASH_FIND(hh, state->chains, &address, sizeof address, chain);
+    struct address_chain *chain =
+        address ? id_map_find(&state->chains, address) : state->chain_at_zero;
     if (chain == NULL) {
         chain = xcalloc(1, sizeof *chain);
         chain->address = address;
-        HASH_ADD(hh, state->chains, address, sizeof chain->address, chain);
+        if (address)
+            id_map_add(&state->chains, address, chain);
+        else
+            state->chain_at_zero = chain;
     }
     return chain;
 }
@@ -363,26 +409,31 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     while (state->oldest && line_number - state->oldest->line_number > REORDER_WINDOW)
         if (!take_oldest(state, sink))
             return false;
+    /* The line is cut in place: a line that must wait is kept as written, so it is
+     * copied before (rarely needed, but not known before the fields are read). */
     char copy[512];
     bool copied = length < sizeof copy;
     if (copied)
         memcpy(copy, line, length + 1);
-    char *field[FIELD_COUNT];
-    uint64_t address;
-    int64_t delta, state_count = 0;
-    if (!copied || !split_fields(copy, length, field) || !parse_hex_u64(field[ADDR], &address) ||
-        !parse_delta(field[DELTA], &delta))
-        return take_line(state, line, length, line_number, sink, NULL);   /* says why */
-    enum line_kind kind = kind_of(field[STATE]);
-    if (kind == LINE_INVALID || (kind == LINE_COUNT && !parse_i64(field[STATE], &state_count)))
-        return take_line(state, line, length, line_number, sink, NULL);
-    struct address_chain *chain = chain_of(state, address);
-    if (!fits_chain(chain, kind, state_count, delta)) {
-        hold(state, chain, line, length, line_number);
+    struct parsed_line parsed;
+    char error[16];
+    struct log_sink quiet = {.error = error, .error_size = sizeof error};
+    int64_t state_count = 0;
+    if (!copied || !parse_fields(line, length, &parsed, &quiet))
+        return take_line(state, copied ? copy : line, length, line_number, sink, NULL); /* says why */
+    enum line_kind kind = kind_of(parsed.field[STATE]);
+    if (kind == LINE_INVALID ||
+        (kind == LINE_COUNT && !parse_i64(parsed.field[STATE], &state_count)))
+        return take_parsed(state, &parsed, line_number, sink, NULL);
+    struct address_chain *chain = chain_of(state, parsed.address);
+    if (!fits_chain(chain, kind, state_count, parsed.delta)) {
+        hold(state, chain, copy, length, line_number);
         return true;
     }
-    return take_line(state, line, length, line_number, sink, chain) &&
-           take_fitting(state, chain, sink);
+    bool good = take_parsed(state, &parsed, line_number, sink, chain) &&
+                take_fitting(state, chain, sink);
+    forget_if_idle(state, chain);
+    return good;
 }
 
 static bool finish(void *opaque, struct log_sink *sink)
@@ -411,11 +462,11 @@ static void destroy(void *opaque)
         free(p->text);
         free(p);
     }
-    struct address_chain *chain, *next_chain;
-    HASH_ITER(hh, state->chains, chain, next_chain) {
-        HASH_DEL(state->chains, chain);
-        free(chain);
-    }
+    for (size_t i = 0; state->chains.slots && i <= state->chains.mask; i++)
+        if (state->chains.slots[i].id != 0)
+            free(state->chains.slots[i].value);
+    id_map_free(&state->chains);
+    free(state->chain_at_zero);
     object_tracker_free(state->tracker);
     free(state);
 }

@@ -11,9 +11,14 @@
 #include "log_reader.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "escape_text.h"
@@ -175,6 +180,67 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
 static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                        struct log_diag *diag, bool use_block_readers);
 
+/* A line on stderr saying how far the reading is, for reads long enough to wonder about:
+ * only on a terminal, only after the first second, redrawn a few times a second, erased
+ * at the end. Sizes are 64-bit: logs run past 4 GB. */
+struct progress {
+    bool on_terminal;
+    bool shown;
+    uint64_t total;     /* bytes in the file, 0 if it is not a regular file */
+    uint64_t done;
+    double start, last_drawn;
+};
+
+static double seconds_now(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+static void progress_start(struct progress *progress, FILE *log)
+{
+    *progress = (struct progress){.on_terminal = isatty(STDERR_FILENO) == 1};
+    if (!progress->on_terminal)
+        return;
+    struct stat status;
+    if (fstat(fileno(log), &status) == 0 && S_ISREG(status.st_mode))
+        progress->total = (uint64_t)status.st_size;
+    progress->start = seconds_now();
+}
+
+/* Formats the progress line of DONE of TOTAL bytes into TEXT. */
+void log_progress_text(const char *name, uint64_t done, uint64_t total, char *text,
+                       size_t size)
+{
+    if (total > 0)
+        snprintf(text, size, "%s: %" PRIu64 " of %" PRIu64 " MB read (%" PRIu64 "%%)", name,
+                 done / 1000000, total / 1000000, done >= total ? 100 : done * 100 / total);
+    else
+        snprintf(text, size, "%s: %" PRIu64 " MB read", name, done / 1000000);
+}
+
+static void progress_advance(struct progress *progress, const char *name, size_t bytes)
+{
+    progress->done += bytes;
+    if (!progress->on_terminal)
+        return;
+    double now = seconds_now();
+    if (now - progress->start < 1.0 || now - progress->last_drawn < 0.25)
+        return;
+    progress->last_drawn = now;
+    char text[1200];
+    log_progress_text(name, progress->done, progress->total, text, sizeof text);
+    fprintf(stderr, "\r%s\033[K", text);
+    progress->shown = true;
+}
+
+static void progress_end(struct progress *progress)
+{
+    if (progress->shown)
+        fputs("\r\033[K", stderr);
+}
+
 int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                     struct log_diag *diag)
 {
@@ -203,6 +269,8 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     char *buffer = xmalloc(capacity);
     size_t start = 0, end = 0;
     bool at_eof = false, cut = false, ends_in_nul = false;
+    struct progress progress;
+    progress_start(&progress, log);
 
     while (!reading.failed) {
         /* The format's block reader takes what it can; the line loop below handles the
@@ -246,6 +314,7 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
             buffer = xrealloc(buffer, capacity);
         }
         size_t got = fread(buffer + end, 1, capacity - 1 - end, log);
+        progress_advance(&progress, name, got);
         if (got == 0)
             at_eof = true;
         if (got > 0)
@@ -253,6 +322,7 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
         end = mend_nul_runs(buffer, end, got);
     }
 
+    progress_end(&progress);
     if (!reading.failed && ferror(log)) {
         snprintf(diag->message, sizeof diag->message, "%s: %s", name,
                  strerror(errno ? errno : EIO));

@@ -15,6 +15,11 @@
 
 #include "refshim_log.h"
 
+/* Line numbers are unsigned long, counts and ids 64-bit integers, sizes size_t: logs run
+ * past 4 G lines and 4 GB, which only 64 bits hold. */
+_Static_assert(sizeof(unsigned long) >= 8 && sizeof(size_t) >= 8,
+               "the analyzers count lines and bytes of logs past 4 GB in 64 bits");
+
 /* Exit statuses shared by the tools, from sysexits.h. */
 enum {
     LOG_STATUS_OK = 0,
@@ -36,7 +41,7 @@ enum log_op {
     LOG_OP_KEPT = 'K'
 };
 
-/* One stack frame. Strings stay valid until the reader finishes. */
+/* One stack frame. Valid only during the callback, like the event: copy what you keep. */
 struct log_frame {
     const char *function; /* demangled, with parameter list, or "???" */
     const char *module;   /* path of the executable or library, NULL if unknown */
@@ -53,8 +58,14 @@ struct log_event {
     const char *class_name;
     int64_t count;                 /* reference count after the change */
     uint64_t tid;                  /* kernel thread id */
+    /* The stack: read it with log_event_frames, never from these two fields alone. */
     const struct log_frame *frames; /* innermost (the caller of AddRef/Release) first */
     size_t frame_count;
+    /* Set by a format whose stacks take work to spell out (refshim's: a walk up the stack
+     * tree, with debug information): then frames is NULL and log_event_frames asks this.
+     * Most events' stacks are never looked at, and refleaks should not pay for them. */
+    size_t (*spell_frames)(const struct log_event *event, const struct log_frame **frames);
+    void *spell_context;
     uint64_t stack_id;             /* equal ids mean equal stacks (within one log); 0: none */
     unsigned long line;            /* line of the event in the log, from 1 */
     int64_t delta;                 /* the change to the count: +1, -1, rarely other */
@@ -64,6 +75,16 @@ struct log_event {
     bool first_seen;               /* the object's first event, though not a creation */
     const char *anomaly;           /* what cannot be right about this event, or NULL */
 };
+
+/* EVENT's stack, innermost frame first; returns the number of frames. */
+static inline size_t log_event_frames(const struct log_event *event,
+                                      const struct log_frame **frames)
+{
+    if (event->spell_frames)
+        return event->spell_frames(event, frames);
+    *frames = event->frames;
+    return event->frame_count;
+}
 
 typedef void (*log_event_fn)(const struct log_event *event, void *user);
 
@@ -85,6 +106,10 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
  * reader (Mozilla's): the two must give the same events, which the tests check. */
 int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
                              struct log_diag *diag);
+/* The progress line shown on a terminal during a long read: "NAME: N of M MB read (P%)"
+ * (TOTAL 0: the size is not known). */
+void log_progress_text(const char *name, uint64_t done, uint64_t total, char *text,
+                       size_t size);
 /* Opens PATH ("-" is stdin, named "<stdin>" in messages) and reads it as above. */
 int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag);
 

@@ -205,14 +205,39 @@ static struct known_stack *new_stack(struct mozilla_state *state)
     return &chunk->stacks[chunk->used++];
 }
 
+static void free_known_stacks(struct mozilla_state *state)
+{
+    while (state->stack_chunks) {
+        struct stack_chunk *chunk = state->stack_chunks;
+        for (size_t i = 0; i < chunk->used; i++) {
+            free(chunk->stacks[i].strings);
+            free(chunk->stacks[i].frames);
+        }
+        state->stack_chunks = chunk->next;
+        free(chunk);
+    }
+    digest_map_free(&state->stacks);
+    digest_map_free(&state->raw_stacks);
+    state->known_stack_bytes = 0;
+}
+
+/* The known stacks are a cache: a log whose stacks never repeat would otherwise keep them
+ * all. When they take more than this, they are all forgotten and parsed again when they
+ * come back; their ids come from their text, so a stack keeps its id. */
+enum { KNOWN_STACK_BYTES = 8 << 20 };
+
 struct known_stack *mozilla_find_stack(struct mozilla_state *state)
 {
     struct fast_digest digest = fast_digest(state->stack_text, state->stack_length);
     struct digest_slot *slot = digest_map_find(&state->stacks, digest);
     if (slot)
         return slot->value;
+    if (state->known_stack_bytes > KNOWN_STACK_BYTES)
+        free_known_stacks(state);
     struct known_stack *stack = new_stack(state);
-    stack->id = ++state->next_stack_id;
+    /* 0 means no stack; two stacks of one log share 64 digest bits with a probability
+     * near n^2 / 2^65: none in practice. */
+    stack->id = (digest.low ^ digest.high) ? (digest.low ^ digest.high) : 1;
     stack->strings = xstrndup(state->stack_text, state->stack_length);
     size_t count = 0;
     for (size_t i = 0; i < state->stack_length; i++)
@@ -227,6 +252,9 @@ struct known_stack *mozilla_find_stack(struct mozilla_state *state)
     }
     stack->frame_count = count;
     digest_map_add(&state->stacks, digest, stack, 0);
+    /* The text, the frames, and a slot in each map. */
+    state->known_stack_bytes += state->stack_length + 1 + count * sizeof *stack->frames +
+                                sizeof *stack + 2 * 2 * sizeof(struct digest_slot);
     return stack;
 }
 
@@ -371,17 +399,7 @@ static bool finish(void *opaque, struct log_sink *sink)
 static void destroy(void *opaque)
 {
     struct mozilla_state *state = opaque;
-    while (state->stack_chunks) {
-        struct stack_chunk *chunk = state->stack_chunks;
-        for (size_t i = 0; i < chunk->used; i++) {
-            free(chunk->stacks[i].strings);
-            free(chunk->stacks[i].frames);
-        }
-        state->stack_chunks = chunk->next;
-        free(chunk);
-    }
-    digest_map_free(&state->stacks);
-    digest_map_free(&state->raw_stacks);
+    free_known_stacks(state);
     free(state->stack_text);
     object_tracker_free(state->tracker);
     free(state);

@@ -15,7 +15,8 @@
 #include "log_format.h"
 #include "object_tracker.h"
 
-/* A distinct stack, parsed the first time it is seen. */
+/* A distinct stack, parsed the first time it is seen (and again if the cache of known
+ * stacks forgot it). */
 struct known_stack {
     uint64_t id;
     struct log_frame *frames;
@@ -50,7 +51,7 @@ struct mozilla_state {
      * stack seen before costs a digest and one lookup, no parsing. */
     struct digest_map raw_stacks;
     struct stack_chunk *stack_chunks; /* where the known stacks are allocated */
-    uint64_t next_stack_id;
+    size_t known_stack_bytes;         /* what they take, roughly */
     struct object_tracker *tracker;
 };
 

@@ -41,11 +41,25 @@ static bool has_hex_prefix(const char *text)
     return text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
 }
 
+/* The common case of parse_digits in base 10, without its checks: 19 decimal digits
+ * cannot overflow 64 bits. Anything longer or odd goes the careful way. */
+static bool parse_short_decimal(const char *digits, uint64_t *value)
+{
+    uint64_t parsed = 0;
+    const char *at = digits;
+    while (at - digits < 19 && (unsigned char)(*at - '0') < 10)
+        parsed = parsed * 10 + (uint64_t)(*at++ - '0');
+    if (*at != '\0' || at == digits)
+        return parse_digits(digits, 10, value);
+    *value = parsed;
+    return true;
+}
+
 bool parse_u64(const char *text, uint64_t *value)
 {
     if (has_hex_prefix(text))
         return parse_digits(text + 2, 16, value);
-    return parse_digits(text, 10, value);
+    return parse_short_decimal(text, value);
 }
 
 bool parse_i64(const char *text, int64_t *value)

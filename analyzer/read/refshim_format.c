@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "debug_symbols.h"
 #include "holder_records.h"
+#include "id_map.h"
 #include "log_format.h"
 #include "object_tracker.h"
 #include "parse_number.h"
@@ -63,7 +64,6 @@ struct live_object {
     uint64_t address_value;
     struct class_def *class_def;
     uint64_t size;            /* bytes, 0 if the log does not say */
-    UT_hash_handle hh;
 };
 
 struct refshim_state {
@@ -71,9 +71,14 @@ struct refshim_state {
     struct frame_def *frames;
     struct stack_def *stacks;
     struct class_def *classes;
-    struct live_object *objects;
+    struct id_map objects;          /* live_object by serial */
+    struct id_map stack_index;      /* stack_def by id: the stacks table again, for the
+                                     * lookup of every event */
     struct log_frame *frame_buffer; /* a resolved stack, reused between events */
     size_t frame_buffer_size;
+    const struct stack_def *event_stack;    /* the stack of the event being delivered */
+    const struct stack_def *spelled_stack;  /* the one in frame_buffer */
+    size_t spelled_count;
     struct object_tracker *tracker;
     unsigned long last_line;    /* of the last record read: where objects left at the end
                                  * are told about */
@@ -105,17 +110,16 @@ static void *create(void)
 
 static void split_record(char *line, struct record *record)
 {
-    record->count = 0;
-    char *field = line;
-    for (;;) {
-        char *tab = strchr(field, '\t');
+    /* A byte loop: fields are a few bytes long, too short for strchr to pay. */
+    record->count = 1;
+    record->field[0] = line;
+    for (char *at = line; *at; at++) {
+        if (*at != '\t')
+            continue;
+        *at = '\0';
         if (record->count < MAX_FIELDS)
-            record->field[record->count] = field;
+            record->field[record->count] = at + 1;
         record->count++;
-        if (!tab)
-            break;
-        *tab = '\0';
-        field = tab + 1;
     }
     record->kind = record->field[0];
 }
@@ -236,6 +240,7 @@ static bool parse_stack(struct refshim_state *state, struct record *record,
     stack->frame = frame;
     stack->depth = parent ? parent->depth + 1 : 1;
     HASH_ADD(hh, state->stacks, id, sizeof stack->id, stack);
+    id_map_add(&state->stack_index, id, stack);
     return true;
 }
 
@@ -266,8 +271,9 @@ static bool parse_object(struct refshim_state *state, struct record *record,
         return log_sink_fail(sink, "bad ADDRESS '%.40s' in 'o' record", record->field[2]);
     if (!number_field(record, 3, "CLASS", &class_id, sink))
         return false;
-    struct live_object *object;
-    HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
+    if (serial == 0)
+        return log_sink_fail(sink, "SERIAL 0 is reserved in 'o' record");
+    struct live_object *object = id_map_find(&state->objects, serial);
     if (object)
         return log_sink_fail(sink, "object %" PRIu64 " is introduced twice", serial);
     struct class_def *class_def;
@@ -280,13 +286,13 @@ static bool parse_object(struct refshim_state *state, struct record *record,
     object->address_value = address_value;
     object->class_def = class_def;
     object->size = size;
-    HASH_ADD(hh, state->objects, serial, sizeof object->serial, object);
+    id_map_add(&state->objects, serial, object);
     return true;
 }
 
 static void free_object(struct refshim_state *state, struct live_object *object)
 {
-    HASH_DEL(state->objects, object);
+    id_map_remove(&state->objects, object->serial);
     free(object->address);
     free(object);
 }
@@ -324,6 +330,19 @@ static size_t resolve_stack(struct refshim_state *state, const struct stack_def 
     return depth;
 }
 
+/* log_event_frames for refshim events: the stack tree walked only when a consumer asks,
+ * and once per event however often it asks. */
+static size_t spell_event_frames(const struct log_event *event, const struct log_frame **frames)
+{
+    struct refshim_state *state = event->spell_context;
+    if (state->spelled_stack != state->event_stack || !state->spelled_stack) {
+        state->spelled_stack = state->event_stack;
+        state->spelled_count = resolve_stack(state, state->event_stack);
+    }
+    *frames = state->frame_buffer;
+    return state->spelled_count;
+}
+
 static bool parse_event(struct refshim_state *state, struct record *record,
                         unsigned long line_number, struct log_sink *sink)
 {
@@ -347,16 +366,15 @@ static bool parse_event(struct refshim_state *state, struct record *record,
         return false;
     struct stack_def *stack = NULL;
     if (stack_id != 0) {
-        HASH_FIND(hh, state->stacks, &stack_id, sizeof stack_id, stack);
+        stack = id_map_find(&state->stack_index, stack_id);
         if (!stack)
             return log_sink_fail(sink, "stack %" PRIu64 " is not defined", stack_id);
     }
-    struct live_object *object;
-    HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
+    struct live_object *object = id_map_find(&state->objects, serial);
     /* After D the object is gone from the table: the tracker reports the change. */
     if (!object && !object_tracker_serial_finished(state->tracker, serial))
         return log_sink_fail(sink, "event for object %" PRIu64 ", which no 'o' line introduced", serial);
-    size_t frame_count = resolve_stack(state, stack);
+    state->event_stack = stack;
     char op = record->kind[0];
     struct log_event event = {
         .serial = serial,
@@ -365,8 +383,8 @@ static bool parse_event(struct refshim_state *state, struct record *record,
         .class_name = object ? object->class_def->name : "?",
         .count = count,
         .tid = tid,
-        .frames = state->frame_buffer,
-        .frame_count = frame_count,
+        .spell_frames = spell_event_frames,
+        .spell_context = state,
         .stack_id = stack_id,
         .line = line_number,
         .delta = op == REFSHIM_OP_NEW || op == REFSHIM_OP_ADDREF ? 1 : -1,
@@ -395,8 +413,7 @@ static bool parse_note(struct refshim_state *state, struct record *record,
         return false;
     if (strcmp(record->field[2], REFSHIM_NOTE_MAY_BE_LEAKED) != 0)
         return true;
-    struct live_object *object;
-    HASH_FIND(hh, state->objects, &serial, sizeof serial, object);
+    struct live_object *object = id_map_find(&state->objects, serial);
     if (!object)
         return true;
     struct log_event event = {
@@ -517,9 +534,15 @@ static void destroy(void *opaque)
         free(class_def->name);
         free(class_def);
     }
-    struct live_object *object, *next_object;
-    HASH_ITER(hh, state->objects, object, next_object)
-        free_object(state, object);
+    for (size_t i = 0; state->objects.slots && i <= state->objects.mask; i++) {
+        struct live_object *object = state->objects.slots[i].value;
+        if (state->objects.slots[i].id != 0) {
+            free(object->address);
+            free(object);
+        }
+    }
+    id_map_free(&state->objects);
+    id_map_free(&state->stack_index);
     free(state->frame_buffer);
     object_tracker_free(state->tracker);
     free(state);

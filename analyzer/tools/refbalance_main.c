@@ -125,7 +125,9 @@ static void on_event(const struct log_event *event, void *user)
                                              : balance_tree_new(selection->excludes);
     selection->found = true;
     selection->chosen_serial = event->serial;
-    balance_tree_add(selection->tree, event->op, event->frames, event->frame_count);
+    const struct log_frame *frames;
+    size_t frame_count = log_event_frames(event, &frames);
+    balance_tree_add(selection->tree, event->op, frames, frame_count);
     if (selection->history)
         object_events_add(selection->history, event);
 }

@@ -135,7 +135,8 @@ static void record_for_list(const struct log_event *event, void *user)
 {
     struct list_and_holders *both = user;
     live_objects_record(both->objects, event);
-    holder_table_event(event, both->holders);
+    if (both->holders)
+        holder_table_event(event, both->holders);
 }
 
 /* Reads PATH into the report's handler HANDLER/USER; returns the reader's status. */
@@ -259,9 +260,15 @@ static int analyse_history(const char *path, const struct options *options, bool
 static int analyse_plain_text(const char *path, const struct options *options,
                               bool print_header)
 {
-    struct list_and_holders both = {live_objects_new(), holder_table_new(false)};
-    struct holder_listener listener = holder_table_listener(both.holders);
-    holder_records_listen(&listener);
+    /* The holder records only serve the summary: without it, every live object would be
+     * kept twice for nothing. */
+    struct list_and_holders both = {live_objects_new(),
+                                    options->summary ? holder_table_new(false) : NULL};
+    struct holder_listener listener = {0};
+    if (both.holders) {
+        listener = holder_table_listener(both.holders);
+        holder_records_listen(&listener);
+    }
     int status = read_log(path, record_for_list, &both);
     holder_records_listen(NULL);
     if (status == LOG_STATUS_OK) {
@@ -270,7 +277,7 @@ static int analyse_plain_text(const char *path, const struct options *options,
         status = live_objects_print(both.objects, stdout) > 0 ? 1 : 0;
         out_end_list(options->output);
         out_end_object(options->output);
-        if (options->summary && holder_table_has_mark(both.holders, 0, NULL)) {
+        if (both.holders && holder_table_has_mark(both.holders, 0, NULL)) {
             size_t count;
             struct holder_entry *entries = holder_table_at_exit(both.holders, &count);
             fflush(stdout);
@@ -303,7 +310,7 @@ static int analyse_leak_table(const char *path, const struct options *options,
 {
     /* The reasons cost a table of the live objects: only the leak list shows them. */
     bool with_reasons = options->kind != REPORT_BY_STACK;
-    struct leaks_and_holders both = {leak_table_new(),
+    struct leaks_and_holders both = {leak_table_new(true),
                                      with_reasons ? holder_table_new(false) : NULL};
     struct holder_listener listener;
     if (with_reasons) {

@@ -1,70 +1,149 @@
 #!/usr/bin/env bash
-# The analyzers' part of `make bench`: generates a 200 MB Mozilla XPCOM refcount log
-# (build/bench/mozilla.log: many objects, stacks drawn from a fixed set so they repeat
-# as in real logs), then times refleaks and refbalance on it beside `wc -l` on the same
-# file, and measures their peak resident memory. Goals: each at most 5x the time of
-# `wc -l`, peak RSS at most 64 MB. A goal missed is printed as NOT MET, and the script
-# still exits 0: `make bench` is a report, not a test. It fails only if it cannot run.
+# The analyzers' part of `make bench`: times refleaks and refbalance on four shapes of
+# log, each beside `wc -l` on the same file, and measures their peak resident memory:
+#   gst        refshim's own log of a real program: gst-launch-1.0 (videotestsrc !
+#              videoconvert ! fakesink, every class traced) run under the shim
+#   mozilla    Mozilla XPCOM refcount log whose stacks repeat, as in real logs
+#   unique     Mozilla log whose stacks never repeat (every stack has a new offset)
+#   asterisk   Asterisk refs log (refdebug=yes) shaped like a busy Asterisk's
+# The logs are made once and kept under build/bench/ (about BENCH_LOG_BYTES each).
+# Times are medians of RUNS runs. Goals: each at most 5x `wc -l`, peak RSS at most 64 MB.
+# Beside them, the peers that answer the same question, where they are found (their
+# scripts are not ours to ship; README's Performance section says where to fetch them):
+#   FIND_LEAKERS=path/to/find_leakers.py  (mozilla-central tools/rb/) against refleaks
+#   MAKE_TREE=path/to/make-tree.pl        (mozilla-central tools/rb/) against refbalance
+#   REFCOUNTER=path/to/refcounter.py      (Asterisk contrib/scripts/) against
+#                                         refleaks --history; taken from the Asterisk
+#                                         tarball in /work/shared/asterisk when unset
+# Goal: each peer at least 10x slower. A peer runs once (they take minutes), on the same
+# log. A goal missed is printed as NOT MET, and the script still exits 0: `make bench` is
+# a report, not a test. It fails only if it cannot run.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 OUT=$BUILD/bench
-LOG=$OUT/mozilla.log
 SIZE=${BENCH_LOG_BYTES:-200000000}
 RUNS=${BENCH_RUNS:-5}
 mkdir -p "$OUT"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror"
-cc $CFLAGS -o "$OUT/mozilla_log_gen" test/bench/mozilla_log_gen.c || exit 1
-cc $CFLAGS -o "$OUT/run_measured" test/bench/run_measured.c || exit 1
+for tool in mozilla_log_gen asterisk_log_gen run_measured; do
+    cc $CFLAGS -o "$OUT/$tool" "test/bench/$tool.c" || exit 1
+done
 
-if [ ! -s "$LOG" ] || [ "$(stat -c %s "$LOG")" -lt "$SIZE" ]; then
-    "$OUT/mozilla_log_gen" "$SIZE" >"$LOG" 2>/dev/null || exit 1
+big_enough() { [ -s "$1" ] && [ "$(stat -c %s "$1")" -ge $((SIZE * 9 / 10)) ]; }
+
+# The gst-launch log: about 480 bytes of log per buffer (with its padding), so the
+# number of buffers follows SIZE; generated once, it takes a few seconds.
+make_gst_log() {
+    local log=$OUT/gst.log buffers=$((SIZE / 480 + 1000))
+    # Kept while made with the same number of buffers (its size follows the shim's format).
+    [ -s "$log" ] && [ "$(cat "$log.buffers" 2>/dev/null)" = "$buffers" ] && return 0
+    rm -f "$log" "$log.buffers"
+    env REFLOG_FILE="$(realpath "$OUT")/gst.log" LD_PRELOAD="$(realpath "$BUILD/librefshim.so")" \
+        gst-launch-1.0 -q videotestsrc num-buffers="$buffers" ! video/x-raw,width=64,height=48 \
+        ! videoconvert ! fakesink >/dev/null 2>&1
+    [ -s "$log" ] && echo "$buffers" >"$log.buffers"
+}
+make_gst_log || { echo "cannot make $OUT/gst.log with gst-launch-1.0"; exit 1; }
+big_enough "$OUT/mozilla.log" || "$OUT/mozilla_log_gen" "$SIZE" >"$OUT/mozilla.log" 2>/dev/null || exit 1
+big_enough "$OUT/unique.log" || "$OUT/mozilla_log_gen" "$SIZE" unique >"$OUT/unique.log" 2>/dev/null || exit 1
+big_enough "$OUT/asterisk.log" || "$OUT/asterisk_log_gen" "$SIZE" >"$OUT/asterisk.log" || exit 1
+
+if [ -z "${REFCOUNTER:-}" ]; then
+    tarball=$(ls /work/shared/asterisk/asterisk-*.tar.* 2>/dev/null | head -n 1)
+    if [ -n "$tarball" ] && [ ! -s "$OUT/refcounter.py" ]; then
+        tar -xf "$tarball" -C "$OUT" --strip-components=3 --wildcards '*/contrib/scripts/refcounter.py' 2>/dev/null
+    fi
+    [ -s "$OUT/refcounter.py" ] && REFCOUNTER=$OUT/refcounter.py
 fi
-# The first leaked object, for refbalance: `ADDRESS (SERIAL) @ CLASS`.
-serial=$("$BUILD/refleaks" "$LOG" 2>/dev/null | head -n 1 | sed 's/.*(\([0-9]*\)).*/\1/')
-echo "log: $LOG, $(($(stat -c %s "$LOG") / 1000000)) MB, $(grep -c '^<' "$LOG") records"
 
-# best RUNS COMMAND...: the fastest of RUNS runs as `SECONDS PEAK_KB STATUS`, so that
-# the page cache is warm and a busy moment does not count.
 calc() { awk "BEGIN { print ($1) }"; }
-best() {
-    local best_line="" line
-    for _ in $(seq "$RUNS"); do
-        line=$("$OUT/run_measured" "$@")
-        if [ -z "$best_line" ] || awk -v a="${line%% *}" -v b="${best_line%% *}" 'BEGIN { exit !(a < b) }'; then
-            best_line=$line
-        fi
+# median RUNS COMMAND...: `SECONDS PEAK_KB STATUS`, the median time of RUNS runs (the
+# machine is shared and noisy) and the largest peak memory.
+median() {
+    local runs=$1 lines=""
+    shift
+    for _ in $(seq "$runs"); do
+        lines+="$("$OUT/run_measured" "$@" 2>/dev/null)"$'\n'
     done
-    echo "$best_line"
+    printf '%s' "$lines" | sort -n -k1,1 | awk -v n="$runs" '
+        { t[NR] = $1; if ($2 > kb) kb = $2; status = $3 }
+        END { print t[int((n + 1) / 2)], kb, status }'
 }
 
-read -r wc_seconds wc_kb _ <<<"$(best wc -l "$LOG")"
-printf '%-34s %7.3f s  (yardstick)           peak RSS %6.1f MB\n' "wc -l" "$wc_seconds" "$(calc "$wc_kb / 1024")"
-
+# measure NAME TIME_GOAL COMMAND...: one line, the time beside `wc -l`'s.
 measure() {
     local name=$1 time_goal=$2
     shift 2
-    read -r seconds kb exit_status <<<"$(best "$@")"
-    local ratio verdict_time verdict_rss mb
+    local seconds kb exit_status
+    read -r seconds kb exit_status <<<"$(median "$RUNS" "$@")"
+    local ratio mb verdict_time verdict_rss
     ratio=$(calc "$seconds / $wc_seconds")
     mb=$(calc "$kb / 1024")
-    verdict_time="met"
-    if [ "$time_goal" = yes ] && [ "$(calc "$ratio > 5")" = 1 ]; then
-        verdict_time="NOT MET"
+    verdict_time="no goal"
+    if [ "$time_goal" = yes ]; then
+        verdict_time="met"
+        [ "$(calc "$ratio > 5")" = 1 ] && verdict_time="NOT MET"
     fi
-    [ "$time_goal" = yes ] || verdict_time="no goal"
     verdict_rss="met"
-    if [ "$(calc "$mb > 64")" = 1 ]; then
-        verdict_rss="NOT MET"
-    fi
-    printf '%-34s %7.3f s  %5.1fx wc -l (<= 5x: %s)  peak RSS %6.1f MB (<= 64 MB: %s)  exit %s\n' \
+    [ "$(calc "$mb > 64")" = 1 ] && verdict_rss="NOT MET"
+    printf '  %-36s %7.3f s %6.1fx wc -l (<= 5x: %s)  peak RSS %6.1f MB (<= 64 MB: %s)  exit %s\n' \
         "$name" "$seconds" "$ratio" "$verdict_time" "$mb" "$verdict_rss" "$exit_status"
+    last_seconds=$seconds
 }
 
-measure "refleaks" yes "$BUILD/refleaks" "$LOG"
-measure "refbalance --serial $serial" yes "$BUILD/refbalance" --serial "$serial" "$LOG"
-measure "refbalance --sites --serial $serial" yes "$BUILD/refbalance" --sites --serial "$serial" "$LOG"
-measure "refleaks --bloat" no "$BUILD/refleaks" --bloat "$LOG"
-measure "refleaks --by-stack" no "$BUILD/refleaks" --by-stack "$LOG"
-measure "refleaks --history -n" no "$BUILD/refleaks" --history -n "$LOG"
+# peer NAME OURS_SECONDS COMMAND...: the peer once, and how many times slower it is.
+peer() {
+    local name=$1 ours=$2
+    shift 2
+    local seconds kb exit_status
+    read -r seconds kb exit_status <<<"$(median 1 "$@")"
+    local ratio verdict="met"
+    ratio=$(calc "$seconds / $ours")
+    [ "$(calc "$ratio < 10")" = 1 ] && verdict="NOT MET"
+    printf '  %-36s %7.3f s  ours %.3f s: %.1fx faster (>= 10x: %s)  peak RSS %6.1f MB  exit %s\n' \
+        "$name" "$seconds" "$ours" "$ratio" "$verdict" "$(calc "$kb / 1024")" "$exit_status"
+}
+skip_peer() { printf '  %-36s skipped: set %s to its path (README, Performance)\n' "$1" "$2"; }
+
+for shape in gst mozilla unique asterisk; do
+    log=$OUT/$shape.log
+    echo "$shape: $log, $(($(stat -c %s "$log") / 1000000)) MB, $(wc -l <"$log") lines"
+    read -r wc_seconds wc_kb _ <<<"$(median "$RUNS" wc -l "$log")"
+    printf '  %-36s %7.3f s  (yardstick)                    peak RSS %6.1f MB\n' "wc -l" "$wc_seconds" "$(calc "$wc_kb / 1024")"
+    measure "refleaks" yes "$BUILD/refleaks" "$log"
+    leaks_seconds=$last_seconds
+    # The object refbalance is asked about: the first leaked one, else the first one.
+    serial=$("$BUILD/refleaks" "$log" 2>/dev/null | head -n 1 | sed -n 's/.*(\([0-9]*\)) @.*/\1/p')
+    serial=${serial:-1}
+    measure "refbalance --serial $serial" yes "$BUILD/refbalance" --serial "$serial" "$log"
+    balance_seconds=$last_seconds
+    measure "refbalance --sites --serial $serial" yes "$BUILD/refbalance" --sites --serial "$serial" "$log"
+    measure "refleaks --history -n" no "$BUILD/refleaks" --history -n "$log"
+    history_seconds=$last_seconds
+    if [ "$shape" = mozilla ] || [ "$shape" = unique ]; then
+        measure "refleaks --bloat" no "$BUILD/refleaks" --bloat "$log"
+        measure "refleaks --by-stack" no "$BUILD/refleaks" --by-stack "$log"
+        if [ -n "${FIND_LEAKERS:-}" ] && [ -f "$FIND_LEAKERS" ]; then
+            peer "find_leakers.py" "$leaks_seconds" python3 "$FIND_LEAKERS" "$log"
+        else
+            skip_peer "find_leakers.py" FIND_LEAKERS
+        fi
+        if [ -n "${MAKE_TREE:-}" ] && [ -f "$MAKE_TREE" ]; then
+            address=$("$BUILD/refleaks" "$log" 2>/dev/null | head -n 1 | cut -d' ' -f1)
+            # make-tree.pl reads its standard input only.
+            peer "make-tree.pl --object $address" "$balance_seconds" \
+                sh -c 'exec perl "$0" --object "$1" <"$2"' "$MAKE_TREE" "$address" "$log"
+        else
+            skip_peer "make-tree.pl" MAKE_TREE
+        fi
+    fi
+    if [ "$shape" = asterisk ]; then
+        if [ -n "${REFCOUNTER:-}" ] && [ -f "$REFCOUNTER" ]; then
+            peer "refcounter.py -n" "$history_seconds" python3 "$REFCOUNTER" -f "$log" -n
+        else
+            skip_peer "refcounter.py" REFCOUNTER
+        fi
+    fi
+done
 exit 0

@@ -2,13 +2,17 @@
  * benchmark: many objects of a few dozen classes, each living through a handful of
  * AddRef/Release pairs, with stacks drawn from a fixed set so that they repeat the way
  * real logs repeat them; one object in fifty leaks. Deterministic (fixed seed).
+ * With `unique`, no two stacks are alike (every frame's offset is new), the worst case
+ * for a reader that keeps every distinct stack.
  *
- * usage: mozilla_log_gen BYTES > LOG; prints the serial of one leaked object on stderr. */
+ * usage: mozilla_log_gen BYTES [unique] > LOG; prints the serial of one leaked object on
+ * stderr. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum {
     CLASSES = 40,
@@ -42,6 +46,8 @@ struct object {
 static const char *const libraries[] = {"/usr/lib/firefox/libxul.so", "/usr/lib/firefox/libnss3.so",
                                         "/usr/lib/firefox/libmozgtk.so"};
 static struct stack stacks[STACKS];
+static bool unique_stacks;
+static uint64_t next_unique_offset = 0x100000;
 static struct object alive[MAX_ALIVE];
 
 static void print_stack(FILE *out, int class_id, const char *method, const struct stack *stack)
@@ -54,8 +60,9 @@ static void print_stack(FILE *out, int class_id, const char *method, const struc
             fprintf(out, "    #%02d: mozilla::dom::Function%d(nsISupports*, unsigned int) "
                     "(dom/base/File%d.cpp:%d)\n", i + 2, function, function % 50, 100 + function);
         else
-            fprintf(out, "    #%02d: mozilla::Module%d::Method%d(int)[%s +0x%x]\n", i + 2,
-                    function % 30, function, libraries[function % 3], 0x2000 + function * 0x35);
+            fprintf(out, "    #%02d: mozilla::Module%d::Method%d(int)[%s +0x%" PRIx64 "]\n",
+                    i + 2, function % 30, function, libraries[function % 3],
+                    unique_stacks ? next_unique_offset++ : (uint64_t)(0x2000 + function * 0x35));
     }
     fprintf(out, "    #%02d: main[/usr/lib/firefox/firefox +0x11a9]\n", stack->depth + 2);
 }
@@ -70,6 +77,7 @@ static void record(FILE *out, const struct object *object, const char *op, int c
 int main(int argc, char **argv)
 {
     long long target = argc > 1 ? atoll(argv[1]) : 200000000LL;
+    unique_stacks = argc > 2 && strcmp(argv[2], "unique") == 0;
     for (int i = 0; i < STACKS; i++) {
         stacks[i].depth = 4 + (int)(next_random() % (MAX_DEPTH - 4));
         for (int d = 0; d < stacks[i].depth; d++)

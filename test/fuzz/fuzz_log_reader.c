@@ -38,8 +38,10 @@ static void consume(const struct log_event *event, void *user)
         history_report_event(event, consumers->history);
     holder_table_event(event, consumers->holders);
     if (event->serial == 1) {
-        balance_tree_add(consumers->by_function, event->op, event->frames, event->frame_count);
-        balance_tree_add(consumers->by_site, event->op, event->frames, event->frame_count);
+        const struct log_frame *frames;
+        size_t frame_count = log_event_frames(event, &frames);
+        balance_tree_add(consumers->by_function, event->op, frames, frame_count);
+        balance_tree_add(consumers->by_site, event->op, frames, frame_count);
     }
 }
 
@@ -55,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct history_options options = {false, false, false, false};
     struct consumers consumers = {
-        live_objects_new(), leak_table_new(), history_report_new(&options),
+        live_objects_new(), leak_table_new(true), history_report_new(&options),
         balance_tree_new(NULL), balance_tree_new_by_site(NULL), holder_table_new(true),
     };
     struct holder_listener listener = holder_table_listener(consumers.holders);

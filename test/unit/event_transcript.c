@@ -14,8 +14,10 @@ static void describe_event(const struct log_event *event, void *user)
     fprintf(transcript->out, "%lu: %c %" PRIu64 " %s=%#" PRIx64 " %s %" PRId64 " %" PRIu64 " [",
             event->line, (char)event->op, event->serial, event->address, event->address_value,
             event->class_name, event->count, event->tid);
-    for (size_t i = 0; i < event->frame_count; i++) {
-        const struct log_frame *frame = &event->frames[i];
+    const struct log_frame *frames;
+    size_t frame_count = log_event_frames(event, &frames);
+    for (size_t i = 0; i < frame_count; i++) {
+        const struct log_frame *frame = &frames[i];
         fprintf(transcript->out, "%s%s|%s|%#" PRIx64 "|%s", i ? "; " : "", frame->function,
                 frame->module ? frame->module : "(none)", frame->offset,
                 frame->source ? frame->source : "(none)");

@@ -1,0 +1,75 @@
+/* id_map.c - growth, insertion and removal for id_map.h. */
+#include "id_map.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+#include "alloc.h"
+
+enum { FIRST_SLOTS = 256 };
+
+static size_t home_of(const struct id_map *map, uint64_t id)
+{
+    return (size_t)fast_hash_mix(id) & map->mask;
+}
+
+static void place(struct id_map *map, uint64_t id, void *value)
+{
+    size_t i = home_of(map, id);
+    while (map->slots[i].id != 0)
+        i = (i + 1) & map->mask;
+    map->slots[i] = (struct id_slot){id, value};
+}
+
+/* Kept at most half full, so that probes stay short. */
+static void grow(struct id_map *map)
+{
+    struct id_slot *old = map->slots;
+    size_t old_count = old ? map->mask + 1 : 0;
+    size_t capacity = old ? old_count * 2 : FIRST_SLOTS;
+    map->slots = xcalloc(capacity, sizeof *map->slots);
+    map->mask = capacity - 1;
+    for (size_t i = 0; i < old_count; i++)
+        if (old[i].id != 0)
+            place(map, old[i].id, old[i].value);
+    free(old);
+}
+
+void id_map_add(struct id_map *map, uint64_t id, void *value)
+{
+    if (!map->slots || (map->count + 1) * 2 > map->mask + 1)
+        grow(map);
+    place(map, id, value);
+    map->count++;
+}
+
+/* Without tombstones: the slots after the hole that could live in it move back, so
+ * that every lookup still stops at the first empty slot. */
+void id_map_remove(struct id_map *map, uint64_t id)
+{
+    if (!map->slots || id == 0)
+        return;
+    size_t hole = home_of(map, id);
+    while (map->slots[hole].id != id) {
+        if (map->slots[hole].id == 0)
+            return;
+        hole = (hole + 1) & map->mask;
+    }
+    map->slots[hole].id = 0;
+    map->count--;
+    for (size_t i = (hole + 1) & map->mask; map->slots[i].id != 0; i = (i + 1) & map->mask) {
+        size_t home = home_of(map, map->slots[i].id);
+        bool movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
+        if (movable) {
+            map->slots[hole] = map->slots[i];
+            map->slots[i].id = 0;
+            hole = i;
+        }
+    }
+}
+
+void id_map_free(struct id_map *map)
+{
+    free(map->slots);
+    *map = (struct id_map){0};
+}

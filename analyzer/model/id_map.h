@@ -1,0 +1,45 @@
+/* id_map.h - a hash table from 64-bit ids (serials, definition numbers) to pointers,
+ * for the lookups a reader makes on every event.
+ *
+ * Open addressing in one array of 16-byte slots: a lookup usually touches one slot,
+ * where a chained table (uthash) walks a bucket and a node, each a cache miss once the
+ * log's bytes have streamed through the cache. Key 0 marks an empty slot, so 0 is not
+ * a valid id (the formats reserve it for "none"). */
+#ifndef REFSHIM_ID_MAP_H
+#define REFSHIM_ID_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fast_hash.h"
+
+struct id_slot {
+    uint64_t id;    /* 0: empty */
+    void *value;
+};
+
+struct id_map {
+    struct id_slot *slots;
+    size_t mask;    /* slot count - 1, a power of two; 0 before the first add */
+    size_t count;
+};
+
+static inline void *id_map_find(const struct id_map *map, uint64_t id)
+{
+    if (!map->slots || id == 0)
+        return NULL;
+    for (size_t i = (size_t)fast_hash_mix(id) & map->mask;; i = (i + 1) & map->mask) {
+        if (map->slots[i].id == id)
+            return map->slots[i].value;
+        if (map->slots[i].id == 0)
+            return NULL;
+    }
+}
+
+/* Adds ID (not 0, not in MAP yet) with VALUE. */
+void id_map_add(struct id_map *map, uint64_t id, void *value);
+/* Removes ID if present. */
+void id_map_remove(struct id_map *map, uint64_t id);
+void id_map_free(struct id_map *map);
+
+#endif
