@@ -68,8 +68,12 @@ struct object *objects_create(struct object_stripe *stripe, uintptr_t address)
 void objects_remove(struct object_stripe *stripe, struct object *object)
 {
     struct object_entry *e = (struct object_entry *)object;   /* object is the first member */
-    HASH_DEL(stripe->table, e);
-    free(e);
+    if (!object->detached) {
+        HASH_DEL(stripe->table, e);
+        object->detached = true;
+    }
+    if (object->pins == 0)
+        free(e);
 }
 
 void objects_each(void (*visit)(struct object *object, void *arg), void *arg)
