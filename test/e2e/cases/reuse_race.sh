@@ -31,24 +31,24 @@ race_check() {
         }' "$1"
 }
 
-# 16 threads, 25,000 objects each: about a second; the old recorder failed every run of
-# the C++ program and most runs of the ao2 one, so the ao2 one runs three times.
+# race_runs NAME PROGRAM: three runs of 16 threads making 25,000 objects each (about a
+# second each). The old recorder failed most runs of each program.
+race_runs() {
+    local log=$WORK/race_$1.log
+    for run in 1 2 3; do
+        traced "$log" "$PROGS/$2" 25000 16
+        expect "the program ran ($run)" "made 400000 objects" "$(cat "$log.out")"
+        expect "every object complete, nothing foreign ($run)" "400000 objects, 0 inconsistent" \
+            "$(race_check "$log")"
+        expect "no leak ($run)" "" "$(refleaks "$log" 2>/dev/null)"
+    done
+    rm -f "$log"
+}
+
 start "C++ Release racing with the address's reuse: each change on its own object"
-traced "$WORK/race_cxx.log" "$PROGS/reuse_race" 25000 16
-expect "the program ran" "made 400000 objects" "$(cat "$WORK/race_cxx.log.out")"
-expect "every object complete, nothing foreign" "400000 objects, 0 inconsistent" \
-    "$(race_check "$WORK/race_cxx.log")"
-expect "no leak" "" "$(refleaks "$WORK/race_cxx.log" 2>/dev/null)"
+race_runs cxx reuse_race
 finish
-rm -f "$WORK/race_cxx.log"
 
 start "ao2 -1 (and -2) racing with the address's reuse: each change on its own object"
-for run in 1 2 3; do
-    traced "$WORK/race_ao2.log" "$PROGS/reuse_race_ao2" 25000 16
-    expect "the program ran ($run)" "made 400000 objects" "$(cat "$WORK/race_ao2.log.out")"
-    expect "every object complete, nothing foreign ($run)" "400000 objects, 0 inconsistent" \
-        "$(race_check "$WORK/race_ao2.log")"
-    expect "no leak ($run)" "" "$(refleaks "$WORK/race_ao2.log" 2>/dev/null)"
-done
+race_runs ao2 reuse_race_ao2
 finish
-rm -f "$WORK/race_ao2.log"
