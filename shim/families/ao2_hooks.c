@@ -196,6 +196,8 @@ static void record_call(struct ao2_class *class, void *object, int32_t before, i
         record_change(class, object, outer->pin.object ? &outer->pin : &call->pin,
                       before - outer->delta, outer->delta);
         outer->recorded = true;
+        /* Its event is in: a destruction by this call need not wait for its pin. */
+        recorder_unpin(&outer->pin);
     }
     record_change(class, object, &call->pin, before, delta);
     call->recorded = true;
