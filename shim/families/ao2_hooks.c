@@ -12,7 +12,8 @@
  * the outer call returns. The outer change happened first, so when a call on an object
  * arrives while an outer call on the same object is under way on the thread, the outer
  * change is recorded first, and not again when it returns. A call that will destroy the
- * object is recorded before it runs (see on_ref).
+ * object is recorded before it runs; any other -1 after it, against the object pinned
+ * before the call, since by then the address may hold a new object (see on_ref).
  *
  * Layout used (astobj2.c, struct __priv_data, stable since Asterisk 13): the header ends
  * just before the user pointer with destructor_fn, weakptr, int32 ref_counter, and a
