@@ -2,12 +2,17 @@
 # when another thread destroys that object meanwhile and malloc hands its address to a
 # new one (recorder.c, "pins"). Threads drop the two references of each object at once,
 # in a pool that reuses addresses at once (test/e2e/programs/reuse_race.h), for C++
-# AddRef()/Release() and for the built-in ao2 hooks. Before pins, each run below gave
-# dozens of objects a foreign event. Sourced by run.sh.
+# AddRef()/Release(), for the built-in ao2 hooks, and for GObject (malloc's per-thread
+# cache reuses addresses as quickly). Before pins, most runs below gave dozens of objects
+# a foreign event, or one after their D. Sourced by run.sh.
 
 race_src=test/e2e/programs
 g++ -O0 -g -fno-inline -Wall -Werror -pthread -o "$PROGS/reuse_race" "$race_src/reuse_race.cc"
 cc -O0 -g -fno-inline -Wall -Werror -pthread -o "$PROGS/reuse_race_ao2" "$race_src/reuse_race_ao2.c"
+if pkg-config --exists gobject-2.0; then
+    cc -O0 -g -fno-inline -Wall -Werror -pthread -o "$PROGS/reuse_race_gobject" \
+        "$race_src/reuse_race_gobject.c" $(pkg-config --cflags --libs gobject-2.0)
+fi
 
 # Per object of LOG: one N at count 1 first, one D last, as many +1 as -1. Prints
 # "OBJECTS objects, BAD inconsistent"; robust to events of one object out of order.
@@ -52,3 +57,12 @@ finish
 start "ao2 -1 (and -2) racing with the address's reuse: each change on its own object"
 race_runs ao2 reuse_race_ao2
 finish
+
+start "g_object_unref racing with the address's reuse: each change on its own object"
+if [ -x "$PROGS/reuse_race_gobject" ]; then
+    race_runs gobject reuse_race_gobject
+    finish
+else
+    echo "skip $current: no GObject development files"
+    current=""
+fi

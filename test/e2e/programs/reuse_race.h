@@ -23,7 +23,7 @@ static void *pool_free_list[POOL_BLOCKS];
 static int pool_free_count = -1;
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void *pool_get(void)
+__attribute__((unused)) static void *pool_get(void)
 {
     pthread_mutex_lock(&pool_lock);
     if (pool_free_count < 0)
@@ -38,7 +38,7 @@ static void *pool_get(void)
     return block;
 }
 
-static void pool_put(void *block)
+__attribute__((unused)) static void pool_put(void *block)
 {
     pthread_mutex_lock(&pool_lock);
     pool_free_list[pool_free_count++] = block;
