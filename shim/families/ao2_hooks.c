@@ -12,7 +12,8 @@
  * the outer call returns. The outer change happened first, so when a call on an object
  * arrives while an outer call on the same object is under way on the thread, the outer
  * change is recorded first, and not again when it returns. A call that will destroy the
- * object is recorded before it runs (see on_ref).
+ * object is recorded before it runs; any other -1 after it, against the object pinned
+ * before the call, since by then the address may hold a new object (see on_ref).
  *
  * Layout used (astobj2.c, struct __priv_data, stable since Asterisk 13): the header ends
  * just before the user pointer with destructor_fn, weakptr, int32 ref_counter, and a
@@ -121,15 +122,21 @@ static struct ao2_class *class_for(uintptr_t destructor, const char *func)
 
 /* --- events -------------------------------------------------------------------------- */
 
-/* Records that OBJECT's count went from BEFORE by DELTA, one event per unit. */
-static void record_change(struct ao2_class *class, void *object, int32_t before, int32_t delta)
+/* Records that OBJECT's count went from BEFORE by DELTA, one event per unit, against the
+ * object PIN holds when the call pinned it. */
+static void record_change(struct ao2_class *class, void *object, const struct recorder_pin *pin,
+                          int32_t before, int32_t delta)
 {
     int32_t step = delta > 0 ? 1 : -1;
     for (int32_t count = before; count != before + delta;) {
         count += step;
         enum ref_op op = step > 0 ? OP_ADD : count == 0 ? OP_DESTROY : OP_RELEASE;
-        recorder_event(class->name, &class->class_cache, op, object, (uint32_t)count, 0, true,
-                       FAMILY_AO2);
+        if (pin->object != NULL)
+            recorder_event_pinned(pin, class->name, &class->class_cache, op, (uint32_t)count,
+                                  true, FAMILY_AO2);
+        else
+            recorder_event(class->name, &class->class_cache, op, object, (uint32_t)count, 0,
+                           true, FAMILY_AO2);
     }
 }
 
@@ -165,6 +172,7 @@ struct ref_call {
     void *object;
     int32_t delta;
     bool recorded;              /* a nested call recorded this change already */
+    struct recorder_pin pin;    /* a -1's object, pinned before the call */
 };
 static __thread struct ref_call ref_calls[REF_CALLS_MAX];
 static __thread unsigned ref_depth;
@@ -178,19 +186,32 @@ static struct ref_call *unrecorded_outer_call(void *object, unsigned depth)
     return NULL;
 }
 
-/* Records OBJECT's change from BEFORE by DELTA, after the change of an outer call on it
- * that is not recorded yet (the weak proxy's case), and marks them recorded. */
+/* Records the change of CALL, at DEPTH (OBJECT's count from BEFORE by DELTA), after the
+ * change of an outer call on it that is not recorded yet (the weak proxy's case), and
+ * marks them recorded. */
 static void record_call(struct ao2_class *class, void *object, int32_t before, int32_t delta,
-                        unsigned depth)
+                        struct ref_call *call, unsigned depth)
 {
     struct ref_call *outer = unrecorded_outer_call(object, depth);
     if (outer != NULL) {
-        record_change(class, object, before - outer->delta, outer->delta);
+        record_change(class, object, outer->pin.object ? &outer->pin : &call->pin,
+                      before - outer->delta, outer->delta);
         outer->recorded = true;
+        /* Its event is in: a destruction by this call need not wait for its pin. */
+        recorder_unpin(&outer->pin);
     }
-    record_change(class, object, before, delta);
-    if (depth < REF_CALLS_MAX)
-        ref_calls[depth].recorded = true;
+    record_change(class, object, &call->pin, before, delta);
+    call->recorded = true;
+}
+
+/* CALL, at DEPTH, is over: its pin lets go (which may write a held destruction). */
+static void end_call(struct hook *hook, struct ref_call *call, unsigned depth)
+{
+    ref_depth = depth;
+    if (call->pin.object != NULL && hook_enter(hook)) {
+        recorder_unpin(&call->pin);
+        shim_leave();
+    }
 }
 
 static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
@@ -203,29 +224,32 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     const struct ao2_header *header = header_of(object);
     uintptr_t destructor = (uintptr_t)header->destructor_fn;
     unsigned depth = ref_depth++;
-    if (depth < REF_CALLS_MAX)
-        ref_calls[depth] = (struct ref_call){object, delta, false};
-    /* A call that drops the last references of an object without a weak proxy destroys
-     * it: no other thread can reach an object only its caller holds. That destruction is
-     * recorded before the call, since once the memory is freed another thread may get the
-     * address from malloc and record its new object first. */
-    int32_t count = __atomic_load_n(&header->ref_counter, __ATOMIC_RELAXED);
-    if (delta < 0 && count == -delta && header->weakptr == NULL && depth < REF_CALLS_MAX &&
-        hook_enter(hook)) {
-        struct ao2_class *class = class_for(destructor, NULL);
-        if (class != NULL)
-            record_call(class, object, count, delta, depth);
+    struct ref_call deeper;     /* past REF_CALLS_MAX: not seen by nested calls */
+    struct ref_call *call = depth < REF_CALLS_MAX ? &ref_calls[depth] : &deeper;
+    *call = (struct ref_call){object, delta, false, {NULL, 0}};
+    /* A -1 is recorded after the call, when another thread may have destroyed the object
+     * and malloc given its address to a new one: the object is pinned first (recorder.h).
+     * A call that drops the last references of an object without a weak proxy destroys
+     * it, since no other thread can reach an object only its caller holds: recorded
+     * before the call, in the order of the object's events. */
+    if (delta < 0 && hook_enter(hook)) {
+        recorder_pin(object, &call->pin);
+        int32_t count = __atomic_load_n(&header->ref_counter, __ATOMIC_RELAXED);
+        if (count == -delta && header->weakptr == NULL) {
+            struct ao2_class *class = class_for(destructor, NULL);
+            if (class != NULL)
+                record_call(class, object, count, delta, call, depth);
+        }
         shim_leave();
     }
     int32_t before = (int32_t)hook_call_original(hook, regs);
-    ref_depth = depth;
-    bool recorded = depth < REF_CALLS_MAX && ref_calls[depth].recorded;
-    if (before <= 0 || recorded || !hook_enter(hook))
-        return (uint64_t)(int64_t)before;   /* invalid object, or recorded already */
-    struct ao2_class *class = class_for(destructor, NULL);
-    if (class != NULL)
-        record_call(class, object, before, delta, depth);
-    shim_leave();
+    if (before > 0 && !call->recorded && hook_enter(hook)) {
+        struct ao2_class *class = class_for(destructor, NULL);
+        if (class != NULL)
+            record_call(class, object, before, delta, call, depth);
+        shim_leave();
+    }
+    end_call(hook, call, depth);      /* an invalid object (before <= 0) records nothing */
     return (uint64_t)(int64_t)before;
 }
 

@@ -16,21 +16,54 @@ static enum ref_change change_of(const struct hook *hook)
     return hook->op == OP_ADD ? REF_ADD : REF_RELEASE;
 }
 
+static void defer_counted(struct hook *hook, struct saved_regs *regs, uint64_t result)
+{
+    struct deferred_event event = {.class_name = hook->class_name,
+                                   .cache = &hook->class_cache, .counted = true,
+                                   .change = change_of(hook), .object = saved_first_arg(regs),
+                                   .count = (uint32_t)result};
+    deferred_events_offer(&event);
+}
+
+/* Once Release returns, the caller's reference is gone: another thread may destroy the
+ * object and a new one take its address before the change is recorded, so the object
+ * is pinned before the call (recorder.h). */
+static uint64_t on_release_call(struct hook *hook, struct saved_regs *regs)
+{
+    struct recorder_pin pin = {NULL, 0};
+    if (hook_enter(hook)) {
+        if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
+            recorder_pin(saved_first_arg(regs), &pin);
+        shim_leave();
+    }
+    uint64_t result = hook_call_original(hook, regs);
+    if (hook_enter(hook)) {
+        if (pin.object != NULL)
+            recorder_counted_pinned(&pin, hook->class_name, &hook->class_cache, REF_RELEASE,
+                                    (uint32_t)result);
+        else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
+            recorder_counted(hook->class_name, &hook->class_cache, REF_RELEASE,
+                             saved_first_arg(regs), (uint32_t)result);
+        recorder_unpin(&pin);
+        shim_leave();
+    } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
+        defer_counted(hook, regs, result);
+    }
+    return result;
+}
+
 static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
 {
+    if (hook->op == OP_RELEASE)
+        return on_release_call(hook, regs);
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter(hook)) {
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
-            recorder_counted(hook->class_name, &hook->class_cache, change_of(hook),
-                             saved_first_arg(regs),
-                             (uint32_t)result);
+            recorder_counted(hook->class_name, &hook->class_cache, REF_ADD,
+                             saved_first_arg(regs), (uint32_t)result);
         shim_leave();
     } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
-        struct deferred_event event = {.class_name = hook->class_name,
-                                       .cache = &hook->class_cache, .counted = true,
-                                       .change = change_of(hook), .object = saved_first_arg(regs),
-                                       .count = (uint32_t)result};
-        deferred_events_offer(&event);
+        defer_counted(hook, regs, result);
     }
     return result;
 }

@@ -372,18 +372,32 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     type = logged_type_at_reference(object, type, hook);
     if (type == NULL)
         return hook_call_original(hook, regs);
+    /* Once the call returns, another thread may free the object and a new one take its
+     * address before the change is recorded: the object is pinned (recorder.h). A
+     * destruction inside the call waits for the pin, so the D stays the last event. */
+    struct recorder_pin pin = {NULL, 0};
+    if (hook_enter(hook)) {
+        recorder_pin(object, &pin);
+        shim_leave();
+    }
     uint32_t before = ref_count_of(object);
     freed_during_call = NULL;
     uint64_t result = hook_call_original(hook, regs);
-    /* If g_type_free_instance ran, the D event is written and the memory is gone. */
-    if (freed_during_call != object && hook_enter(hook)) {
+    /* If g_type_free_instance ran, the D event is recorded and the memory is gone. */
+    bool freed = freed_during_call == object;
+    if (hook_enter(hook)) {
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
-        uint32_t after = before == 1 ? ref_count_of(object) : before - 1;
-        recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0, false,
+        uint32_t after = before == 1 && !freed ? ref_count_of(object) : before - 1;
+        if (!freed && pin.object != NULL)
+            recorder_event_pinned(&pin, type->name, &type->class_cache, OP_RELEASE, after,
+                                  false, FAMILY_GOBJECT);
+        else if (!freed)
+            recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0, false,
                            FAMILY_GOBJECT);
+        recorder_unpin(&pin);
         shim_leave();
-    } else if (freed_during_call != object) {
+    } else if (!freed) {
         defer_event(type, OP_RELEASE, object, before == 1 ? ref_count_of(object) : before - 1);
     }
     return result;

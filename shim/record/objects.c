@@ -1,6 +1,8 @@
 /* The table of live objects. Serial numbers count 1, 2, 3... over the objects of the
  * logged classes in the order the shim first sees them, like XPCOM's; an object leaves the
- * table when its count reaches 0, so a reused address gets a new serial. */
+ * table when its count reaches 0, so a reused address gets a new serial. An object pinned
+ * by a call whose event is still to come (recorder.c, "pins") leaves the table but stays
+ * in memory until that event is recorded. */
 #include "objects.h"
 
 #include <pthread.h>
@@ -68,8 +70,12 @@ struct object *objects_create(struct object_stripe *stripe, uintptr_t address)
 void objects_remove(struct object_stripe *stripe, struct object *object)
 {
     struct object_entry *e = (struct object_entry *)object;   /* object is the first member */
-    HASH_DEL(stripe->table, e);
-    free(e);
+    if (!object->detached) {
+        HASH_DEL(stripe->table, e);
+        object->detached = true;
+    }
+    if (object->pins == 0)
+        free(e);
 }
 
 void objects_each(void (*visit)(struct object *object, void *arg), void *arg)

@@ -18,6 +18,10 @@ struct object {
     uint32_t last_count;/* the count of its last recorded event */
     size_t log_end;     /* where its last event ends in the log */
     size_t size;        /* bytes, when its creation said (GObject, the API); else 0 */
+    bool recorded;      /* has had an event (else a pin made it and may drop it) */
+    bool detached;      /* out of the table (destroyed or replaced), kept for its pins */
+    uint32_t pins;      /* hooked calls under way that will record events of it */
+    struct held_destroy *held;  /* its destruction, waiting for the last pin (recorder) */
 };
 
 /* The table is split in stripes by address, each with its own lock, so that threads
@@ -33,6 +37,9 @@ struct object *objects_find(struct object_stripe *stripe, uintptr_t address);
 /* Under the stripe's lock: starts a new object at ADDRESS with the next serial number,
  * replacing any object that was there. NULL when out of memory. */
 struct object *objects_create(struct object_stripe *stripe, uintptr_t address);
+/* Under the stripe's lock: takes OBJECT out of the table, so that its address finds no
+ * object, or a newer one. Its memory is freed once no pin holds it: a call that pinned it
+ * may still record an event of it (recorder_pin), and frees it by calling this again. */
 void objects_remove(struct object_stripe *stripe, struct object *object);
 
 /* Calls VISIT for every live object, each stripe locked in turn. */

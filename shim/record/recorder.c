@@ -137,29 +137,46 @@ static uint32_t keep_count(struct object *object, enum ref_op *op)
     return object->count;
 }
 
-/* A stack captured earlier, or none: then it is captured where the event is written. */
-struct given_stack {
+/* Where and by whom an event happened: its stack, captured earlier or (IPS NULL) where
+ * the event is written, the thread, and the hooked function (Mozilla's frame #01). A
+ * destruction held for its object's pins is written later, by another call, with the
+ * origin it had. */
+struct event_origin {
     const uintptr_t *ips;
     int depth;
+    pid_t thread;
+    uintptr_t function;
 };
 
+static pid_t current_thread(void)
+{
+    if (thread_id == 0)
+        thread_id = (pid_t)syscall(SYS_gettid);
+    return thread_id;
+}
+
+static struct event_origin origin_here(const uintptr_t *ips, int depth)
+{
+    return (struct event_origin){ips, depth, current_thread(), hook_current_function()};
+}
+
 static void write_xpcom_event(struct object *object, const char *class_name, enum ref_op op,
-                              uint32_t count, struct given_stack given)
+                              uint32_t count, struct event_origin origin)
 {
     uintptr_t captured[CONFIG_MAX_DEPTH];
-    const uintptr_t *ips = given.ips;
-    int depth = given.depth;
+    const uintptr_t *ips = origin.ips;
+    int depth = origin.depth;
     if (ips == NULL) {
         depth = capture_stack(captured, config->depth);
         ips = captured;
     }
     xpcom_write_event(class_name, object->address, object->serial, (char)op, count,
-                      hook_current_function(), ips, depth, &object->log_end);
+                      origin.function, ips, depth, &object->log_end);
 }
 
 /* Writes OBJECT's o record if it has none yet, then the event, in one append. */
 __attribute__((always_inline)) static inline void write_event(struct object *object, const char *class_name, struct class_cache *cache,
-                        enum ref_op op, uint32_t count, size_t size, struct given_stack given)
+                        enum ref_op op, uint32_t count, size_t size, struct event_origin origin)
 {
     char storage[192];
     struct textbuf line = textbuf_on(storage, sizeof storage);
@@ -177,28 +194,137 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
         object->introduced = true;
     }
     uint32_t stack;
-    if (given.ips != NULL) {
-        stack = depot_stack(given.ips, given.depth, &after);
+    if (origin.ips != NULL) {
+        stack = depot_stack(origin.ips, origin.depth, &after);
     } else {
         uintptr_t ips[CONFIG_MAX_DEPTH];
         int depth = capture_stack(ips, config->depth);
         stack = depot_stack(ips, depth, &after);
     }
-    if (thread_id == 0)
-        thread_id = (pid_t)syscall(SYS_gettid);
     textbuf_add_char(&line, (char)op);
     add_field_uint(&line, object->serial);
     add_field_uint(&line, count);
     textbuf_add_char(&line, '\t');
     size_t tid_at = line.len;           /* left out after a line of this thread's */
-    textbuf_add_uint(&line, (uint64_t)thread_id);
+    textbuf_add_uint(&line, (uint64_t)origin.thread);
     size_t tid_len = line.len - tid_at;
+    if (origin.thread != thread_id)
+        tid_at = tid_len = 0;           /* another thread's event (a held D): always told */
     add_field_uint(&line, stack);
     textbuf_add_char(&line, '\n');
     if (!line.failed) {
         log_write_event(line.data, line.len, &after, tid_at, tid_len);
         object->log_end = after;
     }
+}
+
+/* Writes the event in the log's format, when OBJECT is logged. */
+__attribute__((always_inline)) static inline void
+write_record(struct object *object, const char *class_name, struct class_cache *cache,
+             enum ref_op op, uint32_t count, size_t size, struct event_origin origin)
+{
+    if (!object->logged || !log_is_open())
+        return;
+    if (config->format == FORMAT_XPCOM) {
+        write_xpcom_event(object, class_name, op, count, origin);
+        object->introduced = true;      /* its events are in the log */
+    } else {
+        write_event(object, class_name, cache, op, count, size, origin);
+    }
+}
+
+/* --- pins ---------------------------------------------------------------------------------
+ *
+ * A hooked call that may drop a reference it does not own afterwards (Release, unref, an
+ * ao2 -1) records its change after the call, since only then is the count known. By
+ * then another thread may have dropped the last reference, and malloc may have given the
+ * address to a new object with a serial of its own: looking the address up would give
+ * the change to the wrong object. So such a hook pins the object before the call
+ * (recorder_pin: the object at the address, made there if the shim did not know it), and
+ * records against the pinned object after, whatever the address holds by then.
+ *
+ * An object's D must stay its last event, as readers require. A destruction recorded
+ * while other calls still pin the object is held: its stack, thread and count are kept,
+ * the object leaves the table (its address is free for a new object), and the D is
+ * written when the last pin lets go, after the pinned events. No wait, no timeout: a pin
+ * lives from just before a hooked call to just after it. Pinned events are ordered among
+ * themselves by their exact counts as before (lock_in_order), against the pinned object;
+ * a held D does not take part, since it comes last anyway. */
+
+struct held_destroy {
+    const char *class_name;             /* the hooks' class names live as long as the shim */
+    struct class_cache *cache;
+    uint32_t count;
+    struct event_origin origin;         /* its ips point into the array below */
+    uintptr_t ips[];
+};
+
+/* Holds OBJECT's destruction, with its stack captured now, until its pins let go. */
+static void hold_destroy(struct object *object, const char *class_name,
+                         struct class_cache *cache, uint32_t count, struct event_origin origin)
+{
+    int depth = origin.ips != NULL ? origin.depth : config->depth;
+    struct held_destroy *held = malloc(sizeof *held + (size_t)depth * sizeof held->ips[0]);
+    if (held == NULL) {
+        report_once("out of memory; some events are missing from the log");
+        return;
+    }
+    if (origin.ips != NULL)
+        memcpy(held->ips, origin.ips, (size_t)depth * sizeof held->ips[0]);
+    else
+        depth = capture_stack(held->ips, depth);
+    held->class_name = class_name;
+    held->cache = cache;
+    held->count = count;
+    held->origin = origin;
+    held->origin.ips = held->ips;
+    held->origin.depth = depth;
+    object->held = held;
+}
+
+static void write_held_destroy(struct object *object)
+{
+    struct held_destroy *held = object->held;
+    object->held = NULL;
+    object->last_count = held->count;
+    write_record(object, held->class_name, held->cache, OP_DESTROY, held->count, 0,
+                 held->origin);
+    free(held);
+}
+
+/* Pins on OBJECT other than the one of the call recording (PINNED). */
+static uint32_t other_pins(const struct object *object, const struct object *pinned)
+{
+    return object->pins - (pinned == object && object->pins > 0 ? 1 : 0);
+}
+
+void recorder_pin(void *object, struct recorder_pin *pin)
+{
+    uintptr_t address = (uintptr_t)object;
+    struct object_stripe *stripe = objects_lock(address);
+    struct object *found = objects_find(stripe, address);
+    if (found == NULL)
+        found = start_object(stripe, address);
+    if (found != NULL)
+        found->pins++;
+    objects_unlock(stripe);
+    *pin = (struct recorder_pin){found, address};
+}
+
+void recorder_unpin(struct recorder_pin *pin)
+{
+    struct object *object = pin->object;
+    if (object == NULL)
+        return;
+    pin->object = NULL;
+    struct object_stripe *stripe = objects_lock(pin->address);
+    if (--object->pins == 0) {
+        if (object->held != NULL)
+            write_held_destroy(object);
+        if (object->detached || !object->recorded)
+            objects_remove(stripe, object);     /* frees it; or drops a pin's own entry */
+    }
+    objects_unlock(stripe);
 }
 
 /* Two threads may change an object's count at nearly the same moment and reach the
@@ -220,11 +346,14 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
 
 static unsigned vain_waits;             /* atomic: over all objects */
 
-static bool arrives_early(const struct object *object, enum ref_op op, uint32_t count)
+static bool arrives_early(const struct object *object, const struct object *pinned,
+                          enum ref_op op, uint32_t count)
 {
     if (object == NULL || !object->introduced || object->unordered || op == OP_CREATE ||
         __atomic_load_n(&vain_waits, __ATOMIC_RELAXED) >= ORDER_GIVE_UP)
         return false;
+    if (op == OP_DESTROY && other_pins(object, pinned) > 0)
+        return false;                   /* held until the pinned events are in */
     uint32_t expected = op == OP_ADD ? object->last_count + 1 : object->last_count - 1;
     return count != expected;
 }
@@ -236,16 +365,24 @@ static long elapsed_ns(const struct timespec *since)
     return (now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec);
 }
 
-/* Locks ADDRESS's stripe once an event with COUNT can be recorded in order; *FOUND is the
+/* The object an event at ADDRESS continues: PINNED when its call pinned one, else the
  * live object at ADDRESS, or NULL. */
+static struct object *current_object(struct object_stripe *stripe, uintptr_t address,
+                                     struct object *pinned)
+{
+    return pinned != NULL ? pinned : objects_find(stripe, address);
+}
+
+/* Locks ADDRESS's stripe once an event with COUNT can be recorded in order; *FOUND is the
+ * object it continues (current_object). */
 static struct object_stripe *lock_in_order(uintptr_t address, enum ref_op op, uint32_t count,
-                                           struct object **found)
+                                           struct object *pinned, struct object **found)
 {
     struct timespec start = {0, 0};
     for (int attempt = 0;; attempt++) {
         struct object_stripe *stripe = objects_lock(address);
-        struct object *object = *found = objects_find(stripe, address);
-        if (!arrives_early(object, op, count))
+        struct object *object = *found = current_object(stripe, address, pinned);
+        if (!arrives_early(object, pinned, op, count))
             return stripe;
         if (attempt == ORDER_WAIT_SPINS)
             clock_gettime(CLOCK_MONOTONIC, &start);
@@ -271,20 +408,23 @@ enum count_source {
     COUNT_KEPT,                 /* kept by the shim */
 };
 
-/* Always inlined, like write_event: fewer frames of our own to unwind on every event. */
+/* Always inlined, like write_event: fewer frames of our own to unwind on every event.
+ * PINNED is the object the event's call pinned, or NULL. */
 __attribute__((always_inline)) static inline void
 record(const char *class_name, struct class_cache *cache, enum ref_op op, uintptr_t address,
        uint32_t count, size_t size, enum count_source source, enum object_family family,
-       struct given_stack given)
+       struct event_origin origin, struct object *pinned)
 {
     events_on_thread++;
+    if (op == OP_CREATE)
+        pinned = NULL;                  /* a creation always starts a new object */
     struct object *found;
     struct object_stripe *stripe;
     if (source == COUNT_RETURNED) {
-        stripe = lock_in_order(address, op, count, &found);
+        stripe = lock_in_order(address, op, count, pinned, &found);
     } else {
         stripe = objects_lock(address);
-        found = objects_find(stripe, address);
+        found = current_object(stripe, address, pinned);
     }
     bool kept = source == COUNT_KEPT;
     struct object *object = object_for(stripe, address, op, found);
@@ -293,47 +433,49 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
     } else {
         if (kept)
             count = keep_count(object, &op);
-        object->last_count = count;
+        object->recorded = true;
         object->family = (uint8_t)family;
         if (size != 0)
             object->size = size;
-        if (object->logged && log_is_open()) {
-            if (config->format == FORMAT_XPCOM) {
-                write_xpcom_event(object, class_name, op, count, given);
-                object->introduced = true;      /* its events are in the log */
-            } else {
-                write_event(object, class_name, cache, op, count, size, given);
-            }
+        if (op == OP_DESTROY && object->held == NULL && other_pins(object, pinned) > 0) {
+            hold_destroy(object, class_name, cache, count, origin);
+        } else {
+            object->last_count = count;
+            write_record(object, class_name, cache, op, count, size, origin);
         }
         if (op == OP_DESTROY)
-            objects_remove(stripe, object);
+            objects_remove(stripe, object);     /* kept while pinned */
     }
     objects_unlock(stripe);
+}
+
+static enum ref_op counted_op(enum ref_change change, uint32_t count)
+{
+    if (change == REF_ADD)
+        return count == 1 ? OP_CREATE : OP_ADD;
+    return count == 0 ? OP_DESTROY : OP_RELEASE;
 }
 
 void recorder_counted(const char *class_name, struct class_cache *cache, enum ref_change change,
                       void *object, uint32_t count)
 {
-    enum ref_op op;
-    if (change == REF_ADD)
-        op = count == 1 ? OP_CREATE : OP_ADD;
-    else
-        op = count == 0 ? OP_DESTROY : OP_RELEASE;
-    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED, FAMILY_PLAIN,
-           (struct given_stack){NULL, 0});
+    record(class_name, cache, counted_op(change, count), (uintptr_t)object, count, 0,
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), NULL);
 }
 
 void recorder_counted_at(const char *class_name, struct class_cache *cache,
                          enum ref_change change, void *object, uint32_t count,
                          const uintptr_t *ips, int depth)
 {
-    enum ref_op op;
-    if (change == REF_ADD)
-        op = count == 1 ? OP_CREATE : OP_ADD;
-    else
-        op = count == 0 ? OP_DESTROY : OP_RELEASE;
-    record(class_name, cache, op, (uintptr_t)object, count, 0, COUNT_RETURNED, FAMILY_PLAIN,
-           (struct given_stack){ips, depth});
+    record(class_name, cache, counted_op(change, count), (uintptr_t)object, count, 0,
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(ips, depth), NULL);
+}
+
+void recorder_counted_pinned(const struct recorder_pin *pin, const char *class_name,
+                             struct class_cache *cache, enum ref_change change, uint32_t count)
+{
+    record(class_name, cache, counted_op(change, count), pin->address, count, 0,
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), pin->object);
 }
 
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
@@ -341,7 +483,7 @@ void recorder_event(const char *class_name, struct class_cache *cache, enum ref_
                     enum object_family family)
 {
     record(class_name, cache, op, (uintptr_t)object, count, size,
-           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, (struct given_stack){NULL, 0});
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(NULL, 0), NULL);
 }
 
 void recorder_event_at(const char *class_name, struct class_cache *cache, enum ref_op op,
@@ -349,20 +491,29 @@ void recorder_event_at(const char *class_name, struct class_cache *cache, enum r
                        enum object_family family, const uintptr_t *ips, int depth)
 {
     record(class_name, cache, op, (uintptr_t)object, count, 0,
-           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, (struct given_stack){ips, depth});
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(ips, depth), NULL);
+}
+
+void recorder_event_pinned(const struct recorder_pin *pin, const char *class_name,
+                           struct class_cache *cache, enum ref_op op, uint32_t count,
+                           bool count_is_exact, enum object_family family)
+{
+    record(class_name, cache, op, pin->address, count, 0,
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(NULL, 0),
+           pin->object);
 }
 
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)
 {
     record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN,
-           (struct given_stack){NULL, 0});
+           origin_here(NULL, 0), NULL);
 }
 
 void recorder_kept_at(const char *class_name, struct class_cache *cache, enum ref_op op,
                       void *object, const uintptr_t *ips, int depth)
 {
     record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN,
-           (struct given_stack){ips, depth});
+           origin_here(ips, depth), NULL);
 }
 
 int recorder_capture_stack(uintptr_t *ips, int max)

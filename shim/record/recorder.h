@@ -83,6 +83,26 @@ void recorder_event_at(const char *class_name, struct class_cache *cache, enum r
                        void *object, uint32_t count, bool count_is_exact,
                        enum object_family family, const uintptr_t *ips, int depth);
 
+/* An object pinned by a hooked call that may drop a reference it will not own after the
+ * call (Release, unref, an ao2 -1): the call's change, recorded after it, goes to this
+ * object even if another thread destroyed it meanwhile and a new object took its address
+ * (recorder.c, "pins"). Pin before the call, record with the *_pinned functions after it,
+ * then unpin, whether anything was recorded or not. OBJECT NULL: not pinned (the shim ran
+ * out of memory), events go by address. */
+struct object;
+struct recorder_pin {
+    struct object *object;
+    uintptr_t address;
+};
+void recorder_pin(void *object, struct recorder_pin *pin);
+void recorder_unpin(struct recorder_pin *pin);
+/* recorder_counted and recorder_event (no creation) for the pinned object. */
+void recorder_counted_pinned(const struct recorder_pin *pin, const char *class_name,
+                             struct class_cache *cache, enum ref_change change, uint32_t count);
+void recorder_event_pinned(const struct recorder_pin *pin, const char *class_name,
+                           struct class_cache *cache, enum ref_op op, uint32_t count,
+                           bool count_is_exact, enum object_family family);
+
 /* At exit: writes an x record (xpcom: a Note record) for each logged object of FAMILY
  * still alive for which NOTE_FOR returns a note (a word, such as "may-be-leaked"); it
  * also gives the object's class name. */
