@@ -120,7 +120,7 @@ if /usr/bin/python3 -c 'from gi.repository import GObject' 2>/dev/null; then
     L=$WORK/gi.log
     REFLOG_CLASSES=PlantedPy,FinePy traced "$L" /usr/bin/python3 test/e2e/programs/gi_leaks.py
     expect "refleaks" "$(serial_address "$L" 6) (6) @ PlantedPy" "$(refleaks "$L")"
-    expect "objects" "7" "$(grep -c '^o' "$L")"
+    expect "objects" "7" "$(introductions "$L" | wc -l | tr -d ' ')"
 else
     skip "/usr/bin/python3 cannot import gi (python3-gi)"
 fi
