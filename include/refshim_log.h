@@ -18,13 +18,13 @@ enum refshim_record {
     REFSHIM_REC_FRAME = 'f',    /* f ID MODULE OFFSET FUNCTION SOURCE */
     REFSHIM_REC_STACK = 's',    /* s ID PARENT FRAME */
     REFSHIM_REC_CLASS = 'c',    /* c ID NAME */
-    REFSHIM_REC_OBJECT = 'o',   /* o SERIAL ADDRESS CLASS [SIZE] */
+    REFSHIM_REC_OBJECT = 'o',   /* o SERIAL ADDRESS CLASS [SIZE]: older logs; now on the first event */
     REFSHIM_REC_NOTE = 'x',     /* x SERIAL NOTE */
     REFSHIM_REC_MARK = 'k',     /* k MARK LAST_SERIAL: a snapshot of the holders begins */
     REFSHIM_REC_HOLDER = 'h',   /* h MARK SERIAL REASON...: why SERIAL is alive at MARK */
 };
 
-/* Events: OP SERIAL COUNT TID STACK. */
+/* Events: OP SERIAL COUNT TID STACK, and on an object's first event ADDRESS CLASS [SIZE]. */
 enum refshim_op {
     REFSHIM_OP_NEW = 'N',       /* created: its first reference, +1 */
     REFSHIM_OP_ADDREF = 'A',    /* +1 */

@@ -257,19 +257,19 @@ static bool parse_class(struct refshim_state *state, struct record *record,
     return true;
 }
 
-static bool parse_object(struct refshim_state *state, struct record *record,
-                         struct log_sink *sink)
+/* Makes object SERIAL live at the address in field ADDRESS_FIELD of RECORD, of the class
+ * in the field after it, with the size in the field after that when RECORD has it. */
+static bool introduce_object(struct refshim_state *state, struct record *record, uint64_t serial,
+                             size_t address_field, struct log_sink *sink)
 {
-    uint64_t serial, address_value, class_id, size = 0;
-    if (record->count != 5 && !expect_fields(record, 4, sink))
+    uint64_t address_value, class_id, size = 0;
+    const char *address = record->field[address_field];
+    if (record->count > address_field + 2 &&
+        !number_field(record, address_field + 2, "SIZE", &size, sink))
         return false;
-    if (!number_field(record, 1, "SERIAL", &serial, sink))
-        return false;
-    if (record->count == 5 && !number_field(record, 4, "SIZE", &size, sink))
-        return false;
-    if (!parse_hex_u64(record->field[2], &address_value))
-        return log_sink_fail(sink, "bad ADDRESS '%.40s' in 'o' record", record->field[2]);
-    if (!number_field(record, 3, "CLASS", &class_id, sink))
+    if (!parse_hex_u64(address, &address_value))
+        return log_sink_fail(sink, "bad ADDRESS '%.40s' in '%s' record", address, record->kind);
+    if (!number_field(record, address_field + 1, "CLASS", &class_id, sink))
         return false;
     if (serial == 0)
         return log_sink_fail(sink, "SERIAL 0 is reserved in 'o' record");
@@ -282,12 +282,25 @@ static bool parse_object(struct refshim_state *state, struct record *record,
         return log_sink_fail(sink, "class %" PRIu64 " is not defined", class_id);
     object = xcalloc(1, sizeof *object);
     object->serial = serial;
-    object->address = xstrdup(record->field[2]);
+    object->address = xstrdup(address);
     object->address_value = address_value;
     object->class_def = class_def;
     object->size = size;
     id_map_add(&state->objects, serial, object);
     return true;
+}
+
+/* `o SERIAL ADDRESS CLASS [SIZE]`, which shims before the object's first event carried
+ * these fields wrote on a line of its own. */
+static bool parse_object(struct refshim_state *state, struct record *record,
+                         struct log_sink *sink)
+{
+    uint64_t serial;
+    if (record->count != 5 && !expect_fields(record, 4, sink))
+        return false;
+    if (!number_field(record, 1, "SERIAL", &serial, sink))
+        return false;
+    return introduce_object(state, record, serial, 2, sink);
 }
 
 static void free_object(struct refshim_state *state, struct live_object *object)
@@ -348,7 +361,11 @@ static bool parse_event(struct refshim_state *state, struct record *record,
 {
     uint64_t serial, tid, stack_id;
     int64_t count;
-    if (!expect_fields(record, 5, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
+    /* An object's first event introduces it: OP SERIAL COUNT TID STACK ADDRESS CLASS
+     * [SIZE]. */
+    bool first = record->count == 7 || record->count == 8;
+    if ((!first && !expect_fields(record, 5, sink)) ||
+        !number_field(record, 1, "SERIAL", &serial, sink))
         return false;
     if (!parse_i64(record->field[2], &count))
         return log_sink_fail(sink, "bad COUNT '%.40s' in '%s' record", record->field[2], record->kind);
@@ -370,10 +387,12 @@ static bool parse_event(struct refshim_state *state, struct record *record,
         if (!stack)
             return log_sink_fail(sink, "stack %" PRIu64 " is not defined", stack_id);
     }
+    if (first && !introduce_object(state, record, serial, 5, sink))
+        return false;
     struct live_object *object = id_map_find(&state->objects, serial);
     /* After D the object is gone from the table: the tracker reports the change. */
     if (!object && !object_tracker_serial_finished(state->tracker, serial))
-        return log_sink_fail(sink, "event for object %" PRIu64 ", which no 'o' line introduced", serial);
+        return log_sink_fail(sink, "event for object %" PRIu64 ", which no earlier line introduced", serial);
     state->event_stack = stack;
     char op = record->kind[0];
     struct log_event event = {

@@ -174,25 +174,16 @@ static void write_xpcom_event(struct object *object, const char *class_name, enu
                       origin.function, ips, depth, &object->log_end);
 }
 
-/* Writes OBJECT's o record if it has none yet, then the event, in one append. */
+/* Writes the event; an object's first event also gives its address, class and size. */
 __attribute__((always_inline)) static inline void write_event(struct object *object, const char *class_name, struct class_cache *cache,
                         enum ref_op op, uint32_t count, size_t size, struct event_origin origin)
 {
     char storage[192];
     struct textbuf line = textbuf_on(storage, sizeof storage);
     size_t after = object->log_end;     /* and after the definitions the records use */
-    if (!object->introduced) {
-        uint32_t class_id = depot_class(class_name, cache, &after);
-        textbuf_add_char(&line, REFSHIM_REC_OBJECT);
-        add_field_uint(&line, object->serial);
-        textbuf_add_char(&line, '\t');
-        textbuf_add_hex(&line, object->address);
-        add_field_uint(&line, class_id);
-        if (size != 0)
-            add_field_uint(&line, size);
-        textbuf_add_char(&line, '\n');
-        object->introduced = true;
-    }
+    bool first = !object->introduced;
+    uint32_t class_id = first ? depot_class(class_name, cache, &after) : 0;
+    object->introduced = true;
     uint32_t stack;
     if (origin.ips != NULL) {
         stack = depot_stack(origin.ips, origin.depth, &after);
@@ -211,6 +202,13 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
     if (origin.thread != thread_id)
         tid_at = tid_len = 0;           /* another thread's event (a held D): always told */
     add_field_uint(&line, stack);
+    if (first) {
+        textbuf_add_char(&line, '\t');
+        textbuf_add_hex(&line, object->address);
+        add_field_uint(&line, class_id);
+        if (size != 0)
+            add_field_uint(&line, size);
+    }
     textbuf_add_char(&line, '\n');
     if (!line.failed) {
         log_write_event(line.data, line.len, &after, tid_at, tid_len);

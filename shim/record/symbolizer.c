@@ -1,6 +1,8 @@
 /* Symbolization of the traced process itself with elfutils' libdwfl: it reads .symtab and
- * .dynsym, follows .gnu_debuglink and build-ids to separate debug files, and maps addresses
- * to file:line, all of which we would otherwise write by hand.
+ * .dynsym and follows .gnu_debuglink and build-ids to separate debug files. Frames get a
+ * function name only: no DWARF is read here (decompressing libc's took most of a traced
+ * start-up), since the analyzers find each frame's file:line later from the module's
+ * build-id.
  *
  * The module list is the dynamic linker's (dl_iterate_phdr), not /proc/self/maps, which
  * also lists files that are merely mapped, such as the debug files libdw maps. New modules
@@ -438,21 +440,6 @@ static char *function_name(Dwfl_Module *mod, uintptr_t pc)
     return pretty;
 }
 
-static char *source_line(Dwfl_Module *mod, uintptr_t pc)
-{
-    Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
-    if (line == NULL)
-        return NULL;
-    int lineno = 0;
-    const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
-    if (file == NULL || lineno <= 0)
-        return NULL;
-    char *out = NULL;
-    if (asprintf(&out, "%s:%d", file, lineno) < 0)
-        return NULL;
-    return out;
-}
-
 /* The module's GNU build-id in hex, which libdwfl read from its notes when the module was
  * reported: it lets the analyzers find the debug information later, on any machine. */
 static char *build_id_text(Dwfl_Module *mod)
@@ -484,7 +471,6 @@ void symbolizer_describe(uintptr_t ra, struct symbol_info *out)
         out->module = name ? strdup(name) : NULL;
         out->offset = ra - bias;
         out->function = function_name(mod, ra - 1);
-        out->source = source_line(mod, ra - 1);
         out->build_id = build_id_text(mod);
     }
     pthread_mutex_unlock(&symbolizer_lock);
@@ -494,9 +480,8 @@ void symbol_info_free(struct symbol_info *info)
 {
     free(info->module);
     free(info->function);
-    free(info->source);
     free(info->build_id);
-    info->module = info->function = info->source = info->build_id = NULL;
+    info->module = info->function = info->build_id = NULL;
 }
 
 /* The dynamic symbols of a stripped module with no C++ in it: the functions of a C

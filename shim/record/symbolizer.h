@@ -1,4 +1,5 @@
-/* Addresses to names, and the functions each loaded module defines (elfutils libdwfl). */
+/* Addresses to function names (no source lines), and the functions each loaded module
+ * defines (elfutils libdwfl). */
 #ifndef REFSHIM_SYMBOLIZER_H
 #define REFSHIM_SYMBOLIZER_H
 
@@ -10,7 +11,6 @@ struct symbol_info {
     char *module;           /* malloc'd path of the module; NULL if none */
     uintptr_t offset;       /* from the module's load bias; the address itself if no module */
     char *function;         /* malloc'd, demangled; NULL when unknown */
-    char *source;           /* malloc'd "file:line"; NULL when there is no line information */
     char *build_id;         /* malloc'd hex GNU build-id of the module; NULL if it has none */
 };
 

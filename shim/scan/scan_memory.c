@@ -345,13 +345,16 @@ bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *excluded
     size_t segments_bytes = MAX_SEGMENTS * sizeof(struct segment);
     struct segment_list segments = {scan_alloc(segments_bytes), 0};
     uintptr_t *sps = scan_alloc(MAX_THREADS * sizeof *sps);
+    /* The threads first: opendir's malloc may grow [heap], and the maps read after must
+     * show its end where the top chunk ends, or the heap does not walk. */
+    size_t sp_count = sps != NULL ? thread_stack_pointers(own_sp, sps, MAX_THREADS) : 0;
     size_t maps_bytes = 0;
     char *maps = read_maps(&maps_bytes);
     struct region_builder b = {NULL, 0, 0, excluded, excluded_count, false};
     bool ok = segments.items != NULL && sps != NULL && maps != NULL;
     if (ok) {
         dl_iterate_phdr(note_segments, &segments);
-        struct scan_context ctx = {&segments, sps, thread_stack_pointers(own_sp, sps, MAX_THREADS)};
+        struct scan_context ctx = {&segments, sps, sp_count};
         for (char *line = maps, *next; *line; line = next) {
             next = strchr(line, '\n');
             next = next ? (*next = '\0', next + 1) : line + strlen(line);

@@ -62,10 +62,12 @@ def read_shim(path):
             kind = fields[0]
             if kind == "c":
                 classes[fields[1]] = fields[2]
-            elif kind == "o":
-                objects[fields[1]] = [fields[2], 0, False, classes.get(fields[3], "?")]
+            elif kind == "o" or (kind in ("N", "A", "R", "D") and len(fields) >= 7):
+                # the object's address and class: an older log's o line, or its first event
+                at = 2 if kind == "o" else 5
+                objects[fields[1]] = [fields[at], 0, False, classes.get(fields[at + 1], "?")]
                 order.append(fields[1])
-            elif kind in ("N", "A", "R", "D") and fields[1] in objects:
+            if kind in ("N", "A", "R", "D") and fields[1] in objects:
                 objects[fields[1]][1] += 1
                 if kind == "D":
                     objects[fields[1]][2] = True

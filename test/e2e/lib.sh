@@ -38,9 +38,15 @@ traced() {
     env REFLOG_FILE="$log" LD_PRELOAD="$SHIM" "$@" >"$log.out" 2>"$log.err"
 }
 
+# introductions LOG: "SERIAL ADDRESS CLASS-ID SIZE" (tab-separated) for each object, as
+# its first event gives them (older logs: its `o` line), in the log's order.
+introductions() {
+    awk -F'\t' -v OFS='\t' '$1 == "o" { print $2, $3, $4, $5 }
+        $1 ~ /^[NARD]$/ && NF >= 7 { print $2, $6, $7, $8 }' "$1"
+}
 # serial_address LOG SERIAL: the address the log gives object SERIAL.
 serial_address() {
-    awk -F'\t' -v s="$2" '$1 == "o" && $2 == s { print $3 }' "$1"
+    introductions "$1" | awk -F'\t' -v s="$2" '$1 == s { print $2 }'
 }
 
 refleaks() { "$BIN/refleaks" "$@"; }

@@ -202,6 +202,34 @@ START_TEST(header_alone_without_newline_is_a_cut_log)
 }
 END_TEST
 
+/* Since the `o` record was folded into the first event: the same events as with it. */
+START_TEST(first_event_introduces_its_object)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    const char *log = HEADER DEFINITIONS "N\t2\t1\t4242\t3\t0x20\t1\t24\nA\t2\t2\t\t2\n"
+                                         "A\t3\t2\t\t0\t0x30\t1\nR\t3\t1\t\t0\n";
+    ck_assert_int_eq(read_log(log, strlen(log), &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "14: N 2 0x20=0x20 nsFoo 1 4242 [NS_NewFoo(nsFoo**)|/tmp/demo/app|0x1189|"
+                     "demo.cc:12; DoSomethingWithFooAndReturnItToo()|/tmp/demo/app|0x11d0|demo.cc:19; "
+                     "main|/tmp/demo/app|0x1201|demo.cc:25] size=24\n"
+                     "15: A 2 0x20=0x20 nsFoo 2 4242 [DoSomethingWithFooAndReturnItToo()|"
+                     "/tmp/demo/app|0x11d0|demo.cc:19; main|/tmp/demo/app|0x1201|demo.cc:25] size=24\n"
+                     "16: A 3 0x30=0x30 nsFoo 2 4242 []\n"
+                     "17: R 3 0x30=0x30 nsFoo 1 4242 []\n");
+    free(transcript.text);
+    assert_bad_log(HEADER DEFINITIONS "N\t2\t1\t4242\t3\t0x20\n",
+                   "t.log:14: 'N' record has 6 fields, expected 5");
+    assert_bad_log(HEADER DEFINITIONS "N\t2\t1\t4242\t3\tnope\t1\n",
+                   "t.log:14: bad ADDRESS 'nope' in 'N' record");
+    assert_bad_log(HEADER DEFINITIONS "N\t2\t1\t4242\t3\t0x20\t9\n",
+                   "t.log:14: class 9 is not defined");
+    assert_bad_log(HEADER DEFINITIONS "N\t1\t1\t4242\t3\t0x20\t1\n",
+                   "t.log:14: object 1 is introduced twice");
+}
+END_TEST
+
 START_TEST(destroyed_object_is_forgotten)
 {
     struct transcript transcript;
@@ -307,7 +335,7 @@ END_TEST
 START_TEST(event_for_unknown_or_finished_serial)
 {
     assert_bad_log(HEADER DEFINITIONS "A\t2\t1\t4242\t3\n",
-                   "t.log:14: event for object 2, which no 'o' line introduced");
+                   "t.log:14: event for object 2, which no earlier line introduced");
     /* After D the change is an anomaly, not an error: reading goes on. */
     struct transcript transcript;
     struct log_diag diag;
@@ -406,6 +434,7 @@ Suite *log_reader_suite(void)
     tcase_add_test(good, older_object_destroyed_after_newer_one_started);
     tcase_add_test(good, module_with_build_id_is_read_like_one_without);
     tcase_add_test(good, empty_tid_is_the_previous_events);
+    tcase_add_test(good, first_event_introduces_its_object);
     suite_add_tcase(suite, good);
     TCase *damaged = tcase_create("damaged");
     tcase_add_test(damaged, crlf_line_ends_are_accepted);

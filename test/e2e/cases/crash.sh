@@ -94,12 +94,12 @@ for delay in 0.1 0.2 0.3; do
     expect "marker" "spinning" "$(cat "$L.out")"
     expect "shim says nothing" "" "$(cat "$L.err")"
     # After the NULs are dropped, every line ended by \n that is an event must be whole:
-    # OP SERIAL COUNT TID STACK, all numbers, TID perhaps empty
+    # OP SERIAL COUNT TID STACK [ADDRESS CLASS [SIZE]], all numbers, TID perhaps empty
     # (the line before's). A half-written record may only be the last line, without its \n,
     # which readers ignore. (grep, not awk: a million lines.)
     tr -d '\0' <"$L" >"$L.text"
     [ -n "$(tail -c 1 "$L.text")" ] && sed -i '$ d' "$L.text"   # the unterminated last line
-    bad=$(grep -E $'^[NARD]\t' "$L.text" | grep -Evx $'[NARD]\t[0-9]+\t[0-9]+\t[0-9]*\t[0-9]+' | head -n 3)
+    bad=$(grep -E $'^[NARD]\t' "$L.text" | grep -Evx $'[NARD]\t[0-9]+\t[0-9]+\t[0-9]*\t[0-9]+(\t0x[0-9a-f]+\t[0-9]+(\t[0-9]+)?)?' | head -n 3)
     expect "malformed event lines" "" "$bad"
     # The spinner is serial 4: created at count 1, then A to 2 and R to 1 in strict
     # alternation. A lost or doubled event shows as a wrong count or two equal
@@ -148,7 +148,7 @@ awk -F'\t' -v dir="$CUT" '
     }
     BEGIN { dump(0) }
     $1 == "c" { class[$2] = $3 }
-    $1 == "o" { addr[$2] = $3; cls[$2] = $4; if ($2 + 0 > maxserial) maxserial = $2 + 0 }
+    $1 ~ /^[NARD]$/ && NF >= 7 { addr[$2] = $6; cls[$2] = $7; if ($2 + 0 > maxserial) maxserial = $2 + 0 }
     $1 == "N" || $1 == "A" || $1 == "R" { alive[$2] = 1 }
     $1 == "D" { delete alive[$2] }
     { dump(NR) }' "$L"

@@ -197,7 +197,7 @@ if [ -x "$PROGS/gobjects" ]; then
     widget=$(awk -F'\t' '$1 ~ /^[NARD]$/ && $2 == 3 { print $1, $3 }' "$L")
     expect "the floating widget is created with 1, sunk and destroyed" "N 1|D 0|balanced" \
         "$(head -n 1 <<<"$widget")|$(tail -n 1 <<<"$widget")|$(awk '$1 == "A" { a++ } $1 == "R" { r++ } END { print (a == r ? "balanced" : a " A, " r " R") }' <<<"$widget")"
-    expect "sizes are logged" "24" "$(awk -F'\t' '$1 == "o" && $2 == 1 { print $5 }' "$L")"
+    expect "sizes are logged" "24" "$(introductions "$L" | awk -F'\t' '$1 == 1 { print $4 }')"
     # The reference hooks are installed when the first MyThing is made: none is missed.
     L2=$WORK/gobjects-filtered.log
     REFLOG_CLASSES=MyThing traced "$L2" "$PROGS/gobjects"
@@ -218,7 +218,7 @@ if [ -x "$PROGS/gstleak" ]; then
         "GstBuffer GstCaps GstIdentity GstMemory GstPad GstPad" \
         "$(awk '{ print $2 }' <<<"$tracer" | sort | tr '\n' ' ' | sed 's/ $//')"
     # The tracer sees only objects created after it started; refleaks sees all of them.
-    started=$(awk -F'\t' '$1 == "c" && $3 == "GstLeaksTracer" { c = $2 } $1 == "o" && $4 == c { print $2 }' "$L")
+    started=$(awk -F'\t' '$1 == "c" && $3 == "GstLeaksTracer" { c = $2 } $1 ~ /^[NARD]$/ && NF >= 7 && $7 == c { print $2 }' "$L")
     ours=$(refleaks "$L" | tr -d '()@' | awk -v s="$started" '$2 > s { print $1, $3 }' | sort)
     expect "same objects" "$tracer" "$ours"
     expect "before the tracer started" "GstTracerFactory" \

@@ -47,7 +47,7 @@ traced "$L" "$PROC/spawner" "$SEED" $ways
 expect "program" "$(for w in $ways; do echo "$w 0"; done)" "$(grep -v '^value' "$L.out")"
 expect "shim says nothing" "" "$(cat "$L.err")"
 # Serial 1 before the spawns and the last serial after them; those in between freed.
-last=$(awk -F'\t' '$1 == "o" { s = $2 } END { print s }' "$L")
+last=$(introductions "$L" | awk -F'\t' '{ s = $1 } END { print s }')
 expect "parent's refleaks: exactly the two planted leaks" "$(serial_address "$L" 1) (1) @ nsFoo
 $(serial_address "$L" "$last") ($last) @ nsFoo" "$(refleaks "$L" 2>&1)"
 expect "the last leak comes after a creation and a release for each way" "$(( $(echo $ways | wc -w) + 2 ))" "$last"

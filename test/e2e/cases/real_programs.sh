@@ -9,7 +9,12 @@ skip() {
 }
 
 # ops_by_serial LOG: each serial's events in order, "o1 N1 A1 ...", on one line.
-ops_by_serial() { awk -F'\t' '$1 ~ /^[oNARD]$/ { printf "%s%s ", $1, $2 }' "$1" | sed 's/ $//'; }
+# The events, "o" marking where an object is introduced (its first event, or an older
+# log's o line).
+ops_by_serial() {
+    awk -F'\t' '$1 ~ /^[NARD]$/ && NF >= 7 { printf "o%s ", $2 }
+        $1 ~ /^[oNARD]$/ { printf "%s%s ", $1, $2 }' "$1" | sed 's/ $//'
+}
 
 # tracer_leaks ERR: "ADDRESS TYPE" of each object GStreamer's leaks tracer found alive.
 tracer_leaks() {
@@ -120,7 +125,7 @@ if /usr/bin/python3 -c 'from gi.repository import GObject' 2>/dev/null; then
     L=$WORK/gi.log
     REFLOG_CLASSES=PlantedPy,FinePy traced "$L" /usr/bin/python3 test/e2e/programs/gi_leaks.py
     expect "refleaks" "$(serial_address "$L" 6) (6) @ PlantedPy" "$(refleaks "$L")"
-    expect "objects" "7" "$(grep -c '^o' "$L")"
+    expect "objects" "7" "$(introductions "$L" | wc -l | tr -d ' ')"
 else
     skip "/usr/bin/python3 cannot import gi (python3-gi)"
 fi

@@ -76,7 +76,7 @@ finish
 start "REFLOG_OBJECTS logs only the selected serial numbers"
 O=$WORK/objects.log
 REFLOG_OBJECTS=2-3 traced "$O" "$PROGS/scenarios" many
-expect "objects in the log" "2 3" "$(awk -F'\t' '$1 == "o" { printf "%s%s", sep, $2; sep = " " }' "$O")"
+expect "objects in the log" "2 3" "$(introductions "$O" | awk -F'\t' '{ printf "%s%s", sep, $1; sep = " " }')"
 expect "refleaks" "$(serial_address "$O" 2) (2) @ nsFoo" "$(refleaks "$O")"
 A=$WORK/all.log
 traced "$A" "$PROGS/scenarios" many
