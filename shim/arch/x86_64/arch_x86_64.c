@@ -7,8 +7,10 @@
 #include "relocate_x86_64.h"
 
 #include <capstone/capstone.h>
+#include <cpuid.h>
 #include <elf.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -72,15 +74,72 @@ static uint8_t *near_alloc(uintptr_t target)
     return NULL;
 }
 
-/* The per-hook stub: movabs $context, %r11; jmp refshim_dispatch(_lean). Returns its end. */
+/* The per-hook stub: movq %r11, -16(%rsp); movabs $context, %r11; jmp refshim_dispatch.
+ * The caller's r11 waits below the stack pointer, where a signal frame never goes (the red
+ * zone), for refshim_dispatch to find it above its frame pointer. Returns the stub's end. */
 static uint8_t *emit_stub(uint8_t *out, void *context, bool lean)
 {
+    static const uint8_t park_r11[] = {0x4c, 0x89, 0x5c, 0x24, 0xf0};
+    memcpy(out, park_r11, sizeof park_r11);
+    out += sizeof park_r11;
     out[0] = 0x49;
     out[1] = 0xbb;
     uint64_t ctx = (uint64_t)(uintptr_t)context;
     memcpy(out + 2, &ctx, 8);
     const char *dispatch = lean ? refshim_dispatch_lean : refshim_dispatch;
     return x86_emit_jmp_abs(out + 10, (uint64_t)(uintptr_t)dispatch);
+}
+
+/* How refshim_dispatch keeps the vector registers (REGISTERS_NOTE in dispatch_x86_64.S),
+ * read there: which instruction, the XSAVE components and the area's size. Until
+ * find_vector_state runs, fxsave, which every x86-64 CPU has. */
+enum vector_save_kind { VECTOR_FXSAVE, VECTOR_XSAVE, VECTOR_XSAVEC };
+#define FXSAVE_AREA 576         /* 512, and the XSAVE header the dispatch clears */
+__attribute__((visibility("hidden"))) uint8_t refshim_vector_kind = VECTOR_FXSAVE;
+__attribute__((visibility("hidden"))) uint32_t refshim_vector_mask;
+__attribute__((visibility("hidden"))) uint64_t refshim_vector_size = FXSAVE_AREA;
+
+_Static_assert(sizeof(struct saved_regs) == 176 && offsetof(struct saved_regs, back) == 96,
+               "struct saved_regs and dispatch_x86_64.S disagree");
+
+/* XSAVE components: SSE, AVX, and AVX-512's mask registers, upper halves of zmm0-15 and
+ * zmm16-31. Not x87 (its stack holds a long double result), nor PKRU, AMX and the like,
+ * which no compiler keeps a value in across a call. */
+#define XSAVE_CALL_CLOBBERED 0xe6u
+#define CPUID_OSXSAVE (1u << 27)
+#define CPUID_XSAVEC (1u << 1)
+
+static uint64_t read_xcr0(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Chooses the instruction and measures the area from cpuid, once, before the first hook. */
+static void find_vector_state(void)
+{
+    static bool found;
+    unsigned eax, ebx, ecx, edx;
+    if (found)
+        return;
+    found = true;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & CPUID_OSXSAVE) ||
+        __get_cpuid_max(0, NULL) < 0xd)
+        return;
+    uint32_t mask = (uint32_t)read_xcr0() & XSAVE_CALL_CLOBBERED;
+    uint64_t size = FXSAVE_AREA;
+    for (unsigned component = 2; component < 32; component++) {
+        if (!(mask & (1u << component)))
+            continue;
+        __cpuid_count(0xd, component, eax, ebx, ecx, edx);
+        if ((uint64_t)ebx + eax > size)
+            size = (uint64_t)ebx + eax;         /* standard form: the compacted one is smaller */
+    }
+    __cpuid_count(0xd, 1, eax, ebx, ecx, edx);
+    refshim_vector_mask = mask;
+    refshim_vector_size = (size + 63) & ~(uint64_t)63;
+    refshim_vector_kind = (eax & CPUID_XSAVEC) ? VECTOR_XSAVEC : VECTOR_XSAVE;
 }
 
 /* True when some branch in the function lands strictly inside the bytes we displace:
@@ -211,6 +270,7 @@ bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void 
                       char *err, size_t errlen)
 {
     pthread_mutex_lock(&patch_lock);
+    find_vector_state();
     bool ok = patch_locked(target, size, context, lean, original, err, errlen);
     pthread_mutex_unlock(&patch_lock);
     return ok;
@@ -219,6 +279,7 @@ bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void 
 void *arch_make_stub(void *context, bool lean)
 {
     pthread_mutex_lock(&patch_lock);
+    find_vector_state();
     /* Any address will do: the stub is reached through a 64-bit pointer. */
     uint8_t *code = near_alloc((uintptr_t)refshim_dispatch);
     if (code != NULL) {
