@@ -91,23 +91,22 @@ static uint8_t *emit_stub(uint8_t *out, void *context, bool lean)
 }
 
 /* How refshim_dispatch keeps the vector registers (REGISTERS_NOTE in dispatch_x86_64.S),
- * read there: which instruction, the XSAVE components and the area's size. Until
- * find_vector_state runs, fxsave, which every x86-64 CPU has. */
-enum vector_save_kind { VECTOR_FXSAVE, VECTOR_XSAVE, VECTOR_XSAVEC };
-#define FXSAVE_AREA 576         /* 512, and the XSAVE header the dispatch clears */
-__attribute__((visibility("hidden"))) uint8_t refshim_vector_kind = VECTOR_FXSAVE;
-__attribute__((visibility("hidden"))) uint32_t refshim_vector_mask;
-__attribute__((visibility("hidden"))) uint64_t refshim_vector_size = FXSAVE_AREA;
+ * read there, and the size of its area. Until find_vector_state runs, xmm0-15, which every
+ * x86-64 CPU has. */
+enum vector_save_kind { VECTOR_SSE, VECTOR_AVX, VECTOR_AVX512, VECTOR_AVX512_BW };
+__attribute__((visibility("hidden"))) uint8_t refshim_vector_kind = VECTOR_SSE;
+__attribute__((visibility("hidden"))) uint64_t refshim_vector_size = 16 * 16;
 
 _Static_assert(sizeof(struct saved_regs) == 176 && offsetof(struct saved_regs, back) == 96,
                "struct saved_regs and dispatch_x86_64.S disagree");
 
-/* XSAVE components: SSE, AVX, and AVX-512's mask registers, upper halves of zmm0-15 and
- * zmm16-31. Not x87 (its stack holds a long double result), nor PKRU, AMX and the like,
- * which no compiler keeps a value in across a call. */
-#define XSAVE_CALL_CLOBBERED 0xe6u
+/* XCR0: the registers the kernel saves, so that a program may use them. */
+#define XCR0_SSE_AVX 0x6u
+#define XCR0_AVX512 0xe0u               /* mask registers, zmm0-15 upper halves, zmm16-31 */
 #define CPUID_OSXSAVE (1u << 27)
-#define CPUID_XSAVEC (1u << 1)
+#define CPUID_AVX (1u << 28)
+#define CPUID_AVX512F (1u << 16)
+#define CPUID_AVX512BW (1u << 30)
 
 static uint64_t read_xcr0(void)
 {
@@ -116,7 +115,7 @@ static uint64_t read_xcr0(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-/* Chooses the instruction and measures the area from cpuid, once, before the first hook. */
+/* Chooses how wide the vector registers are, once, before the first hook. */
 static void find_vector_state(void)
 {
     static bool found;
@@ -124,22 +123,18 @@ static void find_vector_state(void)
     if (found)
         return;
     found = true;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & CPUID_OSXSAVE) ||
-        __get_cpuid_max(0, NULL) < 0xd)
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & CPUID_OSXSAVE) || !(ecx & CPUID_AVX))
         return;
-    uint32_t mask = (uint32_t)read_xcr0() & XSAVE_CALL_CLOBBERED;
-    uint64_t size = FXSAVE_AREA;
-    for (unsigned component = 2; component < 32; component++) {
-        if (!(mask & (1u << component)))
-            continue;
-        __cpuid_count(0xd, component, eax, ebx, ecx, edx);
-        if ((uint64_t)ebx + eax > size)
-            size = (uint64_t)ebx + eax;         /* standard form: the compacted one is smaller */
-    }
-    __cpuid_count(0xd, 1, eax, ebx, ecx, edx);
-    refshim_vector_mask = mask;
-    refshim_vector_size = (size + 63) & ~(uint64_t)63;
-    refshim_vector_kind = (eax & CPUID_XSAVEC) ? VECTOR_XSAVEC : VECTOR_XSAVE;
+    uint64_t xcr0 = read_xcr0();
+    if ((xcr0 & XCR0_SSE_AVX) != XCR0_SSE_AVX)
+        return;
+    refshim_vector_kind = VECTOR_AVX;
+    refshim_vector_size = 16 * 32;
+    if ((xcr0 & XCR0_AVX512) != XCR0_AVX512 || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) ||
+        !(ebx & CPUID_AVX512F))
+        return;
+    refshim_vector_kind = (ebx & CPUID_AVX512BW) ? VECTOR_AVX512_BW : VECTOR_AVX512;
+    refshim_vector_size = 32 * 64 + 8 * 8;
 }
 
 /* True when some branch in the function lands strictly inside the bytes we displace:

@@ -18,14 +18,16 @@
  *     registers (rdx, xmm0, xmm1, ymm and zmm upper halves) come from there too;
  *   - a lean function returns at most an integer in rax (arch.h), so the lean path gives
  *     back the entry value of every register but rax, which holds the handler's result.
- * The vector state (SSE, AVX, AVX-512 and its mask registers; never the x87 stack, which
- * holds a long double result) is kept with xsavec, xsave or, on CPUs without XSAVE,
- * fxsave, into an area of the size arch_x86_64.c found with cpuid. MXCSR comes with it. */
+ * The vector registers are kept as wide as they are (xmm0-15; ymm0-15 with AVX; zmm0-31
+ * and k0-7 with AVX-512), one move each: xsave and xrstor would also do it, but cost about
+ * 200 ns a pair on some CPUs, against about 15 ns. Not kept: the x87 stack (it holds a
+ * long double result and is empty otherwise) and MXCSR, whose control bits C code keeps
+ * and whose status bits the ABI lets any callee set. */
 
 /* ALIGN_NOTE: a hooked function may be entered with a stack aligned to 8 only: GCC
  * calls a function of the same file whose needs it knows without keeping the ABI's
  * 16-byte alignment (-fipa-stack-alignment, even at -O0). Every routine here aligns its
- * frame itself, for xsave and for the handler and original it calls. */
+ * frame itself, for its aligned moves and for the handler and original it calls. */
 
 /* struct saved_regs (arch_cpu.h): offsets of its members. */
 #define ARG_RDI 0
@@ -43,12 +45,12 @@
 #define SAVE_SIZE 176           /* sizeof(struct saved_regs), a multiple of 16 */
 
 #define STACK_ARGS_COPIED 128   /* bytes of caller stack arguments passed on: 16 words */
-#define XSAVE_HEADER 512        /* offset of the XSAVE header in the vector state area */
 
 /* enum vector_save_kind, arch_x86_64.c */
-#define VECTOR_FXSAVE 0
-#define VECTOR_XSAVE 1
-#define VECTOR_XSAVEC 2
+#define VECTOR_SSE 0
+#define VECTOR_AVX 1
+#define VECTOR_AVX512 2         /* without AVX512BW: 16-bit mask registers */
+#define VECTOR_AVX512_BW 3
 
 /* The frame every routine here keeps, with its CFI: libunwind walks through it. */
         .macro FRAME_ENTER
@@ -72,34 +74,196 @@
         movq    %r10, \first+ARG_R10(\base)
         .endm
 
-/* The vector state into the 64-byte aligned area at rdi; clobbers rax and rdx. */
+/* The vector registers into the 64-byte aligned area at rdi, as wide as the CPU and the
+ * kernel make them (arch_x86_64.c chose the kind); clobbers nothing else. */
         .macro SAVE_VECTOR_STATE
-        movl    refshim_vector_mask(%rip), %eax
-        xorl    %edx, %edx
-        cmpb    $VECTOR_XSAVEC, refshim_vector_kind(%rip)
-        jne     .Lnot_xsavec\@
-        xsavec64 (%rdi)
+        cmpb    $VECTOR_AVX, refshim_vector_kind(%rip)
+        je      .Lavx\@
+        jb      .Lsse\@
+        vmovdqa64 %zmm0, 0(%rdi)
+        vmovdqa64 %zmm1, 64(%rdi)
+        vmovdqa64 %zmm2, 128(%rdi)
+        vmovdqa64 %zmm3, 192(%rdi)
+        vmovdqa64 %zmm4, 256(%rdi)
+        vmovdqa64 %zmm5, 320(%rdi)
+        vmovdqa64 %zmm6, 384(%rdi)
+        vmovdqa64 %zmm7, 448(%rdi)
+        vmovdqa64 %zmm8, 512(%rdi)
+        vmovdqa64 %zmm9, 576(%rdi)
+        vmovdqa64 %zmm10, 640(%rdi)
+        vmovdqa64 %zmm11, 704(%rdi)
+        vmovdqa64 %zmm12, 768(%rdi)
+        vmovdqa64 %zmm13, 832(%rdi)
+        vmovdqa64 %zmm14, 896(%rdi)
+        vmovdqa64 %zmm15, 960(%rdi)
+        vmovdqa64 %zmm16, 1024(%rdi)
+        vmovdqa64 %zmm17, 1088(%rdi)
+        vmovdqa64 %zmm18, 1152(%rdi)
+        vmovdqa64 %zmm19, 1216(%rdi)
+        vmovdqa64 %zmm20, 1280(%rdi)
+        vmovdqa64 %zmm21, 1344(%rdi)
+        vmovdqa64 %zmm22, 1408(%rdi)
+        vmovdqa64 %zmm23, 1472(%rdi)
+        vmovdqa64 %zmm24, 1536(%rdi)
+        vmovdqa64 %zmm25, 1600(%rdi)
+        vmovdqa64 %zmm26, 1664(%rdi)
+        vmovdqa64 %zmm27, 1728(%rdi)
+        vmovdqa64 %zmm28, 1792(%rdi)
+        vmovdqa64 %zmm29, 1856(%rdi)
+        vmovdqa64 %zmm30, 1920(%rdi)
+        vmovdqa64 %zmm31, 1984(%rdi)
+        cmpb    $VECTOR_AVX512_BW, refshim_vector_kind(%rip)
+        jne     .Lmask16\@
+        kmovq   %k0, 2048(%rdi)
+        kmovq   %k1, 2056(%rdi)
+        kmovq   %k2, 2064(%rdi)
+        kmovq   %k3, 2072(%rdi)
+        kmovq   %k4, 2080(%rdi)
+        kmovq   %k5, 2088(%rdi)
+        kmovq   %k6, 2096(%rdi)
+        kmovq   %k7, 2104(%rdi)
         jmp     .Lsaved\@
-.Lnot_xsavec\@:
-        cmpb    $VECTOR_XSAVE, refshim_vector_kind(%rip)
-        jne     .Lfxsave\@
-        xsave64 (%rdi)
+.Lmask16\@:
+        kmovw   %k0, 2048(%rdi)
+        kmovw   %k1, 2056(%rdi)
+        kmovw   %k2, 2064(%rdi)
+        kmovw   %k3, 2072(%rdi)
+        kmovw   %k4, 2080(%rdi)
+        kmovw   %k5, 2088(%rdi)
+        kmovw   %k6, 2096(%rdi)
+        kmovw   %k7, 2104(%rdi)
         jmp     .Lsaved\@
-.Lfxsave\@:
-        fxsave64 (%rdi)
+.Lavx\@:
+        vmovdqa %ymm0, 0(%rdi)
+        vmovdqa %ymm1, 32(%rdi)
+        vmovdqa %ymm2, 64(%rdi)
+        vmovdqa %ymm3, 96(%rdi)
+        vmovdqa %ymm4, 128(%rdi)
+        vmovdqa %ymm5, 160(%rdi)
+        vmovdqa %ymm6, 192(%rdi)
+        vmovdqa %ymm7, 224(%rdi)
+        vmovdqa %ymm8, 256(%rdi)
+        vmovdqa %ymm9, 288(%rdi)
+        vmovdqa %ymm10, 320(%rdi)
+        vmovdqa %ymm11, 352(%rdi)
+        vmovdqa %ymm12, 384(%rdi)
+        vmovdqa %ymm13, 416(%rdi)
+        vmovdqa %ymm14, 448(%rdi)
+        vmovdqa %ymm15, 480(%rdi)
+        jmp     .Lsaved\@
+.Lsse\@:
+        movdqa  %xmm0, 0(%rdi)
+        movdqa  %xmm1, 16(%rdi)
+        movdqa  %xmm2, 32(%rdi)
+        movdqa  %xmm3, 48(%rdi)
+        movdqa  %xmm4, 64(%rdi)
+        movdqa  %xmm5, 80(%rdi)
+        movdqa  %xmm6, 96(%rdi)
+        movdqa  %xmm7, 112(%rdi)
+        movdqa  %xmm8, 128(%rdi)
+        movdqa  %xmm9, 144(%rdi)
+        movdqa  %xmm10, 160(%rdi)
+        movdqa  %xmm11, 176(%rdi)
+        movdqa  %xmm12, 192(%rdi)
+        movdqa  %xmm13, 208(%rdi)
+        movdqa  %xmm14, 224(%rdi)
+        movdqa  %xmm15, 240(%rdi)
 .Lsaved\@:
         .endm
 
-/* The vector state from the area at rdi; clobbers rax and rdx. */
+/* The vector registers from the area at rdi. */
         .macro RESTORE_VECTOR_STATE
-        movl    refshim_vector_mask(%rip), %eax
-        xorl    %edx, %edx
-        cmpb    $VECTOR_FXSAVE, refshim_vector_kind(%rip)
-        je      .Lfxrstor\@
-        xrstor64 (%rdi)
+        cmpb    $VECTOR_AVX, refshim_vector_kind(%rip)
+        je      .Lavx\@
+        jb      .Lsse\@
+        vmovdqa64 0(%rdi), %zmm0
+        vmovdqa64 64(%rdi), %zmm1
+        vmovdqa64 128(%rdi), %zmm2
+        vmovdqa64 192(%rdi), %zmm3
+        vmovdqa64 256(%rdi), %zmm4
+        vmovdqa64 320(%rdi), %zmm5
+        vmovdqa64 384(%rdi), %zmm6
+        vmovdqa64 448(%rdi), %zmm7
+        vmovdqa64 512(%rdi), %zmm8
+        vmovdqa64 576(%rdi), %zmm9
+        vmovdqa64 640(%rdi), %zmm10
+        vmovdqa64 704(%rdi), %zmm11
+        vmovdqa64 768(%rdi), %zmm12
+        vmovdqa64 832(%rdi), %zmm13
+        vmovdqa64 896(%rdi), %zmm14
+        vmovdqa64 960(%rdi), %zmm15
+        vmovdqa64 1024(%rdi), %zmm16
+        vmovdqa64 1088(%rdi), %zmm17
+        vmovdqa64 1152(%rdi), %zmm18
+        vmovdqa64 1216(%rdi), %zmm19
+        vmovdqa64 1280(%rdi), %zmm20
+        vmovdqa64 1344(%rdi), %zmm21
+        vmovdqa64 1408(%rdi), %zmm22
+        vmovdqa64 1472(%rdi), %zmm23
+        vmovdqa64 1536(%rdi), %zmm24
+        vmovdqa64 1600(%rdi), %zmm25
+        vmovdqa64 1664(%rdi), %zmm26
+        vmovdqa64 1728(%rdi), %zmm27
+        vmovdqa64 1792(%rdi), %zmm28
+        vmovdqa64 1856(%rdi), %zmm29
+        vmovdqa64 1920(%rdi), %zmm30
+        vmovdqa64 1984(%rdi), %zmm31
+        cmpb    $VECTOR_AVX512_BW, refshim_vector_kind(%rip)
+        jne     .Lmask16\@
+        kmovq   2048(%rdi), %k0
+        kmovq   2056(%rdi), %k1
+        kmovq   2064(%rdi), %k2
+        kmovq   2072(%rdi), %k3
+        kmovq   2080(%rdi), %k4
+        kmovq   2088(%rdi), %k5
+        kmovq   2096(%rdi), %k6
+        kmovq   2104(%rdi), %k7
         jmp     .Lrestored\@
-.Lfxrstor\@:
-        fxrstor64 (%rdi)
+.Lmask16\@:
+        kmovw   2048(%rdi), %k0
+        kmovw   2056(%rdi), %k1
+        kmovw   2064(%rdi), %k2
+        kmovw   2072(%rdi), %k3
+        kmovw   2080(%rdi), %k4
+        kmovw   2088(%rdi), %k5
+        kmovw   2096(%rdi), %k6
+        kmovw   2104(%rdi), %k7
+        jmp     .Lrestored\@
+.Lavx\@:
+        vmovdqa 0(%rdi), %ymm0
+        vmovdqa 32(%rdi), %ymm1
+        vmovdqa 64(%rdi), %ymm2
+        vmovdqa 96(%rdi), %ymm3
+        vmovdqa 128(%rdi), %ymm4
+        vmovdqa 160(%rdi), %ymm5
+        vmovdqa 192(%rdi), %ymm6
+        vmovdqa 224(%rdi), %ymm7
+        vmovdqa 256(%rdi), %ymm8
+        vmovdqa 288(%rdi), %ymm9
+        vmovdqa 320(%rdi), %ymm10
+        vmovdqa 352(%rdi), %ymm11
+        vmovdqa 384(%rdi), %ymm12
+        vmovdqa 416(%rdi), %ymm13
+        vmovdqa 448(%rdi), %ymm14
+        vmovdqa 480(%rdi), %ymm15
+        jmp     .Lrestored\@
+.Lsse\@:
+        movdqa  0(%rdi), %xmm0
+        movdqa  16(%rdi), %xmm1
+        movdqa  32(%rdi), %xmm2
+        movdqa  48(%rdi), %xmm3
+        movdqa  64(%rdi), %xmm4
+        movdqa  80(%rdi), %xmm5
+        movdqa  96(%rdi), %xmm6
+        movdqa  112(%rdi), %xmm7
+        movdqa  128(%rdi), %xmm8
+        movdqa  144(%rdi), %xmm9
+        movdqa  160(%rdi), %xmm10
+        movdqa  176(%rdi), %xmm11
+        movdqa  192(%rdi), %xmm12
+        movdqa  208(%rdi), %xmm13
+        movdqa  224(%rdi), %xmm14
+        movdqa  240(%rdi), %xmm15
 .Lrestored\@:
         .endm
 
@@ -118,7 +282,7 @@ refshim_dispatch_lean:
         FRAME_ENTER                     /* the caller's r11 is now at -8(%rbp) */
         subq    $8, %rsp
         subq    refshim_vector_size(%rip), %rsp
-        andq    $-64, %rsp              /* for xsave; see ALIGN_NOTE */
+        andq    $-64, %rsp              /* for vmovdqa64; see ALIGN_NOTE */
         subq    $SAVE_SIZE, %rsp
         STORE_GENERAL %rsp, 0
         STORE_GENERAL %rsp, BACK
@@ -129,14 +293,6 @@ refshim_dispatch_lean:
         movq    %rax, STACK_ARGS(%rsp)
         leaq    SAVE_SIZE(%rsp), %rdi
         movq    %rdi, VECTOR_STATE(%rsp)
-        xorl    %eax, %eax              /* XRSTOR wants the header's reserved bytes zero */
-        movq    %rax, XSAVE_HEADER+8(%rdi)
-        movq    %rax, XSAVE_HEADER+16(%rdi)
-        movq    %rax, XSAVE_HEADER+24(%rdi)
-        movq    %rax, XSAVE_HEADER+32(%rdi)
-        movq    %rax, XSAVE_HEADER+40(%rdi)
-        movq    %rax, XSAVE_HEADER+48(%rdi)
-        movq    %rax, XSAVE_HEADER+56(%rdi)
         SAVE_VECTOR_STATE
 
         movq    %r11, %rdi
