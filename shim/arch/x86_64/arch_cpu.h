@@ -17,7 +17,7 @@ struct saved_regs {
     uint64_t r10;               /* static chain */
     uint64_t stack_args;        /* address of the caller's stack arguments */
     uint64_t r11;
-    void *vector_state;         /* the xsave area, beside this struct in the frame */
+    void *vector_state;         /* the vector registers, beside this struct in the frame */
     uint64_t pad;
     uint64_t back[10];          /* rdi, rsi, rdx, rcx, r8, r9, rax, r10, r11 for the caller */
 };
