@@ -19,9 +19,11 @@
  * registers; its result is what the caller receives. */
 typedef uint64_t (*arch_call_handler)(void *context, struct saved_regs *regs);
 
-/* Calls FN with the saved registers (and the caller's first stack arguments). */
+/* Calls FN with the saved registers (and the caller's first stack arguments), and keeps
+ * what FN left in the registers for the hooked call's caller (the argument values stay). */
 uint64_t refshim_invoke(void *fn, const struct saved_regs *regs);
-/* The same for a lean hook, whose saved_regs hold the argument registers only. */
+/* The same for a lean hook: the argument registers only; the caller gets back the entry
+ * values of the registers, and the result. */
 uint64_t refshim_invoke_lean(void *fn, const struct saved_regs *regs);
 
 /* Bounds of refshim_dispatch's code, to find where the hooked call's caller starts in a
@@ -35,7 +37,10 @@ static inline void *saved_first_arg(const struct saved_regs *regs)
 
 /* Patches the entry of the function at TARGET (SIZE bytes long, 0 if unknown) so that it
  * enters refshim_dispatch with CONTEXT, or refshim_dispatch_lean when LEAN (the function
- * takes at most six integer or pointer arguments and no vector ones). *ORIGINAL receives a trampoline that behaves like
+ * takes at most six integer or pointer arguments and no vector ones, and returns at most
+ * one integer or pointer). Either way the hooked call returns with every register the
+ * caller may rely on, even beyond the ABI (GCC's -fipa-ra), as the original left it; a
+ * handler calls the original at most once. *ORIGINAL receives a trampoline that behaves like
  * the unpatched function. On failure returns false and a reason in ERR; nothing is changed. */
 bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void **original,
                       char *err, size_t errlen);

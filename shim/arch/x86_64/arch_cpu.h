@@ -8,15 +8,18 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The argument registers of a hooked call, as refshim_dispatch saved them.
+/* The registers of a hooked call, as refshim_dispatch saved them, and what it gives the
+ * caller back (dispatch_x86_64.S, REGISTERS_NOTE).
  * Layout is shared with dispatch_x86_64.S: change both together. */
 struct saved_regs {
     uint64_t args[6];           /* rdi, rsi, rdx, rcx, r8, r9 */
     uint64_t rax;               /* vector-register count for variadic calls */
     uint64_t r10;               /* static chain */
     uint64_t stack_args;        /* address of the caller's stack arguments */
+    uint64_t r11;
+    void *vector_state;         /* the vector registers, beside this struct in the frame */
     uint64_t pad;
-    uint8_t xmm[8][16];
+    uint64_t back[10];          /* rdi, rsi, rdx, rcx, r8, r9, rax, r10, r11 for the caller */
 };
 
 /* How many integer or pointer arguments arrive in registers. */

@@ -7,8 +7,10 @@
 #include "relocate_x86_64.h"
 
 #include <capstone/capstone.h>
+#include <cpuid.h>
 #include <elf.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -72,15 +74,67 @@ static uint8_t *near_alloc(uintptr_t target)
     return NULL;
 }
 
-/* The per-hook stub: movabs $context, %r11; jmp refshim_dispatch(_lean). Returns its end. */
+/* The per-hook stub: movq %r11, -16(%rsp); movabs $context, %r11; jmp refshim_dispatch.
+ * The caller's r11 waits below the stack pointer, where a signal frame never goes (the red
+ * zone), for refshim_dispatch to find it above its frame pointer. Returns the stub's end. */
 static uint8_t *emit_stub(uint8_t *out, void *context, bool lean)
 {
+    static const uint8_t park_r11[] = {0x4c, 0x89, 0x5c, 0x24, 0xf0};
+    memcpy(out, park_r11, sizeof park_r11);
+    out += sizeof park_r11;
     out[0] = 0x49;
     out[1] = 0xbb;
     uint64_t ctx = (uint64_t)(uintptr_t)context;
     memcpy(out + 2, &ctx, 8);
     const char *dispatch = lean ? refshim_dispatch_lean : refshim_dispatch;
     return x86_emit_jmp_abs(out + 10, (uint64_t)(uintptr_t)dispatch);
+}
+
+/* How refshim_dispatch keeps the vector registers (REGISTERS_NOTE in dispatch_x86_64.S),
+ * read there, and the size of its area. Until find_vector_state runs, xmm0-15, which every
+ * x86-64 CPU has. */
+enum vector_save_kind { VECTOR_SSE, VECTOR_AVX, VECTOR_AVX512, VECTOR_AVX512_BW };
+__attribute__((visibility("hidden"))) uint8_t refshim_vector_kind = VECTOR_SSE;
+__attribute__((visibility("hidden"))) uint64_t refshim_vector_size = 16 * 16;
+
+_Static_assert(sizeof(struct saved_regs) == 176 && offsetof(struct saved_regs, back) == 96,
+               "struct saved_regs and dispatch_x86_64.S disagree");
+
+/* XCR0: the registers the kernel saves, so that a program may use them. */
+#define XCR0_SSE_AVX 0x6u
+#define XCR0_AVX512 0xe0u               /* mask registers, zmm0-15 upper halves, zmm16-31 */
+#define CPUID_OSXSAVE (1u << 27)
+#define CPUID_AVX (1u << 28)
+#define CPUID_AVX512F (1u << 16)
+#define CPUID_AVX512BW (1u << 30)
+
+static uint64_t read_xcr0(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Chooses how wide the vector registers are, once, before the first hook. */
+static void find_vector_state(void)
+{
+    static bool found;
+    unsigned eax, ebx, ecx, edx;
+    if (found)
+        return;
+    found = true;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & CPUID_OSXSAVE) || !(ecx & CPUID_AVX))
+        return;
+    uint64_t xcr0 = read_xcr0();
+    if ((xcr0 & XCR0_SSE_AVX) != XCR0_SSE_AVX)
+        return;
+    refshim_vector_kind = VECTOR_AVX;
+    refshim_vector_size = 16 * 32;
+    if ((xcr0 & XCR0_AVX512) != XCR0_AVX512 || !__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) ||
+        !(ebx & CPUID_AVX512F))
+        return;
+    refshim_vector_kind = (ebx & CPUID_AVX512BW) ? VECTOR_AVX512_BW : VECTOR_AVX512;
+    refshim_vector_size = 32 * 64 + 8 * 8;
 }
 
 /* True when some branch in the function lands strictly inside the bytes we displace:
@@ -211,6 +265,7 @@ bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void 
                       char *err, size_t errlen)
 {
     pthread_mutex_lock(&patch_lock);
+    find_vector_state();
     bool ok = patch_locked(target, size, context, lean, original, err, errlen);
     pthread_mutex_unlock(&patch_lock);
     return ok;
@@ -219,6 +274,7 @@ bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void 
 void *arch_make_stub(void *context, bool lean)
 {
     pthread_mutex_lock(&patch_lock);
+    find_vector_state();
     /* Any address will do: the stub is reached through a 64-bit pointer. */
     uint8_t *code = near_alloc((uintptr_t)refshim_dispatch);
     if (code != NULL) {

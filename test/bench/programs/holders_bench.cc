@@ -15,10 +15,9 @@ struct Node {
     Node *mNext = nullptr;
 };
 
-// noipa: GCC's -fipa-ra would let callers keep values in registers the real AddRef does
-// not touch, which the shim's hook, as any function may, does.
-__attribute__((noipa)) unsigned Node::AddRef() { return ++mRefCnt; }
-__attribute__((noipa)) unsigned Node::Release() { return --mRefCnt; }
+// The calls stay calls to these symbols, which the shim hooks.
+__attribute__((noinline, noclone)) unsigned Node::AddRef() { return ++mRefCnt; }
+__attribute__((noinline, noclone)) unsigned Node::Release() { return --mRefCnt; }
 
 static const size_t BLOCK = 64 * 1024;
 static uint64_t **gBlocks;
