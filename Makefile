@@ -42,6 +42,9 @@ SHIM_OBJ := $(SHIM_C:%.c=$(BUILD)/%.o) $(SHIM_S:%.S=$(BUILD)/%.o)
 # Parts of the shim that are plain logic with no process-wide state: unit tested.
 SHIM_PURE := $(addprefix $(BUILD)/shim/,config/ranges.o config/config.o config/name_list.o \
              log/textbuf.o log/log_mapping.o report.o arch/$(ARCH)/relocate_$(ARCH).o)
+# Parts unit tested against test doubles of the symbolizer and log writer they call
+# (test/unit/depot_doubles.c), so the real ones must stay out of the unit tests.
+SHIM_DOUBLED := $(BUILD)/shim/record/depot.o
 
 AN_DIRS    := $(patsubst %/,%,$(sort $(dir $(wildcard analyzer/*/*.[ch]))))
 AN_H       := $(foreach d,$(AN_DIRS),$(wildcard $(d)/*.h)) $(INC_H)
@@ -84,7 +87,7 @@ $(BUILD)/test/unit/%.o: test/unit/%.c $(SHIM_H) $(AN_H)
 	$(call need_pkgs,check)
 	$(CC) $(CFLAGS) $(AN_INC) $(SHIM_INC) $(CHECK_CFLAGS) $(call pkg_once,capstone_cflags,--cflags capstone) -c $< -o $@
 
-$(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE)
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE) $(SHIM_DOUBLED)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(AN_LIBS) $(call pkg_once,capstone_libs,--libs capstone) -pthread
 
 unit: $(BUILD)/unit_tests

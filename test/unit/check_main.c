@@ -6,6 +6,7 @@ Suite *ranges_suite(void);
 Suite *config_suite(void);
 Suite *name_list_suite(void);
 Suite *log_mapping_suite(void);
+Suite *depot_suite(void);
 /* analyzer suites */
 Suite *func_name_suite(void);
 Suite *log_reader_suite(void);
@@ -26,6 +27,7 @@ int main(void)
     srunner_add_suite(runner, config_suite());
     srunner_add_suite(runner, name_list_suite());
     srunner_add_suite(runner, log_mapping_suite());
+    srunner_add_suite(runner, depot_suite());
     srunner_add_suite(runner, func_name_suite());
     srunner_add_suite(runner, log_reader_suite());
     srunner_add_suite(runner, balance_tree_suite());
