@@ -234,7 +234,8 @@ static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ip
     s->id = node;
     s->count = count;
     s->defined_end = log_definitions_end();
-    memcpy(s->ips, ips, (size_t)count * sizeof *ips);
+    if (count > 0)                      /* IPS may be NULL for the empty stack */
+        memcpy(s->ips, ips, (size_t)count * sizeof *ips);
     if (first != NULL) {
         s->same_hash = first->same_hash;
         first->same_hash = s;

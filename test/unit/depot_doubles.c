@@ -57,8 +57,7 @@ void symbolizer_describe(uintptr_t ra, struct symbol_info *out)
         if (ra - 1 >= m->start && ra - 1 < m->end) {
             out->module = strdup(m->path);
             out->offset = ra - m->start;
-            if (asprintf(&out->function, "fn_%" PRIxPTR, out->offset) < 0 ||
-                asprintf(&out->source, "%s.c:%" PRIuPTR, m->path, out->offset) < 0)
+            if (asprintf(&out->function, "fn_%" PRIxPTR, out->offset) < 0)
                 abort();
             out->build_id = copy_or_null(m->build_id);
             return;
@@ -70,7 +69,6 @@ void symbol_info_free(struct symbol_info *info)
 {
     free(info->module);
     free(info->function);
-    free(info->source);
     free(info->build_id);
     memset(info, 0, sizeof *info);
 }

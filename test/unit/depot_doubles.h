@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /* Addresses in [START, END) now belong to the module PATH (BUILD_ID may be NULL). Its
- * frames are named "fn_<offset in hex>" from "<PATH>.c:<offset in decimal>". */
+ * frames are named "fn_<offset in hex>" (the shim names no source at capture). */
 void fake_module_load(const char *path, const char *build_id, uintptr_t start, uintptr_t end);
 /* The module at START is gone; its addresses belong to no module until another is loaded. */
 void fake_module_unload(uintptr_t start);
