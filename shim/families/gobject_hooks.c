@@ -324,6 +324,13 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
     return hook_call_original(hook, regs);
 }
 
+/* The logged type of OBJECT for a reference hook, or NULL when its class is not logged. */
+static inline struct type_info *logged_type_of(void *object, struct hook *hook)
+{
+    struct type_info *type = type_of(object);
+    return type != NULL ? logged_type_at_reference(object, type, hook) : NULL;
+}
+
 /* g_object_ref, and g_object_ref_sink / g_object_take_ref, which add a reference only
  * when the object was not floating. Some GLib versions make them call g_object_ref (and
  * g_object_unref) inside, which records the change already: the sink is an event of its
@@ -331,12 +338,9 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 static uint64_t reference_call(struct hook *hook, struct saved_regs *regs, bool sinks)
 {
     void *object = saved_first_arg(regs);
-    struct type_info *type = type_of(object);
+    struct type_info *type = logged_type_of(object, hook);
     if (type == NULL)
         return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
-    type = logged_type_at_reference(object, type, hook);
-    if (type == NULL)
-        return hook_call_original(hook, regs);
     uint32_t before = ref_count_of(object);
     uint64_t recorded = recorder_events_on_thread();
     uint64_t result = hook_call_original(hook, regs);
@@ -366,12 +370,9 @@ static uint64_t on_ref_sink(struct hook *hook, struct saved_regs *regs)
 static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    struct type_info *type = type_of(object);
+    struct type_info *type = logged_type_of(object, hook);
     if (type == NULL)
         return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
-    type = logged_type_at_reference(object, type, hook);
-    if (type == NULL)
-        return hook_call_original(hook, regs);
     /* Once the call returns, another thread may free the object and a new one take its
      * address before the change is recorded: the object is pinned (recorder.h). A
      * destruction inside the call waits for the pin, so the D stays the last event. */

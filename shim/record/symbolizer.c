@@ -484,6 +484,40 @@ void symbol_info_free(struct symbol_info *info)
     info->module = info->function = info->build_id = NULL;
 }
 
+/* The .dynsym of a module that has no .symtab: its section header in *SHDR and its data,
+ * or NULL when the module has a .symtab or no usable .dynsym. */
+static Elf_Data *dynsym_only(Elf *elf, GElf_Shdr *shdr)
+{
+    Elf_Scn *dynsym = NULL;
+    for (Elf_Scn *scn = elf ? elf_nextscn(elf, NULL) : NULL; scn != NULL; scn = elf_nextscn(elf, scn)) {
+        if (gelf_getshdr(scn, shdr) == NULL)
+            continue;
+        if (shdr->sh_type == SHT_SYMTAB)
+            return NULL;
+        if (shdr->sh_type == SHT_DYNSYM)
+            dynsym = scn;
+    }
+    Elf_Data *data = dynsym ? elf_getdata(dynsym, NULL) : NULL;
+    if (data == NULL || gelf_getshdr(dynsym, shdr) == NULL || shdr->sh_entsize == 0)
+        return NULL;
+    return data;
+}
+
+/* Whether a .dynsym (DATA, described by SHDR) names C++ symbols, defined or imported. */
+static bool dynsym_has_cxx(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data)
+{
+    size_t count = shdr->sh_size / shdr->sh_entsize;
+    for (size_t i = 1; i < count; i++) {
+        GElf_Sym sym;
+        const char *name;
+        if (gelf_getsym(data, (int)i, &sym) != NULL &&
+            (name = elf_strptr(elf, shdr->sh_link, sym.st_name)) != NULL &&
+            strncmp(name, "_Z", 2) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The dynamic symbols of a stripped module with no C++ in it: the functions of a C
  * library a separate debug file would add are static ones, which no hook looks for, and
  * reading that file for every C library (libc's is large) slows every start. Returns
@@ -494,29 +528,11 @@ static bool visit_plain_dynsym(Dwfl_Module *mod, const struct module_facts *fact
 {
     Dwarf_Addr bias = 0;
     Elf *elf = dwfl_module_getelf(mod, &bias);
-    Elf_Scn *dynsym = NULL;
-    for (Elf_Scn *scn = elf ? elf_nextscn(elf, NULL) : NULL; scn != NULL; scn = elf_nextscn(elf, scn)) {
-        GElf_Shdr shdr;
-        if (gelf_getshdr(scn, &shdr) == NULL)
-            continue;
-        if (shdr.sh_type == SHT_SYMTAB)
-            return false;
-        if (shdr.sh_type == SHT_DYNSYM)
-            dynsym = scn;
-    }
     GElf_Shdr shdr;
-    Elf_Data *data = dynsym ? elf_getdata(dynsym, NULL) : NULL;
-    if (data == NULL || gelf_getshdr(dynsym, &shdr) == NULL || shdr.sh_entsize == 0)
-        return false;
+    Elf_Data *data = dynsym_only(elf, &shdr);
+    if (data == NULL || dynsym_has_cxx(elf, &shdr, data))
+        return false;       /* a .symtab, or C++: the full table */
     size_t count = shdr.sh_size / shdr.sh_entsize;
-    for (size_t i = 1; i < count; i++) {
-        GElf_Sym sym;
-        const char *name;
-        if (gelf_getsym(data, (int)i, &sym) != NULL &&
-            (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) != NULL &&
-            strncmp(name, "_Z", 2) == 0)
-            return false;       /* C++: the full table */
-    }
     for (size_t i = 1; i < count; i++) {
         GElf_Sym sym;
         const char *name;
@@ -540,29 +556,9 @@ static bool lacks_cxx_symbols(Dwfl_Module *mod)
     Elf *elf = dwfl_module_getelf(mod, &bias);
     if (debug_file != NULL || elf == NULL)
         return false;
-    Elf_Scn *dynsym = NULL;
     GElf_Shdr shdr;
-    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn)) {
-        if (gelf_getshdr(scn, &shdr) == NULL)
-            continue;
-        if (shdr.sh_type == SHT_SYMTAB)
-            return false;
-        if (shdr.sh_type == SHT_DYNSYM)
-            dynsym = scn;
-    }
-    Elf_Data *data = dynsym ? elf_getdata(dynsym, NULL) : NULL;
-    if (data == NULL || gelf_getshdr(dynsym, &shdr) == NULL || shdr.sh_entsize == 0)
-        return false;
-    size_t count = shdr.sh_size / shdr.sh_entsize;
-    for (size_t i = 1; i < count; i++) {
-        GElf_Sym sym;
-        const char *name;
-        if (gelf_getsym(data, (int)i, &sym) != NULL &&
-            (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) != NULL &&
-            strncmp(name, "_Z", 2) == 0)
-            return true;
-    }
-    return false;
+    Elf_Data *data = dynsym_only(elf, &shdr);
+    return data != NULL && dynsym_has_cxx(elf, &shdr, data);
 }
 
 /* Says once per library, on stderr and in the log, that its C++ methods cannot be found:

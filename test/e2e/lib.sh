@@ -39,10 +39,13 @@ traced() {
 }
 
 # introductions LOG: "SERIAL ADDRESS CLASS-ID SIZE" (tab-separated) for each object, as
-# its first event gives them (older logs: its `o` line), in the log's order.
+# its first event gives them (older logs: its `o` line), in the log's order. A line cut
+# by the kill of a program and followed by NUL bytes is dropped as the readers drop it, and
+# what follows the NULs (another thread's line) is read.
 introductions() {
-    awk -F'\t' -v OFS='\t' '$1 == "o" { print $2, $3, $4, $5 }
-        $1 ~ /^[NARD]$/ && NF >= 7 { print $2, $6, $7, $8 }' "$1"
+    perl -pe 's/[^\n\x00]*\x00+//g' "$1" |
+        awk -F'\t' -v OFS='\t' '$1 == "o" { print $2, $3, $4, $5 }
+            $1 ~ /^[NARD]$/ && NF >= 7 { print $2, $6, $7, $8 }'
 }
 # serial_address LOG SERIAL: the address the log gives object SERIAL.
 serial_address() {
