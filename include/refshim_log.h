@@ -22,7 +22,12 @@ enum refshim_record {
     REFSHIM_REC_NOTE = 'x',     /* x SERIAL NOTE */
     REFSHIM_REC_MARK = 'k',     /* k MARK LAST_SERIAL: a snapshot of the holders begins */
     REFSHIM_REC_HOLDER = 'h',   /* h MARK SERIAL REASON...: why SERIAL is alive at MARK */
+    REFSHIM_REC_TAG = 't',      /* t SERIAL TAG: the allocation's tag (ao2), right after
+                                 * the object's first event */
 };
+
+/* The most bytes of a TAG the shim writes (cut at a UTF-8 character's start). */
+#define REFSHIM_TAG_MAX 200
 
 /* Events: OP SERIAL COUNT TID STACK, and on an object's first event ADDRESS CLASS [SIZE]. */
 enum refshim_op {

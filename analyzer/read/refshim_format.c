@@ -85,6 +85,12 @@ struct refshim_state {
     bool header_seen;
     bool have_last_tid;
     uint64_t last_tid;              /* of the last event line: an empty TID repeats it */
+    /* An object's first event waits for the next line, which may be its `t` record:
+     * the tag is the event's. */
+    bool have_first_event;
+    struct log_event first_event;
+    struct change first_change;
+    const struct stack_def *first_stack;
 };
 
 /* A record split at its TABs. */
@@ -416,9 +422,48 @@ static bool parse_event(struct refshim_state *state, struct record *record,
         .log_serial = serial,
         .count_known = true,
     };
+    if (first && change.kind != CHANGE_DESTROY) {
+        state->have_first_event = true;
+        state->first_event = event;
+        state->first_change = change;
+        state->first_stack = stack;
+        return true;
+    }
     object_tracker_apply(state->tracker, &change, &event, sink);
     if (object && event.op == LOG_OP_DESTROY)
         free_object(state, object);
+    return true;
+}
+
+/* Delivers the first event held back for its tag, with TAG (NULL: none). */
+static void deliver_first_event(struct refshim_state *state, const char *tag,
+                                struct log_sink *sink)
+{
+    if (!state->have_first_event)
+        return;
+    state->have_first_event = false;
+    state->event_stack = state->first_stack;
+    state->first_event.tag = tag;
+    object_tracker_apply(state->tracker, &state->first_change, &state->first_event, sink);
+}
+
+/* `t SERIAL TAG`: the allocation's tag, right after the object's first event. */
+static bool parse_tag(struct refshim_state *state, struct record *record,
+                      struct log_sink *sink)
+{
+    uint64_t serial;
+    if (!expect_fields(record, 3, sink) || !number_field(record, 1, "SERIAL", &serial, sink))
+        return false;
+    if (!record->field[2][0])
+        return log_sink_fail(sink, "empty TAG in 't' record");
+    if (!id_map_find(&state->objects, serial) &&
+        !object_tracker_serial_finished(state->tracker, serial))
+        return log_sink_fail(sink, "'t' record for object %" PRIu64
+                             ", which no earlier line introduced", serial);
+    if (!state->have_first_event || state->first_event.serial != serial)
+        return log_sink_fail(sink, "'t' record for object %" PRIu64
+                             " does not follow its first event", serial);
+    deliver_first_event(state, record->field[2], sink);
     return true;
 }
 
@@ -496,6 +541,13 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     struct record record;
     split_record(line, &record);
     const char *kind = record.kind;
+    if (kind[0] == REFSHIM_REC_TAG && kind[1] == '\0') {
+        if (parse_tag(state, &record, sink))
+            return true;
+        deliver_first_event(state, NULL, sink);     /* the events before an error are in */
+        return false;
+    }
+    deliver_first_event(state, NULL, sink);
     if (kind[0] && kind[1] == '\0') {
         switch (kind[0]) {
         case REFSHIM_REC_MODULE: return parse_module(state, &record, sink);
@@ -518,8 +570,9 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
 static bool finish(void *opaque, struct log_sink *sink)
 {
     struct refshim_state *state = opaque;
-    /* Every record is a single line: nothing is pending but the objects whose end the
-     * log missed (object_tracker_finish). */
+    /* Nothing is pending but a last first event, which no `t` record followed, and the
+     * objects whose end the log missed (object_tracker_finish). */
+    deliver_first_event(state, NULL, sink);
     object_tracker_finish(state->tracker, state->last_line, sink);
     return true;
 }

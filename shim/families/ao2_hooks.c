@@ -152,6 +152,9 @@ static uint64_t on_alloc(struct hook *hook, struct saved_regs *regs)
 {
     uintptr_t destructor = saved_arg(regs, 1);
     size_t size = saved_arg(regs, 0);
+    /* The tag (may be NULL) Asterisk's refs log gives the allocation: a string literal
+     * or one that outlives the call, read after it like func. */
+    const char *tag = (const char *)(uintptr_t)saved_arg(regs, 3);
     /* Both allocators take seven arguments: func is the first on the stack. */
     const char *func = (const char *)(uintptr_t)saved_stack_arg(regs, 0);
     uint64_t result = hook_call_original(hook, regs);
@@ -159,8 +162,8 @@ static uint64_t on_alloc(struct hook *hook, struct saved_regs *regs)
     if (object != NULL && hook_enter(hook)) {
         struct ao2_class *class = class_for(destructor, func);
         if (class != NULL && class->wanted)
-            recorder_event(class->name, &class->class_cache, OP_CREATE, object, 1, size, true,
-                           FAMILY_AO2);
+            recorder_created_tagged(class->name, &class->class_cache, object, size,
+                                    FAMILY_AO2, tag);
         shim_leave();
     }
     return result;

@@ -174,9 +174,47 @@ static void write_xpcom_event(struct object *object, const char *class_name, enu
                       origin.function, ips, depth, &object->log_end);
 }
 
-/* Writes the event; an object's first event also gives its address, class and size. */
+/* Appends `t SERIAL TAG` to B: TAG with its control characters made spaces (a field
+ * holds no TAB or line end), cut to REFSHIM_TAG_MAX bytes where a character starts. */
+static void add_tag_record(struct textbuf *b, uint64_t serial, const char *tag)
+{
+    size_t len = strnlen(tag, REFSHIM_TAG_MAX + 1);
+    if (len > REFSHIM_TAG_MAX) {
+        len = REFSHIM_TAG_MAX;
+        while (len > 0 && ((unsigned char)tag[len] & 0xc0) == 0x80)
+            len--;                      /* not inside a UTF-8 sequence */
+    }
+    textbuf_add_char(b, REFSHIM_REC_TAG);
+    add_field_uint(b, serial);
+    textbuf_add_char(b, '\t');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)tag[i];
+        textbuf_add_char(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+    }
+    textbuf_add_char(b, '\n');
+}
+
+/* Writes EVENT (LEN bytes, an object's first event) and the `t` record of its TAG in one
+ * piece, so that nothing comes between them in the log. Apart from the event path: few
+ * events carry a tag. */
+__attribute__((noinline)) static void write_tagged_event(const char *event, size_t len,
+                                                         uint64_t serial, const char *tag,
+                                                         size_t *after, size_t tid_at,
+                                                         size_t tid_len)
+{
+    char storage[192 + REFSHIM_TAG_MAX + 32];
+    struct textbuf line = textbuf_on(storage, sizeof storage);
+    textbuf_add(&line, event, len);
+    add_tag_record(&line, serial, tag);
+    if (!line.failed)
+        log_write_event(line.data, line.len, after, tid_at, tid_len);
+}
+
+/* Writes the event; an object's first event also gives its address, class and size, and
+ * is followed by a `t` record when TAG (NULL: none) is not empty. */
 __attribute__((always_inline)) static inline void write_event(struct object *object, const char *class_name, struct class_cache *cache,
-                        enum ref_op op, uint32_t count, size_t size, struct event_origin origin)
+                        enum ref_op op, uint32_t count, size_t size, const char *tag,
+                        struct event_origin origin)
 {
     char storage[192];
     struct textbuf line = textbuf_on(storage, sizeof storage);
@@ -210,16 +248,20 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
             add_field_uint(&line, size);
     }
     textbuf_add_char(&line, '\n');
-    if (!line.failed) {
+    if (line.failed)
+        return;
+    if (tag != NULL && tag[0] != '\0' && first)
+        write_tagged_event(line.data, line.len, object->serial, tag, &after, tid_at, tid_len);
+    else
         log_write_event(line.data, line.len, &after, tid_at, tid_len);
-        object->log_end = after;
-    }
+    object->log_end = after;
 }
 
 /* Writes the event in the log's format, when OBJECT is logged. */
 __attribute__((always_inline)) static inline void
 write_record(struct object *object, const char *class_name, struct class_cache *cache,
-             enum ref_op op, uint32_t count, size_t size, struct event_origin origin)
+             enum ref_op op, uint32_t count, size_t size, const char *tag,
+             struct event_origin origin)
 {
     if (!object->logged || !log_is_open())
         return;
@@ -227,7 +269,7 @@ write_record(struct object *object, const char *class_name, struct class_cache *
         write_xpcom_event(object, class_name, op, count, origin);
         object->introduced = true;      /* its events are in the log */
     } else {
-        write_event(object, class_name, cache, op, count, size, origin);
+        write_event(object, class_name, cache, op, count, size, tag, origin);
     }
 }
 
@@ -285,7 +327,7 @@ static void write_held_destroy(struct object *object)
     struct held_destroy *held = object->held;
     object->held = NULL;
     object->last_count = held->count;
-    write_record(object, held->class_name, held->cache, OP_DESTROY, held->count, 0,
+    write_record(object, held->class_name, held->cache, OP_DESTROY, held->count, 0, NULL,
                  held->origin);
     free(held);
 }
@@ -407,11 +449,11 @@ enum count_source {
 };
 
 /* Always inlined, like write_event: fewer frames of our own to unwind on every event.
- * PINNED is the object the event's call pinned, or NULL. */
+ * PINNED is the object the event's call pinned, or NULL; TAG the allocation's, or NULL. */
 __attribute__((always_inline)) static inline void
 record(const char *class_name, struct class_cache *cache, enum ref_op op, uintptr_t address,
        uint32_t count, size_t size, enum count_source source, enum object_family family,
-       struct event_origin origin, struct object *pinned)
+       struct event_origin origin, struct object *pinned, const char *tag)
 {
     events_on_thread++;
     if (op == OP_CREATE)
@@ -439,7 +481,7 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
             hold_destroy(object, class_name, cache, count, origin);
         } else {
             object->last_count = count;
-            write_record(object, class_name, cache, op, count, size, origin);
+            write_record(object, class_name, cache, op, count, size, tag, origin);
         }
         if (op == OP_DESTROY)
             objects_remove(stripe, object);     /* kept while pinned */
@@ -458,7 +500,7 @@ void recorder_counted(const char *class_name, struct class_cache *cache, enum re
                       void *object, uint32_t count)
 {
     record(class_name, cache, counted_op(change, count), (uintptr_t)object, count, 0,
-           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), NULL);
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), NULL, NULL);
 }
 
 void recorder_counted_at(const char *class_name, struct class_cache *cache,
@@ -466,14 +508,14 @@ void recorder_counted_at(const char *class_name, struct class_cache *cache,
                          const uintptr_t *ips, int depth)
 {
     record(class_name, cache, counted_op(change, count), (uintptr_t)object, count, 0,
-           COUNT_RETURNED, FAMILY_PLAIN, origin_here(ips, depth), NULL);
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(ips, depth), NULL, NULL);
 }
 
 void recorder_counted_pinned(const struct recorder_pin *pin, const char *class_name,
                              struct class_cache *cache, enum ref_change change, uint32_t count)
 {
     record(class_name, cache, counted_op(change, count), pin->address, count, 0,
-           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), pin->object);
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), pin->object, NULL);
 }
 
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
@@ -481,7 +523,15 @@ void recorder_event(const char *class_name, struct class_cache *cache, enum ref_
                     enum object_family family)
 {
     record(class_name, cache, op, (uintptr_t)object, count, size,
-           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(NULL, 0), NULL);
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(NULL, 0), NULL,
+           NULL);
+}
+
+void recorder_created_tagged(const char *class_name, struct class_cache *cache, void *object,
+                             size_t size, enum object_family family, const char *tag)
+{
+    record(class_name, cache, OP_CREATE, (uintptr_t)object, 1, size, COUNT_RETURNED, family,
+           origin_here(NULL, 0), NULL, tag);
 }
 
 void recorder_event_at(const char *class_name, struct class_cache *cache, enum ref_op op,
@@ -489,7 +539,8 @@ void recorder_event_at(const char *class_name, struct class_cache *cache, enum r
                        enum object_family family, const uintptr_t *ips, int depth)
 {
     record(class_name, cache, op, (uintptr_t)object, count, 0,
-           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(ips, depth), NULL);
+           count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(ips, depth), NULL,
+           NULL);
 }
 
 void recorder_event_pinned(const struct recorder_pin *pin, const char *class_name,
@@ -498,20 +549,20 @@ void recorder_event_pinned(const struct recorder_pin *pin, const char *class_nam
 {
     record(class_name, cache, op, pin->address, count, 0,
            count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(NULL, 0),
-           pin->object);
+           pin->object, NULL);
 }
 
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)
 {
     record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN,
-           origin_here(NULL, 0), NULL);
+           origin_here(NULL, 0), NULL, NULL);
 }
 
 void recorder_kept_at(const char *class_name, struct class_cache *cache, enum ref_op op,
                       void *object, const uintptr_t *ips, int depth)
 {
     record(class_name, cache, op, (uintptr_t)object, 0, 0, COUNT_KEPT, FAMILY_PLAIN,
-           origin_here(ips, depth), NULL);
+           origin_here(ips, depth), NULL, NULL);
 }
 
 int recorder_capture_stack(uintptr_t *ips, int max)

@@ -64,6 +64,11 @@ enum object_family {
 void recorder_event(const char *class_name, struct class_cache *cache, enum ref_op op,
                     void *object, uint32_t count, size_t size, bool count_is_exact,
                     enum object_family family);
+/* recorder_event for a creation (exact count 1) whose allocation carries TAG, a text
+ * (Asterisk's ao2 tag): a `t` record follows the object's first event when TAG is not
+ * NULL or empty. */
+void recorder_created_tagged(const char *class_name, struct class_cache *cache, void *object,
+                             size_t size, enum object_family family, const char *tag);
 /* OP happened to OBJECT and the shim keeps the count: a new object has 1 reference, an
  * object first seen by an AddRef or Release is taken to have had 1. */
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object);

@@ -230,6 +230,36 @@ START_TEST(first_event_introduces_its_object)
 }
 END_TEST
 
+/* `t SERIAL TAG` after an object's first event: the tag is that event's, and only its. */
+START_TEST(tag_record_tags_the_first_event)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    const char *log = HEADER DEFINITIONS "N\t2\t1\t4242\t0\t0x20\t1\nt\t2\tmade for tests\n"
+                                         "A\t2\t2\t\t0\n# a comment\nN\t3\t1\t\t0\t0x30\t1\n";
+    ck_assert_int_eq(read_log(log, strlen(log), &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "14: N 2 0x20=0x20 nsFoo 1 4242 [] tag=made for tests\n"
+                                      "16: A 2 0x20=0x20 nsFoo 2 4242 []\n"
+                                      "18: N 3 0x30=0x30 nsFoo 1 4242 []\n");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(bad_tag_records)
+{
+    assert_bad_log(HEADER DEFINITIONS "t\t5\tmade for tests\n",
+                   "t.log:14: 't' record for object 5, which no earlier line introduced");
+    assert_bad_log(HEADER DEFINITIONS "N\t2\t1\t4242\t0\t0x20\t1\nA\t2\t2\t\t0\nt\t2\tlate\n",
+                   "t.log:16: 't' record for object 2 does not follow its first event");
+    assert_bad_log(HEADER DEFINITIONS "t\t1\tnot after its first event\n",
+                   "t.log:14: 't' record for object 1 does not follow its first event");
+    assert_bad_log(HEADER DEFINITIONS "N\t2\t1\t4242\t0\t0x20\t1\nt\t2\t\n",
+                   "t.log:15: empty TAG in 't' record");
+    assert_bad_log(HEADER DEFINITIONS "N\t2\t1\t4242\t0\t0x20\t1\nt\t2\n",
+                   "t.log:15: 't' record has 2 fields, expected 3");
+}
+END_TEST
+
 START_TEST(destroyed_object_is_forgotten)
 {
     struct transcript transcript;
@@ -435,6 +465,7 @@ Suite *log_reader_suite(void)
     tcase_add_test(good, module_with_build_id_is_read_like_one_without);
     tcase_add_test(good, empty_tid_is_the_previous_events);
     tcase_add_test(good, first_event_introduces_its_object);
+    tcase_add_test(good, tag_record_tags_the_first_event);
     suite_add_tcase(suite, good);
     TCase *damaged = tcase_create("damaged");
     tcase_add_test(damaged, crlf_line_ends_are_accepted);
@@ -452,6 +483,7 @@ Suite *log_reader_suite(void)
     tcase_add_test(errors, bad_numbers);
     tcase_add_test(errors, undefined_references);
     tcase_add_test(errors, event_for_unknown_or_finished_serial);
+    tcase_add_test(errors, bad_tag_records);
     tcase_add_test(errors, error_line_counts_crlf_and_cut_lines_correctly);
     tcase_add_test(errors, unreadable_path_is_reported);
     suite_add_tcase(suite, errors);

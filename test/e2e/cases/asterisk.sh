@@ -47,6 +47,11 @@ if [ -n "$current" ]; then
     expect "no warning on refshim's log" "" "$(cat "$ast_out/leaks.err")"
     expect "NO_REF_DEBUG objects are traced and marked" "yes" \
         "$([ -s "$ast_out/quiet.serials" ] && echo yes || echo no)"
+    # Allocation tags: the t records hold the tags of Asterisk's constructor lines.
+    ast_tags=$(awk -F, '$7 ~ /^\*\*constructor\*\*/ && $8 != "" {
+        sub(/^[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,/, ""); print }' "$ast_out/refs" | sort)
+    expect "allocation tags: the same as Asterisk's constructor lines', and some" \
+        "$ast_tags" "$( [ -n "$ast_tags" ] && awk -F'\t' '$1 == "t" { print $3 }' "$ast_out/shim.log" | sort)"
     # Classes named after destructors; full stacks, down to main.
     expect "classes from destructors; stacks down to main" "ao2_container main" \
         "$(refleaks "$ast_out/shim.log" 2>/dev/null | grep -m1 -o '@ ao2_container' | cut -c3-) $(

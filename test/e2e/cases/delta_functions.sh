@@ -33,6 +33,18 @@ expect "the events: classes from the destructor, else the allocating function" \
 expect "the leak" "(3) @ make_leak" "$(refleaks "$WORK/ao2.log" | cut -d' ' -f2-)"
 finish
 
+start "ao2 built in: an allocation's tag is a t record after its first event, and in --history"
+long_tag="a thing for tests $(printf 'x%.0s' $(seq 181))"    # 199 bytes; the cut drops a 2-byte character
+expect "the t records (TAB and control characters made spaces, cut at 200 bytes), none for a NULL tag" \
+    "$(printf 'N 1\nt 1 %s\nN 2\nN 3\nt 3 leaked on purpose' "$long_tag")" \
+    "$(awk -F'\t' '$1 == "N" { print $1, $2 } $1 == "t" { print $1, $2, $3 }' "$WORK/ao2.log")"
+expect "the leaked object's history: the tag on its allocation" \
+    "make_leak: +1 leaked on purpose - [**constructor**]" \
+    "$(refleaks --history "$WORK/ao2.log" | grep ' make_leak: ' | cut -d' ' -f3-)"
+expect "refbalance --json: the tag on the N event only" '"tag":"leaked on purpose"' \
+    "$(refbalance --json --serial 3 "$WORK/ao2.log" | grep -o '"tag":"[^"]*"')"
+finish
+
 start "ao2 built in: REFLOG_CLASSES keeps one class, by the name refleaks gives it"
 REFLOG_CLASSES=make_leak traced "$WORK/ao2_one.log" "$PROGS/mini_ao2_names"
 expect "only that class's events" "c 1 make_leak;N 1 1;A 1 2;R 1 1;" "$(mini_events "$WORK/ao2_one.log")"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef AO2_NAMES
 #define ALLOC __ao2_alloc
@@ -61,12 +62,19 @@ int REF(void *user, int delta, const char *tag, const char *file, int line, cons
 
 void thing_destructor(void *user) { (void)user; }
 
-static void *make_thing(void) { return ALLOC(16, thing_destructor, 0, "", __FILE__, __LINE__, "make_thing"); }
-static void *make_proxy(void) { return ALLOC(8, NULL, 0, "", __FILE__, __LINE__, "make_proxy"); }
-static void *make_leak(void) { return ALLOC(8, NULL, 0, "", __FILE__, __LINE__, "make_leak"); }
+/* Tags as Asterisk passes them: a long one (made in main: a TAB, which the log makes a
+ * space, 199 bytes, then a 2-byte character across the 200-byte cut), NULL, a short one
+ * with a control character. */
+static char long_tag[256];
+static void *make_thing(void) { return ALLOC(16, thing_destructor, 0, long_tag, __FILE__, __LINE__, "make_thing"); }
+static void *make_proxy(void) { return ALLOC(8, NULL, 0, NULL, __FILE__, __LINE__, "make_proxy"); }
+static void *make_leak(void) { return ALLOC(8, NULL, 0, "leaked\x01on purpose", __FILE__, __LINE__, "make_leak"); }
 
 int main(void)
 {
+    size_t prefix = (size_t)snprintf(long_tag, sizeof long_tag, "a thing\tfor tests ");
+    memset(long_tag + prefix, 'x', 199 - prefix);
+    strcpy(long_tag + 199, "\xc3\xa9 and more");
     void *thing = make_thing();
     REF(thing, +2, "", __FILE__, __LINE__, __func__);
     REF(thing, -2, "", __FILE__, __LINE__, __func__);
