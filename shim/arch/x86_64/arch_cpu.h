@@ -39,8 +39,9 @@ static inline uint64_t saved_stack_arg(const struct saved_regs *regs, unsigned n
 }
 
 /* A function that uses no vector or x87 register: an arch_call_filter and what it calls
- * (arch.h). */
-#define ARCH_NO_VECTOR_REGS __attribute__((target("general-regs-only")))
+ * (arch.h). Sanitizers would add calls to their runtime, which may use vector registers. */
+#define ARCH_NO_VECTOR_REGS                                                                  \
+    __attribute__((target("general-regs-only"), no_sanitize_address, no_sanitize_undefined))
 
 /* saved_arg() for an ARCH_NO_VECTOR_REGS function, into which saved_arg cannot inline. */
 ARCH_NO_VECTOR_REGS static inline uint64_t saved_arg_no_vector(const struct saved_regs *regs,
