@@ -18,6 +18,14 @@
  * refshim_dispatch calls in place of the hooked function with the context and the saved
  * registers; its result is what the caller receives. */
 typedef uint64_t (*arch_call_handler)(void *context, struct saved_regs *regs);
+/* The second member of a CONTEXT: NULL, or a filter that refshim_dispatch calls first,
+ * before it has saved any vector register. It returns a function (the original) to enter
+ * with the hooked call's own registers and stack, as if the hook were not there, or NULL
+ * to go on to the handler. It must not touch a vector register, nor call anything that
+ * may: ARCH_NO_VECTOR_REGS (arch_cpu.h) on it and on every function it calls, which then
+ * inline only functions marked the same way. This spares calls the handler would not
+ * record the cost of keeping the vector state (REGISTERS_NOTE in the dispatch code). */
+typedef void *(*arch_call_filter)(void *context, const struct saved_regs *regs);
 
 /* Calls FN with the saved registers (and the caller's first stack arguments), and keeps
  * what FN left in the registers for the hooked call's caller (the argument values stay). */

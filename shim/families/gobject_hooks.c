@@ -123,9 +123,10 @@ __attribute__((noinline)) static struct type_info *learn_type(gtype type,
 
 /* What the shim knows of TYPE. Runs for every hooked call, most of which are of types
  * that are not logged: a small cache per thread answers without a lock. */
+#define TYPE_CACHE_SLOT(type) (&type_cache[((type) * 0x9e3779b97f4a7c15ull) >> 58])
 static inline struct type_info *type_info_for(gtype type)
 {
-    struct type_cache_slot *slot = &type_cache[(type * 0x9e3779b97f4a7c15ull) >> 58];
+    struct type_cache_slot *slot = TYPE_CACHE_SLOT(type);
     if (slot->type == type)
         return slot->info;
     return learn_type(type, slot);
@@ -357,6 +358,24 @@ static uint64_t reference_call(struct hook *hook, struct saved_regs *regs, bool 
     return result;
 }
 
+/* The filter of the reference hooks (hooks.h): lets through the calls reference_call and
+ * on_unref would pass on unrecorded, on an object of a type this thread's cache knows is
+ * not logged (or no object); anything else, a type not yet in the cache included, goes to
+ * the handler. Uses no vector register: nothing here may call a function not marked so. */
+ARCH_NO_VECTOR_REGS static void *filter_reference(struct hook *hook,
+                                                  const struct saved_regs *regs)
+{
+    const struct instance_layout *object =
+        (const void *)(uintptr_t)saved_arg_no_vector(regs, 0);
+    if (object == NULL || object->klass == NULL)
+        return hook->original;
+    gtype type = object->klass->type;
+    const struct type_cache_slot *slot = TYPE_CACHE_SLOT(type);
+    if (slot->type != type)
+        return NULL;
+    return slot->info == NULL || !slot->info->logged ? hook->original : NULL;
+}
+
 static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
 {
     return reference_call(hook, regs, false);
@@ -407,6 +426,13 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
 static bool offer(const struct config *config, const struct hook_site *site)
 {
     (void)config;
+    static bool filters_registered;
+    if (!filters_registered) {
+        hook_filter_register(on_ref, filter_reference);
+        hook_filter_register(on_ref_sink, filter_reference);
+        hook_filter_register(on_unref, filter_reference);
+        filters_registered = true;
+    }
     const char *name = site->symbol, *module = site->module;
     uintptr_t address = site->address;
     if (strncmp(name, "g_", 2) != 0 || strstr(module, "libgobject-2.0") == NULL)

@@ -94,6 +94,34 @@ static bool redirect_pointers(struct hook_entry *e, const struct hook_site *site
 static bool install_locked(const struct hook_site *site, hook_handler handler,
                            const char *class_name, enum ref_op op);
 
+/* Filters by handler: families install some hooks through code that knows only the
+ * handler (deferred_hooks.c). A few families have one. */
+#define FILTERS_MAX 8
+struct filter_entry {
+    hook_handler handler;
+    hook_filter filter;
+};
+static struct filter_entry filters[FILTERS_MAX];
+static unsigned filter_count;
+
+void hook_filter_register(hook_handler handler, hook_filter filter)
+{
+    pthread_mutex_lock(&hooks_lock);
+    if (filter_count < FILTERS_MAX)
+        filters[filter_count++] = (struct filter_entry){handler, filter};
+    else
+        report("too many hook filters; some filtered calls cost more");
+    pthread_mutex_unlock(&hooks_lock);
+}
+
+static hook_filter filter_of(hook_handler handler)
+{
+    for (unsigned i = 0; i < filter_count; i++)
+        if (filters[i].handler == handler)
+            return filters[i].filter;
+    return NULL;
+}
+
 /* Hooks are installed while scanning new modules, and later from a handler (GObject's
  * deferred hooks), possibly on several threads: the registry takes a lock. */
 bool hook_install(const struct hook_site *site, hook_handler handler, const char *class_name,
@@ -120,6 +148,7 @@ static bool install_locked(const struct hook_site *site, hook_handler handler,
     }
     e->hook.target = site->address;
     e->hook.handler = handler;
+    e->hook.filter = filter_of(handler);
     e->hook.class_name = class_copy;
     e->hook.op = op;
     e->hook.lean = site->lean;

@@ -16,9 +16,14 @@ struct hook;
 /* Runs instead of the hooked function: calls hook_call_original and records what the
  * call did, but only inside shim_enter(): the shim's own code may be what called. */
 typedef uint64_t (*hook_handler)(struct hook *hook, struct saved_regs *regs);
+/* Runs before the handler, for calls it can tell will not be recorded: returns
+ * hook->original to let the call through untouched (and cheaply: the vector registers are
+ * not saved), or NULL to run the handler. An arch_call_filter: ARCH_NO_VECTOR_REGS (arch.h). */
+typedef void *(*hook_filter)(struct hook *hook, const struct saved_regs *regs);
 
 struct hook {
     hook_handler handler;       /* first: refshim_dispatch calls it through the context */
+    hook_filter filter;         /* second (arch.h); NULL if none */
     uintptr_t target;           /* the hooked function */
     void *original;             /* a trampoline that behaves like the unhooked function */
     bool lean;                  /* at most six integer arguments: the lean dispatch path */
@@ -49,6 +54,8 @@ struct hook_site {
 bool hook_install(const struct hook_site *site, hook_handler handler, const char *class_name,
                   enum ref_op op);
 bool hook_exists(uintptr_t target);
+/* Hooks installed with HANDLER from now on run FILTER first. */
+void hook_filter_register(hook_handler handler, hook_filter filter);
 /* Forgets the hooks of a module that was unloaded. */
 void hooks_forget_range(uintptr_t start, uintptr_t end);
 

@@ -38,6 +38,18 @@ static inline uint64_t saved_stack_arg(const struct saved_regs *regs, unsigned n
     return regs->stack_args ? ((const uint64_t *)(uintptr_t)regs->stack_args)[n] : 0;
 }
 
+/* A function that uses no vector or x87 register: an arch_call_filter and what it calls
+ * (arch.h). Sanitizers would add calls to their runtime, which may use vector registers. */
+#define ARCH_NO_VECTOR_REGS                                                                  \
+    __attribute__((target("general-regs-only"), no_sanitize_address, no_sanitize_undefined))
+
+/* saved_arg() for an ARCH_NO_VECTOR_REGS function, into which saved_arg cannot inline. */
+ARCH_NO_VECTOR_REGS static inline uint64_t saved_arg_no_vector(const struct saved_regs *regs,
+                                                               unsigned n)
+{
+    return regs->args[n];
+}
+
 /* In a spin-wait loop: lets the other hyperthread run and saves power. */
 static inline void arch_cpu_relax(void)
 {

@@ -4,7 +4,9 @@
  * the stack pointer, loads the hook's context into r11 and jumps here. refshim_dispatch
  * saves the registers and calls the context's handler, handler(context, regs), the first
  * member of the context (arch.h), which calls the original through refshim_invoke and
- * records the event. Both routines keep a frame pointer and full CFI so that libunwind
+ * records the event; a context with a filter (arch.h) runs it first, and a call it lets
+ * through enters the original as if unhooked, without the vector state ever being saved
+ * (FILTER_NOTE). Both routines keep a frame pointer and full CFI so that libunwind
  * walks through them to the hooked function's caller. Layout of struct saved_regs:
  * arch_cpu.h. */
 
@@ -17,7 +19,9 @@
  *     (vector state included) and writes back what the original left; the return
  *     registers (rdx, xmm0, xmm1, ymm and zmm upper halves) come from there too;
  *   - a lean function returns at most an integer in rax (arch.h), so the lean path gives
- *     back the entry value of every register but rax, which holds the handler's result.
+ *     back the entry value of every register but rax, which holds the handler's result;
+ *   - a call a filter lets through enters the original with the entry registers and
+ *     stack, and the original returns to the caller itself.
  * The vector registers are kept as wide as they are (xmm0-15; ymm0-15 with AVX; zmm0-31
  * and k0-7 with AVX-512), one move each: xsave and xrstor would also do it, but cost about
  * 200 ns a pair on some CPUs, against about 15 ns. Not kept: the x87 stack (it holds a
@@ -43,6 +47,8 @@
 #define VECTOR_STATE 80
 #define BACK 96                 /* what the caller gets back: the same order, rdi to r11 */
 #define SAVE_SIZE 176           /* sizeof(struct saved_regs), a multiple of 16 */
+
+#define CONTEXT_FILTER 8         /* a hook's context: handler, then filter (arch.h) */
 
 #define STACK_ARGS_COPIED 128   /* bytes of caller stack arguments passed on: 16 words */
 
@@ -72,6 +78,18 @@
         movq    %r9, \first+ARG_R9(\base)
         movq    %rax, \first+ARG_RAX(\base)
         movq    %r10, \first+ARG_R10(\base)
+        .endm
+
+/* The argument registers and rax, r10 back from the struct saved_regs at BASE. */
+        .macro RESTORE_ARGUMENTS base
+        movq    ARG_RDI(\base), %rdi
+        movq    ARG_RSI(\base), %rsi
+        movq    ARG_RDX(\base), %rdx
+        movq    ARG_RCX(\base), %rcx
+        movq    ARG_R8(\base), %r8
+        movq    ARG_R9(\base), %r9
+        movq    ARG_RAX(\base), %rax
+        movq    ARG_R10(\base), %r10
         .endm
 
 /* The vector registers into the 64-byte aligned area at rdi, as wide as the CPU and the
@@ -285,14 +303,32 @@ refshim_dispatch_lean:
         andq    $-64, %rsp              /* for vmovdqa64; see ALIGN_NOTE */
         subq    $SAVE_SIZE, %rsp
         STORE_GENERAL %rsp, 0
-        STORE_GENERAL %rsp, BACK
         movq    -8(%rbp), %rax
         movq    %rax, ARG_R11(%rsp)
-        movq    %rax, BACK+ARG_R11(%rsp)
         leaq    16(%rbp), %rax          /* above our saved rbp and the return address */
         movq    %rax, STACK_ARGS(%rsp)
-        leaq    SAVE_SIZE(%rsp), %rdi
-        movq    %rdi, VECTOR_STATE(%rsp)
+        leaq    SAVE_SIZE(%rsp), %rax
+        movq    %rax, VECTOR_STATE(%rsp)
+        movq    CONTEXT_FILTER(%r11), %rax
+        testq   %rax, %rax
+        jz      .Lhandle
+
+        /* FILTER_NOTE: the filter touches no vector register (arch.h), so they still hold
+         * the caller's values. It sees the argument part of the saved registers only. */
+        movq    %r11, BACK+ARG_R11(%rsp)        /* the context, over the call */
+        movq    %r11, %rdi
+        movq    %rsp, %rsi
+        call    *%rax
+        testq   %rax, %rax
+        jnz     .Lpass
+        movq    BACK+ARG_R11(%rsp), %r11
+        RESTORE_ARGUMENTS %rsp
+
+.Lhandle:                               /* rax: BACK+ARG_RAX gets the handler's result */
+        STORE_GENERAL %rsp, BACK
+        movq    ARG_R11(%rsp), %rax
+        movq    %rax, BACK+ARG_R11(%rsp)
+        movq    VECTOR_STATE(%rsp), %rdi
         SAVE_VECTOR_STATE
 
         movq    %r11, %rdi
@@ -311,9 +347,23 @@ refshim_dispatch_lean:
         movq    BACK+ARG_RAX(%rsp), %rax
         movq    BACK+ARG_R10(%rsp), %r10
         movq    BACK+ARG_R11(%rsp), %r11
+        .cfi_remember_state
         leave
         .cfi_def_cfa %rsp, 8
         ret
+
+        /* The filter let the call through to the function in rax: entered with every
+         * register and the stack of the hooked call's entry, it returns to the caller
+         * itself. Its address waits in the red zone, below the return address, where a
+         * signal frame never goes, since no register is free to hold it. */
+.Lpass:
+        .cfi_restore_state
+        movq    %rax, -16(%rbp)
+        RESTORE_ARGUMENTS %rsp
+        movq    -8(%rbp), %r11
+        leave
+        .cfi_def_cfa %rsp, 8
+        jmp     *-24(%rsp)
         .cfi_endproc
         .globl  refshim_dispatch_end
         .hidden refshim_dispatch_end

@@ -13,6 +13,9 @@ cpu_has() { grep -qw "$1" /proc/cpuinfo; }
 cpu_has avx && g++ $REGS_FLAGS -mavx -o "$REGS/avx" test/e2e/programs/registers.cc
 cpu_has avx512f && cpu_has avx512vl &&
     g++ $REGS_FLAGS -mavx512f -mavx512vl -o "$REGS/avx512" test/e2e/programs/registers.cc
+cpu_has avx512bw && pkg-config --exists gobject-2.0 &&
+    g++ $REGS_FLAGS -mavx512f -mavx512vl -mavx512bw -DREGISTERS_GOBJECT -o "$REGS/gobject" \
+        test/e2e/programs/registers.cc $(pkg-config --cflags --libs gobject-2.0)
 
 # kept_across_calls BINARY FUNCTION CALLEES: the registers FUNCTION (its symbol) reads after
 # a call to a function whose symbol matches the regex CALLEES, before writing them and
@@ -145,5 +148,30 @@ if [ -x "$REGS/avx512" ]; then
     expect "program" "$("$REGS/avx512" many_vectors)" "$(cat "$L.out")"
     expect "events" "D 1000
 N 1000" "$(events_by_kind "$L")"
+    finish
+fi
+
+# The filter path (FILTER_NOTE in dispatch_x86_64.S) saves no vector register: the filters
+# must not touch one, nor call or jump to code that might (jumps inside a filter are fine).
+start "hook filters use no vector register and leave only by ret"
+filter_code=$(objdump -d --no-show-raw-insn "$SHIM" | awk '/^[0-9a-f]+ <filter_[a-z_]*(\.[a-z_0-9.]*)?>:$/ { on = 1; print; next } on && NF == 0 { on = 0 } on')
+expect "a filter is there" "filter_reference" \
+    "$(printf '%s\n' "$filter_code" | sed -n 's/^[0-9a-f]* <\(filter_[a-z_]*\).*/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+expect "no vector register, no call" "" \
+    "$(printf '%s\n' "$filter_code" | grep -E '%([xyz]mm[0-9]|k[0-7]\b|st)|\<call|\<jmp' |
+       grep -Ev '\<jmp +[0-9a-f]+ <filter_[a-z_.0-9]*\+0x[0-9a-f]+>$')"
+finish
+
+if [ -x "$REGS/gobject" ]; then
+    start "zmm0-31 and k0-7 kept across hooked g_object_ref/unref, filtered out by class or logged"
+    L=$WORK/registers_gobject.log
+    REFLOG_CLASSES=RegsLogged traced "$L" timeout 60 "$REGS/gobject" gobject
+    expect "program" "filtered out: registers lost 0
+logged: registers lost 0
+count 0" "$(cat "$L.out")"
+    expect "events: the RegsLogged only" "A 1000
+D 1
+N 1
+R 1000" "$(events_by_kind "$L")"
     finish
 fi
