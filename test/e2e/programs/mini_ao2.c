@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ao2_layout.h"
+
 #ifdef AO2_NAMES
 #define ALLOC __ao2_alloc
 #define REF __ao2_ref
@@ -17,16 +19,6 @@
 #define REF mo_ref
 #endif
 
-typedef void (*destructor_fn)(void *);
-
-struct header {
-    destructor_fn destructor;
-    void *weakptr;
-    int32_t ref_counter;
-    uint32_t options;
-};
-
-static struct header *header_of(void *user) { return (struct header *)user - 1; }
 
 void *ALLOC(size_t size, destructor_fn destructor, unsigned options, const char *tag,
             const char *file, int line, const char *func)

@@ -5,18 +5,8 @@
  * +1 and a -2, so that deltas other than one race too. */
 #include <stdint.h>
 
+#include "ao2_layout.h"
 #include "reuse_race.h"
-
-typedef void (*destructor_fn)(void *);
-
-struct header {
-    destructor_fn destructor;
-    void *weakptr;
-    int32_t ref_counter;
-    uint32_t options;
-};
-
-static struct header *header_of(void *user) { return (struct header *)user - 1; }
 
 void *__ao2_alloc(size_t size, destructor_fn destructor, unsigned options, const char *tag,
                   const char *file, int line, const char *func)
