@@ -20,7 +20,7 @@ SHIM_CFLAGS = $(call pkg_once,shim_cflags,--cflags $(SHIM_PKGS)) -fPIC \
 SHIM_LIBS   = $(call pkg_once,shim_libs,--libs $(SHIM_PKGS)) -liberty -ldl -pthread
 # The analyzers look bare frames up in debug files and debuginfod (debug_symbols.c).
 AN_PKGS     = libdw libdebuginfod
-AN_LIBS     = $(call pkg_once,an_libs,--libs $(AN_PKGS)) -liberty
+AN_LIBS     = $(call pkg_once,an_libs,--libs $(AN_PKGS)) -liberty -pthread
 CHECK_CFLAGS = $(call pkg_once,check_cflags,--cflags check)
 CHECK_LIBS  = $(call pkg_once,check_libs,--libs check)
 # A build without the -dev packages must stop with a word, not link a shim without them.

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "log_reader.h"
 
@@ -33,6 +34,29 @@ struct log_sink {
 /* Writes "what is wrong" to SINK's error and returns false, for `return log_sink_fail(...)`. */
 bool log_sink_fail(struct log_sink *sink, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Lines a format read ahead on the reading thread (chunk_reader.h), stream offsets
+ * START to END, whole lines: one token per line, of the format's own layout, each
+ * starting with a struct scanned_line_head. The reader keeps NEXT and NEXT_OFFSET on the
+ * line it is at, whoever read the lines before. */
+struct scanned_line_head {
+    uint32_t length;            /* bytes of the line, its '\n' included */
+};
+
+struct scanned_lines {
+    uint64_t start, end;
+    void *tokens;               /* malloc'd by scan_lines; NULL: nothing scanned */
+    size_t count, token_size;
+    size_t next;                /* the token of the line at NEXT_OFFSET */
+    uint64_t next_offset;
+};
+
+static inline const struct scanned_line_head *scanned_token(const struct scanned_lines *scan,
+                                                            size_t index)
+{
+    return (const struct scanned_line_head *)(const void *)((const char *)scan->tokens +
+                                                            index * scan->token_size);
+}
 
 struct log_format {
     const char *name;
@@ -52,6 +76,16 @@ struct log_format {
      * *NEED_MORE when it stopped only because a record goes on past LENGTH. */
     size_t (*parse_block)(void *state, const char *data, size_t length,
                           unsigned long *line_number, struct log_sink *sink, bool *need_more);
+    /* Optional, with parse_scanned: reading on two cores. Reads the LENGTH bytes of whole
+     * lines at DATA into tokens (what can be known of a line without any earlier line),
+     * on the reading thread, so it touches no state; fills SCAN's tokens, count and
+     * token_size, or leaves tokens NULL. */
+    void (*scan_lines)(const char *data, size_t length, struct scanned_lines *scan);
+    /* Like parse_block, for DATA that starts at SCAN's next line: reads lines from the
+     * tokens, advancing SCAN's next and next_offset past the lines it read. */
+    size_t (*parse_scanned)(void *state, const char *data, size_t length,
+                            struct scanned_lines *scan, unsigned long *line_number,
+                            struct log_sink *sink, bool *need_more);
     /* Called at the end of the input; may emit a pending record. */
     bool (*finish)(void *state, struct log_sink *sink);
     void (*destroy)(void *state);

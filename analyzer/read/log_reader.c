@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "chunk_reader.h"
 #include "escape_text.h"
 #include "log_format.h"
 
@@ -32,7 +33,6 @@ static const struct log_format *const known_formats[] = {
 };
 
 enum {
-    READ_BLOCK = 1 << 20,   /* bytes asked of each read */
     MAX_LINE = 16 << 20     /* a longer line is garbage, not a log */
 };
 
@@ -127,6 +127,7 @@ struct reading {
     unsigned long first_torn;   /* the line of the file that holds the first of them */
     bool last_was_torn;         /* the last line handled was torn: the log ends there */
     bool failed;
+    struct chunk_reader *chunks; /* told the format once known, for its scans; or NULL */
 };
 
 static void fail_at(struct reading *reading, unsigned long line, const char *what)
@@ -171,6 +172,8 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
             return;
         }
         reading->state = reading->format->create();
+        if (reading->chunks)
+            chunk_reader_use_format(reading->chunks, reading->format);
     }
     if (complete && !reading->format->parse_line(reading->state, line, length, number,
                                                  &reading->sink))
@@ -253,6 +256,105 @@ int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event,
     return read_stream(log, name, on_event, user, diag, false);
 }
 
+/* The scans of chunks not yet read past, oldest first (see scan_at). */
+enum { MAX_PENDING_SCANS = 8 };
+struct pending_scans {
+    struct scanned_lines items[MAX_PENDING_SCANS];
+    size_t count;
+};
+
+static void drop_oldest_scan(struct pending_scans *pending)
+{
+    free(pending->items[0].tokens);
+    memmove(pending->items, pending->items + 1, --pending->count * sizeof pending->items[0]);
+}
+
+static void add_scan(struct pending_scans *pending, struct scanned_lines *scan)
+{
+    if (!scan->tokens)
+        return;
+    if (pending->count == MAX_PENDING_SCANS)
+        drop_oldest_scan(pending);
+    pending->items[pending->count++] = *scan;
+    scan->tokens = NULL; /* the pending list's now */
+}
+
+/* The scan whose next line starts at stream offset AT, moving each scan's cursor up to
+ * AT over lines read without it; NULL if no scanned line starts there. */
+static struct scanned_lines *scan_at(struct pending_scans *pending, uint64_t at)
+{
+    while (pending->count > 0) {
+        struct scanned_lines *scan = &pending->items[0];
+        if (scan->end <= at) {
+            drop_oldest_scan(pending);
+            continue;
+        }
+        if (at < scan->start)
+            return NULL;
+        while (scan->next < scan->count && scan->next_offset < at) {
+            scan->next_offset += scanned_token(scan, scan->next)->length;
+            scan->next++;
+        }
+        return scan->next < scan->count && scan->next_offset == at ? scan : NULL;
+    }
+    return NULL;
+}
+
+/* The bytes being read: a chunk of the chunk reader, with the unfinished line of the
+ * chunk before put in front of its data, or, for lines and records longer than that
+ * room, a buffer of our own. */
+struct window {
+    char *buffer;
+    size_t start, end;
+    uint64_t offset;            /* in the stream, of buffer[0] (mod 2^64) */
+    struct chunk *chunk;        /* the chunk buffer is, or NULL */
+    char *own;
+    size_t own_capacity;
+};
+
+/* Moves the unread bytes of WINDOW in front of the data of NEXT; returns false if that
+ * would make a line longer than MAX_LINE. Returns where NEXT's data starts in the new
+ * buffer. */
+static bool window_advance(struct window *window, struct chunk_reader *chunks,
+                           struct chunk *next, size_t *data_at)
+{
+    size_t carry = window->end - window->start;
+    const char *data = next->buffer + CHUNK_ROOM;
+    if (carry <= CHUNK_ROOM) {
+        if (carry > 0) /* the first window has no buffer yet */
+            memcpy(next->buffer + CHUNK_ROOM - carry, window->buffer + window->start, carry);
+        if (window->chunk)
+            chunk_reader_release(chunks, window->chunk);
+        window->chunk = next;
+        window->buffer = next->buffer;
+        window->start = CHUNK_ROOM - carry;
+        *data_at = CHUNK_ROOM;
+    } else {
+        if (carry > MAX_LINE)
+            return false;
+        size_t needed = carry + next->length + 1; /* +1: room to terminate a cut last line */
+        if (window->own_capacity < needed) {
+            char *grown = xmalloc(needed * 2);
+            memcpy(grown, window->buffer + window->start, carry);
+            free(window->own);
+            window->own = grown;
+            window->own_capacity = needed * 2;
+        } else {
+            memmove(window->own, window->buffer + window->start, carry);
+        }
+        memcpy(window->own + carry, data, next->length);
+        if (window->chunk)
+            chunk_reader_release(chunks, window->chunk);
+        window->chunk = NULL;
+        window->buffer = window->own;
+        window->start = 0;
+        *data_at = carry;
+    }
+    window->end = *data_at + next->length;
+    window->offset = next->offset - *data_at;
+    return true;
+}
+
 static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                        struct log_diag *diag, bool use_block_readers)
 {
@@ -260,72 +362,96 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     char error[512] = "";
     char escaped_name[1024];
     name = escape_text(name, escaped_name, sizeof escaped_name);
+    struct chunk_reader *chunks = chunk_reader_start(log);
     struct reading reading = {
         .name = name,
         .diag = diag,
         .sink = {on_event, user, error, sizeof error, false},
+        .chunks = use_block_readers ? chunks : NULL,
     };
-    size_t capacity = READ_BLOCK + 1; /* +1: room to terminate a cut last line */
-    char *buffer = xmalloc(capacity);
-    size_t start = 0, end = 0;
-    bool at_eof = false, cut = false, ends_in_nul = false;
+    struct window window = {0};
+    struct pending_scans pending = {.count = 0};
+    bool at_eof = false, cut = false, ends_in_nul = false, offsets_valid = true;
+    int read_error = 0;
     struct progress progress;
     progress_start(&progress, log);
 
     while (!reading.failed) {
+        char *buffer = window.buffer;
+        size_t start = window.start, end = window.end;
         /* The format's block reader takes what it can; the line loop below handles the
          * line it stopped at, then the block reader tries again. */
         bool read_more = false;
-        if (use_block_readers && reading.format && reading.format->parse_block && start < end) {
+        if (use_block_readers && reading.format && start < end) {
             bool need_more = false;
-            start += reading.format->parse_block(reading.state, buffer + start, end - start,
-                                                 &reading.line_number, &reading.sink,
-                                                 &need_more);
+            struct scanned_lines *scan =
+                offsets_valid && reading.format->parse_scanned ? scan_at(&pending, window.offset + start)
+                                                               : NULL;
+            if (scan)
+                start += reading.format->parse_scanned(reading.state, buffer + start, end - start,
+                                                       scan, &reading.line_number,
+                                                       &reading.sink, &need_more);
+            else if (reading.format->parse_block)
+                start += reading.format->parse_block(reading.state, buffer + start, end - start,
+                                                     &reading.line_number, &reading.sink,
+                                                     &need_more);
             /* A record cut by the end of the block is read whole after the next read,
              * unless it is too long to wait for: then line by line. */
-            read_more = need_more && !at_eof && end - start < READ_BLOCK / 4;
+            read_more = need_more && !at_eof && end - start < CHUNK_ROOM;
+            window.start = start;
         }
         char *newline = !read_more && start < end ? memchr(buffer + start, '\n', end - start)
                                                   : NULL;
         if (newline) {
             char *line = buffer + start;
             size_t length = clean_line(line, (size_t)(newline - line));
-            start = (size_t)(newline - buffer) + 1;
+            window.start = (size_t)(newline - buffer) + 1;
             handle_line(&reading, line, length, true);
             continue;
         }
         if (at_eof) {
-            size_t length = clean_line(buffer + start, end - start);
+            size_t length = start < end ? clean_line(buffer + start, end - start) : 0;
             cut = length > 0;
             if (cut)
                 handle_line(&reading, buffer + start, length, false);
             break;
         }
-        /* Keep the unfinished line and read more after it. */
-        memmove(buffer, buffer + start, end - start);
-        end -= start;
-        start = 0;
-        if (capacity - 1 - end < READ_BLOCK / 2) {
-            if (capacity > MAX_LINE) {
-                fail_at(&reading, reading.line_number + 1, "line too long (over 16 MiB): not a log");
-                break;
-            }
-            capacity = capacity * 2;
-            buffer = xrealloc(buffer, capacity);
-        }
-        size_t got = fread(buffer + end, 1, capacity - 1 - end, log);
-        progress_advance(&progress, name, got);
-        if (got == 0)
+        struct chunk *next = chunk_reader_next(chunks);
+        if (next->length == 0) {
+            read_error = next->error;
+            chunk_reader_release(chunks, next);
             at_eof = true;
-        if (got > 0)
-            ends_in_nul = buffer[end + got - 1] == '\0';
-        end = mend_nul_runs(buffer, end, got);
+            continue;
+        }
+        progress_advance(&progress, name, next->length);
+        if (next->has_nul) {
+            /* Dropping NULs moves the bytes after them: scanned offsets are off. */
+            offsets_valid = false;
+            while (pending.count > 0)
+                drop_oldest_scan(&pending);
+        }
+        if (offsets_valid)
+            add_scan(&pending, &next->scan);
+        size_t data_at;
+        bool has_nul = next->has_nul;
+        if (!window_advance(&window, chunks, next, &data_at)) {
+            chunk_reader_release(chunks, next);
+            fail_at(&reading, reading.line_number + 1, "line too long (over 16 MiB): not a log");
+            break;
+        }
+        if (window.chunk != next)
+            chunk_reader_release(chunks, next);
+        ends_in_nul = window.buffer[window.end - 1] == '\0';
+        /* From the window's start: what lies before it in a chunk buffer is stale. */
+        if (has_nul)
+            window.end = window.start + mend_nul_runs(window.buffer + window.start,
+                                                      data_at - window.start,
+                                                      window.end - data_at);
     }
 
     progress_end(&progress);
-    if (!reading.failed && ferror(log)) {
-        snprintf(diag->message, sizeof diag->message, "%s: %s", name,
-                 strerror(errno ? errno : EIO));
+    if (!reading.failed && read_error) {
+        snprintf(diag->message, sizeof diag->message, "%s: %s", name, strerror(read_error));
         diag->status = LOG_STATUS_CANNOT_READ;
         reading.failed = true;
     }
@@ -353,7 +479,12 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
                  torn_inside == 1 ? "was" : "were");
     if (reading.format)
         reading.format->destroy(reading.state);
-    free(buffer);
+    while (pending.count > 0)
+        drop_oldest_scan(&pending);
+    if (window.chunk)
+        chunk_reader_release(chunks, window.chunk);
+    chunk_reader_stop(chunks);
+    free(window.own);
     return diag->status;
 }
 

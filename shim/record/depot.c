@@ -94,11 +94,21 @@ static struct thread_cache *new_thread_cache(void)
 }
 
 /* Cheap on purpose: a match is always confirmed by comparing the addresses. */
+/* Four independent lanes: a single rotate-and-xor chain is a 2-cycle dependency per
+ * frame (about 13 ns on a 20-frame stack, every event pays it), lanes let the CPU
+ * overlap them. The hash only picks cache and table slots; stacks are compared whole. */
 static uint64_t hash_stack(const uintptr_t *ips, int count)
 {
-    uint64_t h = (uint64_t)count;
-    for (int i = 0; i < count; i++)
-        h = ((h << 7) | (h >> 57)) ^ ips[i];
+    uint64_t lane[4] = {(uint64_t)count, 0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
+                        0xa4093822299f31d0ull};
+    int i = 0;
+    for (; i + 4 <= count; i += 4)
+        for (int k = 0; k < 4; k++)
+            lane[k] = ((lane[k] << 7) | (lane[k] >> 57)) ^ ips[i + k];
+    for (; i < count; i++)
+        lane[0] = ((lane[0] << 7) | (lane[0] >> 57)) ^ ips[i];
+    uint64_t h = lane[0] ^ ((lane[1] << 17) | (lane[1] >> 47)) ^
+                 ((lane[2] << 31) | (lane[2] >> 33)) ^ ((lane[3] << 47) | (lane[3] >> 17));
     h *= 0x9e3779b97f4a7c15ull;
     return h ^ (h >> 29);
 }

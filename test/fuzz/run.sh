@@ -18,7 +18,7 @@ flags="-std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sa
 sources=$(for d in $dirs; do ls "$d"*.c; done)
 # shellcheck disable=SC2086
 $CLANG $flags -o "$out/fuzz_log_reader" test/fuzz/fuzz_log_reader.c $sources \
-    $(pkg-config --libs libdw libdebuginfod) -liberty
+    $(pkg-config --libs libdw libdebuginfod) -liberty -pthread
 case $mode in
 corpus)
     # Each file once, as a regression test: fails on the first crash or leak.

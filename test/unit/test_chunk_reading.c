@@ -1,0 +1,146 @@
+/* test_chunk_reading.c - the reader reads a log in 1 MiB chunks on a second thread
+ * (chunk_reader.c), carrying the unfinished line of a chunk in front of the next one, or
+ * into a buffer of its own when it is longer than the room kept for it. Lines and
+ * records that straddle chunks, long or short, must read exactly as the line reader reads
+ * them, at every place a chunk can end. */
+#include <check.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chunk_reader.h"
+#include "event_transcript.h"
+
+#define REFSHIM_HEADER "# refshim 1\n# pid 4242\n# exe /tmp/demo/app\n# start 2026-11-23T09:40:00Z\n"
+
+/* A growing log text. */
+struct text {
+    char *data;
+    size_t size;
+    FILE *out;
+};
+
+static void text_open(struct text *text)
+{
+    text->out = open_memstream(&text->data, &text->size);
+    ck_assert_ptr_nonnull(text->out);
+}
+
+static void text_close(struct text *text)
+{
+    fclose(text->out);
+}
+
+/* Reads TEXT both ways and asserts the same events, status and diagnostics; returns
+ * the number of bytes of the transcript. */
+static size_t assert_readers_agree(const struct text *text)
+{
+    struct transcript fast, lines;
+    struct log_diag fast_diag, lines_diag;
+    int fast_status = read_log(text->data, text->size, &fast, &fast_diag);
+    int lines_status = read_log_by_lines(text->data, text->size, &lines, &lines_diag);
+    ck_assert_int_eq(fast_status, lines_status);
+    ck_assert_str_eq(fast_diag.message, lines_diag.message);
+    ck_assert_str_eq(fast_diag.warning, lines_diag.warning);
+    ck_assert_str_eq(fast_diag.torn, lines_diag.torn);
+    ck_assert_msg(strcmp(fast.text, lines.text) == 0, "events differ");
+    size_t size = fast.size;
+    free(fast.text);
+    free(lines.text);
+    return size;
+}
+
+/* A refshim log of many chunks whose lines have every length from 14 to 80 bytes, so
+ * that chunks end at every place of a line. */
+START_TEST(refshim_lines_across_many_chunks)
+{
+    struct text text;
+    text_open(&text);
+    fputs(REFSHIM_HEADER "c\t1\tnsFoo\nf\t1\t0\t0x11\t???\t-\ns\t1\t0\t1\n", text.out);
+    unsigned long serial = 0;
+    while (ftell(text.out) < 3 * CHUNK_DATA + 4321) {
+        serial++;
+        fprintf(text.out, "N\t%lu\t1\t%lu\t1\t0x%lx\t1\t24\n", serial, 4242 + serial % 3,
+                0x1000 + serial * 32);
+        for (unsigned long i = 0; i < serial % 7; i++)
+            fprintf(text.out, "A\t%lu\t2\t\t1\nR\t%lu\t1\t\t1\n", serial, serial);
+        /* Lines of changing length: comments padded to 14..80 bytes. */
+        fprintf(text.out, "#%.*s\n", (int)(12 + serial % 67), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        if (serial % 2)
+            fprintf(text.out, "D\t%lu\t0\t\t1\n", serial);
+    }
+    text_close(&text);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    free(text.data);
+}
+END_TEST
+
+/* A Mozilla record with a frame line of 600 KiB that starts 300 KiB before the first
+ * chunk's end, more than the room kept before a chunk's data: the line is read through
+ * the reader's own buffer. */
+START_TEST(mozilla_record_longer_than_the_carry_room)
+{
+    struct text text;
+    text_open(&text);
+    fputs("\n", text.out);
+    unsigned long serial = 0;
+    while (ftell(text.out) < CHUNK_DATA - 400 * 1024) {
+        serial++;
+        fprintf(text.out, "<nsFoo> 0x%lx %lu AddRef 1\n    #01: main[/tmp/app +0x10]\n\n",
+                0x1000 + serial * 32, serial);
+    }
+    serial++;
+    fprintf(text.out, "<nsFoo> 0x%lx %lu AddRef 1\n", 0x1000 + serial * 32, serial);
+    bool long_line_written = false;
+    for (unsigned frame = 1; frame <= 10000; frame++) {
+        if (long_line_written || ftell(text.out) < CHUNK_DATA - 300 * 1024) {
+            fprintf(text.out, "    #%02u: function_%u[/tmp/app +0x%x]\n", frame, frame, frame * 16);
+            continue;
+        }
+        /* One frame line of 600 KiB across the chunk's end: longer than the room. */
+        fprintf(text.out, "    #%02u: function_", frame);
+        for (int i = 0; i < 600 * 1024; i++)
+            fputc('a' + i % 26, text.out);
+        fprintf(text.out, "[/tmp/app +0x10]\n");
+        long_line_written = true;
+    }
+    fputs("\n<nsFoo> 0x1020 1 Release 0\n    #01: main[/tmp/app +0x20]\n\n", text.out);
+    text_close(&text);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    free(text.data);
+}
+END_TEST
+
+/* A line past 16 MiB is not a log line: a clear error, not a reader that waits for the
+ * end of it forever. */
+START_TEST(line_over_16_mib_is_an_error)
+{
+    size_t size = (17u << 20) + 200;
+    char *log = malloc(size);
+    ck_assert_ptr_nonnull(log);
+    const char header[] = REFSHIM_HEADER "c\t1\t";
+    memcpy(log, header, sizeof header - 1);
+    memset(log + sizeof header - 1, 'x', size - sizeof header);
+    log[size - 1] = '\n';
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, size, &transcript, &diag), LOG_STATUS_BAD_LOG);
+    ck_assert_str_eq(diag.message, "t.log:5: line too long (over 16 MiB): not a log");
+    free(transcript.text);
+    free(log);
+}
+END_TEST
+
+Suite *chunk_reading_suite(void)
+{
+    Suite *suite = suite_create("chunk_reading");
+    TCase *chunks = tcase_create("chunks");
+    tcase_set_timeout(chunks, 60);
+    tcase_add_test(chunks, refshim_lines_across_many_chunks);
+    tcase_add_test(chunks, mozilla_record_longer_than_the_carry_room);
+    tcase_add_test(chunks, line_over_16_mib_is_an_error);
+    suite_add_tcase(suite, chunks);
+    return suite;
+}
