@@ -4,7 +4,11 @@
 #ifndef REFSHIM_LOG_H
 #define REFSHIM_LOG_H
 
-#define REFSHIM_LOG_VERSION 1
+/* 2: an event's TID follows its STACK and is left out with its TAB (not just emptied)
+ * after a line of the same thread; an N may leave out CLASS and SIZE when they are those
+ * of its thread's previous N. Readers still read version 1 (REFSHIM_LOG_VERSION_V1). */
+#define REFSHIM_LOG_VERSION 2
+#define REFSHIM_LOG_VERSION_V1 1
 #define REFSHIM_LOG_STRINGIFY(x) #x
 #define REFSHIM_LOG_VERSION_TEXT(v) REFSHIM_LOG_STRINGIFY(v)
 /* The first line of every log, without its newline. */
@@ -29,7 +33,14 @@ enum refshim_record {
 /* The most bytes of a TAG the shim writes (cut at a UTF-8 character's start). */
 #define REFSHIM_TAG_MAX 200
 
-/* Events: OP SERIAL COUNT TID STACK, and on an object's first event ADDRESS CLASS [SIZE]. */
+/* Events (version 2):   OP SERIAL COUNT STACK [TID]
+ * an object's first:    OP SERIAL COUNT STACK TID ADDRESS [CLASS [SIZE]]
+ * TID left out (first event: empty) = the thread of the event line before; CLASS and SIZE
+ * left out (N only) = those of the previous N of the same thread.
+ * Version 1:            OP SERIAL COUNT TID STACK [ADDRESS CLASS [SIZE]], TID may be empty. */
+#define REFSHIM_EVENT_FIELDS 4              /* without TID */
+#define REFSHIM_FIRST_EVENT_MIN_FIELDS 6    /* ... TID ADDRESS */
+#define REFSHIM_FIRST_EVENT_MAX_FIELDS 8    /* ... TID ADDRESS CLASS SIZE */
 enum refshim_op {
     REFSHIM_OP_NEW = 'N',       /* created: its first reference, +1 */
     REFSHIM_OP_ADDREF = 'A',    /* +1 */

@@ -83,6 +83,10 @@ struct refshim_state {
     unsigned long last_line;    /* of the last record read: where objects left at the end
                                  * are told about */
     bool header_seen;
+    unsigned version;               /* of the log's header: REFSHIM_LOG_VERSION or _V1 */
+    struct id_map previous_new;     /* format 2: previous_new by TID, for N lines that
+                                     * leave out CLASS and SIZE */
+    char repeated_class[24], repeated_size[24];     /* their text, filled in */
     bool have_last_tid;
     uint64_t last_tid;              /* of the last event line: an empty TID repeats it */
     /* An object's first event waits for the next line, which may be its `t` record:
@@ -362,9 +366,84 @@ static size_t spell_event_frames(const struct log_event *event, const struct log
     return state->spelled_count;
 }
 
+/* The CLASS and SIZE of the last N of a thread (format 2). */
+struct previous_new {
+    uint64_t class_id;
+    uint64_t size;              /* 0: none */
+};
+
+/* The thread of a format-2 event whose TID field is TEXT: an empty one is the previous
+ * event line's. False when no thread is known. */
+static bool v2_event_thread(const struct refshim_state *state, const char *text, uint64_t *tid)
+{
+    if (text[0] == '\0') {
+        *tid = state->last_tid;
+        return state->have_last_tid;
+    }
+    return parse_u64(text, tid);
+}
+
+/* Fills in the CLASS and SIZE that a format-2 N leaves out, its thread's previous N's, or
+ * remembers them for the thread's next N. RECORD is in format 1's order already. */
+static bool v2_repeat_class(struct refshim_state *state, struct record *record,
+                            struct log_sink *sink)
+{
+    uint64_t tid;
+    if (record->kind[0] != REFSHIM_OP_NEW || !v2_event_thread(state, record->field[3], &tid) ||
+        tid == 0)
+        return record->count > REFSHIM_FIRST_EVENT_MIN_FIELDS ||
+               log_sink_fail(sink, "'%s' record leaves out CLASS, which only an N after an N "
+                             "of its thread may", record->kind);
+    struct previous_new *previous = id_map_find(&state->previous_new, tid);
+    if (record->count > REFSHIM_FIRST_EVENT_MIN_FIELDS) {
+        uint64_t class_id, size = 0;
+        if (!parse_u64(record->field[6], &class_id) ||
+            (record->count > 7 && !parse_u64(record->field[7], &size)))
+            return true;                /* parse_event tells what is wrong */
+        if (!previous) {
+            previous = xcalloc(1, sizeof *previous);
+            id_map_add(&state->previous_new, tid, previous);
+        }
+        *previous = (struct previous_new){class_id, size};
+        return true;
+    }
+    if (!previous)
+        return log_sink_fail(sink, "'N' record leaves out CLASS, and thread %" PRIu64
+                             " has no N before it", tid);
+    snprintf(state->repeated_class, sizeof state->repeated_class, "%" PRIu64, previous->class_id);
+    snprintf(state->repeated_size, sizeof state->repeated_size, "%" PRIu64, previous->size);
+    record->field[6] = state->repeated_class;
+    record->field[7] = state->repeated_size;
+    record->count = previous->size ? 8 : 7;
+    return true;
+}
+
+/* Puts a format-2 event's fields in format 1's order (OP SERIAL COUNT TID STACK
+ * [ADDRESS CLASS [SIZE]]), which parse_event reads: the TID after STACK moves before it
+ * (empty when left out), and an N's left-out CLASS and SIZE are filled in. */
+static bool v2_event_as_v1(struct refshim_state *state, struct record *record,
+                           struct log_sink *sink)
+{
+    size_t n = record->count;
+    bool first = n >= REFSHIM_FIRST_EVENT_MIN_FIELDS && n <= REFSHIM_FIRST_EVENT_MAX_FIELDS;
+    if (!first && n != REFSHIM_EVENT_FIELDS && n != REFSHIM_EVENT_FIELDS + 1)
+        return log_sink_fail(sink, "'%s' record has %zu fields, expected 4 or 5 (6 to 8 on an "
+                             "object's first event)", record->kind, n);
+    char *stack = record->field[3];
+    record->field[3] = n > REFSHIM_EVENT_FIELDS ? record->field[4] : stack + strlen(stack);
+    record->field[4] = stack;
+    if (!first) {
+        record->count = 5;
+        return true;
+    }
+    return v2_repeat_class(state, record, sink);
+}
+
 static bool parse_event(struct refshim_state *state, struct record *record,
                         unsigned long line_number, struct log_sink *sink)
 {
+    if (state->version != REFSHIM_LOG_VERSION_V1 && !v2_event_as_v1(state, record, sink))
+        return false;
     uint64_t serial, tid, stack_id;
     int64_t count;
     /* An object's first event introduces it: OP SERIAL COUNT TID STACK ADDRESS CLASS
@@ -516,15 +595,19 @@ static bool parse_holder(struct record *record, unsigned long line_number, struc
     return true;
 }
 
-static bool check_header(const char *line, struct log_sink *sink)
+static bool check_header(struct refshim_state *state, const char *line, struct log_sink *sink)
 {
     const char *version = line + 9;
     while (*version == ' ')
         version++;
-    if (strcmp(version, "1") == 0)
+    if (strcmp(version, REFSHIM_LOG_VERSION_TEXT(REFSHIM_LOG_VERSION_V1)) == 0 ||
+        strcmp(version, REFSHIM_LOG_VERSION_TEXT(REFSHIM_LOG_VERSION)) == 0) {
+        state->version = (unsigned)(version[0] - '0');
         return true;
-    return log_sink_fail(sink, "refshim log format version '%.20s' is not supported (this reader knows 1)",
-                version);
+    }
+    return log_sink_fail(sink, "refshim log format version '%.20s' is not supported (this reader "
+                         "knows " REFSHIM_LOG_VERSION_TEXT(REFSHIM_LOG_VERSION_V1) " and "
+                         REFSHIM_LOG_VERSION_TEXT(REFSHIM_LOG_VERSION) ")", version);
 }
 
 static bool parse_line(void *opaque, char *line, size_t length, unsigned long line_number,
@@ -534,7 +617,7 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     state->last_line = line_number;
     if (!state->header_seen) {
         state->header_seen = true;
-        return check_header(line, sink);
+        return check_header(state, line, sink);
     }
     if (length == 0 || line[0] == '#')
         return true; /* comments we do not know, and empty lines, carry nothing */
@@ -614,6 +697,10 @@ static void destroy(void *opaque)
         }
     }
     id_map_free(&state->objects);
+    for (size_t i = 0; state->previous_new.slots && i <= state->previous_new.mask; i++)
+        if (state->previous_new.slots[i].id != 0)
+            free(state->previous_new.slots[i].value);
+    id_map_free(&state->previous_new);
     id_map_free(&state->stack_index);
     free(state->frame_buffer);
     object_tracker_free(state->tracker);

@@ -29,7 +29,8 @@
  *
  * A thread's lines in its block follow each other in the file (definitions it writes may
  * come between): an event there may leave out what the caller says repeats the event line
- * before it (its thread id), except the first event the thread writes in the block.
+ * before it (its thread id), except the first event the thread writes in the block and
+ * one after an event of another thread's that it wrote there.
  *
  * The pages written stay in the page cache, not in the process: every RELEASE_STEP of the
  * log, the mapping of what lies more than KEEP_MAPPED behind the tail is dropped
@@ -399,9 +400,12 @@ bool log_mapping_append_event(const char *data, size_t len, size_t *after, size_
     if (a->block_at < *after || a->block_end - a->block_at < len)
         ok = renew_block(a, len, *after);
     if (ok) {
+        /* A line that may leave nothing out is another thread's (a held D): the thread's
+         * next event must tell its thread again. */
+        bool own_line = omit_len > 0;
         if (!a->block_has_own_line)
             omit_len = 0;               /* the line before is not this thread's */
-        a->block_has_own_line = true;
+        a->block_has_own_line = own_line;
         size_t at = a->block_at;
         a->block_at += len - omit_len;
         memcpy(base + at, data, omit_at);

@@ -19,7 +19,8 @@ bool log_mapping_append(const char *data, size_t len);
  * uses (callers serialize an object's appends). */
 bool log_mapping_append_after(const char *data, size_t len, size_t *after);
 /* The same, and the OMIT_LEN bytes at OMIT_AT are left out when the event follows a line
- * of the same thread in the file (the thread id, which readers then take from it). */
+ * of the same thread in the file (the thread id, which readers then take from it). An
+ * event with nothing to leave out (OMIT_LEN 0) counts as another thread's line. */
 bool log_mapping_append_event(const char *data, size_t len, size_t *after, size_t omit_at,
                               size_t omit_len);
 /* Appends definitions (m, f, s, c records), after every definition written before, into

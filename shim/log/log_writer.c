@@ -296,14 +296,14 @@ void log_write_definitions(const char *data, size_t len)
         append(data, len);
 }
 
-void log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len)
+bool log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len)
 {
     if (!ready_to_write())
-        return;
+        return false;
     if (log_mapped)
-        log_mapping_append_event(data, len, after, repeat_at, repeat_len);
-    else
-        append(data, len);          /* one stream under one lock: already in order */
+        return log_mapping_append_event(data, len, after, repeat_at, repeat_len);
+    append(data, len);              /* one stream under one lock: already in order */
+    return log_fd >= 0;
 }
 
 void log_write_comment(const char *word, const char *text)

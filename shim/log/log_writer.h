@@ -30,8 +30,10 @@ void log_write_definitions(const char *data, size_t len);
  * ones ended (0 at first) and log_definitions_end() when the definitions it uses were
  * written. *AFTER is moved past these records. Callers hold the object's lock. The
  * REPEAT_LEN bytes at REPEAT_AT (an event's thread id) may be left out where the line
- * before in the file is the same thread's (0, 0: nothing may be). */
-void log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len);
+ * before in the file is the same thread's (0, 0: nothing may be: another thread's event,
+ * after which the calling thread's next event tells its thread again). False when nothing
+ * was written (logging is off, or the caller is a vfork child). */
+bool log_write_event(const char *data, size_t len, size_t *after, size_t repeat_at, size_t repeat_len);
 /* Where the records written by log_write so far end: a definition written before the call
  * ends there or before. */
 size_t log_definitions_end(void);

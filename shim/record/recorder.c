@@ -28,6 +28,12 @@
 static const struct config *config;
 static __thread pid_t thread_id;
 static __thread uint64_t events_on_thread;
+/* The class and size of the last N this thread wrote into the log (class 0: none yet):
+ * an N with the same ones leaves them out, and readers take them from that N, the previous
+ * N with this thread's TID in the file. Only the thread's own events count here: an N is
+ * never held and written by another thread, as a D may be. */
+static __thread uint32_t previous_new_class;
+static __thread size_t previous_new_size;
 
 uint64_t recorder_events_on_thread(void)
 {
@@ -197,7 +203,7 @@ static void add_tag_record(struct textbuf *b, uint64_t serial, const char *tag)
 /* Writes EVENT (LEN bytes, an object's first event) and the `t` record of its TAG in one
  * piece, so that nothing comes between them in the log. Apart from the event path: few
  * events carry a tag. */
-__attribute__((noinline)) static void write_tagged_event(const char *event, size_t len,
+__attribute__((noinline)) static bool write_tagged_event(const char *event, size_t len,
                                                          uint64_t serial, const char *tag,
                                                          size_t *after, size_t tid_at,
                                                          size_t tid_len)
@@ -206,8 +212,37 @@ __attribute__((noinline)) static void write_tagged_event(const char *event, size
     struct textbuf line = textbuf_on(storage, sizeof storage);
     textbuf_add(&line, event, len);
     add_tag_record(&line, serial, tag);
-    if (!line.failed)
-        log_write_event(line.data, line.len, after, tid_at, tid_len);
+    return !line.failed && log_write_event(line.data, line.len, after, tid_at, tid_len);
+}
+
+/* Whether an event may leave out CLASS and SIZE: an N of the writing thread's own whose
+ * class and size are those of the last N the thread wrote. */
+static bool repeats_previous_new(enum ref_op op, pid_t thread, uint32_t class_id, size_t size)
+{
+    return op == OP_CREATE && thread == thread_id && class_id == previous_new_class &&
+           size == previous_new_size;
+}
+
+/* After an event is in the log: an N of the thread's own is the one the next may repeat. */
+static void remember_new(enum ref_op op, pid_t thread, uint32_t class_id, size_t size)
+{
+    if (op != OP_CREATE || thread != thread_id)
+        return;
+    previous_new_class = class_id;
+    previous_new_size = size;
+}
+
+/* Appends `\tADDRESS[\tCLASS[\tSIZE]]`, what an object's first event adds (format 2). */
+static void add_introduction(struct textbuf *line, uintptr_t address, uint32_t class_id,
+                             size_t size, bool repeats_class)
+{
+    textbuf_add_char(line, '\t');
+    textbuf_add_hex(line, address);
+    if (repeats_class)
+        return;
+    add_field_uint(line, class_id);
+    if (size != 0)
+        add_field_uint(line, size);
 }
 
 /* Writes the event; an object's first event also gives its address, class and size, and
@@ -233,27 +268,30 @@ __attribute__((always_inline)) static inline void write_event(struct object *obj
     textbuf_add_char(&line, (char)op);
     add_field_uint(&line, object->serial);
     add_field_uint(&line, count);
+    add_field_uint(&line, stack);
+    /* Left out after a line of this thread's: with its TAB at the end of a line, the
+     * digits alone (the field stays, empty) before a first event's ADDRESS. */
+    size_t tid_at = line.len;
     textbuf_add_char(&line, '\t');
-    size_t tid_at = line.len;           /* left out after a line of this thread's */
+    if (first)
+        tid_at = line.len;
     textbuf_add_uint(&line, (uint64_t)origin.thread);
     size_t tid_len = line.len - tid_at;
     if (origin.thread != thread_id)
         tid_at = tid_len = 0;           /* another thread's event (a held D): always told */
-    add_field_uint(&line, stack);
-    if (first) {
-        textbuf_add_char(&line, '\t');
-        textbuf_add_hex(&line, object->address);
-        add_field_uint(&line, class_id);
-        if (size != 0)
-            add_field_uint(&line, size);
-    }
+    if (first)
+        add_introduction(&line, object->address, class_id, size,
+                         repeats_previous_new(op, origin.thread, class_id, size));
     textbuf_add_char(&line, '\n');
     if (line.failed)
         return;
+    bool written;
     if (tag != NULL && tag[0] != '\0' && first)
-        write_tagged_event(line.data, line.len, object->serial, tag, &after, tid_at, tid_len);
+        written = write_tagged_event(line.data, line.len, object->serial, tag, &after, tid_at, tid_len);
     else
-        log_write_event(line.data, line.len, &after, tid_at, tid_len);
+        written = log_write_event(line.data, line.len, &after, tid_at, tid_len);
+    if (written)
+        remember_new(op, origin.thread, class_id, size);
     object->log_end = after;
 }
 
@@ -638,6 +676,7 @@ void recorder_after_fork_child(void)
     objects_unlock_all();
     depot_reset_in_child();
     thread_id = 0;
+    previous_new_class = 0;             /* the child's log has no N yet */
     pthread_mutex_init(&instrumented_lock, NULL);
     objects_each(forget_introduction, NULL);
     log_reopen_in_child(config);

@@ -73,7 +73,7 @@ bare() { "$@" 2>>"$OUT/capture.err"; }
 # so creates no log (the file is made at the first record): shim_loads, checked once below,
 # shows that the shim loads at all, so that a shim that failed to load does not pass for a
 # free filter.
-shim_started() { [ "$(head -n 1 "$LOG" 2>/dev/null)" = "# refshim 1" ]; }
+shim_started() { [ "$(head -n 1 "$LOG" 2>/dev/null)" = "# refshim 2" ]; }
 shim_loads() { shimmed "$OUT/capture_bench" refs 10 $DEPTH >/dev/null && shim_started; }
 : >"$OUT/capture.err"
 

@@ -63,6 +63,7 @@ def read_shim(path):
             if kind == "c":
                 classes[fields[1]] = fields[2]
             elif kind == "o" or (kind in ("N", "A", "R", "D") and len(fields) >= 7):
+                # (format 1: the e2e case gives this script the log through format1)
                 # the object's address and class: an older log's o line, or its first event
                 at = 2 if kind == "o" else 5
                 objects[fields[1]] = [fields[at], 0, False, classes.get(fields[at + 1], "?")]

@@ -259,6 +259,31 @@ START_TEST(an_event_after_its_threads_line_leaves_out_the_repeat)
 }
 END_TEST
 
+/* After an event with nothing to leave out (another thread's: a held D), the thread's next
+ * event tells its thread again, or readers would give it the other thread's. */
+START_TEST(an_event_after_another_threads_line_keeps_the_repeat)
+{
+    char path[] = "/tmp/refshim-unit-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(log_mapping_start(fd, true));
+    size_t after = 0;
+    ck_assert(log_mapping_append_event("A\t1\t2\t5\t77\n", 11, &after, 7, 3));
+    ck_assert(log_mapping_append_event("A\t1\t3\t5\t77\n", 11, &after, 7, 3));
+    ck_assert(log_mapping_append_event("D\t2\t0\t6\t88\n", 11, &after, 0, 0));
+    ck_assert(log_mapping_append_event("R\t1\t2\t5\t77\n", 11, &after, 7, 3));
+    ck_assert(log_mapping_append_event("R\t1\t1\t5\t77\n", 11, &after, 7, 3));
+    log_mapping_finish();
+    char text[96] = "";
+    ck_assert_int_gt(pread(fd, text, sizeof text - 1, 0), 0);
+    ck_assert_str_eq(text, "A\t1\t2\t5\t77\nA\t1\t3\t5\nD\t2\t0\t6\t88\nR\t1\t2\t5\t77\n"
+                           "R\t1\t1\t5\n");
+    unlink(path);
+    close(fd);
+    log_mapping_forget();
+}
+END_TEST
+
 static long resident_file_kb(void)
 {
     FILE *f = fopen("/proc/self/status", "r");
@@ -324,6 +349,7 @@ Suite *log_mapping_suite(void)
     tcase_add_test(tc, an_event_goes_after_the_definition_it_uses);
     tcase_add_test(tc, written_pages_do_not_stay_resident);
     tcase_add_test(tc, an_event_after_its_threads_line_leaves_out_the_repeat);
+    tcase_add_test(tc, an_event_after_another_threads_line_keeps_the_repeat);
     tcase_add_test(tc, only_regular_files_are_mapped);
     suite_add_tcase(s, tc);
     return s;

@@ -286,9 +286,9 @@ START_TEST(not_a_refshim_log)
     assert_bad_log("\nhello\n", "t.log:2" UNKNOWN_FORMAT);
     assert_bad_log("# refshimmer 1\n", "t.log:1" UNKNOWN_FORMAT);
     assert_bad_log("<nsFoo> 0x7f0a1c02a0c0 1 Grab 1\n", "t.log:1" UNKNOWN_FORMAT);
-    assert_bad_log("# refshim 2\n",
-                   "t.log:1: refshim log format version '2' is not supported (this reader "
-                   "knows 1)");
+    assert_bad_log("# refshim 3\n",
+                   "t.log:1: refshim log format version '3' is not supported (this reader "
+                   "knows 1 and 2)");
 }
 END_TEST
 
@@ -323,6 +323,77 @@ START_TEST(empty_tid_is_the_previous_events)
     free(transcript.text);
     assert_bad_log(HEADER DEFINITIONS "N\t1\t1\t\t3\n",
                    "t.log:14: empty TID in the first event of the log");
+}
+END_TEST
+
+/* Format 2: the TID after STACK, left out with its TAB after a line of the same thread. */
+#define HEADER2 "# refshim 2\n# pid 4242\n# exe /tmp/demo/app\n# start 2026-11-23T09:40:00Z\n"
+#define DEFINITIONS2 DEFINITIONS "c\t2\tnsBar\n"
+
+START_TEST(format_2_gives_the_events_of_format_1)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    const char *log = HEADER2 DEFINITIONS "N\t1\t1\t3\t4242\nA\t1\t2\t2\nR\t1\t1\t1\t4242\n";
+    ck_assert_int_eq(read_log(log, strlen(log), &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, example_events);
+    free(transcript.text);
+}
+END_TEST
+
+/* An N of format 2 without CLASS and SIZE has those of its thread's previous N; other
+ * threads' Ns between do not count. */
+START_TEST(format_2_new_repeats_its_threads_previous_class)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    const char *log = HEADER2 DEFINITIONS2
+        "N\t2\t1\t0\t7\t0x20\t1\t24\n"     /* 15: thread 7, nsFoo 24 */
+        "N\t3\t1\t0\t8\t0x30\t2\n"          /* 16: thread 8, nsBar */
+        "A\t3\t2\t0\n"                         /* 17: thread 8 */
+        "N\t4\t1\t0\t\t0x40\n"                /* 18: thread 8's previous: nsBar */
+        "N\t5\t1\t0\t7\t0x50\n"               /* 19: thread 7's previous: nsFoo 24 */
+        "N\t6\t1\t0\t\t0x60\t2\t8\n"         /* 20: thread 7, nsBar 8 */
+        "N\t7\t1\t0\t\t0x70\n"                /* 21: nsBar 8 */
+        "N\t8\t1\t0\t\t0x80\t2\n"            /* 22: nsBar, no size */
+        "N\t9\t1\t0\t\t0x90\n"                /* 23: nsBar, no size */
+        "A\t10\t5\t0\t\t0xa0\t1\n"           /* 24: an A first event keeps its class */
+        "N\t11\t1\t0\t\t0xb0\n";              /* 25: and does not count as an N */
+    ck_assert_int_eq(read_log(log, strlen(log), &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "15: N 2 0x20=0x20 nsFoo 1 7 [] size=24\n"
+                                      "16: N 3 0x30=0x30 nsBar 1 8 []\n"
+                                      "17: A 3 0x30=0x30 nsBar 2 8 []\n"
+                                      "18: N 4 0x40=0x40 nsBar 1 8 []\n"
+                                      "19: N 5 0x50=0x50 nsFoo 1 7 [] size=24\n"
+                                      "20: N 6 0x60=0x60 nsBar 1 7 [] size=8\n"
+                                      "21: N 7 0x70=0x70 nsBar 1 7 [] size=8\n"
+                                      "22: N 8 0x80=0x80 nsBar 1 7 []\n"
+                                      "23: N 9 0x90=0x90 nsBar 1 7 []\n"
+                                      "24: A 10 0xa0=0xa0 nsFoo 5 7 []\n"
+                                      "25: N 11 0xb0=0xb0 nsBar 1 7 []\n");
+    free(transcript.text);
+}
+END_TEST
+
+START_TEST(format_2_errors)
+{
+    assert_bad_log(HEADER2 DEFINITIONS "N\t2\t1\t0\t7\t0x20\n",
+                   "t.log:14: 'N' record leaves out CLASS, and thread 7 has no N before it");
+    assert_bad_log(HEADER2 DEFINITIONS "N\t2\t1\t0\t7\t0x20\t1\nA\t3\t2\t0\t\t0x30\n",
+                   "t.log:15: 'A' record leaves out CLASS, which only an N after an N of its "
+                   "thread may");
+    assert_bad_log(HEADER2 DEFINITIONS "N\t2\t1\t0\t\t0x20\t1\n",
+                   "t.log:14: empty TID in the first event of the log");
+    assert_bad_log(HEADER2 DEFINITIONS "N\t1\t1\n",
+                   "t.log:14: 'N' record has 3 fields, expected 4 or 5 (6 to 8 on an object's "
+                   "first event)");
+    assert_bad_log(HEADER2 DEFINITIONS "N\t2\t1\t0\t7\t0x20\t1\t2\t3\n",
+                   "t.log:14: 'N' record has 9 fields, expected 4 or 5 (6 to 8 on an object's "
+                   "first event)");
+    assert_bad_log(HEADER2 DEFINITIONS "A\t1\t2\t0\tx\n", "t.log:14: bad TID 'x' in 'A' record");
+    assert_bad_log(HEADER2 DEFINITIONS "A\t1\t2\t9\t7\n", "t.log:14: stack 9 is not defined");
+    assert_bad_log(HEADER2 DEFINITIONS "N\t2\t1\t0\t7\t0x20\tx\n",
+                   "t.log:14: bad CLASS 'x' in 'N' record");
 }
 END_TEST
 
@@ -466,6 +537,8 @@ Suite *log_reader_suite(void)
     tcase_add_test(good, empty_tid_is_the_previous_events);
     tcase_add_test(good, first_event_introduces_its_object);
     tcase_add_test(good, tag_record_tags_the_first_event);
+    tcase_add_test(good, format_2_gives_the_events_of_format_1);
+    tcase_add_test(good, format_2_new_repeats_its_threads_previous_class);
     suite_add_tcase(suite, good);
     TCase *damaged = tcase_create("damaged");
     tcase_add_test(damaged, crlf_line_ends_are_accepted);
@@ -484,6 +557,7 @@ Suite *log_reader_suite(void)
     tcase_add_test(errors, undefined_references);
     tcase_add_test(errors, event_for_unknown_or_finished_serial);
     tcase_add_test(errors, bad_tag_records);
+    tcase_add_test(errors, format_2_errors);
     tcase_add_test(errors, error_line_counts_crlf_and_cut_lines_correctly);
     tcase_add_test(errors, unreadable_path_is_reported);
     suite_add_tcase(suite, errors);

@@ -123,7 +123,7 @@ finish
 start "refshim log: a change after D is a reported anomaly, not an error"
 cp "$WORK/an_seed_fixed.log" "$WORK/after_d.log"
 line=$(($(wc -l <"$WORK/after_d.log") + 1))
-printf 'A\t1\t1\t1\t0\n' >>"$WORK/after_d.log"
+printf 'A\t1\t1\t0\t1\n' >>"$WORK/after_d.log"      # stack 0, thread 1 (format 2)
 out=$(refleaks "$WORK/after_d.log" 2>&1); rc=$?
 expect "stderr" "$WORK/after_d.log:$line: warning: change after the object's destruction (at ?)" "$out"
 expect "exit code" 0 "$rc"

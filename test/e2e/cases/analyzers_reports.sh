@@ -101,7 +101,7 @@ start "--history on a log the shim wrote"
 refleaks --history "$WORK/an_seed_leak.log" >"$WORK/history.out"; rc=$?
 out=$(no_line_numbers <"$WORK/history.out")
 addr=$(serial_address "$WORK/an_seed_leak.log" 1)
-tid=$(awk -F'\t' '$1 == "N" { print $4; exit }' "$WORK/an_seed_leak.log")
+tid=$(format1 "$WORK/an_seed_leak.log" | awk -F'\t' '$1 == "N" { print $4; exit }')
 expect "report" "======== Leaked Objects ========
 
 ==== Leaked Object $addr history ====

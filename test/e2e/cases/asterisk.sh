@@ -27,7 +27,7 @@ if [ -n "$current" ]; then
     fi
 fi
 if [ -n "$current" ]; then
-    comparison=$(python3 test/e2e/asterisk_compare.py "$ast_out/refs" "$ast_out/shim.log")
+    comparison=$(python3 test/e2e/asterisk_compare.py "$ast_out/refs" <(format1 "$ast_out/shim.log"))
     expect "the same objects, leaks and +1/-1 changes in both logs" "differences: 0" \
         "$(echo "$comparison" | tail -1 | sed 's/.*; //')"
     [ "$(echo "$comparison" | tail -1 | sed 's/.*; //')" = "differences: 0" ] ||

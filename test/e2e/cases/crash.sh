@@ -99,7 +99,7 @@ for delay in 0.1 0.2 0.3; do
     # which readers ignore. (grep, not awk: a million lines.)
     tr -d '\0' <"$L" >"$L.text"
     [ -n "$(tail -c 1 "$L.text")" ] && sed -i '$ d' "$L.text"   # the unterminated last line
-    bad=$(grep -E $'^[NARD]\t' "$L.text" | grep -Evx $'[NARD]\t[0-9]+\t[0-9]+\t[0-9]*\t[0-9]+(\t0x[0-9a-f]+\t[0-9]+(\t[0-9]+)?)?' | head -n 3)
+    bad=$(grep -E $'^[NARD]\t' "$L.text" | grep -Evx $'[NARD]\t[0-9]+\t[0-9]+\t[0-9]+(\t[0-9]+|\t[0-9]*\t0x[0-9a-f]+(\t[0-9]+(\t[0-9]+)?)?)?' | head -n 3)
     expect "malformed event lines" "" "$bad"
     # The spinner is serial 4: created at count 1, then A to 2 and R to 1 in strict
     # alternation. A lost or doubled event shows as a wrong count or two equal
@@ -151,7 +151,7 @@ awk -F'\t' -v dir="$CUT" '
     $1 ~ /^[NARD]$/ && NF >= 7 { addr[$2] = $6; cls[$2] = $7; if ($2 + 0 > maxserial) maxserial = $2 + 0 }
     $1 == "N" || $1 == "A" || $1 == "R" { alive[$2] = 1 }
     $1 == "D" { delete alive[$2] }
-    { dump(NR) }' "$L"
+    { dump(NR) }' <(format1 "$L")
 # Offsets where line K+1 starts, so the loop knows K without reading the prefix again.
 mapfile -t line_ends < <(awk '{ total += length($0) + 1; print total }' "$L")
 # The prefixes are cut from a shell variable and the answers read back with $(<...), so

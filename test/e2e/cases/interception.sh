@@ -218,7 +218,7 @@ if [ -x "$PROGS/gstleak" ]; then
         "GstBuffer GstCaps GstIdentity GstMemory GstPad GstPad" \
         "$(awk '{ print $2 }' <<<"$tracer" | sort | tr '\n' ' ' | sed 's/ $//')"
     # The tracer sees only objects created after it started; refleaks sees all of them.
-    started=$(awk -F'\t' '$1 == "c" && $3 == "GstLeaksTracer" { c = $2 } $1 ~ /^[NARD]$/ && NF >= 7 && $7 == c { print $2 }' "$L")
+    started=$(awk -F'\t' '$1 == "c" && $3 == "GstLeaksTracer" { c = $2 } $1 ~ /^[NARD]$/ && NF >= 7 && $7 == c { print $2 }' <(format1 "$L"))
     ours=$(refleaks "$L" | tr -d '()@' | awk -v s="$started" '$2 > s { print $1, $3 }' | sort)
     expect "same objects" "$tracer" "$ours"
     expect "before the tracer started" "GstTracerFactory" \

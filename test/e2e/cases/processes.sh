@@ -209,7 +209,7 @@ if mount -t tmpfs -o size=300k tmpfs "$M" 2>"$PROC/mount.err"; then
     size=$(stat -c %s "$L")
     expect "stderr" "refshim: no space left on the device: the log holds what fitted; tracing stops here" "$(cat "$PROC/fill.err")"
     expect "more than half the disk" yes "$([ "$size" -gt 153600 ] && echo yes || echo "no: $size bytes")"
-    expect "header" "# refshim 1" "$(head -n 1 "$L")"
+    expect "header" "# refshim 2" "$(head -n 1 "$L")"
     expect "ends with a whole line" "$(printf '\\n')" "$(tail -c 1 "$L" | od -An -c | tr -d ' ')"
     expect "refleaks: both nsFoo, and no warning" "$(serial_address "$L" 1) (1) @ nsFoo
 $(serial_address "$L" 2) (2) @ nsFoo" "$(refleaks "$L" 2>&1)"

@@ -13,7 +13,7 @@ skip() {
 # log's o line).
 ops_by_serial() {
     awk -F'\t' '$1 ~ /^[NARD]$/ && NF >= 7 { printf "o%s ", $2 }
-        $1 ~ /^[oNARD]$/ { printf "%s%s ", $1, $2 }' "$1" | sed 's/ $//'
+        $1 ~ /^[oNARD]$/ { printf "%s%s ", $1, $2 }' <(format1 "$1") | sed 's/ $//'
 }
 
 # tracer_leaks ERR: "ADDRESS TYPE" of each object GStreamer's leaks tracer found alive.

@@ -51,7 +51,7 @@ finish
 
 start "the log is owner-only and starts with its header"
 expect "mode" "600" "$(stat -c %a "$L")"
-expect "header" "# refshim 1" "$(head -n 1 "$L")"
+expect "header" "# refshim 2" "$(head -n 1 "$L")"
 expect "pid line" "1" "$(grep -c '^# pid [0-9]*$' "$L")"
 finish
 
