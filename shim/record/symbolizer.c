@@ -49,6 +49,7 @@ struct loaded_module {
     bool visited;               /* offered to symbolizer_each_new_function */
     bool shim_needs;            /* the shim or a library it depends on */
     bool present;               /* found by the last look at the linker's list */
+    bool symtab_read;           /* libdwfl has read its symbol table (maybe a debug file) */
 };
 
 static struct loaded_module *modules;
@@ -604,8 +605,54 @@ void symbolizer_each_new_function(function_visitor visit, void *arg)
         m->visited = true;
         Dwfl_Module *mod = dwfl_addrmodule(dwfl, m->start);
         struct module_facts facts = {m->path, m->shim_needs};
-        if (mod != NULL)
+        if (mod != NULL) {
             visit_functions(mod, &facts, visit, arg);
+            m->symtab_read = true;
+        }
+    }
+    pthread_mutex_unlock(&symbolizer_lock);
+}
+
+/* --- the files libelf has mapped --------------------------------------------------------
+ * libelf maps each module's file, and the debug file its symbols came from, private and
+ * writable: to the holder scan they look like the program's memory, megabytes of it that
+ * hold no pointer of the program's. Only what libdwfl already holds is listed: asking for
+ * more would read files at exit. */
+
+static void tell_image(Elf *elf, file_image_fn tell, void *arg)
+{
+    size_t size = 0;
+    char *image = elf != NULL ? elf_rawfile(elf, &size) : NULL;
+    if (image != NULL && size > 0)
+        tell((uintptr_t)image, (uintptr_t)image + size, arg);
+}
+
+static void tell_symbol_images(Dwfl_Module *mod, file_image_fn tell, void *arg)
+{
+    int count = dwfl_module_getsymtab(mod);
+    int ends[2] = {1, count - 1};
+    for (int i = 0; i < 2 && count > 1; i++) {
+        GElf_Sym sym;
+        GElf_Addr addr;
+        Elf *elf = NULL;
+        if (dwfl_module_getsym_info(mod, ends[i], &sym, &addr, NULL, &elf, NULL) != NULL)
+            tell_image(elf, tell, arg);
+    }
+}
+
+void symbolizer_each_file_image(file_image_fn tell, void *arg)
+{
+    pthread_mutex_lock(&symbolizer_lock);
+    for (size_t i = 0; dwfl != NULL && i < module_count; i++) {
+        Dwfl_Module *mod = dwfl_addrmodule(dwfl, modules[i].start);
+        if (mod == NULL)
+            continue;
+        Dwarf_Addr bias = 0;
+        tell_image(dwfl_module_getelf(mod, &bias), tell, arg);
+        void **userdata = NULL;
+        dwfl_module_info(mod, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
+        if (modules[i].symtab_read || (userdata != NULL && *userdata != NULL))
+            tell_symbol_images(mod, tell, arg);
     }
     pthread_mutex_unlock(&symbolizer_lock);
 }

@@ -34,6 +34,11 @@ typedef void (*function_visitor)(const struct module_facts *module, const char *
                                  uintptr_t address, size_t size, void *arg);
 void symbolizer_each_new_function(function_visitor visit, void *arg);
 
+/* Calls TELL with each file image [START, END) libelf holds for the symbolizer (mapped
+ * private and writable, or read into memory), for the holder scan to leave alone. */
+typedef void (*file_image_fn)(uintptr_t start, uintptr_t end, void *arg);
+void symbolizer_each_file_image(file_image_fn tell, void *arg);
+
 /* In a forked child: another thread may have held the symbolizer's lock at the fork. */
 void symbolizer_after_fork_child(void);
 

@@ -33,6 +33,7 @@
 #include "report.h"
 #include "scan_memory.h"
 #include "snapshot.h"
+#include "symbolizer.h"
 #include "refshim_log.h"
 #include "textbuf.h"
 
@@ -43,6 +44,10 @@
 #define MAX_EDGES (64u << 20)
 #define READ_CHUNK (1u << 20)
 #define LISTED_MAX 16           /* serials shown in one reason; then "..." */
+#define PAGE_CHECK_MIN (64u * 1024) /* smaller ranges are read without asking which pages are touched */
+#define MAX_SHIM_FILES 4096
+#define LINE (16u * 1024)       /* heap memory read at once, for the small blocks in it */
+#define LINES 256
 
 struct scan_object {
     uintptr_t address;
@@ -79,6 +84,10 @@ struct scan {
     struct heap_blocks heap;
     size_t *work;               /* blocks reached and not yet read */
     size_t work_count, work_bytes;
+    struct scan_exclusion *shim_files;  /* libelf's images of the modules */
+    size_t shim_file_count;
+    uint64_t *lines;            /* copies of heap memory (cached) */
+    uintptr_t *line_start, *line_end;
 };
 
 /* Who the memory being read belongs to: a root (then its kind and region say what kind of
@@ -265,12 +274,13 @@ static void reach_block(struct scan *s, const struct reader *r, uintptr_t value)
     s->work[s->work_count++] = b;
 }
 
-static void scan_words(struct scan *s, const struct reader *r, uintptr_t at, size_t words)
+static void scan_words(struct scan *s, const struct reader *r, uintptr_t at,
+                       const uint64_t *memory, size_t words)
 {
     uintptr_t lowest = s->lowest, span = s->highest - s->lowest;
     const uint64_t *bitmap = s->bitmap;
     for (size_t i = 0; i < words; i++) {
-        uintptr_t value = s->buffer[i];
+        uintptr_t value = memory[i];
         if (value < 4096)
             continue;
         if (value - lowest < span) {
@@ -287,11 +297,51 @@ static void scan_words(struct scan *s, const struct reader *r, uintptr_t at, siz
     }
 }
 
+/* A block of a few words is read from a copy of the heap memory around it: one read for
+ * the many blocks of a line, where a read each was most of the scan. The copies are lines
+ * of LINE bytes, LINES of them, each kept in the slot its address picks; a line is copied
+ * from REGION only, up to an unreadable page or the scan's own memory. NULL when
+ * [AT, AT + LEN) is not in one line. */
+static const uint64_t *cached(struct scan *s, const struct scan_region *region, uintptr_t at,
+                              size_t len)
+{
+    uintptr_t start = at & ~(uintptr_t)(LINE - 1);
+    if (s->lines == NULL || at + len > start + LINE)
+        return NULL;
+    size_t slot = (start / LINE) % LINES;
+    uint64_t *copy = s->lines + slot * (LINE / sizeof(uint64_t));
+    if (s->line_start[slot] != start || s->line_end[slot] < at + len) {
+        uintptr_t from = start > region->start ? start : region->start;
+        uintptr_t to = start + LINE < region->end ? start + LINE : region->end;
+        const struct scan_exclusion *own = scan_own_range_after(from, to);
+        if (own != NULL)
+            return NULL;
+        size_t got = scan_read(from, copy + (from - start) / sizeof(uint64_t), to - from);
+        s->line_start[slot] = start;
+        s->line_end[slot] = from + got;
+        if (from > at || from + got < at + len) {
+            s->line_end[slot] = 0;
+            return NULL;
+        }
+    }
+    return copy + (at - start) / sizeof(uint64_t);
+}
+
 /* Reads [START, END) but the scan's own memory, which may have been mapped there since
- * the regions were listed. */
-static void scan_range(struct scan *s, const struct reader *r, uintptr_t start, uintptr_t end)
+ * the regions were listed. REGION: the heap region of a block in it, else NULL. */
+static void scan_range(struct scan *s, const struct reader *r, uintptr_t start, uintptr_t end,
+                       const struct scan_region *region)
 {
     uintptr_t at = (start + 7) & ~(uintptr_t)7;
+    if (at >= end)
+        return;
+    const uint64_t *copy = region != NULL ? cached(s, region, at, (end - at) & ~(uintptr_t)7) : NULL;
+    if (copy != NULL) {
+        s->bytes_scanned += (end - at) & ~(uintptr_t)7;
+        scan_words(s, r, at, copy, (end - at) / sizeof(uintptr_t));
+        return;
+    }
+    bool check_pages = region != NULL && region->anonymous && end - start >= PAGE_CHECK_MIN;
     while (at + sizeof(uintptr_t) <= end) {
         const struct scan_exclusion *own = scan_own_range_after(at, end);
         if (own != NULL && own->start <= at) {
@@ -300,9 +350,18 @@ static void scan_range(struct scan *s, const struct reader *r, uintptr_t start, 
         }
         uintptr_t stop = own != NULL ? own->start : end;
         size_t want = stop - at < READ_CHUNK ? stop - at : READ_CHUNK;
+        if (check_pages) {
+            bool untouched;
+            size_t run = scan_page_run(at, at + want, &untouched);
+            if (untouched) {            /* zeros: nothing to find */
+                at += run;
+                continue;
+            }
+            want = run;
+        }
         size_t got = scan_read(at, s->buffer, want);
         s->bytes_scanned += got;
-        scan_words(s, r, at, got / sizeof(uintptr_t));
+        scan_words(s, r, at, s->buffer, got / sizeof(uintptr_t));
         if (got < want)             /* an unreadable page: go on after it */
             got = ((at + got) | 4095) + 1 - at;
         at += got;
@@ -314,7 +373,7 @@ static void drain(struct scan *s, const struct reader *from)
     while (s->work_count > 0) {
         const struct heap_block *b = &s->heap.blocks[s->work[--s->work_count]];
         struct reader r = {from->holder, REGION_HEAP, b->region};
-        scan_range(s, &r, b->start, b->scan_end);
+        scan_range(s, &r, b->start, b->scan_end, &s->regions[b->region]);
     }
 }
 
@@ -325,14 +384,15 @@ static void scan_all(struct scan *s)
         if (region->kind == REGION_HEAP)
             continue;
         struct reader r = {BLOCK_ROOT_OWNER, region->kind, i};
-        scan_range(s, &r, region->start, region->end);
+        scan_range(s, &r, region->start, region->end, NULL);
         drain(s, &r);
     }
     for (uint32_t i = 0; i < s->count; i++) {
         const struct scan_object *o = &s->objects[i];
         struct reader r = {i, REGION_HEAP, NONE};
         const struct heap_block *b = o->block != SIZE_MAX ? &s->heap.blocks[o->block] : NULL;
-        scan_range(s, &r, o->lo, b != NULL && o->hi == b->end ? b->scan_end : o->hi);
+        scan_range(s, &r, o->lo, b != NULL && o->hi == b->end ? b->scan_end : o->hi,
+                   b != NULL ? &s->regions[b->region] : NULL);
         drain(s, &r);
     }
 }
@@ -557,8 +617,19 @@ static void release(struct scan *s)
     scan_free(s->regions, s->regions_bytes);
     scan_free(s->bitmap, BITMAP_BITS / 8);
     scan_free(s->buffer, READ_CHUNK);
+    scan_free(s->lines, LINES * LINE);
+    scan_free(s->line_start, 2 * LINES * sizeof *s->line_start);
     scan_free(s->work, s->work_bytes);
+    scan_free(s->shim_files, MAX_SHIM_FILES * sizeof *s->shim_files);
     heap_blocks_free(&s->heap);
+    scan_pages_close();
+}
+
+static void note_shim_file(uintptr_t start, uintptr_t end, void *arg)
+{
+    struct scan *s = arg;
+    if (s->shim_file_count < MAX_SHIM_FILES)
+        s->shim_files[s->shim_file_count++] = (struct scan_exclusion){start, end};
 }
 
 static long micros_since(const struct timespec *start)
@@ -577,11 +648,24 @@ static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark, bool quiet
     s->edges = scan_alloc(MAX_EDGES * sizeof *s->edges);
     s->bitmap = scan_alloc(BITMAP_BITS / 8);
     s->buffer = scan_alloc(READ_CHUNK);
+    s->lines = scan_alloc(LINES * LINE);        /* without them, blocks are read one by one */
+    s->line_start = scan_alloc(2 * LINES * sizeof *s->line_start);
+    if (s->lines == NULL || s->line_start == NULL) {
+        scan_free(s->lines, LINES * LINE);
+        s->lines = NULL;
+    } else {
+        s->line_end = s->line_start + LINES;
+    }
     if (s->edges == NULL || s->bitmap == NULL || s->buffer == NULL || !gather_objects(s))
         return false;
     if (s->count == 0 && quiet_if_none)
         return true;
-    if (!scan_memory_regions(own_sp, NULL, 0, &s->regions, &s->region_count, &s->regions_bytes))
+    s->shim_files = scan_alloc(MAX_SHIM_FILES * sizeof *s->shim_files);
+    if (s->shim_files == NULL)
+        return false;
+    symbolizer_each_file_image(note_shim_file, s);
+    if (!scan_memory_regions(own_sp, s->shim_files, s->shim_file_count, &s->regions,
+                             &s->region_count, &s->regions_bytes))
         return false;
     heap_sort(s->regions, s->region_count, sizeof *s->regions, region_before);
     if (!heap_blocks_build(&s->heap, s->regions, s->region_count))

@@ -123,6 +123,61 @@ size_t scan_read(uintptr_t address, void *buffer, size_t len)
     return done;
 }
 
+/* --- pages never touched ------------------------------------------------------------------
+ * A page of anonymous private memory that is neither present nor swapped out has never
+ * been written: it reads as zeros and holds nothing. /proc/self/pagemap says so in two bits
+ * per page, so that an 8 MB thread stack glibc keeps for reuse, or a large block mostly
+ * unused, costs a few reads instead of faulting in every page. */
+
+#define PAGEMAP_PRESENT (1ull << 63)
+#define PAGEMAP_SWAPPED (1ull << 62)
+#define PAGEMAP_BATCH 512
+
+static int pagemap_fd = -2;            /* -2: not opened yet; -1: unreadable */
+static pid_t pagemap_owner;            /* a child forked during a scan has its own pages */
+
+size_t scan_page_run(uintptr_t address, uintptr_t end, bool *untouched)
+{
+    *untouched = false;
+    if (pagemap_fd == -2 || pagemap_owner != getpid()) {
+        pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+        pagemap_owner = getpid();
+    }
+    if (pagemap_fd < 0 || address >= end)
+        return end - address;
+    uintptr_t page = address / PAGE, last = (end - 1) / PAGE;
+    uint64_t entries[PAGEMAP_BATCH];
+    bool first = true, state = false;
+    while (page <= last) {
+        size_t want = last - page + 1 < PAGEMAP_BATCH ? last - page + 1 : PAGEMAP_BATCH;
+        ssize_t got = pread(pagemap_fd, entries, want * sizeof *entries, (off_t)(page * sizeof *entries));
+        if (got < (ssize_t)sizeof *entries)
+            break;
+        for (size_t i = 0; i < (size_t)got / sizeof *entries; i++, page++) {
+            bool none = !(entries[i] & (PAGEMAP_PRESENT | PAGEMAP_SWAPPED));
+            if (first) {
+                state = none;
+                first = false;
+            } else if (none != state) {
+                *untouched = state;
+                return page * PAGE - address;
+            }
+        }
+    }
+    if (first)
+        return end - address;           /* unreadable: read the memory itself */
+    *untouched = state;
+    uintptr_t run_end = page * PAGE;
+    return (run_end < end ? run_end : end) - address;
+}
+
+void scan_pages_close(void)
+{
+    if (pagemap_fd >= 0 && pagemap_owner == getpid())
+        close(pagemap_fd);
+    pagemap_fd = -2;
+}
+
 /* --- modules ------------------------------------------------------------------------------ */
 
 struct segment {
@@ -212,25 +267,15 @@ static size_t thread_stack_pointers(uintptr_t own_sp, uintptr_t *sps, size_t max
 struct region_builder {
     struct scan_region *regions;
     size_t count, bytes;
-    const struct scan_exclusion *excluded;
-    size_t excluded_count;
     bool failed;
 };
 
-/* Adds [START, END) less the excluded ranges. */
+/* Adds [START, END) less the scan's own memory. */
 static void emit(struct region_builder *b, uintptr_t start, uintptr_t end,
                  const struct scan_region *like)
 {
     if (start >= end || b->failed)
         return;
-    for (size_t i = 0; i < b->excluded_count; i++) {
-        const struct scan_exclusion *x = &b->excluded[i];
-        if (x->start < end && x->end > start) {
-            emit(b, start, x->start < start ? start : x->start, like);
-            emit(b, x->end > end ? end : x->end, end, like);
-            return;
-        }
-    }
     const struct scan_exclusion *x = scan_own_range_after(start, end);
     if (x != NULL) {
         struct scan_exclusion cut = *x;        /* emit may grow the list of own ranges */
@@ -275,12 +320,24 @@ struct scan_context {
     const struct segment_list *segments;
     const uintptr_t *sps;
     size_t sp_count;
+    const struct scan_exclusion *shim_files;
+    size_t shim_file_count;
 };
 
-static void add_mapping(struct region_builder *b, const struct scan_context *ctx,
-                        uintptr_t start, uintptr_t end, const char *path)
+static bool is_shim_file(const struct scan_context *ctx, uintptr_t start, uintptr_t end)
 {
-    struct scan_region like = {0};
+    for (size_t i = 0; i < ctx->shim_file_count; i++)
+        if (ctx->shim_files[i].start <= start &&
+            end <= ((ctx->shim_files[i].end + PAGE - 1) & ~(uintptr_t)(PAGE - 1)))
+            return true;
+    return false;
+}
+
+/* INODE is the mapping's file, 0 for anonymous memory ([heap] and stacks included). */
+static void add_mapping(struct region_builder *b, const struct scan_context *ctx,
+                        uintptr_t start, uintptr_t end, const char *path, unsigned long inode)
+{
+    struct scan_region like = {.anonymous = inode == 0};
     const uintptr_t *sp = stack_pointer_in(ctx->sps, ctx->sp_count, start, end);
     if (sp != NULL || strcmp(path, "[stack]") == 0) {
         like.kind = REGION_STACK;
@@ -289,6 +346,8 @@ static void add_mapping(struct region_builder *b, const struct scan_context *ctx
         return;
     }
     const struct segment *seg = segment_overlapping(ctx->segments, start, end);
+    if (seg == NULL && inode != 0 && is_shim_file(ctx, start, end))
+        return;
     like.kind = REGION_HEAP;
     set_label(&like, path[0] ? path : "anonymous memory");
     if (seg == NULL) {
@@ -338,8 +397,8 @@ static bool is_kernel_area(const char *path)
            strcmp(path, "[vsyscall]") == 0 || strncmp(path, "[vvar", 5) == 0;
 }
 
-bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *excluded,
-                         size_t excluded_count, struct scan_region **regions, size_t *count,
+bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_files,
+                         size_t shim_file_count, struct scan_region **regions, size_t *count,
                          size_t *bytes)
 {
     size_t segments_bytes = MAX_SEGMENTS * sizeof(struct segment);
@@ -350,23 +409,23 @@ bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *excluded
     size_t sp_count = sps != NULL ? thread_stack_pointers(own_sp, sps, MAX_THREADS) : 0;
     size_t maps_bytes = 0;
     char *maps = read_maps(&maps_bytes);
-    struct region_builder b = {NULL, 0, 0, excluded, excluded_count, false};
+    struct region_builder b = {NULL, 0, 0, false};
     bool ok = segments.items != NULL && sps != NULL && maps != NULL;
     if (ok) {
         dl_iterate_phdr(note_segments, &segments);
-        struct scan_context ctx = {&segments, sps, sp_count};
+        struct scan_context ctx = {&segments, sps, sp_count, shim_files, shim_file_count};
         for (char *line = maps, *next; *line; line = next) {
             next = strchr(line, '\n');
             next = next ? (*next = '\0', next + 1) : line + strlen(line);
-            unsigned long start, end;
+            unsigned long start, end, inode = 0;
             char perms[8];
             int path_at = 0;
-            if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &path_at) < 3)
+            if (sscanf(line, "%lx-%lx %7s %*s %*s %lu %n", &start, &end, perms, &inode, &path_at) < 4)
                 continue;
             const char *path = path_at > 0 ? line + path_at : "";
             if (perms[0] != 'r' || perms[1] != 'w' || perms[3] != 'p' || is_kernel_area(path))
                 continue;
-            add_mapping(&b, &ctx, start, end, path);
+            add_mapping(&b, &ctx, start, end, path, inode);
         }
         ok = !b.failed;
     }

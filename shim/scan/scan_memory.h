@@ -20,6 +20,7 @@ struct scan_region {
     uintptr_t start, end;
     enum region_kind kind;
     uintptr_t module_bias;              /* REGION_GLOBAL: the module's load bias */
+    bool anonymous;                     /* no file behind it: a page never touched is zeros */
     char label[REGION_LABEL_MAX];       /* [heap], anonymous, a file or module path */
 };
 
@@ -38,16 +39,24 @@ const struct scan_exclusion *scan_own_range_after(uintptr_t address, uintptr_t e
 /* Grows *MEMORY (of *SIZE bytes) to at least NEED bytes; false when out of memory. */
 bool scan_grow(void **memory, size_t *size, size_t need);
 
-/* Lists the readable, writable, private regions of the process, skipping EXCLUDED and the
- * shim's own module, into *REGIONS (scan_alloc'd, *COUNT of them; scan_free with
+/* Lists the readable, writable, private regions of the process, skipping the shim's own
+ * module and the file mappings wholly inside one of SHIM_FILES (the files libelf mapped
+ * for the symbolizer, which hold none of the program's pointers), into *REGIONS (scan_alloc'd, *COUNT of them; scan_free with
  * *BYTES). OWN_SP is the calling thread's stack pointer: its stack is scanned from there
  * up. Returns false when /proc/self/maps cannot be read. */
-bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *excluded,
-                         size_t excluded_count, struct scan_region **regions, size_t *count,
+bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_files,
+                         size_t shim_file_count, struct scan_region **regions, size_t *count,
                          size_t *bytes);
 
 /* Copies up to LEN bytes at ADDRESS into BUFFER without faulting; returns how many bytes
  * it could read from the start (0 when the first page is unreadable). */
 size_t scan_read(uintptr_t address, void *buffer, size_t len);
+
+/* The run of pages from ADDRESS (up to END) that are alike: never touched (*UNTOUCHED,
+ * anonymous memory that reads as zeros) or not; its length in bytes. When the kernel does
+ * not say, the whole range, as touched. */
+size_t scan_page_run(uintptr_t address, uintptr_t end, bool *untouched);
+/* Closes what scan_page_run opened; at the end of each scan. */
+void scan_pages_close(void);
 
 #endif

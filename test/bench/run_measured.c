@@ -2,7 +2,8 @@
  * memory, so the benchmark needs neither /usr/bin/time nor a shell builtin's format.
  *
  * usage: run_measured COMMAND [ARG...]  (the command's stdout goes to /dev/null);
- * prints `SECONDS PEAK_KB EXIT_STATUS` on stdout. Peak RSS comes from getrusage of the
+ * prints `SECONDS PEAK_KB EXIT_STATUS CPU_SECONDS` on stdout; the CPU time (user and
+ * system, from the same getrusage) tells a busy machine's waits from the command's work. Peak RSS comes from getrusage of the
  * child, which counts the file pages the child maps. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,7 +41,9 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &end);
     double seconds = (double)(end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) / 1e9;
-    printf("%.3f %ld %d\n", seconds, usage.ru_maxrss,
-           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    double cpu = (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                 (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    printf("%.4f %ld %d %.4f\n", seconds, usage.ru_maxrss,
+           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), cpu);
     return 0;
 }

@@ -21,6 +21,7 @@ Suite *object_tracker_suite(void);
 Suite *escape_text_suite(void);
 Suite *scale_suite(void);
 Suite *chunk_reading_suite(void);
+Suite *scan_memory_suite(void);
 
 int main(void)
 {
@@ -42,6 +43,7 @@ int main(void)
     srunner_add_suite(runner, escape_text_suite());
     srunner_add_suite(runner, scale_suite());
     srunner_add_suite(runner, chunk_reading_suite());
+    srunner_add_suite(runner, scan_memory_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -1,0 +1,87 @@
+/* Unit tests for what the holder scan skips to stay cheap: pages of anonymous memory never
+ * touched (they read as zeros) and the files libelf maps for the symbolizer, while the
+ * pages the program wrote and its own file mappings are still read. */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "scan_memory.h"
+
+#define PAGE_BYTES 4096u
+
+START_TEST(page_runs_tell_touched_pages_from_untouched_ones)
+{
+    size_t size = 64 * PAGE_BYTES;
+    char *memory = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ck_assert_ptr_ne(memory, MAP_FAILED);
+    memory[10 * PAGE_BYTES + 5] = 1;
+    memory[11 * PAGE_BYTES] = 1;
+    uintptr_t start = (uintptr_t)memory, end = start + size;
+    bool untouched;
+    size_t run = scan_page_run(start, end, &untouched);
+    ck_assert(untouched);
+    ck_assert_uint_eq(run, 10 * PAGE_BYTES);
+    run = scan_page_run(start + 10 * PAGE_BYTES, end, &untouched);
+    ck_assert(!untouched);
+    ck_assert_uint_eq(run, 2 * PAGE_BYTES);
+    run = scan_page_run(start + 12 * PAGE_BYTES, end, &untouched);
+    ck_assert(untouched);
+    ck_assert_uint_eq(run, 52 * PAGE_BYTES);
+    /* From the middle of a page, to the middle of another. */
+    run = scan_page_run(start + 10 * PAGE_BYTES + 8, start + 11 * PAGE_BYTES + 16, &untouched);
+    ck_assert(!untouched);
+    ck_assert_uint_eq(run, PAGE_BYTES + 8);
+    scan_pages_close();
+    munmap(memory, size);
+}
+END_TEST
+
+static bool lists_region_at(uintptr_t start, const struct scan_exclusion *files, size_t count)
+{
+    struct scan_region *regions;
+    size_t region_count, bytes;
+    char here;
+    ck_assert(scan_memory_regions((uintptr_t)&here, files, count, &regions, &region_count, &bytes));
+    bool found = false;
+    for (size_t i = 0; i < region_count; i++)
+        if (regions[i].start == start)
+            found = true;
+    scan_free(regions, bytes);
+    return found;
+}
+
+START_TEST(shim_files_are_left_out_and_other_file_mappings_kept)
+{
+    char path[] = "/tmp/refshim_scan_memory_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    size_t size = 3 * PAGE_BYTES;
+    ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+    char *image = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    ck_assert_ptr_ne(image, MAP_FAILED);
+    close(fd);
+    uintptr_t start = (uintptr_t)image;
+    ck_assert(lists_region_at(start, NULL, 0));
+    /* libelf's size need not end on a page: the mapping does. */
+    struct scan_exclusion file = {start, start + size - 100};
+    ck_assert(!lists_region_at(start, &file, 1));
+    struct scan_exclusion part = {start, start + PAGE_BYTES};
+    ck_assert(lists_region_at(start, &part, 1));
+    munmap(image, size);
+}
+END_TEST
+
+Suite *scan_memory_suite(void)
+{
+    Suite *s = suite_create("scan_memory");
+    TCase *tc = tcase_create("skipping");
+    tcase_add_test(tc, page_runs_tell_touched_pages_from_untouched_ones);
+    tcase_add_test(tc, shim_files_are_left_out_and_other_file_mappings_kept);
+    suite_add_tcase(s, tc);
+    return s;
+}
