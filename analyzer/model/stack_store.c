@@ -62,13 +62,14 @@ const struct stored_stack *stack_store_keep(struct stack_store *store,
                                             const struct log_event *event)
 {
     struct stored_entry *entry;
-    HASH_FIND(hh, store->by_id, &event->stack_id, sizeof event->stack_id, entry);
+    uint64_t id = log_event_stack_id(event);
+    HASH_FIND(hh, store->by_id, &id, sizeof id, entry);
     if (entry) {
         entry->holders++;
         return &entry->stack;
     }
     entry = xcalloc(1, sizeof *entry);
-    entry->stack.id = event->stack_id;
+    entry->stack.id = id;
     const struct log_frame *frames;
     size_t frame_count = log_event_frames(event, &frames);
     entry->stack.frame_count = frame_count;
