@@ -2,6 +2,7 @@
 #include "stack_store.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "fast_hash.h"
 #define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)fast_hash((keyptr), (keylen)))
@@ -24,21 +25,28 @@ struct stack_store *stack_store_new(void)
     return xcalloc(1, sizeof(struct stack_store));
 }
 
-static char *copy_or_null(const char *text)
-{
-    return text ? xstrdup(text) : NULL;
-}
-
 static void free_entry(struct stack_store *store, struct stored_entry *entry)
 {
     HASH_DEL(store->by_id, entry);
-    for (size_t i = 0; i < entry->stack.frame_count; i++) {
-        free((char *)entry->stack.frames[i].function);
-        free((char *)entry->stack.frames[i].module);
-        free((char *)entry->stack.frames[i].source);
-    }
-    free(entry->stack.frames);
-    free(entry);
+    free(entry); /* the frames and their strings are in the same block */
+}
+
+/* Bytes FRAME's strings take with their NULs. */
+static size_t frame_string_bytes(const struct log_frame *frame)
+{
+    return strlen(frame->function ? frame->function : "???") + 1 +
+           (frame->module ? strlen(frame->module) + 1 : 0) +
+           (frame->source ? strlen(frame->source) + 1 : 0);
+}
+
+static const char *copy_text(char **into, const char *text)
+{
+    if (!text)
+        return NULL;
+    size_t length = strlen(text) + 1;
+    char *copy = memcpy(*into, text, length);
+    *into += length;
+    return copy;
 }
 
 void stack_store_free(struct stack_store *store)
@@ -62,23 +70,34 @@ const struct stored_stack *stack_store_keep(struct stack_store *store,
                                             const struct log_event *event)
 {
     struct stored_entry *entry;
-    HASH_FIND(hh, store->by_id, &event->stack_id, sizeof event->stack_id, entry);
+    uint64_t id = log_event_stack_id(event);
+    HASH_FIND(hh, store->by_id, &id, sizeof id, entry);
     if (entry) {
         entry->holders++;
         return &entry->stack;
     }
-    entry = xcalloc(1, sizeof *entry);
-    entry->stack.id = event->stack_id;
+    /* One block per stack: the entry, its frames, their strings. Stores of live objects'
+     * stacks take and let go of stacks at the rate of allocations, and one malloc and one
+     * free each cost less than three per frame. */
     const struct log_frame *frames;
     size_t frame_count = log_event_frames(event, &frames);
+    size_t string_bytes = 0;
+    for (size_t i = 0; i < frame_count; i++)
+        string_bytes += frame_string_bytes(&frames[i]);
+    entry = xmalloc(sizeof *entry + frame_count * sizeof *entry->stack.frames + string_bytes);
+    memset(entry, 0, sizeof *entry);
+    entry->stack.id = id;
     entry->stack.frame_count = frame_count;
-    entry->stack.frames = xcalloc(frame_count, sizeof *entry->stack.frames);
+    entry->stack.frames = (struct log_frame *)(void *)(entry + 1);
+    char *strings = (char *)(entry->stack.frames + frame_count);
     for (size_t i = 0; i < frame_count; i++) {
         const struct log_frame *frame = &frames[i];
-        entry->stack.frames[i].function = xstrdup(frame->function ? frame->function : "???");
-        entry->stack.frames[i].module = copy_or_null(frame->module);
-        entry->stack.frames[i].offset = frame->offset;
-        entry->stack.frames[i].source = copy_or_null(frame->source);
+        entry->stack.frames[i] = (struct log_frame){
+            .function = copy_text(&strings, frame->function ? frame->function : "???"),
+            .module = copy_text(&strings, frame->module),
+            .offset = frame->offset,
+            .source = copy_text(&strings, frame->source),
+        };
     }
     entry->holders = 1;
     HASH_ADD(hh, store->by_id, stack.id, sizeof entry->stack.id, entry);

@@ -1,45 +1,106 @@
-/* line_scan.h - finds where the frame lines of a Mozilla record end, 16 bytes a step.
+/* line_scan.h - reads past the frame lines of a Mozilla record, 16 bytes a step.
  *
  * A record's stack is the run of lines that start with a blank; it ends at the first
- * newline followed by anything else. Looking for that newline is most of the work of
- * reading a Mozilla log, so it is done over whole runs of lines at once, with SSE2 where
- * the compiler has it (every x86-64) and a plain loop elsewhere, instead of cutting
- * each line out and looking at its first byte. */
+ * newline followed by anything else. Going over those lines is most of the work of
+ * reading a Mozilla log, and most stacks are never looked at, so the lines are not cut
+ * out one by one: the newlines of 16 bytes at once are found with SSE2 where the
+ * compiler has it (every x86-64), a plain loop elsewhere, and at each newline only the
+ * few bytes that say whether the next line is a usual frame line are read. */
 #ifndef REFSHIM_LINE_SCAN_H
 #define REFSHIM_LINE_SCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
-/* The first '\n' in [AT, END) whose next byte, also before END, is neither ' ' nor
- * '\t'; NULL if the bytes end first. */
-static inline const char *scan_stack_end(const char *at, const char *end)
+/* What scan_frame_lines found. */
+struct frame_lines {
+    const char *kept;         /* the first frame line that is kept (not a first #01) */
+    const char *last_newline; /* the '\n' that ends the last frame line, or the record
+                               * line if it has none */
+    unsigned long count;      /* frame lines, a dropped #01 included */
+};
+
+enum frame_scan {
+    FRAMES_GO_ON,   /* (between lines) */
+    FRAMES_READ,    /* *LINES tells where the stack is */
+    FRAMES_CUT,     /* the stack goes on past the end of the bytes */
+    FRAMES_UNUSUAL  /* a line is not the usual `    #NN: ` frame, or ends in "\r\n" */
+};
+
+/* The stack ends at newline P (P + 1 < END), whose next byte is not a blank. */
+static inline enum frame_scan frame_lines_end(const char *p, struct frame_lines *lines)
 {
+    /* A '\r' before it: the line reader would cut it off; left to that reader. */
+    if (lines->count > 0 && p[-1] == '\r')
+        return FRAMES_UNUSUAL;
+    lines->last_newline = p;
+    if (!lines->kept)
+        lines->kept = p + 1;
+    return FRAMES_READ;
+}
+
+/* A frame line starts after newline P: it must read `?   #NN: ` (its first byte a blank)
+ * as the line reader's usual case has it. The record's first frame line is dropped if
+ * it is #01. */
+static inline enum frame_scan frame_line_after(const char *p, const char *end,
+                                               struct frame_lines *lines)
+{
+    if (end - p < 10)
+        return FRAMES_CUT;
+    if (p[5] != '#' || p[8] != ':' || p[9] != ' ')
+        return FRAMES_UNUSUAL;
+    if (lines->count++ == 0) {
+        if (p[6] == '0' && p[7] == '1')
+            return FRAMES_GO_ON;
+    } else if (p[-1] == '\r') {
+        return FRAMES_UNUSUAL;
+    }
+    if (!lines->kept)
+        lines->kept = p + 1;
+    return FRAMES_GO_ON;
+}
+
+/* Reads the frame lines after AT, the newline that ends a record line, up to END. */
+static inline enum frame_scan scan_frame_lines(const char *at, const char *end,
+                                               struct frame_lines *lines)
+{
+    lines->kept = NULL;
+    lines->count = 0;
+    enum frame_scan step;
 #ifdef __SSE2__
     const __m128i newline = _mm_set1_epi8('\n'), space = _mm_set1_epi8(' '),
                   tab = _mm_set1_epi8('\t');
     /* 17 bytes: each newline of the 16 needs its next byte. */
-    while (end - at >= 17) {
+    for (; end - at >= 17; at += 16) {
         __m128i here = _mm_loadu_si128((const __m128i *)(const void *)at);
         unsigned newlines = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(here, newline));
-        if (newlines) {
-            __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(at + 1));
-            unsigned blank = (unsigned)_mm_movemask_epi8(
-                _mm_or_si128(_mm_cmpeq_epi8(next, space), _mm_cmpeq_epi8(next, tab)));
-            unsigned ends = newlines & ~blank;
-            if (ends)
-                return at + __builtin_ctz(ends);
-        }
-        at += 16;
+        if (!newlines)
+            continue;
+        __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(at + 1));
+        unsigned blank = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(next, space), _mm_cmpeq_epi8(next, tab)));
+        unsigned ends = newlines & ~blank;
+        unsigned before_end = ends ? (ends & (0u - ends)) - 1 : 0xffffu;
+        for (unsigned starts = newlines & blank & before_end; starts; starts &= starts - 1)
+            if ((step = frame_line_after(at + __builtin_ctz(starts), end, lines)) != FRAMES_GO_ON)
+                return step;
+        if (ends)
+            return frame_lines_end(at + __builtin_ctz(ends), lines);
     }
 #endif
-    for (; end - at >= 2; at++)
-        if (at[0] == '\n' && at[1] != ' ' && at[1] != '\t')
-            return at;
-    return NULL;
+    for (; end - at >= 2; at++) {
+        if (*at != '\n')
+            continue;
+        if (at[1] != ' ' && at[1] != '\t')
+            return frame_lines_end(at, lines);
+        if ((step = frame_line_after(at, end, lines)) != FRAMES_GO_ON)
+            return step;
+    }
+    return FRAMES_CUT;
 }
 
 #endif

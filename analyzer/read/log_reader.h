@@ -66,7 +66,11 @@ struct log_event {
      * Most events' stacks are never looked at, and refleaks should not pay for them. */
     size_t (*spell_frames)(const struct log_event *event, const struct log_frame **frames);
     void *spell_context;
-    uint64_t stack_id;             /* equal ids mean equal stacks (within one log); 0: none */
+    /* Equal ids mean equal stacks (within one log); 0: none. Read it with
+     * log_event_stack_id: a format whose ids take work (Mozilla's, a digest of the stack's
+     * text) sets spell_stack_id instead, and only the consumers that need ids pay. */
+    uint64_t stack_id;
+    uint64_t (*spell_stack_id)(const struct log_event *event);
     unsigned long line;            /* line of the event in the log, from 1 */
     int64_t delta;                 /* the change to the count: +1, -1, rarely other */
     uint64_t size;                 /* bytes per instance if the log says, else 0 */
@@ -84,6 +88,12 @@ static inline size_t log_event_frames(const struct log_event *event,
         return event->spell_frames(event, frames);
     *frames = event->frames;
     return event->frame_count;
+}
+
+/* EVENT's stack id (see stack_id). */
+static inline uint64_t log_event_stack_id(const struct log_event *event)
+{
+    return event->spell_stack_id ? event->spell_stack_id(event) : event->stack_id;
 }
 
 typedef void (*log_event_fn)(const struct log_event *event, void *user);

@@ -3,10 +3,10 @@
  * Nearly every record of a big log has the same shape: a record line `<Class> ADDRESS
  * SERIAL AddRef|Release COUNT [thread 0x...]`, frame #01 (dropped), the frame lines,
  * an empty line. Such a record is read here without cutting it into lines: the record
- * line is parsed by hand, and the end of the frame lines is found by scanning 16 bytes
- * at a time (line_scan.h). The frame lines are then digested exactly as they are in
- * the file and looked up among the frame texts seen before, so a repeated stack costs
- * one digest and one lookup, and is parsed only the first time.
+ * line is parsed by hand, and the frame lines are gone over 16 bytes at a time
+ * (line_scan.h), looking only at the bytes that tell a usual frame line. They are
+ * handed on where they are, in the reader's buffer, and cut into frames only if a
+ * consumer asks (mozilla_format.c).
  *
  * Whatever is not this shape (alloc-log operations, odd spacing, a record cut by the end
  * of the buffer, a malformed line) goes to mozilla_format.c's line reader, either for
@@ -14,14 +14,8 @@
  * this file never reports an error: it leaves the line to the reader that does. */
 #include <string.h>
 
-#include "fast_hash.h"
 #include "line_scan.h"
 #include "mozilla_state.h"
-
-/* Mixed into the digest of frame lines whose first line is the record's first frame
- * line: the same text means another stack when its first line may be a frame #01 to
- * drop than when the #01 line came before it. */
-#define FIRST_LINE_UNDECIDED UINT64_C(0x6a09e667f3bcc909)
 
 /* Each byte's value as a hex digit, -1 if it is not one: a lookup instead of three
  * range tests per digit of every address and thread. */
@@ -147,49 +141,6 @@ static bool parse_record(const char *line, size_t length, struct pending_record 
     return mozilla_parse_record_line(copy, record, &quiet);
 }
 
-/* Finds the stack made by the frame lines TEXT (LENGTH bytes, each line ending in
- * '\n'), parsing them the first time this text is seen. FIRST_UNDECIDED: their first
- * line is the record's first frame line. False if a line is malformed. */
-static bool stack_of_lines(struct mozilla_state *state, const char *text, size_t length,
-                           bool first_undecided, const struct known_stack **stack,
-                           unsigned long *lines)
-{
-    struct fast_digest digest = fast_digest(text, length);
-    if (first_undecided)
-        digest.high ^= FIRST_LINE_UNDECIDED;
-    const struct digest_slot *slot = digest_map_find(&state->raw_stacks, digest);
-    if (slot) {
-        *stack = slot->value;
-        *lines = slot->number;
-        return true;
-    }
-    /* New text: through the line reader's own frame parsing, so that both readers
-     * make the same stack of it. */
-    char error[16];
-    struct log_sink quiet = {.error = error, .error_size = sizeof error};
-    state->record.present = true;
-    state->record.first_frame_seen = !first_undecided;
-    state->stack_length = 0;
-    uint32_t count = 0;
-    bool good = true;
-    for (const char *line = text, *end = text + length; good && line < end; count++) {
-        const char *newline = memchr(line, '\n', (size_t)(end - line));
-        size_t line_length = (size_t)(newline - line);
-        if (line_length > 0 && line[line_length - 1] == '\r')
-            line_length--;
-        good = mozilla_add_frame_line(state, line, line_length, &quiet);
-        line = newline + 1;
-    }
-    state->record.present = false;
-    if (good) {
-        *stack = state->stack_length ? mozilla_find_stack(state) : NULL;
-        *lines = count;
-        digest_map_add(&state->raw_stacks, digest, (void *)*stack, count);
-    }
-    state->stack_length = 0;
-    return good;
-}
-
 /* Reads the record at the start of [AT, END) and delivers it; returns the end of what
  * it read, or NULL (setting *NEED_MORE if the record goes on past END). */
 static const char *read_record(struct mozilla_state *state, const char *at, const char *end,
@@ -206,27 +157,20 @@ static const char *read_record(struct mozilla_state *state, const char *at, cons
         record_length--;
     if (!parse_record(at, record_length, &state->record))
         return NULL;
-    /* The frame lines start after the record line, or after a usual frame #01. */
-    const char *before_frames = record_end;
-    unsigned long lines = 1;
-    bool first_undecided = true;
-    if (end - record_end > 9 && memcmp(record_end + 1, "    #01: ", 9) == 0) {
-        before_frames = memchr(record_end + 1, '\n', (size_t)(end - record_end - 1));
-        if (!before_frames) {
-            *need_more = true;
-            return NULL;
-        }
-        lines = 2;
-        first_undecided = false;
-    }
-    const char *frames_end = scan_stack_end(before_frames, end);
-    if (!frames_end) {
+    struct frame_lines frames;
+    switch (scan_frame_lines(record_end, end, &frames)) {
+    case FRAMES_READ:
+        break;
+    case FRAMES_CUT:
         *need_more = true;
+        return NULL;
+    default:
         return NULL;
     }
     /* The record ends at an empty line, or at the next record line once that is
      * complete (a cut one would leave this record out). */
-    const char *after = frames_end + 1;
+    const char *after = frames.last_newline + 1;
+    unsigned long lines = 1 + frames.count;
     if (after[0] == '\n') {
         after += 1;
         lines++;
@@ -237,17 +181,9 @@ static const char *read_record(struct mozilla_state *state, const char *at, cons
         *need_more = after[0] == '<' || (after[0] == '\r' && end - after < 2);
         return NULL;
     }
-    const struct known_stack *stack = NULL;
-    if (frames_end > before_frames) {
-        unsigned long frame_lines;
-        if (!stack_of_lines(state, before_frames + 1, (size_t)(frames_end - before_frames),
-                            first_undecided, &stack, &frame_lines))
-            return NULL;
-        lines += frame_lines;
-    }
     state->record.line = *line_number + 1;
     *line_number += lines;
-    mozilla_deliver(state, stack, sink);
+    mozilla_deliver(state, frames.kept, (size_t)(frames.last_newline + 1 - frames.kept), sink);
     return after;
 }
 

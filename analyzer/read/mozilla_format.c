@@ -8,10 +8,11 @@
  * constructor), which the reader drops the way the refshim shim never logs its own
  * frames, so the innermost frame is the caller in every format.
  *
- * Gigabyte logs repeat a modest number of stacks, so a stack's lines are only digested
- * (fast_hash.h) and looked up among the stacks already seen; the frames are parsed
- * once per distinct stack, the first time it appears. This file handles every line;
- * mozilla_block.c reads the common records faster and leaves the rest to it. */
+ * Most stacks of a big log are never looked at (refleaks lists objects, refbalance
+ * follows one), so a record keeps its frame lines as written and they are cut into
+ * frames only when a consumer asks; its stack id is a digest of those lines. This file
+ * handles every line; mozilla_block.c reads the common records faster and leaves the
+ * rest to it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,99 +184,81 @@ static void parse_frame(char *text, struct log_frame *frame)
     frame->function = text[0] ? text : "???";
 }
 
-/* Known stacks are allocated side by side, many to a chunk: every record reads its
- * stack's fields, and a few thousand of them packed together stay in the cache, where
- * separate allocations among the frames' strings would not. */
-enum { STACKS_PER_CHUNK = 256 };
-
-struct stack_chunk {
-    struct stack_chunk *next;
-    size_t used;
-    struct known_stack stacks[STACKS_PER_CHUNK];
-};
-
-static struct known_stack *new_stack(struct mozilla_state *state)
+/* Where the text of a frame line (LENGTH bytes, no line end) starts, after `#NN: `;
+ * NULL if the line has no `#NN: `. *HASH is set to its `#`. */
+static const char *frame_text_start(const char *line, size_t length, const char **hash)
 {
-    struct stack_chunk *chunk = state->stack_chunks;
-    if (!chunk || chunk->used == STACKS_PER_CHUNK) {
-        chunk = xcalloc(1, sizeof *chunk);
-        chunk->next = state->stack_chunks;
-        state->stack_chunks = chunk;
+    const char *colon;
+    if (length > 8 && line[4] == '#' && line[7] == ':') {
+        *hash = line + 4; /* the usual `    #NN: ` */
+        colon = line + 7;
+    } else {
+        *hash = memchr(line, '#', length);
+        colon = *hash ? memchr(*hash, ':', length - (size_t)(*hash - line)) : NULL;
     }
-    return &chunk->stacks[chunk->used++];
+    if (!colon || (size_t)(colon + 1 - line) >= length || colon[1] != ' ')
+        return NULL;
+    return colon + 2;
 }
 
-static void free_known_stacks(struct mozilla_state *state)
+static void *grow_array(void *array, size_t *capacity, size_t needed, size_t item_size)
 {
-    while (state->stack_chunks) {
-        struct stack_chunk *chunk = state->stack_chunks;
-        for (size_t i = 0; i < chunk->used; i++) {
-            free(chunk->stacks[i].strings);
-            free(chunk->stacks[i].frames);
+    if (needed <= *capacity)
+        return array;
+    *capacity = needed * 2;
+    return xrealloc(array, *capacity * item_size);
+}
+
+/* log_event_frames for Mozilla events: the frame lines cut into frames the first time a
+ * consumer asks, into buffers that are reused from event to event. */
+static size_t spell_stack(const struct log_event *event, const struct log_frame **frames)
+{
+    struct spelled_stack *stack = &((struct mozilla_state *)event->spell_context)->current;
+    if (!stack->spelled) {
+        stack->text = grow_array(stack->text, &stack->text_capacity, stack->length, 1);
+        memcpy(stack->text, stack->lines, stack->length);
+        size_t count = 0;
+        for (size_t i = 0; i < stack->length; i++)
+            count += stack->text[i] == '\n';
+        stack->frames = grow_array(stack->frames, &stack->frame_capacity, count,
+                                   sizeof *stack->frames);
+        char *line = stack->text;
+        for (size_t i = 0; i < count; i++) {
+            char *end = memchr(line, '\n', stack->length - (size_t)(line - stack->text));
+            *end = '\0';
+            const char *hash;
+            const char *text = frame_text_start(line, (size_t)(end - line), &hash);
+            /* Both readers keep only lines with a `#NN: `; the whole line otherwise. */
+            parse_frame(text ? line + (text - line) : line, &stack->frames[i]);
+            line = end + 1;
         }
-        state->stack_chunks = chunk->next;
-        free(chunk);
+        stack->frame_count = count;
+        stack->spelled = true;
     }
-    digest_map_free(&state->stacks);
-    digest_map_free(&state->raw_stacks);
-    state->known_stack_bytes = 0;
+    *frames = stack->frames;
+    return stack->frame_count;
 }
 
-/* The known stacks are a cache: a log whose stacks never repeat would otherwise keep them
- * all. When they take more than this, they are all forgotten and parsed again when they
- * come back; their ids come from their text, so a stack keeps its id. */
-enum { KNOWN_STACK_BYTES = 8 << 20 };
-
-struct known_stack *mozilla_find_stack(struct mozilla_state *state)
+/* log_event_stack_id for Mozilla events: equal frame lines make equal stacks, so a
+ * digest of the lines names the stack. It is worked out only when a consumer asks:
+ * digesting every record's lines would cost as much as reading them. Two stacks of one
+ * log share these 64 bits with a probability near n^2 / 2^65: none in practice. */
+static uint64_t name_stack(const struct log_event *event)
 {
-    struct fast_digest digest = fast_digest(state->stack_text, state->stack_length);
-    struct digest_slot *slot = digest_map_find(&state->stacks, digest);
-    if (slot)
-        return slot->value;
-    if (state->known_stack_bytes > KNOWN_STACK_BYTES)
-        free_known_stacks(state);
-    struct known_stack *stack = new_stack(state);
-    /* 0 means no stack; two stacks of one log share 64 digest bits with a probability
-     * near n^2 / 2^65: none in practice. */
-    stack->id = (digest.low ^ digest.high) ? (digest.low ^ digest.high) : 1;
-    stack->strings = xstrndup(state->stack_text, state->stack_length);
-    size_t count = 0;
-    for (size_t i = 0; i < state->stack_length; i++)
-        count += stack->strings[i] == '\n';
-    stack->frames = xcalloc(count, sizeof *stack->frames);
-    char *line = stack->strings;
-    for (size_t i = 0; i < count; i++) {
-        char *end = strchr(line, '\n');
-        *end = '\0';
-        parse_frame(line, &stack->frames[i]);
-        line = end + 1;
+    struct spelled_stack *stack = &((struct mozilla_state *)event->spell_context)->current;
+    if (!stack->named) {
+        struct fast_digest digest = fast_digest(stack->lines, stack->length);
+        stack->id = (digest.low ^ digest.high) ? (digest.low ^ digest.high) : 1;
+        stack->named = true;
     }
-    stack->frame_count = count;
-    digest_map_add(&state->stacks, digest, stack, 0);
-    /* The text, the frames, and a slot in each map. */
-    state->known_stack_bytes += state->stack_length + 1 + count * sizeof *stack->frames +
-                                sizeof *stack + 2 * 2 * sizeof(struct digest_slot);
-    return stack;
+    return stack->id;
 }
 
-void mozilla_deliver(struct mozilla_state *state, const struct known_stack *stack,
+void mozilla_deliver(struct mozilla_state *state, const char *lines, size_t length,
                      struct log_sink *sink)
 {
     struct pending_record *record = &state->record;
     record->present = false;
-    struct log_event event = {
-        .address = record->address,
-        .address_value = record->address_value,
-        .class_name = record->class_name,
-        .count = record->count,
-        .tid = record->tid,
-        .frames = stack ? stack->frames : NULL,
-        .frame_count = stack ? stack->frame_count : 0,
-        .stack_id = stack ? stack->id : 0,
-        .line = record->line,
-        .delta = record->op == 'A' || record->op == 'C' ? 1 : -1,
-        .size = record->size,
-    };
     struct change change = {.log_serial = record->serial};
     switch (record->op) {
     case 'A':
@@ -300,6 +283,23 @@ void mozilla_deliver(struct mozilla_state *state, const struct known_stack *stac
         change.alloc_only = true;
         break;
     }
+    state->current.lines = lines;
+    state->current.length = length;
+    state->current.spelled = false;
+    state->current.named = false;
+    struct log_event event = {
+        .address = record->address,
+        .address_value = record->address_value,
+        .class_name = record->class_name,
+        .count = record->count,
+        .tid = record->tid,
+        .spell_frames = length ? spell_stack : NULL,
+        .spell_context = state,
+        .spell_stack_id = length ? name_stack : NULL,
+        .line = record->line,
+        .delta = record->op == 'A' || record->op == 'C' ? 1 : -1,
+        .size = record->size,
+    };
     object_tracker_apply(state->tracker, &change, &event, sink);
 }
 
@@ -307,40 +307,30 @@ static void emit_record(struct mozilla_state *state, struct log_sink *sink)
 {
     if (!state->record.present)
         return;
-    const struct known_stack *stack = state->stack_length ? mozilla_find_stack(state) : NULL;
+    mozilla_deliver(state, state->stack_text, state->stack_length, sink);
     state->stack_length = 0;
-    mozilla_deliver(state, stack, sink);
 }
 
-bool mozilla_add_frame_line(struct mozilla_state *state, const char *line, size_t length,
-                            struct log_sink *sink)
+/* Adds a frame line (`    #NN: text`, LENGTH bytes, no line end) to the pending record's
+ * stack_text as it is written, or drops it if it is the record's first and frame #01. */
+static bool add_frame_line(struct mozilla_state *state, const char *line, size_t length,
+                           struct log_sink *sink)
 {
-    const char *hash, *colon;
-    if (length > 8 && line[4] == '#' && line[7] == ':') {
-        hash = line + 4; /* the usual `    #NN: ` */
-        colon = line + 7;
-    } else {
-        hash = memchr(line, '#', length);
-        colon = hash ? memchr(hash, ':', length - (size_t)(hash - line)) : NULL;
-    }
-    if (!colon || colon[1] != ' ')
+    const char *hash;
+    const char *text = frame_text_start(line, length, &hash);
+    if (!text)
         return log_sink_fail(sink, "stack frame line without `#NN: `");
     if (!state->record.present)
         return log_sink_fail(sink, "stack frame outside a record");
     if (!state->record.first_frame_seen) {
         state->record.first_frame_seen = true;
-        if (colon - hash == 3 && hash[1] == '0' && hash[2] == '1')
+        if (text - hash == 5 && hash[1] == '0' && hash[2] == '1')
             return true; /* the class's own AddRef/Release */
     }
-    const char *text = colon + 2;
-    size_t text_length = length - (size_t)(text - line);
-    size_t needed = state->stack_length + text_length + 1;
-    if (needed > state->stack_capacity) {
-        state->stack_capacity = needed * 2;
-        state->stack_text = xrealloc(state->stack_text, state->stack_capacity);
-    }
-    memcpy(state->stack_text + state->stack_length, text, text_length);
-    state->stack_length += text_length;
+    state->stack_text = grow_array(state->stack_text, &state->stack_capacity,
+                                   state->stack_length + length + 1, 1);
+    memcpy(state->stack_text + state->stack_length, line, length);
+    state->stack_length += length;
     state->stack_text[state->stack_length++] = '\n';
     return true;
 }
@@ -369,7 +359,7 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
 {
     struct mozilla_state *state = opaque;
     if (line[0] == ' ' || line[0] == '\t')
-        return mozilla_add_frame_line(state, line, length, sink);
+        return add_frame_line(state, line, length, sink);
     if (length == 0) {
         emit_record(state, sink);
         return true;
@@ -399,8 +389,9 @@ static bool finish(void *opaque, struct log_sink *sink)
 static void destroy(void *opaque)
 {
     struct mozilla_state *state = opaque;
-    free_known_stacks(state);
     free(state->stack_text);
+    free(state->current.text);
+    free(state->current.frames);
     object_tracker_free(state->tracker);
     free(state);
 }

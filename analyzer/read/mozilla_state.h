@@ -3,7 +3,11 @@
  * mozilla_format.c reads a log line by line and handles every case, including the
  * errors; mozilla_block.c reads whole records straight out of the reader's buffer for
  * speed and leaves whatever it does not handle exactly the same way to the line
- * reader. Both keep their state here. */
+ * reader. Both keep their state here.
+ *
+ * A record's stack is kept as its frame lines exactly as written (after a dropped frame
+ * #01), in the reader's buffer or in stack_text: most events' stacks are never looked
+ * at, so they are cut into frames only when a consumer asks (log_event_frames). */
 #ifndef REFSHIM_MOZILLA_STATE_H
 #define REFSHIM_MOZILLA_STATE_H
 
@@ -11,18 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "digest_map.h"
 #include "log_format.h"
 #include "object_tracker.h"
-
-/* A distinct stack, parsed the first time it is seen (and again if the cache of known
- * stacks forgot it). */
-struct known_stack {
-    uint64_t id;
-    struct log_frame *frames;
-    size_t frame_count;
-    char *strings;            /* the frames' strings, cut out of a copy of the text */
-};
 
 enum { MOZILLA_MAX_CLASS = 512, MOZILLA_MAX_ADDRESS = 64 };
 
@@ -41,31 +35,34 @@ struct pending_record {
     bool first_frame_seen;
 };
 
+/* The stack of the event being delivered, and its frames once a consumer asked. */
+struct spelled_stack {
+    const char *lines;        /* frame lines, each ending in '\n'; not owned */
+    size_t length;
+    bool spelled;             /* frames below are those of LINES */
+    bool named;               /* id below is that of LINES */
+    uint64_t id;
+    char *text;               /* a copy of LINES, cut into the frames' strings */
+    size_t text_capacity;
+    struct log_frame *frames;
+    size_t frame_count, frame_capacity;
+};
+
 struct mozilla_state {
     struct pending_record record;
-    char *stack_text;         /* frame lines of the pending record, after `#NN: ` */
+    char *stack_text;         /* the line reader's pending frame lines, as written */
     size_t stack_length, stack_capacity;
-    struct digest_map stacks;     /* digest of stack_text -> struct known_stack */
-    /* Digest of a record's frame lines exactly as they are in the file -> the
-     * known_stack they make (NULL for none), with their line count as the number: a
-     * stack seen before costs a digest and one lookup, no parsing. */
-    struct digest_map raw_stacks;
-    struct stack_chunk *stack_chunks; /* where the known stacks are allocated */
-    size_t known_stack_bytes;         /* what they take, roughly */
+    struct spelled_stack current;
     struct object_tracker *tracker;
 };
 
 /* Parses a record line (NUL-terminated, no line end) into RECORD; LINE is changed. */
 bool mozilla_parse_record_line(char *line, struct pending_record *record,
                                struct log_sink *sink);
-/* Adds a frame line (`    #NN: text`, LENGTH bytes, no line end, need not be
- * terminated) to the pending record's stack_text, or drops it if it is frame #01. */
-bool mozilla_add_frame_line(struct mozilla_state *state, const char *line, size_t length,
-                            struct log_sink *sink);
-/* The known stack whose text is stack_text (not empty), added if new. */
-struct known_stack *mozilla_find_stack(struct mozilla_state *state);
-/* Hands the record in state->record, with STACK (or none), to the object tracker. */
-void mozilla_deliver(struct mozilla_state *state, const struct known_stack *stack,
+/* Hands the record in state->record to the object tracker, with its stack: frame lines
+ * LINES (LENGTH bytes, each line ending in '\n', as written after `#01`; LENGTH 0:
+ * none), which must stay in place until the event is delivered. */
+void mozilla_deliver(struct mozilla_state *state, const char *lines, size_t length,
                      struct log_sink *sink);
 /* The format's parse_block (log_format.h). */
 size_t mozilla_parse_block(void *state, const char *data, size_t length,

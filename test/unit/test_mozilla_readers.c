@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "event_transcript.h"
+#include "log_reader.h"
 
 #define CORPUS "test/fuzz/corpus"
 
@@ -119,12 +120,152 @@ START_TEST(block_and_line_readers_agree_on_a_long_mixed_log)
 }
 END_TEST
 
+/* A log whose records the block reader reads and others it leaves to the line reader:
+ * stacks that repeat and stacks never seen again, CRLF line ends, frame lines that start
+ * with a tab or number their frame oddly, a record with only frame #01, one with no
+ * frames, one whose first frame is not #01. Record I's stack text is STACK_OF[I]. */
+static char *mixed_stacks_log(size_t *length)
+{
+    char *log = NULL;
+    FILE *out = open_memstream(&log, length);
+    for (int i = 0; i < 300; i++) {
+        unsigned long address = 0x7f0000001000ul + 0x40ul * (unsigned long)i;
+        const char *end = i % 7 == 3 ? "\r\n" : "\n";
+        fprintf(out, "%s<nsFoo> 0x%lx %d AddRef 1 [thread 0x7f0a1c4e5000]%s", end, address,
+                i + 1, end);
+        switch (i % 6) {
+        case 0: /* repeated */
+            fprintf(out, "    #01: nsFoo::AddRef()[/l.so +0x1a2c]%s"
+                         "    #02: Common()[/l.so +0x10]%s    #03: main[/a +0x5]%s", end, end,
+                    end);
+            break;
+        case 1: /* never seen again */
+            fprintf(out, "    #01: nsFoo::AddRef()[/l.so +0x1a2c]%s"
+                         "    #02: Unique%d() (u.cpp:%d)%s", end, i, i, end);
+            break;
+        case 2: /* a tab, an odd number */
+            fprintf(out, "    #01: nsFoo::AddRef()[/l.so +0x1a2c]%s"
+                         "\t#2: Tabbed()[/l.so +0x20]%s", end, end);
+            break;
+        case 3: /* only #01 */
+            fprintf(out, "    #01: nsFoo::AddRef()[/l.so +0x1a2c]%s", end);
+            break;
+        case 4: /* no frames */
+            break;
+        default: /* the first frame kept */
+            fprintf(out, "    #02: Common()[/l.so +0x10]%s    #03: main[/a +0x5]%s", end, end);
+            break;
+        }
+    }
+    fclose(out);
+    return log;
+}
+
+START_TEST(block_and_line_readers_agree_on_unusual_frame_lines)
+{
+    size_t length;
+    char *log = mixed_stacks_log(&length);
+    struct transcript fast, lines;
+    struct log_diag fast_diag, lines_diag;
+    ck_assert_int_eq(read_log(log, length, &fast, &fast_diag), LOG_STATUS_OK);
+    ck_assert_int_eq(read_log_by_lines(log, length, &lines, &lines_diag), LOG_STATUS_OK);
+    ck_assert_str_eq(fast.text, lines.text);
+    /* Spot checks: the tabbed frame, the record with only #01, the one without #01. */
+    ck_assert_ptr_nonnull(strstr(fast.text, "N 3 0x7f0000001080=0x7f0000001080 nsFoo 1 "
+                                            "139681401294848 [Tabbed()|/l.so|0x20|(none)]"));
+    ck_assert_ptr_nonnull(strstr(fast.text, "N 4 0x7f00000010c0=0x7f00000010c0 nsFoo 1 "
+                                            "139681401294848 []"));
+    ck_assert_ptr_nonnull(strstr(fast.text, "N 6 0x7f0000001140=0x7f0000001140 nsFoo 1 "
+                                            "139681401294848 [Common()|/l.so|0x10|(none); "
+                                            "main|/a|0x5|(none)]"));
+    free(fast.text);
+    free(lines.text);
+    free(log);
+}
+END_TEST
+
+/* Each event's stack id, as the number of the first event with that id (0: no stack),
+ * and whether its stack is only spelled out when asked. */
+struct stack_ids {
+    uint64_t ids[400];
+    unsigned count;
+    char text[4096];
+    size_t used;
+    unsigned eager;
+};
+
+static void note_stack_id(const struct log_event *event, void *user)
+{
+    struct stack_ids *seen = user;
+    uint64_t id = log_event_stack_id(event);
+    ck_assert_uint_eq(log_event_stack_id(event), id);
+    const struct log_frame *frames, *again;
+    size_t count = log_event_frames(event, &frames);
+    ck_assert_uint_eq(log_event_frames(event, &again), count);
+    ck_assert_ptr_eq(frames, again); /* spelled once per event */
+    ck_assert_uint_eq(id != 0, count != 0);
+    if (event->frames || event->frame_count)
+        seen->eager++;
+    unsigned first = 0;
+    for (unsigned i = 0; id && i < seen->count && !first; i++)
+        if (seen->ids[i] == id)
+            first = i + 1;
+    seen->ids[seen->count++] = id;
+    if (id && !first)
+        first = seen->count;
+    seen->used += (size_t)snprintf(seen->text + seen->used, sizeof seen->text - seen->used,
+                                   "%u ", first);
+}
+
+static void read_stack_ids(const char *log, size_t length, bool by_lines,
+                           struct stack_ids *seen)
+{
+    memset(seen, 0, sizeof *seen);
+    FILE *in = fmemopen((void *)log, length, "r");
+    struct log_diag diag;
+    int status = (by_lines ? log_read_stream_by_lines : log_read_stream)(in, "t.log",
+                                                                         note_stack_id, seen,
+                                                                         &diag);
+    fclose(in);
+    ck_assert_int_eq(status, LOG_STATUS_OK);
+}
+
+/* Equal stacks get equal ids, in both readers, whatever the line ends; the frames and
+ * the id are worked out only when a consumer asks, once per event. */
+START_TEST(stack_ids_name_stacks_and_are_spelled_on_demand)
+{
+    size_t length;
+    char *log = mixed_stacks_log(&length);
+    struct stack_ids fast, lines;
+    read_stack_ids(log, length, false, &fast);
+    read_stack_ids(log, length, true, &lines);
+    ck_assert_uint_eq(fast.count, 300);
+    ck_assert_str_eq(fast.text, lines.text);
+    ck_assert_uint_eq(fast.eager, 0);
+    ck_assert_uint_eq(lines.eager, 0);
+    /* The repeated stack and the one written without #01 (the same lines after #01) share
+     * one id, the tabbed stacks another; each unique stack has its own; #01 alone and no
+     * frames: none. */
+    char expected[4096];
+    size_t used = 0;
+    for (unsigned i = 0; i < 300; i++) {
+        static const unsigned first_of_kind[6] = {1, 0, 3, 0, 0, 1};
+        unsigned first = i % 6 == 1 ? i + 1 : first_of_kind[i % 6];
+        used += (size_t)snprintf(expected + used, sizeof expected - used, "%u ", first);
+    }
+    ck_assert_str_eq(fast.text, expected);
+    free(log);
+}
+END_TEST
+
 Suite *mozilla_readers_suite(void)
 {
     Suite *suite = suite_create("mozilla_readers");
     TCase *cases = tcase_create("agree");
     tcase_add_test(cases, block_and_line_readers_agree_on_the_corpus);
     tcase_add_test(cases, block_and_line_readers_agree_on_a_long_mixed_log);
+    tcase_add_test(cases, block_and_line_readers_agree_on_unusual_frame_lines);
+    tcase_add_test(cases, stack_ids_name_stacks_and_are_spelled_on_demand);
     suite_add_tcase(suite, cases);
     return suite;
 }
