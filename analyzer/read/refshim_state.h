@@ -1,0 +1,153 @@
+/* refshim_state.h - what the two halves of the refshim log reader share.
+ *
+ * refshim_format.c reads the log line by line and handles every record, including the
+ * errors; refshim_block.c reads the common records (events, stack and frame
+ * definitions) straight out of the reader's buffer for speed, and leaves every line it
+ * does not handle exactly the same way to the line reader. Both check a record the
+ * same way and then change the state through the functions below, so that the two
+ * cannot drift apart in what a record does. */
+#ifndef REFSHIM_REFSHIM_STATE_H
+#define REFSHIM_REFSHIM_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fast_hash.h"
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)fast_hash((keyptr), (keylen)))
+#include <uthash.h>
+
+#include "id_map.h"
+#include "log_format.h"
+#include "object_tracker.h"
+
+struct module_def {
+    uint64_t id;
+    char *path;
+    char *build_id;           /* hex, NULL when the log does not say */
+    UT_hash_handle hh;
+};
+
+struct frame_def {
+    uint64_t id;
+    struct log_frame frame; /* function and source owned here, module borrowed */
+    struct module_def *module;
+    /* What debug information adds, looked up the first time an event uses the frame:
+     * one frame per inlined level, innermost first (NULL: the frame as the log has it). */
+    bool looked_up;
+    struct log_frame *levels;
+    size_t level_count;
+    UT_hash_handle hh;
+};
+
+struct stack_def {
+    uint64_t id;
+    struct stack_def *parent; /* NULL for the outermost frame */
+    struct frame_def *frame;
+    size_t depth;             /* number of frames from here outwards */
+    UT_hash_handle hh;
+};
+
+struct class_def {
+    uint64_t id;
+    char *name;
+    UT_hash_handle hh;
+};
+
+struct live_object {
+    uint64_t serial;
+    char *address;
+    uint64_t address_value;
+    struct class_def *class_def;
+    uint64_t size;            /* bytes, 0 if the log does not say */
+};
+
+struct refshim_state {
+    struct module_def *modules;
+    struct frame_def *frames;
+    struct stack_def *stacks;
+    struct class_def *classes;
+    struct id_map objects;          /* live_object by serial */
+    struct id_map stack_index;      /* stack_def by id: the stacks table again, for the
+                                     * lookup of every event */
+    struct log_frame *frame_buffer; /* a resolved stack, reused between events */
+    size_t frame_buffer_size;
+    const struct stack_def *event_stack;    /* the stack of the event being delivered */
+    const struct stack_def *spelled_stack;  /* the one in frame_buffer */
+    size_t spelled_count;
+    struct object_tracker *tracker;
+    unsigned long last_line;    /* of the last record read: where objects left at the end
+                                 * are told about */
+    bool header_seen;
+    bool have_last_tid;
+    uint64_t last_tid;              /* of the last event line: an empty TID repeats it */
+    /* The event handed to the tracker, kept from one event to the next: the fields
+     * that are the same for every event are set once, and an event costs the stores
+     * of the fields it changes rather than the clearing of the whole structure, which
+     * was the largest single cost of reading an event. */
+    struct log_event event;
+    /* The block reader stopped before a line (the line reader's), after line
+     * BLOCK_STOP_LINE: see refshim_parse_block. */
+    bool block_stopped;
+    unsigned long block_stop_line;
+    /* An object's first event waits for the next line, which may be its `t` record:
+     * the tag is the event's. */
+    bool have_first_event;
+    struct log_event first_event;
+    struct change first_change;
+    const struct stack_def *first_stack;
+};
+
+/* One event line, checked: the object is live (or finished, for the line reader only)
+ * and the stack defined. */
+struct refshim_event {
+    char op;                    /* REFSHIM_OP_* */
+    bool first;                 /* the line introduces the object */
+    uint64_t serial;
+    int64_t count;
+    uint64_t tid;               /* the empty TID already replaced */
+    uint64_t stack_id;
+    const struct stack_def *stack;
+    struct live_object *object; /* NULL: an event after the object's D */
+};
+
+/* Lookups in the definition tables; NULL if ID is not defined. */
+struct module_def *refshim_find_module(struct refshim_state *state, uint64_t id);
+struct frame_def *refshim_find_frame(struct refshim_state *state, uint64_t id);
+struct class_def *refshim_find_class(struct refshim_state *state, uint64_t id);
+
+/* Define what the `f`, `s` records and a first event define, once checked. FUNCTION
+ * and SOURCE are as written (not terminated): an empty FUNCTION is `???`, a SOURCE
+ * `-` or empty is none. */
+void refshim_add_frame(struct refshim_state *state, uint64_t id, struct module_def *module,
+                       uint64_t offset, const char *function, size_t function_length,
+                       const char *source, size_t source_length);
+void refshim_add_stack(struct refshim_state *state, uint64_t id, struct stack_def *parent,
+                       struct frame_def *frame);
+struct live_object *refshim_add_object(struct refshim_state *state, uint64_t serial,
+                                       const char *address, size_t address_length,
+                                       uint64_t address_value, struct class_def *class_def,
+                                       uint64_t size);
+
+/* Delivers EVENT, read from line LINE_NUMBER, or holds it back for its tag if it is a
+ * first event. */
+void refshim_deliver_event(struct refshim_state *state, const struct refshim_event *event,
+                           unsigned long line_number, struct log_sink *sink);
+
+/* Delivers the first event held back for its tag, with TAG (NULL: none). Every record
+ * but `t`, comments and empty lines does this before anything else. */
+void refshim_deliver_held_event(struct refshim_state *state, const char *tag,
+                                struct log_sink *sink);
+
+static inline void refshim_release_held_event(struct refshim_state *state,
+                                              struct log_sink *sink)
+{
+    if (state->have_first_event)
+        refshim_deliver_held_event(state, NULL, sink);
+}
+
+/* The block reader (refshim_block.c); see parse_block in log_format.h. */
+size_t refshim_parse_block(void *state, const char *data, size_t length,
+                           unsigned long *line_number, struct log_sink *sink, bool *need_more);
+
+#endif
