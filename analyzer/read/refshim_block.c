@@ -28,11 +28,13 @@ static const unsigned char hex_digit_plus_one[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
-/* Reads 1 to MAX_DIGITS decimal digits at P one by one; returns the byte after them,
- * NULL if there are none or more. 19 digits cannot overflow 64 bits; longer numbers,
- * even ones that fit, are the line reader's. A 0x number stops at its 'x', which no
- * field ends with: the line reader takes it. */
-static const char *read_digits_slowly(const char *p, int max_digits, uint64_t *value)
+/* Reads 1 to MAX_DIGITS decimal digits at P; returns the byte after them, NULL if
+ * there are none or more. 19 digits cannot overflow 64 bits; longer numbers, even ones
+ * that fit, are the line reader's. A 0x number stops at its 'x', which no field ends
+ * with: the line reader takes it. A byte loop: the fields are 1 to 5 digits, and
+ * reading 8 bytes at once to take the digits without a branch on their number
+ * (SWAR) measured slower, its chain of multiplies being on the way to the lookups. */
+static inline const char *read_digits(const char *p, int max_digits, uint64_t *value)
 {
     const char *digits = p;
     uint64_t parsed = 0;
@@ -47,49 +49,17 @@ static const char *read_digits_slowly(const char *p, int max_digits, uint64_t *v
     return p;
 }
 
-#define EACH_BYTE(b) (UINT64_C(0x0101010101010101) * (b))
-
-/* read_digits_slowly for a number of fewer than 8 digits with 8 bytes readable at P,
- * the usual case, without a branch on its length: the number's length varies from
- * line to line, and a loop that stops at it costs a mispredicted branch per field.
- * The 8 bytes are taken as one little-endian word (first byte lowest); a byte is no
- * digit if subtracting '0' or adding 0x46 sets its top bit. Borrows and carries only
- * spoil bytes after the first non-digit, so the lowest flagged byte is exact. */
-static inline const char *read_digits(const char *p, const char *end, int max_digits,
-                                      uint64_t *value)
+static inline const char *read_decimal(const char *p, uint64_t *value)
 {
-    if (end - p < 8)
-        return read_digits_slowly(p, max_digits, value);
-    uint64_t word;
-    memcpy(&word, p, sizeof word);
-    uint64_t digits = word - EACH_BYTE('0');
-    uint64_t not_digit = (digits | (word + EACH_BYTE(0x46))) & EACH_BYTE(0x80);
-    if (not_digit == 0)
-        return read_digits_slowly(p, max_digits, value); /* 8 digits or more */
-    unsigned length = (unsigned)__builtin_ctzll(not_digit) / 8;
-    if (length == 0)
-        return NULL;
-    /* Left-align the digits: the bytes shifted in are leading zeros. */
-    digits <<= 8 * (8 - length);
-    /* Combine neighbouring digits, then pairs, then quads (8 digits in 3 multiplies). */
-    digits = (digits * 10 + (digits >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
-    digits = (digits * 100 + (digits >> 16)) & UINT64_C(0x0000ffff0000ffff);
-    digits = (digits * 10000 + (digits >> 32)) & UINT64_C(0xffffffff);
-    *value = digits;
-    return p + length;
-}
-
-static inline const char *read_decimal(const char *p, const char *end, uint64_t *value)
-{
-    return read_digits(p, end, 19, value);
+    return read_digits(p, 19, value);
 }
 
 /* An optional '-' and 1 to 18 digits: the magnitude always fits an int64_t. */
-static inline const char *read_count(const char *p, const char *end, int64_t *value)
+static inline const char *read_count(const char *p, int64_t *value)
 {
     bool negative = *p == '-';
     uint64_t magnitude;
-    p = read_digits(negative ? p + 1 : p, end, 18, &magnitude);
+    p = read_digits(negative ? p + 1 : p, 18, &magnitude);
     if (p)
         *value = negative ? -(int64_t)magnitude : (int64_t)magnitude;
     return p;
@@ -128,17 +98,15 @@ static inline const char *line_end(const char *p)
 }
 
 /* Reads `TAB NUMBER` at P into *VALUE; returns the byte after the number or NULL. */
-static inline const char *read_field(const char *p, const char *end, uint64_t *value)
+static inline const char *read_field(const char *p, uint64_t *value)
 {
-    return *p == '\t' ? read_decimal(p + 1, end, value) : NULL;
+    return *p == '\t' ? read_decimal(p + 1, value) : NULL;
 }
 
-/* One call of the block reader: END is the end of the data, for the reads of 8 bytes at
- * a time. */
+/* One call of the block reader. */
 struct block {
     struct refshim_state *state;
     struct log_sink *sink;
-    const char *end;
 };
 
 /* What a first event's ADDRESS CLASS [SIZE] say, checked but not yet applied. */
@@ -160,11 +128,11 @@ static const char *read_introduction(const struct block *block, const char *p,
     if (!p)
         return NULL;
     introduction->address_length = (size_t)(p - introduction->address);
-    p = read_field(p, block->end, &class_id);
+    p = read_field(p, &class_id);
     if (!p)
         return NULL;
     introduction->size = 0;
-    if (*p == '\t' && !(p = read_field(p, block->end, &introduction->size)))
+    if (*p == '\t' && !(p = read_field(p, &introduction->size)))
         return NULL;
     const char *next = line_end(p);
     if (!next)
@@ -178,10 +146,9 @@ static const char *read_event(const struct block *block, const char *p,
                               unsigned long line_number)
 {
     struct refshim_state *state = block->state;
-    const char *end = block->end;
     struct refshim_event event = {.op = p[0]};
-    if (p[1] != '\t' || !(p = read_decimal(p + 2, end, &event.serial)) || *p != '\t' ||
-        !(p = read_count(p + 1, end, &event.count)) || *p != '\t')
+    if (p[1] != '\t' || !(p = read_decimal(p + 2, &event.serial)) || *p != '\t' ||
+        !(p = read_count(p + 1, &event.count)) || *p != '\t')
         return NULL;
     p++;
     if (*p == '\t') {
@@ -189,12 +156,12 @@ static const char *read_event(const struct block *block, const char *p,
         if (!state->have_last_tid)
             return NULL;
         event.tid = state->last_tid;
-    } else if (!(p = read_decimal(p, end, &event.tid)) || *p != '\t') {
+    } else if (!(p = read_decimal(p, &event.tid)) || *p != '\t') {
         return NULL;
     }
-    if (!(p = read_decimal(p + 1, end, &event.stack_id)))
+    if (!(p = read_decimal(p + 1, &event.stack_id)))
         return NULL;
-    if (event.stack_id != 0 && !(event.stack = id_map_find(&state->stack_index, event.stack_id)))
+    if (event.stack_id != 0 && !refshim_stack_defined(state, event.stack_id))
         return NULL;
     const char *next = line_end(p);
     if (next) {
@@ -223,13 +190,12 @@ static const char *read_event(const struct block *block, const char *p,
 static const char *read_stack(const struct block *block, const char *p)
 {
     struct refshim_state *state = block->state;
-    const char *end = block->end;
     uint64_t id, parent_id, frame_id;
     const char *next;
-    if (!(p = read_field(p + 1, end, &id)) || !(p = read_field(p, end, &parent_id)) ||
-        !(p = read_field(p, end, &frame_id)) || !(next = line_end(p)))
+    if (!(p = read_field(p + 1, &id)) || !(p = read_field(p, &parent_id)) ||
+        !(p = read_field(p, &frame_id)) || !(next = line_end(p)))
         return NULL;
-    if (id == 0 || id_map_find(&state->stack_index, id))
+    if (id == 0 || refshim_stack_defined(state, id))
         return NULL;
     struct stack_def *parent = NULL;
     if (parent_id != 0 && !(parent = id_map_find(&state->stack_index, parent_id)))
@@ -255,7 +221,7 @@ static const char *read_frame(const struct block *block, const char *p)
 {
     struct refshim_state *state = block->state;
     uint64_t id, module_id, offset;
-    if (!(p = read_field(p + 1, block->end, &id)) || !(p = read_field(p, block->end, &module_id)) ||
+    if (!(p = read_field(p + 1, &id)) || !(p = read_field(p, &module_id)) ||
         *p != '\t' ||
         !(p = read_hex(p + 1, true, &offset)) || *p != '\t')
         return NULL;
@@ -324,7 +290,7 @@ size_t refshim_parse_block(void *opaque, const char *data, size_t length,
         return 0;
     }
     const char *limit = last_newline + 1, *p = data, *next;
-    const struct block block = {state, sink, data + length};
+    const struct block block = {state, sink};
     unsigned long line = *line_number;
     while (p < limit && (next = read_line(&block, p, line + 1)) != NULL) {
         p = next;

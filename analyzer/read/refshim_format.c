@@ -152,6 +152,19 @@ void refshim_add_stack(struct refshim_state *state, uint64_t id, struct stack_de
     stack->depth = parent ? parent->depth + 1 : 1;
     HASH_ADD(hh, state->stacks, id, sizeof stack->id, stack);
     id_map_add(&state->stack_index, id, stack);
+    if (id < STACK_BITS_MAX) {
+        size_t word = (size_t)id / 64;
+        if (word >= state->stack_bit_words) {
+            size_t words = state->stack_bit_words ? state->stack_bit_words : 64;
+            while (words <= word)
+                words *= 2;
+            state->stack_bits = xrealloc(state->stack_bits, words * sizeof *state->stack_bits);
+            memset(state->stack_bits + state->stack_bit_words, 0,
+                   (words - state->stack_bit_words) * sizeof *state->stack_bits);
+            state->stack_bit_words = words;
+        }
+        state->stack_bits[word] |= UINT64_C(1) << (id % 64);
+    }
 }
 
 struct live_object *refshim_add_object(struct refshim_state *state, uint64_t serial,
@@ -328,9 +341,11 @@ static size_t resolve_stack(struct refshim_state *state, const struct stack_def 
 static size_t spell_event_frames(const struct log_event *event, const struct log_frame **frames)
 {
     struct refshim_state *state = event->spell_context;
-    if (state->spelled_stack != state->event_stack || !state->spelled_stack) {
-        state->spelled_stack = state->event_stack;
-        state->spelled_count = resolve_stack(state, state->event_stack);
+    if (!state->spelled || state->spelled_stack_id != state->event_stack_id) {
+        state->spelled = true;
+        state->spelled_stack_id = state->event_stack_id;
+        state->spelled_count = resolve_stack(
+            state, id_map_find(&state->stack_index, state->event_stack_id));
     }
     *frames = state->frame_buffer;
     return state->spelled_count;
@@ -359,8 +374,7 @@ static bool parse_event(struct refshim_state *state, struct record *record,
     if (!number_field(record, 4, "STACK", &event.stack_id, sink))
         return false;
     if (event.stack_id != 0) {
-        event.stack = id_map_find(&state->stack_index, event.stack_id);
-        if (!event.stack)
+        if (!refshim_stack_defined(state, event.stack_id))
             return log_sink_fail(sink, "stack %" PRIu64 " is not defined", event.stack_id);
     }
     if (event.first && !introduce_object(state, record, event.serial, 5, sink))
@@ -379,7 +393,7 @@ void refshim_deliver_event(struct refshim_state *state, const struct refshim_eve
 {
     state->last_tid = read->tid;
     state->have_last_tid = true;
-    state->event_stack = read->stack;
+    state->event_stack_id = read->stack_id;
     const struct live_object *object = read->object;
     char op = read->op;
     /* Every field the tracker or an earlier event may have changed is set again. */
@@ -409,7 +423,7 @@ void refshim_deliver_event(struct refshim_state *state, const struct refshim_eve
         state->have_first_event = true;
         state->first_event = *event;
         state->first_change = change;
-        state->first_stack = read->stack;
+        state->first_stack_id = read->stack_id;
         return;
     }
     object_tracker_apply(state->tracker, &change, event, sink);
@@ -423,7 +437,7 @@ void refshim_deliver_held_event(struct refshim_state *state, const char *tag,
     if (!state->have_first_event)
         return;
     state->have_first_event = false;
-    state->event_stack = state->first_stack;
+    state->event_stack_id = state->first_stack_id;
     state->first_event.tag = tag;
     object_tracker_apply(state->tracker, &state->first_change, &state->first_event, sink);
 }
@@ -596,6 +610,7 @@ static void destroy(void *opaque)
     }
     id_map_free(&state->objects);
     id_map_free(&state->stack_index);
+    free(state->stack_bits);
     free(state->frame_buffer);
     object_tracker_free(state->tracker);
     free(state);

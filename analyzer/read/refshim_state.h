@@ -69,11 +69,18 @@ struct refshim_state {
     struct class_def *classes;
     struct id_map objects;          /* live_object by serial */
     struct id_map stack_index;      /* stack_def by id: the stacks table again, for the
-                                     * lookup of every event */
+                                     * lookups of the frames of an event */
+    /* Bit ID is set when stack ID is defined, for the IDs below STACK_BITS_MAX: the
+     * check of every event. Stack IDs count from 1, so the bits of a whole log fit in
+     * the first-level cache, where the table above is a cache miss per event. */
+    uint64_t *stack_bits;
+    size_t stack_bit_words;
     struct log_frame *frame_buffer; /* a resolved stack, reused between events */
     size_t frame_buffer_size;
-    const struct stack_def *event_stack;    /* the stack of the event being delivered */
-    const struct stack_def *spelled_stack;  /* the one in frame_buffer */
+    /* The stack of the event being delivered, by ID: looked up only if it is spelled. */
+    uint64_t event_stack_id;
+    bool spelled;                   /* frame_buffer holds stack SPELLED_STACK_ID */
+    uint64_t spelled_stack_id;
     size_t spelled_count;
     struct object_tracker *tracker;
     unsigned long last_line;    /* of the last record read: where objects left at the end
@@ -95,8 +102,10 @@ struct refshim_state {
     bool have_first_event;
     struct log_event first_event;
     struct change first_change;
-    const struct stack_def *first_stack;
+    uint64_t first_stack_id;
 };
+
+enum { STACK_BITS_MAX = 1 << 26 }; /* a bitmap of 8 MiB at most */
 
 /* One event line, checked: the object is live (or finished, for the line reader only)
  * and the stack defined. */
@@ -106,10 +115,17 @@ struct refshim_event {
     uint64_t serial;
     int64_t count;
     uint64_t tid;               /* the empty TID already replaced */
-    uint64_t stack_id;
-    const struct stack_def *stack;
+    uint64_t stack_id;              /* 0 or a defined stack */
     struct live_object *object; /* NULL: an event after the object's D */
 };
+
+static inline bool refshim_stack_defined(const struct refshim_state *state, uint64_t id)
+{
+    if (id < STACK_BITS_MAX)
+        return id / 64 < state->stack_bit_words &&
+               (state->stack_bits[id / 64] >> (id % 64) & 1) != 0;
+    return id_map_find(&state->stack_index, id) != NULL;
+}
 
 /* Lookups in the definition tables; NULL if ID is not defined. */
 struct module_def *refshim_find_module(struct refshim_state *state, uint64_t id);
