@@ -176,7 +176,7 @@ struct live_object *refshim_add_object(struct refshim_state *state, uint64_t ser
     object->serial = serial;
     object->address = xstrndup(address, address_length);
     object->address_value = address_value;
-    object->class_def = class_def;
+    object->class_name = class_def->name;
     object->size = size;
     id_map_add(&state->objects, serial, object);
     return object;
@@ -296,7 +296,7 @@ static bool parse_object(struct refshim_state *state, struct record *record,
     return introduce_object(state, record, serial, 2, sink);
 }
 
-static void free_object(struct refshim_state *state, struct live_object *object)
+void refshim_free_object(struct refshim_state *state, struct live_object *object)
 {
     id_map_remove(&state->objects, object->serial);
     free(object->address);
@@ -388,49 +388,6 @@ static bool parse_event(struct refshim_state *state, struct record *record,
     return true;
 }
 
-void refshim_deliver_event(struct refshim_state *state, const struct refshim_event *read,
-                           unsigned long line_number, struct log_sink *sink)
-{
-    state->last_tid = read->tid;
-    state->have_last_tid = true;
-    state->event_stack_id = read->stack_id;
-    const struct live_object *object = read->object;
-    char op = read->op;
-    /* Every field the tracker or an earlier event may have changed is set again. */
-    struct log_event *event = &state->event;
-    event->op = (enum log_op)op;
-    event->serial = read->serial;
-    event->address = object ? object->address : "?";
-    event->address_value = object ? object->address_value : 0;
-    event->class_name = object ? object->class_def->name : "?";
-    event->count = read->count;
-    event->tid = read->tid;
-    event->stack_id = read->stack_id;
-    event->line = line_number;
-    event->delta = op == REFSHIM_OP_NEW || op == REFSHIM_OP_ADDREF ? 1 : -1;
-    event->size = object ? object->size : 0;
-    event->tag = NULL;
-    event->first_seen = false;
-    event->anomaly = NULL;
-    struct change change = {
-        .kind = op == REFSHIM_OP_NEW       ? CHANGE_CREATE
-                : op == REFSHIM_OP_DESTROY ? CHANGE_DESTROY
-                                           : CHANGE_COUNT,
-        .log_serial = read->serial,
-        .count_known = true,
-    };
-    if (read->first && change.kind != CHANGE_DESTROY) {
-        state->have_first_event = true;
-        state->first_event = *event;
-        state->first_change = change;
-        state->first_stack_id = read->stack_id;
-        return;
-    }
-    object_tracker_apply(state->tracker, &change, event, sink);
-    if (read->object && event->op == LOG_OP_DESTROY)
-        free_object(state, read->object);
-}
-
 void refshim_deliver_held_event(struct refshim_state *state, const char *tag,
                                 struct log_sink *sink)
 {
@@ -479,12 +436,12 @@ static bool parse_note(struct refshim_state *state, struct record *record,
         .serial = serial,
         .address = object->address,
         .address_value = object->address_value,
-        .class_name = object->class_def->name,
+        .class_name = object->class_name,
         .line = line_number,
     };
     struct change change = {.kind = CHANGE_KEPT, .log_serial = serial};
     object_tracker_apply(state->tracker, &change, &event, sink);
-    free_object(state, object);
+    refshim_free_object(state, object);
     return true;
 }
 

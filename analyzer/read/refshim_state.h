@@ -58,7 +58,7 @@ struct live_object {
     uint64_t serial;
     char *address;
     uint64_t address_value;
-    struct class_def *class_def;
+    const char *class_name;   /* the class's, borrowed: one load less per event */
     uint64_t size;            /* bytes, 0 if the log does not say */
 };
 
@@ -145,10 +145,54 @@ struct live_object *refshim_add_object(struct refshim_state *state, uint64_t ser
                                        uint64_t address_value, struct class_def *class_def,
                                        uint64_t size);
 
-/* Delivers EVENT, read from line LINE_NUMBER, or holds it back for its tag if it is a
- * first event. */
-void refshim_deliver_event(struct refshim_state *state, const struct refshim_event *event,
-                           unsigned long line_number, struct log_sink *sink);
+/* Forgets OBJECT, destroyed or noted at exit. */
+void refshim_free_object(struct refshim_state *state, struct live_object *object);
+
+/* Delivers READ, read from line LINE_NUMBER, or holds it back for its tag if it is a
+ * first event. Inline: it is the work of every event of both readers. */
+static inline void refshim_deliver_event(struct refshim_state *state,
+                                         const struct refshim_event *read,
+                                         unsigned long line_number, struct log_sink *sink)
+{
+    state->last_tid = read->tid;
+    state->have_last_tid = true;
+    state->event_stack_id = read->stack_id;
+    const struct live_object *object = read->object;
+    char op = read->op;
+    /* Every field the tracker or an earlier event may have changed is set again. */
+    struct log_event *event = &state->event;
+    event->op = (enum log_op)op;
+    event->serial = read->serial;
+    event->address = object ? object->address : "?";
+    event->address_value = object ? object->address_value : 0;
+    event->class_name = object ? object->class_name : "?";
+    event->count = read->count;
+    event->tid = read->tid;
+    event->stack_id = read->stack_id;
+    event->line = line_number;
+    event->delta = op == REFSHIM_OP_NEW || op == REFSHIM_OP_ADDREF ? 1 : -1;
+    event->size = object ? object->size : 0;
+    event->tag = NULL;
+    event->first_seen = false;
+    event->anomaly = NULL;
+    struct change change = {
+        .kind = op == REFSHIM_OP_NEW       ? CHANGE_CREATE
+                : op == REFSHIM_OP_DESTROY ? CHANGE_DESTROY
+                                           : CHANGE_COUNT,
+        .log_serial = read->serial,
+        .count_known = true,
+    };
+    if (read->first && change.kind != CHANGE_DESTROY) {
+        state->have_first_event = true;
+        state->first_event = *event;
+        state->first_change = change;
+        state->first_stack_id = read->stack_id;
+        return;
+    }
+    object_tracker_apply(state->tracker, &change, event, sink);
+    if (read->object && event->op == LOG_OP_DESTROY)
+        refshim_free_object(state, read->object);
+}
 
 /* Delivers the first event held back for its tag, with TAG (NULL: none). Every record
  * but `t`, comments and empty lines does this before anything else. */
