@@ -14,7 +14,7 @@
  *
  * Bounds: the scan stops at the last line end of the data, and every scan of a field
  * stops at a byte that is not part of the field, '\n' included, so no scan passes that
- * line end without a length check per byte. */
+ * line end, and none needs a length check per byte. */
 #include <string.h>
 
 #include "refshim_log.h"

@@ -4,7 +4,9 @@
  * number afterwards, so the parser keeps those tables for the whole log; they grow with
  * the number of distinct stacks, not with the number of events. Objects are kept only
  * while alive: a `D` event removes them. What the events do to the objects, and what
- * cannot be right about them, is the object tracker's business. */
+ * cannot be right about them, is the object tracker's business. The common records are
+ * also read straight from the reader's buffer, by refshim_block.c, which shares the
+ * state and the changes to it (refshim_state.h) and leaves everything else here. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
