@@ -395,6 +395,9 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
                 start += reading.format->parse_block(reading.state, buffer + start, end - start,
                                                      &reading.line_number, &reading.sink,
                                                      &need_more);
+            /* Lines read there end a torn line's run just as handle_line's do. */
+            if (start != window.start)
+                reading.last_was_torn = false;
             /* A record cut by the end of the block is read whole after the next read,
              * unless it is too long to wait for: then line by line. */
             read_more = need_more && !at_eof && end - start < CHUNK_ROOM;

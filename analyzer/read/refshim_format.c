@@ -4,98 +4,23 @@
  * number afterwards, so the parser keeps those tables for the whole log; they grow with
  * the number of distinct stacks, not with the number of events. Objects are kept only
  * while alive: a `D` event removes them. What the events do to the objects, and what
- * cannot be right about them, is the object tracker's business. */
+ * cannot be right about them, is the object tracker's business. The common records are
+ * also read straight from the reader's buffer, by refshim_block.c, which shares the
+ * state and the changes to it (refshim_state.h) and leaves everything else here. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fast_hash.h"
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)fast_hash((keyptr), (keylen)))
-#include <uthash.h>
-
 #include "alloc.h"
 #include "debug_symbols.h"
 #include "holder_records.h"
-#include "id_map.h"
 #include "log_format.h"
-#include "object_tracker.h"
 #include "parse_number.h"
 #include "refshim_log.h"
+#include "refshim_state.h"
 
 #define MAX_FIELDS 8
-
-struct module_def {
-    uint64_t id;
-    char *path;
-    char *build_id;           /* hex, NULL when the log does not say */
-    UT_hash_handle hh;
-};
-
-struct frame_def {
-    uint64_t id;
-    struct log_frame frame; /* function and source owned here, module borrowed */
-    struct module_def *module;
-    /* What debug information adds, looked up the first time an event uses the frame:
-     * one frame per inlined level, innermost first (NULL: the frame as the log has it). */
-    bool looked_up;
-    struct log_frame *levels;
-    size_t level_count;
-    UT_hash_handle hh;
-};
-
-struct stack_def {
-    uint64_t id;
-    struct stack_def *parent; /* NULL for the outermost frame */
-    struct frame_def *frame;
-    size_t depth;             /* number of frames from here outwards */
-    UT_hash_handle hh;
-};
-
-struct class_def {
-    uint64_t id;
-    char *name;
-    UT_hash_handle hh;
-};
-
-struct live_object {
-    uint64_t serial;
-    char *address;
-    uint64_t address_value;
-    struct class_def *class_def;
-    uint64_t size;            /* bytes, 0 if the log does not say */
-};
-
-struct refshim_state {
-    struct module_def *modules;
-    struct frame_def *frames;
-    struct stack_def *stacks;
-    struct class_def *classes;
-    struct id_map objects;          /* live_object by serial */
-    struct id_map stack_index;      /* stack_def by id: the stacks table again, for the
-                                     * lookup of every event */
-    struct log_frame *frame_buffer; /* a resolved stack, reused between events */
-    size_t frame_buffer_size;
-    const struct stack_def *event_stack;    /* the stack of the event being delivered */
-    const struct stack_def *spelled_stack;  /* the one in frame_buffer */
-    size_t spelled_count;
-    struct object_tracker *tracker;
-    unsigned long last_line;    /* of the last record read: where objects left at the end
-                                 * are told about */
-    bool header_seen;
-    unsigned version;               /* of the log's header: REFSHIM_LOG_VERSION or _V1 */
-    struct id_map previous_new;     /* format 2: previous_new by TID, for N lines that
-                                     * leave out CLASS and SIZE */
-    char repeated_class[24], repeated_size[24];     /* their text, filled in */
-    bool have_last_tid;
-    uint64_t last_tid;              /* of the last event line: an empty TID repeats it */
-    /* An object's first event waits for the next line, which may be its `t` record:
-     * the tag is the event's. */
-    bool have_first_event;
-    struct log_event first_event;
-    struct change first_change;
-    const struct stack_def *first_stack;
-};
 
 /* A record split at its TABs. */
 struct record {
@@ -111,10 +36,14 @@ static bool recognizes(const char *first_line)
            (first_line[n] == ' ' || first_line[n] == '\0');
 }
 
+static size_t spell_event_frames(const struct log_event *event, const struct log_frame **frames);
+
 static void *create(void)
 {
     struct refshim_state *state = xcalloc(1, sizeof *state);
     state->tracker = object_tracker_new();
+    state->event.spell_frames = spell_event_frames;
+    state->event.spell_context = state;
     return state;
 }
 
@@ -178,6 +107,83 @@ DEFINED_CHECK(frames, struct frame_def)
 DEFINED_CHECK(stacks, struct stack_def)
 DEFINED_CHECK(classes, struct class_def)
 
+struct module_def *refshim_find_module(struct refshim_state *state, uint64_t id)
+{
+    struct module_def *module;
+    HASH_FIND(hh, state->modules, &id, sizeof id, module);
+    return module;
+}
+
+struct frame_def *refshim_find_frame(struct refshim_state *state, uint64_t id)
+{
+    struct frame_def *frame;
+    HASH_FIND(hh, state->frames, &id, sizeof id, frame);
+    return frame;
+}
+
+struct class_def *refshim_find_class(struct refshim_state *state, uint64_t id)
+{
+    struct class_def *class_def;
+    HASH_FIND(hh, state->classes, &id, sizeof id, class_def);
+    return class_def;
+}
+
+void refshim_add_frame(struct refshim_state *state, uint64_t id, struct module_def *module,
+                       uint64_t offset, const char *function, size_t function_length,
+                       const char *source, size_t source_length)
+{
+    struct frame_def *frame = xcalloc(1, sizeof *frame);
+    frame->id = id;
+    frame->frame.function = function_length ? xstrndup(function, function_length)
+                                            : xstrdup("???");
+    frame->frame.module = module ? module->path : NULL;
+    frame->module = module;
+    frame->frame.offset = offset;
+    bool no_source = source_length == 0 || (source_length == 1 && source[0] == '-');
+    frame->frame.source = no_source ? NULL : xstrndup(source, source_length);
+    HASH_ADD(hh, state->frames, id, sizeof frame->id, frame);
+}
+
+void refshim_add_stack(struct refshim_state *state, uint64_t id, struct stack_def *parent,
+                       struct frame_def *frame)
+{
+    struct stack_def *stack = xcalloc(1, sizeof *stack);
+    stack->id = id;
+    stack->parent = parent;
+    stack->frame = frame;
+    stack->depth = parent ? parent->depth + 1 : 1;
+    HASH_ADD(hh, state->stacks, id, sizeof stack->id, stack);
+    id_map_add(&state->stack_index, id, stack);
+    if (id < STACK_BITS_MAX) {
+        size_t word = (size_t)id / 64;
+        if (word >= state->stack_bit_words) {
+            size_t words = state->stack_bit_words ? state->stack_bit_words : 64;
+            while (words <= word)
+                words *= 2;
+            state->stack_bits = xrealloc(state->stack_bits, words * sizeof *state->stack_bits);
+            memset(state->stack_bits + state->stack_bit_words, 0,
+                   (words - state->stack_bit_words) * sizeof *state->stack_bits);
+            state->stack_bit_words = words;
+        }
+        state->stack_bits[word] |= UINT64_C(1) << (id % 64);
+    }
+}
+
+struct live_object *refshim_add_object(struct refshim_state *state, uint64_t serial,
+                                       const char *address, size_t address_length,
+                                       uint64_t address_value, struct class_def *class_def,
+                                       uint64_t size)
+{
+    struct live_object *object = xcalloc(1, sizeof *object);
+    object->serial = serial;
+    object->address = xstrndup(address, address_length);
+    object->address_value = address_value;
+    object->class_name = class_def->name;
+    object->size = size;
+    id_map_add(&state->objects, serial, object);
+    return object;
+}
+
 static bool parse_module(struct refshim_state *state, struct record *record,
                          struct log_sink *sink)
 {
@@ -209,20 +215,13 @@ static bool parse_frame(struct refshim_state *state, struct record *record,
         return log_sink_fail(sink, "bad OFFSET '%.40s' in 'f' record", record->field[3]);
     struct module_def *module = NULL;
     if (module_id != 0) {
-        HASH_FIND(hh, state->modules, &module_id, sizeof module_id, module);
+        module = refshim_find_module(state, module_id);
         if (!module)
             return log_sink_fail(sink, "module %" PRIu64 " is not defined", module_id);
     }
-    const char *function = record->field[4][0] ? record->field[4] : "???";
-    const char *source = record->field[5];
-    struct frame_def *frame = xcalloc(1, sizeof *frame);
-    frame->id = id;
-    frame->frame.function = xstrdup(function);
-    frame->frame.module = module ? module->path : NULL;
-    frame->module = module;
-    frame->frame.offset = offset;
-    frame->frame.source = strcmp(source, "-") == 0 || !source[0] ? NULL : xstrdup(source);
-    HASH_ADD(hh, state->frames, id, sizeof frame->id, frame);
+    const char *function = record->field[4], *source = record->field[5];
+    refshim_add_frame(state, id, module, offset, function, strlen(function), source,
+                      strlen(source));
     return true;
 }
 
@@ -240,17 +239,10 @@ static bool parse_stack(struct refshim_state *state, struct record *record,
         if (!parent)
             return log_sink_fail(sink, "stack %" PRIu64 " is not defined", parent_id);
     }
-    struct frame_def *frame;
-    HASH_FIND(hh, state->frames, &frame_id, sizeof frame_id, frame);
+    struct frame_def *frame = refshim_find_frame(state, frame_id);
     if (!frame)
         return log_sink_fail(sink, "frame %" PRIu64 " is not defined", frame_id);
-    struct stack_def *stack = xcalloc(1, sizeof *stack);
-    stack->id = id;
-    stack->parent = parent;
-    stack->frame = frame;
-    stack->depth = parent ? parent->depth + 1 : 1;
-    HASH_ADD(hh, state->stacks, id, sizeof stack->id, stack);
-    id_map_add(&state->stack_index, id, stack);
+    refshim_add_stack(state, id, parent, frame);
     return true;
 }
 
@@ -286,17 +278,10 @@ static bool introduce_object(struct refshim_state *state, struct record *record,
     struct live_object *object = id_map_find(&state->objects, serial);
     if (object)
         return log_sink_fail(sink, "object %" PRIu64 " is introduced twice", serial);
-    struct class_def *class_def;
-    HASH_FIND(hh, state->classes, &class_id, sizeof class_id, class_def);
+    struct class_def *class_def = refshim_find_class(state, class_id);
     if (!class_def)
         return log_sink_fail(sink, "class %" PRIu64 " is not defined", class_id);
-    object = xcalloc(1, sizeof *object);
-    object->serial = serial;
-    object->address = xstrdup(address);
-    object->address_value = address_value;
-    object->class_def = class_def;
-    object->size = size;
-    id_map_add(&state->objects, serial, object);
+    refshim_add_object(state, serial, address, strlen(address), address_value, class_def, size);
     return true;
 }
 
@@ -313,7 +298,7 @@ static bool parse_object(struct refshim_state *state, struct record *record,
     return introduce_object(state, record, serial, 2, sink);
 }
 
-static void free_object(struct refshim_state *state, struct live_object *object)
+void refshim_free_object(struct refshim_state *state, struct live_object *object)
 {
     id_map_remove(&state->objects, object->serial);
     free(object->address);
@@ -358,19 +343,15 @@ static size_t resolve_stack(struct refshim_state *state, const struct stack_def 
 static size_t spell_event_frames(const struct log_event *event, const struct log_frame **frames)
 {
     struct refshim_state *state = event->spell_context;
-    if (state->spelled_stack != state->event_stack || !state->spelled_stack) {
-        state->spelled_stack = state->event_stack;
-        state->spelled_count = resolve_stack(state, state->event_stack);
+    if (!state->spelled || state->spelled_stack_id != state->event_stack_id) {
+        state->spelled = true;
+        state->spelled_stack_id = state->event_stack_id;
+        state->spelled_count = resolve_stack(
+            state, id_map_find(&state->stack_index, state->event_stack_id));
     }
     *frames = state->frame_buffer;
     return state->spelled_count;
 }
-
-/* The CLASS and SIZE of the last N of a thread (format 2). */
-struct previous_new {
-    uint64_t class_id;
-    uint64_t size;              /* 0: none */
-};
 
 /* The thread of a format-2 event whose TID field is TEXT: an empty one is the previous
  * event line's. False when no thread is known. */
@@ -444,84 +425,47 @@ static bool parse_event(struct refshim_state *state, struct record *record,
 {
     if (state->version != REFSHIM_LOG_VERSION_V1 && !v2_event_as_v1(state, record, sink))
         return false;
-    uint64_t serial, tid, stack_id;
-    int64_t count;
+    struct refshim_event event = {.op = record->kind[0]};
     /* An object's first event introduces it: OP SERIAL COUNT TID STACK ADDRESS CLASS
      * [SIZE]. */
-    bool first = record->count == 7 || record->count == 8;
-    if ((!first && !expect_fields(record, 5, sink)) ||
-        !number_field(record, 1, "SERIAL", &serial, sink))
+    event.first = record->count == 7 || record->count == 8;
+    if ((!event.first && !expect_fields(record, 5, sink)) ||
+        !number_field(record, 1, "SERIAL", &event.serial, sink))
         return false;
-    if (!parse_i64(record->field[2], &count))
+    if (!parse_i64(record->field[2], &event.count))
         return log_sink_fail(sink, "bad COUNT '%.40s' in '%s' record", record->field[2], record->kind);
     if (record->field[3][0] == '\0') {
         /* Left out by the shim: the same thread as the event line before. */
         if (!state->have_last_tid)
             return log_sink_fail(sink, "empty TID in the first event of the log");
-        tid = state->last_tid;
-    } else if (!number_field(record, 3, "TID", &tid, sink)) {
+        event.tid = state->last_tid;
+    } else if (!number_field(record, 3, "TID", &event.tid, sink)) {
         return false;
     }
-    state->last_tid = tid;
-    state->have_last_tid = true;
-    if (!number_field(record, 4, "STACK", &stack_id, sink))
+    if (!number_field(record, 4, "STACK", &event.stack_id, sink))
         return false;
-    struct stack_def *stack = NULL;
-    if (stack_id != 0) {
-        stack = id_map_find(&state->stack_index, stack_id);
-        if (!stack)
-            return log_sink_fail(sink, "stack %" PRIu64 " is not defined", stack_id);
+    if (event.stack_id != 0) {
+        if (!refshim_stack_defined(state, event.stack_id))
+            return log_sink_fail(sink, "stack %" PRIu64 " is not defined", event.stack_id);
     }
-    if (first && !introduce_object(state, record, serial, 5, sink))
+    if (event.first && !introduce_object(state, record, event.serial, 5, sink))
         return false;
-    struct live_object *object = id_map_find(&state->objects, serial);
+    event.object = id_map_find(&state->objects, event.serial);
     /* After D the object is gone from the table: the tracker reports the change. */
-    if (!object && !object_tracker_serial_finished(state->tracker, serial))
-        return log_sink_fail(sink, "event for object %" PRIu64 ", which no earlier line introduced", serial);
-    state->event_stack = stack;
-    char op = record->kind[0];
-    struct log_event event = {
-        .serial = serial,
-        .address = object ? object->address : "?",
-        .address_value = object ? object->address_value : 0,
-        .class_name = object ? object->class_def->name : "?",
-        .count = count,
-        .tid = tid,
-        .spell_frames = spell_event_frames,
-        .spell_context = state,
-        .stack_id = stack_id,
-        .line = line_number,
-        .delta = op == REFSHIM_OP_NEW || op == REFSHIM_OP_ADDREF ? 1 : -1,
-        .size = object ? object->size : 0,
-    };
-    struct change change = {
-        .kind = op == REFSHIM_OP_NEW       ? CHANGE_CREATE
-                : op == REFSHIM_OP_DESTROY ? CHANGE_DESTROY
-                                           : CHANGE_COUNT,
-        .log_serial = serial,
-        .count_known = true,
-    };
-    if (first && change.kind != CHANGE_DESTROY) {
-        state->have_first_event = true;
-        state->first_event = event;
-        state->first_change = change;
-        state->first_stack = stack;
-        return true;
-    }
-    object_tracker_apply(state->tracker, &change, &event, sink);
-    if (object && event.op == LOG_OP_DESTROY)
-        free_object(state, object);
+    if (!event.object && !object_tracker_serial_finished(state->tracker, event.serial))
+        return log_sink_fail(sink, "event for object %" PRIu64 ", which no earlier line introduced",
+                             event.serial);
+    refshim_deliver_event(state, &event, line_number, sink);
     return true;
 }
 
-/* Delivers the first event held back for its tag, with TAG (NULL: none). */
-static void deliver_first_event(struct refshim_state *state, const char *tag,
+void refshim_deliver_held_event(struct refshim_state *state, const char *tag,
                                 struct log_sink *sink)
 {
     if (!state->have_first_event)
         return;
     state->have_first_event = false;
-    state->event_stack = state->first_stack;
+    state->event_stack_id = state->first_stack_id;
     state->first_event.tag = tag;
     object_tracker_apply(state->tracker, &state->first_change, &state->first_event, sink);
 }
@@ -542,7 +486,7 @@ static bool parse_tag(struct refshim_state *state, struct record *record,
     if (!state->have_first_event || state->first_event.serial != serial)
         return log_sink_fail(sink, "'t' record for object %" PRIu64
                              " does not follow its first event", serial);
-    deliver_first_event(state, record->field[2], sink);
+    refshim_deliver_held_event(state, record->field[2], sink);
     return true;
 }
 
@@ -563,12 +507,12 @@ static bool parse_note(struct refshim_state *state, struct record *record,
         .serial = serial,
         .address = object->address,
         .address_value = object->address_value,
-        .class_name = object->class_def->name,
+        .class_name = object->class_name,
         .line = line_number,
     };
     struct change change = {.kind = CHANGE_KEPT, .log_serial = serial};
     object_tracker_apply(state->tracker, &change, &event, sink);
-    free_object(state, object);
+    refshim_free_object(state, object);
     return true;
 }
 
@@ -627,10 +571,10 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     if (kind[0] == REFSHIM_REC_TAG && kind[1] == '\0') {
         if (parse_tag(state, &record, sink))
             return true;
-        deliver_first_event(state, NULL, sink);     /* the events before an error are in */
+        refshim_release_held_event(state, sink);     /* the events before an error are in */
         return false;
     }
-    deliver_first_event(state, NULL, sink);
+    refshim_release_held_event(state, sink);
     if (kind[0] && kind[1] == '\0') {
         switch (kind[0]) {
         case REFSHIM_REC_MODULE: return parse_module(state, &record, sink);
@@ -655,7 +599,7 @@ static bool finish(void *opaque, struct log_sink *sink)
     struct refshim_state *state = opaque;
     /* Nothing is pending but a last first event, which no `t` record followed, and the
      * objects whose end the log missed (object_tracker_finish). */
-    deliver_first_event(state, NULL, sink);
+    refshim_release_held_event(state, sink);
     object_tracker_finish(state->tracker, state->last_line, sink);
     return true;
 }
@@ -702,6 +646,7 @@ static void destroy(void *opaque)
             free(state->previous_new.slots[i].value);
     id_map_free(&state->previous_new);
     id_map_free(&state->stack_index);
+    free(state->stack_bits);
     free(state->frame_buffer);
     object_tracker_free(state->tracker);
     free(state);
@@ -712,6 +657,7 @@ const struct log_format refshim_log_format = {
     .recognizes = recognizes,
     .create = create,
     .parse_line = parse_line,
+    .parse_block = refshim_parse_block,
     .finish = finish,
     .destroy = destroy,
 };

@@ -1,7 +1,8 @@
 /* The Mozilla reader reads common records straight from the buffer (mozilla_block.c) and
  * everything else line by line (mozilla_format.c): both must give the same events, the
  * same errors and warnings. Checked on every file of the fuzz corpus (test/fuzz/corpus,
- * relative to the tree's top, where make unit runs). */
+ * relative to the tree's top, where make unit runs), whose refshim logs check the
+ * refshim block reader (refshim_block.c) the same way. */
 #include <check.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -30,9 +31,10 @@ static char *slurp(const char *path, size_t *length)
     return data;
 }
 
-/* Reads PATH both ways; fails naming the file when they differ. Returns whether it held a
- * Mozilla log with events (a file the block reader could have read). */
-static bool readers_agree_on(const char *path)
+/* Reads PATH both ways; fails naming the file when they differ. Returns the first word of
+ * the file's name ("mozilla", "refshim") if it gave events (a file a block reader could
+ * have read), else "". */
+static const char *readers_agree_on(const char *path)
 {
     size_t length;
     char *log = slurp(path, &length);
@@ -49,19 +51,22 @@ static bool readers_agree_on(const char *path)
     ck_assert_msg(strcmp(fast_diag.warning, lines_diag.warning) == 0, "%s: warnings differ",
                   path);
     ck_assert_msg(strcmp(fast_diag.torn, lines_diag.torn) == 0, "%s: torn differ", path);
-    bool mozilla_events = strncmp(path + strlen(CORPUS) + 1, "mozilla", 7) == 0 &&
-                          fast.size > 0;
+    const char *name = path + strlen(CORPUS) + 1;
+    const char *kind = fast.size == 0                        ? ""
+                       : strncmp(name, "mozilla", 7) == 0 ? "mozilla"
+                       : strncmp(name, "refshim", 7) == 0 ? "refshim"
+                                                          : "";
     free(fast.text);
     free(lines.text);
     free(log);
-    return mozilla_events;
+    return kind;
 }
 
 START_TEST(block_and_line_readers_agree_on_the_corpus)
 {
     DIR *dir = opendir(CORPUS);
     ck_assert_msg(dir != NULL, "cannot open " CORPUS);
-    unsigned files = 0, mozilla_logs = 0;
+    unsigned files = 0, mozilla_logs = 0, refshim_logs = 0;
     struct dirent *entry;
     while ((entry = readdir(dir)) != NULL) {
         if (entry->d_name[0] == '.')
@@ -69,13 +74,15 @@ START_TEST(block_and_line_readers_agree_on_the_corpus)
         char path[512];
         snprintf(path, sizeof path, "%s/%s", CORPUS, entry->d_name);
         files++;
-        if (readers_agree_on(path))
-            mozilla_logs++;
+        const char *kind = readers_agree_on(path);
+        mozilla_logs += strcmp(kind, "mozilla") == 0;
+        refshim_logs += strcmp(kind, "refshim") == 0;
     }
     closedir(dir);
     /* The corpus must hold Mozilla logs with events, or the test shows nothing. */
     ck_assert_uint_ge(files, 9);
     ck_assert_uint_ge(mozilla_logs, 4);
+    ck_assert_uint_ge(refshim_logs, 5);
 }
 END_TEST
 

@@ -1,0 +1,402 @@
+/* refshim_block.c - reads the common records of a refshim log straight from the
+ * reader's buffer.
+ *
+ * Nearly every line of a big log is an event of a live object, `A\t913\t3\t2662` (format
+ * 2; format 1's `A\t913\t3\t\t2662` had the TID before the stack), and
+ * most of the rest define stacks and frames. Such lines are read here with a hand-made
+ * scanner: no cutting into lines, no terminating, no copy, no call per field. What is
+ * not one of these records in exactly the form the shim writes (other records, numbers
+ * in hex or too long to be read without an overflow check, an event of an object that
+ * is not live, an undefined stack, a malformed line) is left to refshim_format.c's line
+ * reader, which reads it the same way or reports what is wrong. So this file never
+ * reports an error, and whatever it accepts the line reader accepts with the same
+ * result: both check a record the same way and change the state through the functions
+ * of refshim_state.h.
+ *
+ * Bounds: the scan stops at the last line end of the data, and every scan of a field
+ * stops at a byte that is not part of the field, '\n' included, so no scan passes that
+ * line end, and none needs a length check per byte. */
+#include <string.h>
+
+#include "alloc.h"
+#include "refshim_log.h"
+#include "refshim_state.h"
+
+/* Each byte's value as a hex digit plus one, 0 if it is not a hex digit. */
+static const unsigned char hex_digit_plus_one[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+    ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* Reads 1 to MAX_DIGITS decimal digits at P; returns the byte after them, NULL if
+ * there are none or more. 19 digits cannot overflow 64 bits; longer numbers, even ones
+ * that fit, are the line reader's. A 0x number stops at its 'x', which no field ends
+ * with: the line reader takes it. A byte loop: the fields are 1 to 5 digits, and
+ * reading 8 bytes at once to take the digits without a branch on their number
+ * (SWAR) measured slower, its chain of multiplies being on the way to the lookups. */
+static inline const char *read_digits(const char *p, int max_digits, uint64_t *value)
+{
+    const char *digits = p;
+    uint64_t parsed = 0;
+    unsigned digit;
+    while ((digit = (unsigned)(unsigned char)*p - '0') < 10) {
+        parsed = parsed * 10 + digit;
+        p++;
+    }
+    if (p == digits || p - digits > max_digits)
+        return NULL;
+    *value = parsed;
+    return p;
+}
+
+static inline const char *read_decimal(const char *p, uint64_t *value)
+{
+    return read_digits(p, 19, value);
+}
+
+/* An optional '-' and 1 to 18 digits: the magnitude always fits an int64_t. */
+static inline const char *read_count(const char *p, int64_t *value)
+{
+    bool negative = *p == '-';
+    uint64_t magnitude;
+    p = read_digits(negative ? p + 1 : p, 18, &magnitude);
+    if (p)
+        *value = negative ? -(int64_t)magnitude : (int64_t)magnitude;
+    return p;
+}
+
+/* Reads 1 to 16 hex digits after an optional (or, with PREFIX_REQUIRED, a required)
+ * 0x or 0X: at most 16 digits cannot overflow. */
+static const char *read_hex(const char *p, bool prefix_required, uint64_t *value)
+{
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
+    else if (prefix_required)
+        return NULL;
+    const char *digits = p;
+    uint64_t parsed = 0;
+    unsigned digit;
+    while ((digit = hex_digit_plus_one[(unsigned char)*p]) != 0) {
+        parsed = parsed * 16 + (digit - 1);
+        p++;
+    }
+    if (p == digits || p - digits > 16)
+        return NULL;
+    *value = parsed;
+    return p;
+}
+
+/* The start of the next line if P is at a line end (`\r` before `\n` is dropped by the
+ * reader), else NULL. */
+static inline const char *line_end(const char *p)
+{
+    if (p[0] == '\n')
+        return p + 1;
+    if (p[0] == '\r' && p[1] == '\n')
+        return p + 2;
+    return NULL;
+}
+
+/* Reads `TAB NUMBER` at P into *VALUE; returns the byte after the number or NULL. */
+static inline const char *read_field(const char *p, uint64_t *value)
+{
+    return *p == '\t' ? read_decimal(p + 1, value) : NULL;
+}
+
+/* One call of the block reader. */
+struct block {
+    struct refshim_state *state;
+    struct log_sink *sink;
+};
+
+/* What a first event's ADDRESS CLASS [SIZE] say, checked but not yet applied. */
+struct introduction {
+    const char *address;
+    size_t address_length;
+    uint64_t address_value;
+    struct class_def *class_def;
+    uint64_t size;
+};
+
+/* Reads `ADDRESS TAB CLASS [TAB SIZE]` and the line end at P; returns the next line. */
+static const char *read_introduction(const struct block *block, const char *p,
+                                     struct introduction *introduction)
+{
+    uint64_t class_id;
+    introduction->address = p;
+    p = read_hex(p, false, &introduction->address_value);
+    if (!p)
+        return NULL;
+    introduction->address_length = (size_t)(p - introduction->address);
+    p = read_field(p, &class_id);
+    if (!p)
+        return NULL;
+    introduction->size = 0;
+    if (*p == '\t' && !(p = read_field(p, &introduction->size)))
+        return NULL;
+    const char *next = line_end(p);
+    if (!next)
+        return NULL;
+    introduction->class_def = refshim_find_class(block->state, class_id);
+    return introduction->class_def ? next : NULL;
+}
+
+/* Format 1: `OP SERIAL COUNT TID STACK [ADDRESS CLASS [SIZE]]`, OP being at P[0]. */
+static const char *read_event(const struct block *block, const char *p,
+                              unsigned long line_number)
+{
+    struct refshim_state *state = block->state;
+    struct refshim_event event = {.op = p[0]};
+    if (p[1] != '\t' || !(p = read_decimal(p + 2, &event.serial)) || *p != '\t' ||
+        !(p = read_count(p + 1, &event.count)) || *p != '\t')
+        return NULL;
+    p++;
+    if (*p == '\t') {
+        /* Left out by the shim: the same thread as the event line before. */
+        if (!state->have_last_tid)
+            return NULL;
+        event.tid = state->last_tid;
+    } else if (!(p = read_decimal(p, &event.tid)) || *p != '\t') {
+        return NULL;
+    }
+    if (!(p = read_decimal(p + 1, &event.stack_id)))
+        return NULL;
+    if (event.stack_id != 0 && !refshim_stack_defined(state, event.stack_id))
+        return NULL;
+    const char *next = line_end(p);
+    if (next) {
+        /* An object not live (after its D) is the line reader's. */
+        event.object = id_map_find(&state->objects, event.serial);
+        if (!event.object)
+            return NULL;
+        refshim_release_held_event(state, block->sink);
+        refshim_deliver_event(state, &event, line_number, block->sink);
+        return next;
+    }
+    struct introduction introduction;
+    if (*p != '\t' || !(next = read_introduction(block, p + 1, &introduction)) ||
+        event.serial == 0 || id_map_find(&state->objects, event.serial))
+        return NULL;
+    event.first = true;
+    refshim_release_held_event(state, block->sink);
+    event.object = refshim_add_object(state, event.serial, introduction.address,
+                                      introduction.address_length, introduction.address_value,
+                                      introduction.class_def, introduction.size);
+    refshim_deliver_event(state, &event, line_number, block->sink);
+    return next;
+}
+
+/* Reads a format-2 first event's `ADDRESS [TAB CLASS [TAB SIZE]]` and the line end at
+ * P, for an event of thread TID; CLASS and SIZE left out are those of the thread's last
+ * N, and an N that gives them is that N from now on. Returns the next line. */
+static const char *read_introduction_v2(const struct block *block, const char *p, char op,
+                                        uint64_t tid, struct introduction *introduction)
+{
+    struct refshim_state *state = block->state;
+    introduction->address = p;
+    if (!(p = read_hex(p, false, &introduction->address_value)))
+        return NULL;
+    introduction->address_length = (size_t)(p - introduction->address);
+    bool remembers = op == REFSHIM_OP_NEW && tid != 0;
+    struct previous_new *previous = remembers ? id_map_find(&state->previous_new, tid) : NULL;
+    const char *next = line_end(p);
+    uint64_t class_id;
+    if (next) {
+        if (!previous)
+            return NULL;        /* the line reader tells what is wrong */
+        class_id = previous->class_id;
+        introduction->size = previous->size;
+    } else {
+        introduction->size = 0;
+        if (!(p = read_field(p, &class_id)) ||
+            (*p == '\t' && !(p = read_field(p, &introduction->size))) || !(next = line_end(p)))
+            return NULL;
+    }
+    introduction->class_def = refshim_find_class(state, class_id);
+    if (!introduction->class_def)
+        return NULL;
+    if (remembers && !previous) {
+        previous = xcalloc(1, sizeof *previous);
+        id_map_add(&state->previous_new, tid, previous);
+    }
+    if (remembers)
+        *previous = (struct previous_new){class_id, introduction->size};
+    return next;
+}
+
+/* Format 2: `OP SERIAL COUNT STACK [TID]`, an object's first event
+ * `OP SERIAL COUNT STACK TID ADDRESS [CLASS [SIZE]]`, OP being at P[0]; an empty or left
+ * out TID is the previous event line's. */
+static const char *read_event_v2(const struct block *block, const char *p,
+                                 unsigned long line_number)
+{
+    struct refshim_state *state = block->state;
+    struct refshim_event event = {.op = p[0]};
+    if (p[1] != '\t' || !(p = read_decimal(p + 2, &event.serial)) || *p != '\t' ||
+        !(p = read_count(p + 1, &event.count)) || *p != '\t' ||
+        !(p = read_decimal(p + 1, &event.stack_id)))
+        return NULL;
+    if (event.stack_id != 0 && !refshim_stack_defined(state, event.stack_id))
+        return NULL;
+    bool tid_given = false;
+    const char *next = line_end(p);
+    if (!next) {
+        if (*p != '\t')
+            return NULL;
+        p++;
+        if (*p >= '0' && *p <= '9') {
+            if (!(p = read_decimal(p, &event.tid)))
+                return NULL;
+            tid_given = true;
+        }
+        next = line_end(p);
+    }
+    if (!tid_given) {
+        if (!state->have_last_tid)
+            return NULL;
+        event.tid = state->last_tid;
+    }
+    if (next) {
+        event.object = id_map_find(&state->objects, event.serial);
+        if (!event.object)
+            return NULL;
+        refshim_release_held_event(state, block->sink);
+        refshim_deliver_event(state, &event, line_number, block->sink);
+        return next;
+    }
+    struct introduction introduction;
+    if (*p != '\t' || event.serial == 0 || id_map_find(&state->objects, event.serial) ||
+        !(next = read_introduction_v2(block, p + 1, event.op, event.tid, &introduction)))
+        return NULL;
+    event.first = true;
+    refshim_release_held_event(state, block->sink);
+    event.object = refshim_add_object(state, event.serial, introduction.address,
+                                      introduction.address_length, introduction.address_value,
+                                      introduction.class_def, introduction.size);
+    refshim_deliver_event(state, &event, line_number, block->sink);
+    return next;
+}
+
+/* `s ID PARENT FRAME`. */
+static const char *read_stack(const struct block *block, const char *p)
+{
+    struct refshim_state *state = block->state;
+    uint64_t id, parent_id, frame_id;
+    const char *next;
+    if (!(p = read_field(p + 1, &id)) || !(p = read_field(p, &parent_id)) ||
+        !(p = read_field(p, &frame_id)) || !(next = line_end(p)))
+        return NULL;
+    if (id == 0 || refshim_stack_defined(state, id))
+        return NULL;
+    struct stack_def *parent = NULL;
+    if (parent_id != 0 && !(parent = id_map_find(&state->stack_index, parent_id)))
+        return NULL;
+    struct frame_def *frame = refshim_find_frame(state, frame_id);
+    if (!frame)
+        return NULL;
+    refshim_release_held_event(state, block->sink);
+    refshim_add_stack(state, id, parent, frame);
+    return next;
+}
+
+/* The text at P up to the next TAB or line end; returns where it stops. */
+static const char *skip_text(const char *p)
+{
+    while (*p != '\t' && *p != '\n')
+        p++;
+    return p;
+}
+
+/* `f ID MODULE OFFSET FUNCTION SOURCE`, with OFFSET in hex as the shim writes it. */
+static const char *read_frame(const struct block *block, const char *p)
+{
+    struct refshim_state *state = block->state;
+    uint64_t id, module_id, offset;
+    if (!(p = read_field(p + 1, &id)) || !(p = read_field(p, &module_id)) ||
+        *p != '\t' ||
+        !(p = read_hex(p + 1, true, &offset)) || *p != '\t')
+        return NULL;
+    const char *function = p + 1;
+    p = skip_text(function);
+    if (*p != '\t')
+        return NULL;
+    size_t function_length = (size_t)(p - function);
+    const char *source = p + 1;
+    p = skip_text(source);
+    if (*p != '\n')
+        return NULL;
+    size_t source_length = (size_t)(p - source);
+    if (source_length > 0 && source[source_length - 1] == '\r')
+        source_length--;
+    if (id == 0 || refshim_find_frame(state, id))
+        return NULL;
+    struct module_def *module = NULL;
+    if (module_id != 0 && !(module = refshim_find_module(state, module_id)))
+        return NULL;
+    refshim_release_held_event(state, block->sink);
+    refshim_add_frame(state, id, module, offset, function, function_length, source,
+                      source_length);
+    return p + 1;
+}
+
+/* Reads the line at P (which a line end at or after it ends) if it is one this file
+ * handles; returns the start of the next line, or NULL to leave it to the line reader. */
+static const char *read_line(const struct block *block, const char *p,
+                             unsigned long line_number)
+{
+    switch (p[0]) {
+    case REFSHIM_OP_ADDREF:
+    case REFSHIM_OP_RELEASE:
+    case REFSHIM_OP_NEW:
+    case REFSHIM_OP_DESTROY:
+        return block->state->version == REFSHIM_LOG_VERSION_V1 ? read_event(block, p, line_number)
+                                                                : read_event_v2(block, p, line_number);
+    case REFSHIM_REC_STACK:
+        return p[1] == '\t' ? read_stack(block, p) : NULL;
+    case REFSHIM_REC_FRAME:
+        return p[1] == '\t' ? read_frame(block, p) : NULL;
+    case '#':
+        /* Comments carry nothing, and leave a held first event waiting for its tag. */
+        return (const char *)rawmemchr(p, '\n') + 1;
+    default:
+        /* An empty line, like a comment; anything else is the line reader's. */
+        return line_end(p);
+    }
+}
+
+size_t refshim_parse_block(void *opaque, const char *data, size_t length,
+                           unsigned long *line_number, struct log_sink *sink, bool *need_more)
+{
+    struct refshim_state *state = opaque;
+    if (!state->header_seen || length == 0)
+        return 0;
+    /* The line this reader left to the reader took no number: it was torn by a killed
+     * thread. The reader then takes the log to end with a torn line until it reads a
+     * line itself, so the next line is left to it: read here, it would make the torn
+     * line inside the log look like the cut at its end. */
+    if (state->block_stopped && *line_number == state->block_stop_line)
+        return 0;
+    const char *last_newline = memrchr(data, '\n', length);
+    if (!last_newline) {
+        *need_more = true;
+        return 0;
+    }
+    const char *limit = last_newline + 1, *p = data, *next;
+    const struct block block = {state, sink};
+    unsigned long line = *line_number;
+    while (p < limit && (next = read_line(&block, p, line + 1)) != NULL) {
+        p = next;
+        line++;
+    }
+    /* Stopped only by a line that goes on past the data: read it whole after more. */
+    *need_more = p == limit && limit < data + length;
+    state->block_stopped = p < limit;
+    state->block_stop_line = line;
+    if (line != *line_number) {
+        state->last_line = line;
+        *line_number = line;
+    }
+    return (size_t)(p - data);
+}
