@@ -35,17 +35,19 @@
 
 /* A distinct FILE,LINE,FUNC: the one frame of the lines that name it. */
 struct call_site {
-    char *key;                /* "FILE\0LINE\0FUNC", the fields as cut */
-    size_t key_length;
-    uint64_t id;
     struct log_frame frame;
     char *function, *source;
 };
 
-/* The call sites by the hash of their key: open addressing, looked up on every line. */
+/* The call sites by the digest of "FILE\0LINE\0FUNC" (the fields as cut), looked up on
+ * every line. The digest names the site without its text being kept or compared, as
+ * digests name stacks elsewhere (fast_hash.h: two texts of one log share one with a
+ * probability near 2^-100): comparing the text cost a cache miss or two per line. The
+ * site's id sits in the slot, so that a line whose site is known touches nothing else. */
 struct site_slot {
-    uint64_t hash;
+    struct fast_digest digest;
     struct call_site *site;   /* NULL: empty */
+    uint64_t id;
 };
 
 struct site_table {
@@ -82,10 +84,13 @@ struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state)
     return state->cut_lines;
 }
 
-void asterisk_prefetch_chain(const struct asterisk_state *state, uint64_t address)
+void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed)
 {
-    if (state->chains.slots)
-        __builtin_prefetch(&state->chains.slots[address_chains_home(&state->chains, address)]);
+    const struct address_chains *chains = &state->chains;
+    if (chains->slots)
+        __builtin_prefetch(&chains->slots[address_chains_home(chains, parsed->address)]);
+    if (state->sites.slots)
+        __builtin_prefetch(&state->sites.slots[(size_t)parsed->site.low & state->sites.mask]);
 }
 
 /* Splits LINE at its first seven commas; false if there are fewer than six (the tag
@@ -137,13 +142,9 @@ static void *create(void)
     return state;
 }
 
-static struct call_site *new_site(struct asterisk_state *state, const struct parsed_line *parsed)
+static struct call_site *new_site(const struct parsed_line *parsed)
 {
     struct call_site *site = xcalloc(1, sizeof *site);
-    site->key_length = parsed->site_length;
-    site->key = xmalloc(site->key_length);
-    memcpy(site->key, parsed->field[FILE_NAME], site->key_length);
-    site->id = ++state->next_site_id;
     size_t source_length = strlen(parsed->field[FILE_NAME]) + strlen(parsed->field[LINE]) + 2;
     site->source = xmalloc(source_length);
     snprintf(site->source, source_length, "%s:%s", parsed->field[FILE_NAME], parsed->field[LINE]);
@@ -154,12 +155,12 @@ static struct call_site *new_site(struct asterisk_state *state, const struct par
     return site;
 }
 
-static void place_site(struct site_table *table, uint64_t hash, struct call_site *site)
+static void place_site(struct site_table *table, const struct site_slot *slot)
 {
-    size_t i = (size_t)hash & table->mask;
+    size_t i = (size_t)slot->digest.low & table->mask;
     while (table->slots[i].site)
         i = (i + 1) & table->mask;
-    table->slots[i] = (struct site_slot){hash, site};
+    table->slots[i] = *slot;
 }
 
 /* Kept at most half full, so that probes stay short. */
@@ -172,31 +173,27 @@ static void grow_sites(struct site_table *table)
     table->mask = capacity - 1;
     for (size_t i = 0; i < old_count; i++)
         if (old[i].site)
-            place_site(table, old[i].hash, old[i].site);
+            place_site(table, &old[i]);
     free(old);
 }
 
-/* The call site named by the line's FILE..FUNC, made the first time it is seen. */
-static struct call_site *find_site(struct asterisk_state *state, const struct parsed_line *parsed)
+/* The slot of the call site named by the line's FILE..FUNC, made the first time. */
+static const struct site_slot *find_site(struct asterisk_state *state,
+                                         const struct parsed_line *parsed)
 {
-    const char *key = parsed->field[FILE_NAME];
-    size_t length = parsed->site_length;
-    uint64_t hash = fast_hash(key, length);
+    struct fast_digest digest = parsed->site;
     struct site_table *table = &state->sites;
     if (table->slots)
-        for (size_t i = (size_t)hash & table->mask; table->slots[i].site;
-             i = (i + 1) & table->mask) {
-            struct call_site *site = table->slots[i].site;
-            if (table->slots[i].hash == hash && site->key_length == length &&
-                memcmp(site->key, key, length) == 0)
-                return site;
-        }
+        for (size_t i = (size_t)digest.low & table->mask; table->slots[i].site;
+             i = (i + 1) & table->mask)
+            if (table->slots[i].digest.low == digest.low &&
+                table->slots[i].digest.high == digest.high)
+                return &table->slots[i];
     if (!table->slots || (table->count + 1) * 2 > table->mask + 1)
         grow_sites(table);
-    struct call_site *site = new_site(state, parsed);
-    place_site(table, hash, site);
+    place_site(table, &(struct site_slot){digest, new_site(parsed), ++state->next_site_id});
     table->count++;
-    return site;
+    return find_site(state, parsed);
 }
 
 static bool starts_with(const char *text, const char *prefix)
@@ -254,6 +251,7 @@ static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
         return log_sink_fail(sink, "bad state '%.40s' (a count, **constructor**, **destructor** or "
                     "**invalid**)", field[STATE]);
     parsed->site_length = (size_t)(field[FUNC] - field[FILE_NAME]) + strlen(field[FUNC]);
+    asterisk_site_digest(parsed);
     return true;
 }
 
@@ -264,7 +262,8 @@ static void take_parsed(struct asterisk_state *state, const struct parsed_line *
                         struct address_chain *chain)
 {
     char *const *field = parsed->field;
-    struct call_site *site = find_site(state, parsed);
+    const struct site_slot *slot = find_site(state, parsed);
+    struct call_site *site = slot->site;
     struct log_event event = {
         .address = field[ADDR],
         .address_value = parsed->address,
@@ -272,7 +271,7 @@ static void take_parsed(struct asterisk_state *state, const struct parsed_line *
         .tid = parsed->tid,
         .frames = &site->frame,
         .frame_count = 1,
-        .stack_id = site->id,
+        .stack_id = slot->id,
         .line = line_number,
         .delta = parsed->delta,
         .tag = field[TAG],
@@ -465,7 +464,6 @@ static void destroy(void *opaque)
     for (size_t i = 0; state->sites.slots && i <= state->sites.mask; i++) {
         struct call_site *site = state->sites.slots[i].site;
         if (site) {
-            free(site->key);
             free(site->source);
             free(site->function);
             free(site);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fast_hash.h"
 #include "log_format.h"
 
 enum { ASTERISK_FIELD_COUNT = 8 };
@@ -22,6 +23,7 @@ enum line_kind { LINE_CONSTRUCTOR, LINE_DESTRUCTOR, LINE_INVALID, LINE_COUNT };
 struct parsed_line {
     char *field[ASTERISK_FIELD_COUNT];
     size_t site_length;     /* bytes of FILE,LINE,FUNC (commas as NULs), the call site's key */
+    struct fast_digest site; /* the key's digest (asterisk_site_digest) */
     uint64_t address;
     int64_t delta;
     uint64_t tid;
@@ -48,8 +50,15 @@ struct asterisk_cut_line {
 /* The state's ASTERISK_LOOKAHEAD cut lines. */
 enum { ASTERISK_LOOKAHEAD = 4 };
 struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state);
-/* Starts fetching the chain slot of ADDRESS into the cache. */
-void asterisk_prefetch_chain(const struct asterisk_state *state, uint64_t address);
+/* Starts fetching what PARSED's line will look up, its address's chain and its call site,
+ * into the cache. */
+void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed);
+
+/* Sets PARSED's site digest from its FILE..FUNC fields and site_length. */
+static inline void asterisk_site_digest(struct parsed_line *parsed)
+{
+    parsed->site = fast_digest(parsed->field[FILE_NAME], parsed->site_length);
+}
 
 size_t asterisk_parse_block(void *state, const char *data, size_t length,
                             unsigned long *line_number, struct log_sink *sink, bool *need_more);
