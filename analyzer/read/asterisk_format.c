@@ -16,76 +16,91 @@
  * takes the count to 0, a constructor needs the address free. A line that does not fit
  * its object's chain yet waits (see `struct pending`) until the lines before it come, and
  * is taken as it is when they do not come within REORDER_WINDOW lines or by the end: then
- * the tracker tells what is wrong with it. */
+ * the tracker tells what is wrong with it.
+ *
+ * Most lines of a big log are read by asterisk_block.c straight from the reader's buffer;
+ * this file reads the others and decides, for both, what a line does. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fast_hash.h"
-#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)fast_hash((keyptr), (keylen)))
-#include <uthash.h>
-
+#include "address_chains.h"
 #include "alloc.h"
-#include "id_map.h"
+#include "asterisk_lines.h"
+#include "fast_hash.h"
 #include "log_format.h"
 #include "object_tracker.h"
 #include "parse_number.h"
 
-enum { FIELD_COUNT = 8 };
-enum { ADDR, DELTA, TID, FILE_NAME, LINE, FUNC, STATE, TAG };
-
 /* A distinct FILE,LINE,FUNC: the one frame of the lines that name it. */
 struct call_site {
-    char *key;                /* "FILE,LINE,FUNC" as written */
-    size_t key_length;
-    uint64_t id;
     struct log_frame frame;
     char *function, *source;
-    UT_hash_handle hh;
+};
+
+/* The call sites by the digest of "FILE\0LINE\0FUNC" (the fields as cut), looked up on
+ * every line. The digest names the site without its text being kept or compared, as
+ * digests name stacks elsewhere (fast_hash.h: two texts of one log share one with a
+ * probability near 2^-100): comparing the text cost a cache miss or two per line. The
+ * site's id sits in the slot, so that a line whose site is known touches nothing else. */
+struct site_slot {
+    struct fast_digest digest;
+    struct call_site *site;   /* NULL: empty */
+    uint64_t id;
+};
+
+struct site_table {
+    struct site_slot *slots;
+    size_t mask, count;
 };
 
 /* Lines held back this many lines at most, waiting for an earlier change of their object. */
 #define REORDER_WINDOW 20000
 
-/* A line that does not fit its object's chain yet, kept as written. */
+/* A line that does not fit its object's chain yet, kept as cut. */
 struct pending {
     char *text;
-    size_t length;
     unsigned long line_number;
-    struct address_chain *chain;
+    struct parsed_line parsed;                  /* its fields point into text */
     struct pending *next_of_address;            /* the address's pending lines, in order */
     struct pending *older, *newer;              /* all pending lines, in order */
 };
 
-/* Where an address's chain stands: the object there and the lines that wait for it. */
-struct address_chain {
-    uint64_t address;
-    bool alive;
-    int64_t count;                              /* after the last line taken */
-    struct pending *first_pending, *last_pending;
-};
-
 struct asterisk_state {
-    struct call_site *sites;
+    struct site_table sites;
     uint64_t next_site_id;
     struct object_tracker *tracker;
-    /* The chains of the addresses that have a live object or waiting lines, by address;
-     * address 0 (id_map's empty key) apart. An idle chain is forgotten: it is the same as
-     * a new one, and the addresses a log ever used are many more than those in use. */
-    struct id_map chains;
-    struct address_chain *chain_at_zero;
+    /* The chains of the addresses that have a live object or waiting lines. An idle
+     * chain is forgotten: it is the same as a new one, and the addresses a log ever used
+     * are many more than those in use. */
+    struct address_chains chains;
     struct pending *oldest, *newest;
+    struct asterisk_cut_line cut_lines[ASTERISK_LOOKAHEAD];   /* asterisk_block.c's */
 };
+
+struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state)
+{
+    return state->cut_lines;
+}
+
+void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed)
+{
+    const struct address_chains *chains = &state->chains;
+    if (chains->slots)
+        __builtin_prefetch(&chains->slots[address_chains_home(chains, parsed->address)]);
+    if (state->sites.slots)
+        __builtin_prefetch(&state->sites.slots[(size_t)parsed->site.low & state->sites.mask]);
+}
 
 /* Splits LINE at its first seven commas; false if there are fewer than six (the tag
  * and the comma before it are missing in some old logs). */
-static bool split_fields(char *line, size_t length, char *field[FIELD_COUNT])
+static bool split_fields(char *line, size_t length, char *field[ASTERISK_FIELD_COUNT])
 {
     char *end = line + length;
     char *cursor = line;
     size_t count = 0;
-    while (count < FIELD_COUNT - 1) {
+    while (count < ASTERISK_FIELD_COUNT - 1) {
         field[count++] = cursor;
         char *comma = memchr(cursor, ',', (size_t)(end - cursor));
         if (!comma)
@@ -93,12 +108,12 @@ static bool split_fields(char *line, size_t length, char *field[FIELD_COUNT])
         *comma = '\0';
         cursor = comma + 1;
     }
-    if (count == FIELD_COUNT - 1 && cursor > field[count - 1]) {
+    if (count == ASTERISK_FIELD_COUNT - 1 && cursor > field[count - 1]) {
         field[count++] = cursor;
     }
-    if (count < FIELD_COUNT - 1)
+    if (count < ASTERISK_FIELD_COUNT - 1)
         return false;
-    if (count == FIELD_COUNT - 1)
+    if (count == ASTERISK_FIELD_COUNT - 1)
         field[TAG] = end; /* an empty string: *end is the line's terminator */
     return true;
 }
@@ -112,7 +127,7 @@ static bool recognizes(const char *first_line)
 {
     char copy[512];
     snprintf(copy, sizeof copy, "%s", first_line);
-    char *field[FIELD_COUNT];
+    char *field[ASTERISK_FIELD_COUNT];
     uint64_t address, tid, line;
     int64_t delta;
     return split_fields(copy, strlen(copy), field) && parse_hex_u64(field[ADDR], &address) &&
@@ -127,28 +142,58 @@ static void *create(void)
     return state;
 }
 
-/* The call site named by the fields FILE..FUNC, which lie one after the other in the
- * line (their commas now NULs). */
-static struct call_site *find_site(struct asterisk_state *state, char *field[FIELD_COUNT])
+static struct call_site *new_site(const struct parsed_line *parsed)
 {
-    size_t key_length = (size_t)(field[FUNC] - field[FILE_NAME]) + strlen(field[FUNC]);
-    struct call_site *site;
-    HASH_FIND(hh, state->sites, field[FILE_NAME], key_length, site);
-    if (site)
-        return site;
-    site = xcalloc(1, sizeof *site);
-    site->key = xmalloc(key_length);
-    memcpy(site->key, field[FILE_NAME], key_length);
-    site->key_length = key_length;
-    site->id = ++state->next_site_id;
-    size_t source_length = strlen(field[FILE_NAME]) + strlen(field[LINE]) + 2;
+    struct call_site *site = xcalloc(1, sizeof *site);
+    size_t source_length = strlen(parsed->field[FILE_NAME]) + strlen(parsed->field[LINE]) + 2;
     site->source = xmalloc(source_length);
-    snprintf(site->source, source_length, "%s:%s", field[FILE_NAME], field[LINE]);
-    site->function = xstrdup(field[FUNC][0] ? field[FUNC] : "???");
+    snprintf(site->source, source_length, "%s:%s", parsed->field[FILE_NAME], parsed->field[LINE]);
+    const char *function = parsed->field[FUNC];
+    site->function = xstrdup(function[0] ? function : "???");
     site->frame.function = site->function;
     site->frame.source = site->source;
-    HASH_ADD_KEYPTR(hh, state->sites, site->key, site->key_length, site);
     return site;
+}
+
+static void place_site(struct site_table *table, const struct site_slot *slot)
+{
+    size_t i = (size_t)slot->digest.low & table->mask;
+    while (table->slots[i].site)
+        i = (i + 1) & table->mask;
+    table->slots[i] = *slot;
+}
+
+/* Kept at most half full, so that probes stay short. */
+static void grow_sites(struct site_table *table)
+{
+    struct site_slot *old = table->slots;
+    size_t old_count = old ? table->mask + 1 : 0;
+    size_t capacity = old ? old_count * 2 : 256;
+    table->slots = xcalloc(capacity, sizeof *table->slots);
+    table->mask = capacity - 1;
+    for (size_t i = 0; i < old_count; i++)
+        if (old[i].site)
+            place_site(table, &old[i]);
+    free(old);
+}
+
+/* The slot of the call site named by the line's FILE..FUNC, made the first time. */
+static const struct site_slot *find_site(struct asterisk_state *state,
+                                         const struct parsed_line *parsed)
+{
+    struct fast_digest digest = parsed->site;
+    struct site_table *table = &state->sites;
+    if (table->slots)
+        for (size_t i = (size_t)digest.low & table->mask; table->slots[i].site;
+             i = (i + 1) & table->mask)
+            if (table->slots[i].digest.low == digest.low &&
+                table->slots[i].digest.high == digest.high)
+                return &table->slots[i];
+    if (!table->slots || (table->count + 1) * 2 > table->mask + 1)
+        grow_sites(table);
+    place_site(table, &(struct site_slot){digest, new_site(parsed), ++state->next_site_id});
+    table->count++;
+    return find_site(state, parsed);
 }
 
 static bool starts_with(const char *text, const char *prefix)
@@ -173,8 +218,6 @@ static uint64_t constructor_size(const char *state)
     return parse_u64(digits, &size) ? size : 0;
 }
 
-enum line_kind { LINE_CONSTRUCTOR, LINE_DESTRUCTOR, LINE_INVALID, LINE_COUNT };
-
 static enum line_kind kind_of(const char *state_text)
 {
     if (starts_with(state_text, "**constructor**"))
@@ -186,74 +229,75 @@ static enum line_kind kind_of(const char *state_text)
     return LINE_COUNT;
 }
 
-/* A line cut into its fields (its commas now NULs), with the numbers read. */
-struct parsed_line {
-    char *field[FIELD_COUNT];
-    uint64_t address;
-    int64_t delta;
-};
-
-/* Cuts LINE into fields and reads the address and delta; false after telling why. */
+/* Cuts LINE into fields and reads and checks every number; false after telling why. */
 static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
                          struct log_sink *sink)
 {
-    if (!split_fields(line, length, parsed->field))
-        return log_sink_fail(sink, "expected ADDR,DELTA,TID,FILE,LINE,FUNC,STATE,TAG");
-    if (!parse_hex_u64(parsed->field[ADDR], &parsed->address))
-        return log_sink_fail(sink, "bad address '%.40s'", parsed->field[ADDR]);
-    if (!parse_delta(parsed->field[DELTA], &parsed->delta))
-        return log_sink_fail(sink, "bad delta '%.40s'", parsed->field[DELTA]);
-    return true;
-}
-
-/* Turns a parsed line into its event, in its turn. CHAIN, when given, follows what it
- * did. */
-static bool take_parsed(struct asterisk_state *state, struct parsed_line *parsed,
-                        unsigned long line_number, struct log_sink *sink,
-                        struct address_chain *chain)
-{
     char **field = parsed->field;
-    uint64_t tid, source_line;
-    if (!parse_u64(field[TID], &tid))
+    uint64_t source_line;
+    if (!split_fields(line, length, field))
+        return log_sink_fail(sink, "expected ADDR,DELTA,TID,FILE,LINE,FUNC,STATE,TAG");
+    if (!parse_hex_u64(field[ADDR], &parsed->address))
+        return log_sink_fail(sink, "bad address '%.40s'", field[ADDR]);
+    if (!parse_delta(field[DELTA], &parsed->delta))
+        return log_sink_fail(sink, "bad delta '%.40s'", field[DELTA]);
+    if (!parse_u64(field[TID], &parsed->tid))
         return log_sink_fail(sink, "bad thread id '%.40s'", field[TID]);
     if (!parse_u64(field[LINE], &source_line))
         return log_sink_fail(sink, "bad line number '%.40s'", field[LINE]);
-    const char *state_text = field[STATE];
-    struct call_site *site = find_site(state, field);
-    int64_t delta = parsed->delta;
+    parsed->kind = kind_of(field[STATE]);
+    parsed->state_count = 0;
+    if (parsed->kind == LINE_COUNT && !parse_i64(field[STATE], &parsed->state_count))
+        return log_sink_fail(sink, "bad state '%.40s' (a count, **constructor**, **destructor** or "
+                    "**invalid**)", field[STATE]);
+    parsed->site_length = (size_t)(field[FUNC] - field[FILE_NAME]) + strlen(field[FUNC]);
+    asterisk_site_digest(parsed);
+    return true;
+}
+
+/* Turns a checked line into its event, in its turn. CHAIN, when given, follows what it
+ * did. */
+static void take_parsed(struct asterisk_state *state, const struct parsed_line *parsed,
+                        unsigned long line_number, struct log_sink *sink,
+                        struct address_chain *chain)
+{
+    char *const *field = parsed->field;
+    const struct site_slot *slot = find_site(state, parsed);
+    struct call_site *site = slot->site;
     struct log_event event = {
         .address = field[ADDR],
         .address_value = parsed->address,
         .class_name = "?",
-        .tid = tid,
+        .tid = parsed->tid,
         .frames = &site->frame,
         .frame_count = 1,
-        .stack_id = site->id,
+        .stack_id = slot->id,
         .line = line_number,
-        .delta = delta,
+        .delta = parsed->delta,
         .tag = field[TAG],
-        .state = state_text,
+        .state = field[STATE],
     };
     struct change change = {0};
-    int64_t count_before;
-    if (starts_with(state_text, "**constructor**")) {
+    switch (parsed->kind) {
+    case LINE_CONSTRUCTOR:
         change.kind = CHANGE_CREATE;
         change.count_known = true;
-        event.count = delta;
-        event.size = constructor_size(state_text);
+        event.count = parsed->delta;
+        event.size = constructor_size(field[STATE]);
         event.class_name = site->function;
-    } else if (starts_with(state_text, "**destructor**")) {
+        break;
+    case LINE_DESTRUCTOR:
         change.kind = CHANGE_DESTROY;
-    } else if (starts_with(state_text, "**invalid**")) {
+        break;
+    case LINE_INVALID:
         change.kind = CHANGE_INVALID;
-    } else if (parse_i64(state_text, &count_before)) {
+        break;
+    case LINE_COUNT:
         change.kind = CHANGE_COUNT;
         change.count_known = true;
         change.logs_count_before = true;
-        event.count = count_before + delta;
-    } else {
-        return log_sink_fail(sink, "bad state '%.40s' (a count, **constructor**, **destructor** or "
-                    "**invalid**)", state_text);
+        event.count = parsed->state_count + parsed->delta;
+        break;
     }
     object_tracker_apply(state->tracker, &change, &event, sink);
     if (chain != NULL) {
@@ -261,17 +305,6 @@ static bool take_parsed(struct asterisk_state *state, struct parsed_line *parsed
                        event.op == LOG_OP_RELEASE;
         chain->count = chain->alive ? event.count : 0;
     }
-    return true;
-}
-
-/* Turns a line into its event, in its turn. CHAIN, when given, follows what it did. */
-static bool take_line(struct asterisk_state *state, char *line, size_t length,
-                      unsigned long line_number, struct log_sink *sink,
-                      struct address_chain *chain)
-{
-    struct parsed_line parsed;
-    return parse_fields(line, length, &parsed, sink) &&
-           take_parsed(state, &parsed, line_number, sink, chain);
 }
 
 /* True when a line of KIND (count before it STATE_COUNT, change DELTA) is the next change
@@ -290,16 +323,12 @@ static bool fits_chain(const struct address_chain *chain, enum line_kind kind,
 /* Forgets CHAIN if nothing is alive at its address and no line waits for it. */
 static void forget_if_idle(struct asterisk_state *state, struct address_chain *chain)
 {
-    if (chain->alive || chain->first_pending)
-        return;
-    if (chain->address)
-        id_map_remove(&state->chains, chain->address);
-    else
-        state->chain_at_zero = NULL;
-    free(chain);
+    if (!chain->alive && !chain->first_pending)
+        address_chains_remove(&state->chains, chain);
 }
 
-static void unlink_pending(struct asterisk_state *state, struct pending *p)
+static void unlink_pending(struct asterisk_state *state, struct address_chain *chain,
+                           struct pending *p)
 {
     if (p->older)
         p->older->newer = p->newer;
@@ -309,74 +338,64 @@ static void unlink_pending(struct asterisk_state *state, struct pending *p)
         p->newer->older = p->older;
     else
         state->newest = p->older;
-    struct address_chain *chain = p->chain;
     chain->first_pending = p->next_of_address;
-    if (chain->first_pending == NULL)
-        chain->last_pending = NULL;
 }
 
 /* Takes the first pending line of CHAIN, whether it fits or not. */
-static bool take_first_pending(struct asterisk_state *state, struct address_chain *chain,
+static void take_first_pending(struct asterisk_state *state, struct address_chain *chain,
                                struct log_sink *sink)
 {
     struct pending *p = chain->first_pending;
-    unlink_pending(state, p);
-    bool ok = take_line(state, p->text, p->length, p->line_number, sink, chain);
+    unlink_pending(state, chain, p);
+    take_parsed(state, &p->parsed, p->line_number, sink, chain);
     free(p->text);
     free(p);
-    return ok;
-}
-
-/* The fields that decide whether a pending line fits, read again from its copy. */
-static bool pending_fits(const struct pending *p)
-{
-    char copy[512];
-    snprintf(copy, sizeof copy, "%s", p->text);
-    char *field[FIELD_COUNT];
-    int64_t delta, state_count = 0;
-    if (!split_fields(copy, strlen(copy), field) || !parse_delta(field[DELTA], &delta))
-        return true;
-    enum line_kind kind = kind_of(field[STATE]);
-    if (kind == LINE_COUNT && !parse_i64(field[STATE], &state_count))
-        return true;
-    return fits_chain(p->chain, kind, state_count, delta);
 }
 
 /* Takes CHAIN's pending lines as long as the first one fits. */
-static bool take_fitting(struct asterisk_state *state, struct address_chain *chain,
+static void take_fitting(struct asterisk_state *state, struct address_chain *chain,
                          struct log_sink *sink)
 {
-    while (chain->first_pending != NULL && pending_fits(chain->first_pending))
-        if (!take_first_pending(state, chain, sink))
-            return false;
-    return true;
+    struct pending *p;
+    while ((p = chain->first_pending) != NULL &&
+           fits_chain(chain, p->parsed.kind, p->parsed.state_count, p->parsed.delta))
+        take_first_pending(state, chain, sink);
 }
 
 /* Takes the oldest pending line, which waited long enough, and what then fits after it. */
-static bool take_oldest(struct asterisk_state *state, struct log_sink *sink)
+static void take_oldest(struct asterisk_state *state, struct log_sink *sink)
 {
-    struct address_chain *chain = state->oldest->chain;
+    struct address_chain *chain = address_chains_find(&state->chains,
+                                                      state->oldest->parsed.address);
     /* Lines of an address are pending in order: the oldest is its address's first. */
-    bool good = take_first_pending(state, chain, sink) && take_fitting(state, chain, sink);
+    take_first_pending(state, chain, sink);
+    take_fitting(state, chain, sink);
     forget_if_idle(state, chain);
-    return good;
 }
 
-static void hold(struct asterisk_state *state, struct address_chain *chain, const char *line,
-                 size_t length, unsigned long line_number)
+/* Takes the lines that waited more than REORDER_WINDOW lines before LINE_NUMBER. */
+static void take_waited_out(struct asterisk_state *state, unsigned long line_number,
+                            struct log_sink *sink)
+{
+    while (state->oldest && line_number - state->oldest->line_number > REORDER_WINDOW)
+        take_oldest(state, sink);
+}
+
+static void hold(struct asterisk_state *state, struct address_chain *chain,
+                 const struct parsed_line *parsed, const char *text, size_t length,
+                 unsigned long line_number)
 {
     struct pending *p = xcalloc(1, sizeof *p);
     p->text = xmalloc(length + 1);
-    memcpy(p->text, line, length);
-    p->text[length] = '\0';
-    p->length = length;
+    memcpy(p->text, text, length + 1);
     p->line_number = line_number;
-    p->chain = chain;
-    if (chain->last_pending)
-        chain->last_pending->next_of_address = p;
-    else
-        chain->first_pending = p;
-    chain->last_pending = p;
+    p->parsed = *parsed;
+    for (size_t i = 0; i < ASTERISK_FIELD_COUNT; i++)
+        p->parsed.field[i] = p->text + (parsed->field[i] - text);
+    struct pending **last = &chain->first_pending;
+    while (*last)
+        last = &(*last)->next_of_address;
+    *last = p;
     p->older = state->newest;
     if (state->newest)
         state->newest->newer = p;
@@ -385,19 +404,34 @@ static void hold(struct asterisk_state *state, struct address_chain *chain, cons
     state->newest = p;
 }
 
-static struct address_chain *chain_of(struct asterisk_state *state, uint64_t address)
+void asterisk_accept_line(struct asterisk_state *state, const struct parsed_line *parsed,
+                          const char *text, size_t length, unsigned long line_number,
+                          struct log_sink *sink)
 {
-    struct address_chain *chain =
-        address ? id_map_find(&state->chains, address) : state->chain_at_zero;
-    if (chain == NULL) {
-        chain = xcalloc(1, sizeof *chain);
-        chain->address = address;
-        if (address)
-            id_map_add(&state->chains, address, chain);
-        else
-            state->chain_at_zero = chain;
+    take_waited_out(state, line_number, sink);
+    if (parsed->kind == LINE_INVALID) {
+        take_parsed(state, parsed, line_number, sink, NULL);
+        return;
     }
-    return chain;
+    struct address_chain *chain = address_chains_find(&state->chains, parsed->address);
+    if (chain == NULL) {
+        /* An idle address: every line fits, and only a live object makes a chain. */
+        struct address_chain idle = {.address = parsed->address};
+        take_parsed(state, parsed, line_number, sink, &idle);
+        if (idle.alive) {
+            chain = address_chains_add(&state->chains, parsed->address);
+            chain->alive = true;
+            chain->count = idle.count;
+        }
+        return;
+    }
+    if (!fits_chain(chain, parsed->kind, parsed->state_count, parsed->delta)) {
+        hold(state, chain, parsed, text, length, line_number);
+        return;
+    }
+    take_parsed(state, parsed, line_number, sink, chain);
+    take_fitting(state, chain, sink);
+    forget_if_idle(state, chain);
 }
 
 static bool parse_line(void *opaque, char *line, size_t length, unsigned long line_number,
@@ -406,67 +440,43 @@ static bool parse_line(void *opaque, char *line, size_t length, unsigned long li
     struct asterisk_state *state = opaque;
     if (length == 0)
         return true;
-    while (state->oldest && line_number - state->oldest->line_number > REORDER_WINDOW)
-        if (!take_oldest(state, sink))
-            return false;
-    /* The line is cut in place: a line that must wait is kept as written, so it is
-     * copied before (rarely needed, but not known before the fields are read). */
-    char copy[512];
-    bool copied = length < sizeof copy;
-    if (copied)
-        memcpy(copy, line, length + 1);
+    /* Before the line is read, as the block reader does: a bad line stops the reading
+     * after the same events either way. */
+    take_waited_out(state, line_number, sink);
     struct parsed_line parsed;
-    char error[16];
-    struct log_sink quiet = {.error = error, .error_size = sizeof error};
-    int64_t state_count = 0;
-    if (!copied || !parse_fields(line, length, &parsed, &quiet))
-        return take_line(state, copied ? copy : line, length, line_number, sink, NULL); /* says why */
-    enum line_kind kind = kind_of(parsed.field[STATE]);
-    if (kind == LINE_INVALID ||
-        (kind == LINE_COUNT && !parse_i64(parsed.field[STATE], &state_count)))
-        return take_parsed(state, &parsed, line_number, sink, NULL);
-    struct address_chain *chain = chain_of(state, parsed.address);
-    if (!fits_chain(chain, kind, state_count, parsed.delta)) {
-        hold(state, chain, copy, length, line_number);
-        return true;
-    }
-    bool good = take_parsed(state, &parsed, line_number, sink, chain) &&
-                take_fitting(state, chain, sink);
-    forget_if_idle(state, chain);
-    return good;
+    if (!parse_fields(line, length, &parsed, sink))
+        return false;
+    asterisk_accept_line(state, &parsed, line, length, line_number, sink);
+    return true;
 }
 
 static bool finish(void *opaque, struct log_sink *sink)
 {
     struct asterisk_state *state = opaque;
     while (state->oldest)
-        if (!take_oldest(state, sink))
-            return false;
+        take_oldest(state, sink);
     return true;
 }
 
 static void destroy(void *opaque)
 {
     struct asterisk_state *state = opaque;
-    struct call_site *site, *next;
-    HASH_ITER(hh, state->sites, site, next) {
-        HASH_DEL(state->sites, site);
-        free(site->key);
-        free(site->source);
-        free(site->function);
-        free(site);
+    for (size_t i = 0; state->sites.slots && i <= state->sites.mask; i++) {
+        struct call_site *site = state->sites.slots[i].site;
+        if (site) {
+            free(site->source);
+            free(site->function);
+            free(site);
+        }
     }
+    free(state->sites.slots);
     struct pending *p, *next_pending;
     for (p = state->oldest; p; p = next_pending) {
         next_pending = p->newer;
         free(p->text);
         free(p);
     }
-    for (size_t i = 0; state->chains.slots && i <= state->chains.mask; i++)
-        if (state->chains.slots[i].id != 0)
-            free(state->chains.slots[i].value);
-    id_map_free(&state->chains);
-    free(state->chain_at_zero);
+    address_chains_free(&state->chains);
     object_tracker_free(state->tracker);
     free(state);
 }
@@ -476,6 +486,7 @@ const struct log_format asterisk_log_format = {
     .recognizes = recognizes,
     .create = create,
     .parse_line = parse_line,
+    .parse_block = asterisk_parse_block,
     .finish = finish,
     .destroy = destroy,
 };

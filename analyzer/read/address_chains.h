@@ -1,0 +1,61 @@
+/* address_chains.h - where each address's chain of Asterisk changes stands, looked up
+ * on every line of an Asterisk refs log (see asterisk_format.c).
+ *
+ * Open addressing with the chain itself in the slot: the lookup of a line's address is
+ * one cache miss, where a map of pointers to allocated chains was two, and an object's
+ * chain costs no allocation. Only addresses with a live object or waiting lines are
+ * kept, so the table stays the size of the live set, not of every address a log used.
+ * Any address may be a key, 0 included. Slots move when the table grows or a slot is
+ * removed: a pointer to one is good only until the next add or remove. */
+#ifndef REFSHIM_ADDRESS_CHAINS_H
+#define REFSHIM_ADDRESS_CHAINS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fast_hash.h"
+
+struct pending;
+
+struct address_chain {
+    uint64_t address;
+    int64_t count;                  /* after the last line taken */
+    struct pending *first_pending;  /* the lines that wait for this chain, in order */
+    bool used;                      /* false: an empty slot */
+    bool alive;
+};
+
+struct address_chains {
+    struct address_chain *slots;
+    size_t mask;                    /* slot count - 1, a power of two; 0 before the first add */
+    size_t count;
+};
+
+static inline size_t address_chains_home(const struct address_chains *chains, uint64_t address)
+{
+    return (size_t)fast_hash_mix(address) & chains->mask;
+}
+
+/* ADDRESS's chain, or NULL if the address is idle. */
+static inline struct address_chain *address_chains_find(const struct address_chains *chains,
+                                                        uint64_t address)
+{
+    if (!chains->slots)
+        return NULL;
+    for (size_t i = address_chains_home(chains, address);; i = (i + 1) & chains->mask) {
+        struct address_chain *slot = &chains->slots[i];
+        if (!slot->used)
+            return NULL;
+        if (slot->address == address)
+            return slot;
+    }
+}
+
+/* A new idle chain for ADDRESS, which has none. */
+struct address_chain *address_chains_add(struct address_chains *chains, uint64_t address);
+/* Removes CHAIN, a slot of CHAINS. */
+void address_chains_remove(struct address_chains *chains, struct address_chain *chain);
+void address_chains_free(struct address_chains *chains);
+
+#endif

@@ -1,0 +1,250 @@
+/* asterisk_block.c - reads Asterisk refs lines straight from the reader's buffer.
+ *
+ * Nearly every line of a big log has the usual shape: `0xADDR,+1,TID,FILE,LINE,FUNC,`
+ * then a decimal count or `**constructor**...`/`**destructor**...`/`**invalid**...`,
+ * then the tag. Such a line is found with one 16-byte-a-step search for its end, copied
+ * into one of the state's cut lines and cut there in one pass that reads the numbers as
+ * it goes; asterisk_format.c then takes it exactly as it takes a line of its own reader.
+ *
+ * Anything else (a hex count or thread id, a number too long to read without overflow
+ * checks, a `\r` line end, missing fields, a line longer than a cut line's buffer, a
+ * torn line) stops this reader at that line without a word: the line reader reads it,
+ * and tells what is wrong with it if anything is. */
+#include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "asterisk_lines.h"
+
+enum { SPLITTING_COMMAS = ASTERISK_FIELD_COUNT - 1 };
+
+/* Finds the end of the line at AT (before END) and the offsets of its first seven
+ * commas (*COMMAS of them; the tag's own commas are not fields), 16 bytes a step with
+ * SSE2: one pass instead of a search for the line end and another for each field.
+ * NULL if the line goes on past END. */
+static const char *scan_line(const char *at, const char *end, uint32_t comma[SPLITTING_COMMAS],
+                             unsigned *commas)
+{
+    unsigned found = 0;
+    const char *chunk = at;
+#ifdef __SSE2__
+    const __m128i newline = _mm_set1_epi8('\n'), separator = _mm_set1_epi8(',');
+    for (; end - chunk >= 16; chunk += 16) {
+        __m128i here = _mm_loadu_si128((const __m128i *)(const void *)chunk);
+        unsigned ends = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(here, newline));
+        unsigned commas_here = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(here, separator));
+        if (ends)
+            commas_here &= (1u << __builtin_ctz(ends)) - 1;
+        for (; commas_here && found < SPLITTING_COMMAS; commas_here &= commas_here - 1)
+            comma[found++] = (uint32_t)(chunk - at) + (uint32_t)__builtin_ctz(commas_here);
+        if (ends) {
+            *commas = found;
+            return chunk + __builtin_ctz(ends);
+        }
+    }
+#endif
+    for (; chunk < end; chunk++) {
+        if (*chunk == '\n') {
+            *commas = found;
+            return chunk;
+        }
+        if (*chunk == ',' && found < SPLITTING_COMMAS)
+            comma[found++] = (uint32_t)(chunk - at);
+    }
+    return NULL;
+}
+
+/* Each byte's value as a hex digit, stored +1: 0 means not a digit. A lookup instead of
+ * three range tests per digit of every address. */
+static const unsigned char hex_digit_plus_one[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+    ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+    ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* Reads the address [AT, END): an optional 0x, 1 to 16 hex digits (no overflow
+ * possible), as parse_hex_u64 reads it. */
+static bool read_address(const char *at, const char *end, uint64_t *value)
+{
+    if (end - at >= 2 && at[0] == '0' && (at[1] == 'x' || at[1] == 'X'))
+        at += 2;
+    if (at == end || end - at > 16)
+        return false;
+    uint64_t parsed = 0;
+    for (; at < end; at++) {
+        unsigned digit = hex_digit_plus_one[(unsigned char)*at];
+        if (digit == 0)
+            return false;
+        parsed = parsed * 16 + (digit - 1);
+    }
+    *value = parsed;
+    return true;
+}
+
+/* Reads [AT, END) as 1 to 18 decimal digits (no overflow possible). A 0x number is left
+ * to the line reader: its 'x' is no digit. */
+static bool read_decimal(const char *at, const char *end, uint64_t *value)
+{
+    if (at == end || end - at > 18)
+        return false;
+    uint64_t parsed = 0;
+    for (; at < end; at++) {
+        unsigned digit = (unsigned char)(*at - '0');
+        if (digit > 9)
+            return false;
+        parsed = parsed * 10 + digit;
+    }
+    *value = parsed;
+    return true;
+}
+
+/* The same with an optional '-', as parse_i64 reads it. */
+static bool read_signed(const char *at, const char *end, int64_t *value)
+{
+    bool negative = at < end && *at == '-';
+    uint64_t magnitude;
+    if (!read_decimal(at + negative, end, &magnitude))
+        return false;
+    *value = negative ? -(int64_t)magnitude : (int64_t)magnitude;
+    return true;
+}
+
+#define HAS_PREFIX(text, length, prefix) \
+    ((length) >= sizeof prefix - 1 && memcmp((text), prefix, sizeof prefix - 1) == 0)
+
+/* Reads STATE (LENGTH bytes) into PARSED's kind and count; false for what the line
+ * reader must judge. */
+static bool read_state(const char *state, size_t length, struct parsed_line *parsed)
+{
+    parsed->state_count = 0;
+    if (length > 0 && state[0] == '*') {
+        if (HAS_PREFIX(state, length, "**constructor**"))
+            parsed->kind = LINE_CONSTRUCTOR;
+        else if (HAS_PREFIX(state, length, "**destructor**"))
+            parsed->kind = LINE_DESTRUCTOR;
+        else if (HAS_PREFIX(state, length, "**invalid**"))
+            parsed->kind = LINE_INVALID;
+        else
+            return false;
+        return true;
+    }
+    parsed->kind = LINE_COUNT;
+    return read_signed(state, state + length, &parsed->state_count);
+}
+
+/* Cuts LINE (LENGTH bytes, NUL-terminated, no line end; COMMA its first COMMAS commas)
+ * into PARSED as parse_fields in asterisk_format.c would, if it has the usual shape;
+ * false if not. */
+static bool cut_usual_line(char *line, size_t length, const uint32_t comma[SPLITTING_COMMAS],
+                           unsigned commas, struct parsed_line *parsed)
+{
+    if (commas < SPLITTING_COMMAS - 1)
+        return false;
+    char **field = parsed->field;
+    field[ADDR] = line;
+    for (unsigned i = 0; i < commas; i++) {
+        line[comma[i]] = '\0';
+        field[i + 1] = line + comma[i] + 1;
+    }
+    char *line_end = line + length;
+    if (commas == SPLITTING_COMMAS - 1)
+        field[TAG] = line_end; /* no tag: an empty one, as split_fields gives */
+    uint64_t source_line;
+    const char *delta = field[DELTA] + (field[DELTA][0] == '+');
+    if (!read_address(field[ADDR], field[DELTA] - 1, &parsed->address) ||
+        !read_signed(delta, field[TID] - 1, &parsed->delta) ||
+        !read_decimal(field[TID], field[FILE_NAME] - 1, &parsed->tid) ||
+        !read_decimal(field[LINE], field[FUNC] - 1, &source_line))
+        return false;
+    parsed->site_length = (size_t)(field[STATE] - 1 - field[FILE_NAME]);
+    asterisk_site_digest(parsed);
+    char *state_end = commas == SPLITTING_COMMAS ? field[TAG] - 1 : line_end;
+    return read_state(field[STATE], (size_t)(state_end - field[STATE]), parsed);
+}
+
+/* Where the next line stands: cut ahead of its turn, or why it could not be. */
+enum cut_result { CUT, CUT_EMPTY, CUT_NOT_USUAL, CUT_PAST_END };
+
+/* Cuts the line at AT (before END) into LINE, which remembers where the line ends. */
+static enum cut_result cut_next(const char *at, const char *end, struct asterisk_cut_line *line)
+{
+    uint32_t comma[SPLITTING_COMMAS];
+    unsigned commas;
+    const char *line_end = scan_line(at, end, comma, &commas);
+    if (!line_end)
+        return CUT_PAST_END;
+    size_t length = (size_t)(line_end - at);
+    if (length == 0)
+        return CUT_EMPTY;
+    if (length >= sizeof line->text || line_end[-1] == '\r')
+        return CUT_NOT_USUAL;
+    memcpy(line->text, at, length);
+    line->text[length] = '\0';
+    line->length = length;
+    line->next = line_end + 1;
+    return cut_usual_line(line->text, length, comma, commas, &line->parsed) ? CUT
+                                                                            : CUT_NOT_USUAL;
+}
+
+/* Where the lines this reader may read end: before the last complete line of DATA,
+ * which is left to the line reader. The reader only learns from the lines it hands out
+ * itself whether the log ends in a torn line (a killed thread's unfinished line): if
+ * this reader read the lines after a torn line up to the end, the log would look cut
+ * there. Leaving one line per block costs nothing, and the log's last line always goes
+ * through the line reader. NULL if DATA holds no complete line. */
+static const char *end_of_readable(const char *data, size_t length)
+{
+    const char *last = memrchr(data, '\n', length);
+    if (!last)
+        return NULL;
+    const char *before_last = memrchr(data, '\n', (size_t)(last - data));
+    return before_last ? before_last + 1 : data;
+}
+
+/* Lines are cut a few ahead of their turn, and the chain and call site slots of each are
+ * fetched from memory as it is cut: looking them up is otherwise a wait on memory for
+ * every line, the chains being as many as the live objects. */
+size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
+                            unsigned long *line_number, struct log_sink *sink, bool *need_more)
+{
+    struct asterisk_state *state = opaque;
+    struct asterisk_cut_line *ring = asterisk_cut_lines(state);
+    const char *end = end_of_readable(data, length);
+    *need_more = end == NULL;
+    if (!end)
+        return 0;
+    const char *at = data, *cut_at = data;
+    size_t first = 0, ahead = 0;
+    enum cut_result stop = CUT;
+    for (;;) {
+        while (stop == CUT && ahead < ASTERISK_LOOKAHEAD) {
+            struct asterisk_cut_line *line = &ring[(first + ahead) % ASTERISK_LOOKAHEAD];
+            stop = cut_at < end ? cut_next(cut_at, end, line) : CUT_PAST_END;
+            if (stop == CUT) {
+                asterisk_prefetch(state, &line->parsed);
+                cut_at = line->next;
+                ahead++;
+            }
+        }
+        if (ahead == 0) {
+            if (stop != CUT_EMPTY)
+                break;
+            /* An empty line, cut only when every line before it was taken. */
+            at = cut_at = at + 1;
+            (*line_number)++;
+            stop = CUT;
+            continue;
+        }
+        struct asterisk_cut_line *line = &ring[first];
+        asterisk_accept_line(state, &line->parsed, line->text, line->length, *line_number + 1,
+                             sink);
+        (*line_number)++;
+        at = line->next;
+        first = (first + 1) % ASTERISK_LOOKAHEAD;
+        ahead--;
+    }
+    return (size_t)(at - data);
+}

@@ -1,0 +1,67 @@
+/* asterisk_lines.h - what asterisk_format.c (the line reader, and the one that decides
+ * what a line does) shares with asterisk_block.c (the block reader, which cuts lines
+ * out of the reader's buffer by hand): a line cut into checked fields, and the step
+ * that takes it or holds it back. Both readers give lines to that one step, so they
+ * cannot differ in anything but which lines they can cut. */
+#ifndef REFSHIM_ASTERISK_LINES_H
+#define REFSHIM_ASTERISK_LINES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fast_hash.h"
+#include "log_format.h"
+
+enum { ASTERISK_FIELD_COUNT = 8 };
+enum { ADDR, DELTA, TID, FILE_NAME, LINE, FUNC, STATE, TAG };
+
+enum line_kind { LINE_CONSTRUCTOR, LINE_DESTRUCTOR, LINE_INVALID, LINE_COUNT };
+
+/* A line cut into its fields (its first seven commas now NULs), every number read and
+ * checked: taking it cannot fail. */
+struct parsed_line {
+    char *field[ASTERISK_FIELD_COUNT];
+    size_t site_length;     /* bytes of FILE,LINE,FUNC (commas as NULs), the call site's key */
+    struct fast_digest site; /* the key's digest (asterisk_site_digest) */
+    uint64_t address;
+    int64_t delta;
+    uint64_t tid;
+    enum line_kind kind;
+    int64_t state_count;    /* LINE_COUNT: the count before the change */
+};
+
+struct asterisk_state;
+
+/* Gives a checked line (its text LENGTH bytes at TEXT, cut into PARSED) its turn: takes
+ * it and the lines that waited for it, or holds a copy until its turn comes. */
+void asterisk_accept_line(struct asterisk_state *state, const struct parsed_line *parsed,
+                          const char *text, size_t length, unsigned long line_number,
+                          struct log_sink *sink);
+
+/* A line asterisk_block.c cut ahead of its turn, in its own copy. */
+struct asterisk_cut_line {
+    struct parsed_line parsed;   /* its fields point into text */
+    size_t length;
+    const char *next;            /* where the next line starts in the reader's buffer */
+    char text[1024];
+};
+
+/* The state's ASTERISK_LOOKAHEAD cut lines. */
+enum { ASTERISK_LOOKAHEAD = 4 };
+struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state);
+/* Starts fetching what PARSED's line will look up, its address's chain and its call site,
+ * into the cache. Out of line: inlined into the block reader, GCC 12 -O2 left the
+ * prefetches out. */
+void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed);
+
+/* Sets PARSED's site digest from its FILE..FUNC fields and site_length. */
+static inline void asterisk_site_digest(struct parsed_line *parsed)
+{
+    parsed->site = fast_digest(parsed->field[FILE_NAME], parsed->site_length);
+}
+
+size_t asterisk_parse_block(void *state, const char *data, size_t length,
+                            unsigned long *line_number, struct log_sink *sink, bool *need_more);
+
+#endif
