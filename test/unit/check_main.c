@@ -20,6 +20,7 @@ Suite *mozilla_readers_suite(void);
 Suite *object_tracker_suite(void);
 Suite *escape_text_suite(void);
 Suite *scale_suite(void);
+Suite *history_spool_suite(void);
 
 int main(void)
 {
@@ -40,6 +41,7 @@ int main(void)
     srunner_add_suite(runner, object_tracker_suite());
     srunner_add_suite(runner, escape_text_suite());
     srunner_add_suite(runner, scale_suite());
+    srunner_add_suite(runner, history_spool_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
