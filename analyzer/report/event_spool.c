@@ -45,9 +45,29 @@ struct spool_chain {
     bool reading_chunks;
 };
 
+FILE *spool_temp_file(void)
+{
+    const char *directory = getenv("TMPDIR");
+    if (!directory || !*directory)
+        return tmpfile(); /* glibc's: in /tmp */
+    size_t size = strlen(directory) + sizeof "/refleaks-XXXXXX";
+    char *path = xmalloc(size);
+    snprintf(path, size, "%s/refleaks-XXXXXX", directory);
+    int fd = mkstemp(path);
+    FILE *file = NULL;
+    if (fd >= 0) {
+        unlink(path); /* gone with the last close, whatever happens */
+        file = fdopen(fd, "w+");
+        if (!file)
+            close(fd);
+    }
+    free(path);
+    return file;
+}
+
 struct event_spool *event_spool_new(size_t tail_bytes, size_t chain_limit)
 {
-    FILE *file = tmpfile();
+    FILE *file = spool_temp_file();
     if (!file)
         return NULL;
     struct event_spool *spool = xcalloc(1, sizeof *spool);
@@ -252,7 +272,7 @@ static bool previous_of(struct event_spool *spool, uint64_t offset, uint64_t *pr
 static void spill_chunk(struct spool_chain *chain)
 {
     struct event_spool *spool = chain->spool;
-    if (!chain->overflow && !(chain->overflow = tmpfile())) {
+    if (!chain->overflow && !(chain->overflow = spool_temp_file())) {
         spool->failed = true;
         return;
     }

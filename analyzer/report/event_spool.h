@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The offset that ends a chain: "no previous record". */
 #define SPOOL_NONE UINT64_MAX
@@ -41,5 +42,9 @@ bool spool_chain_next(struct spool_chain *chain, const unsigned char **data, siz
 /* Back to the oldest record, to read the chain again. */
 void spool_chain_rewind(struct spool_chain *chain);
 void spool_chain_close(struct spool_chain *chain);
+
+/* An anonymous temporary file in $TMPDIR, else in /tmp; NULL (errno set) if none can be
+ * made. */
+FILE *spool_temp_file(void);
 
 #endif

@@ -620,7 +620,7 @@ struct history_report *history_report_new_for(const struct history_options *opti
         any_shown = true;
         if (section == LEAKED)
             continue;
-        report->spill[section] = tmpfile();
+        report->spill[section] = spool_temp_file();
         if (!report->spill[section]) {
             perror("refleaks: temporary file");
             history_report_free(report);

@@ -45,3 +45,13 @@ expect "finalized" "======== Finalized Objects ========
 [7] astobj2.c:100 ao2_alloc: +1 alloc - [**constructor**]
 [7] app.c:31 app_exec: -1 done - [**destructor**]" "$out"
 finish
+
+start "--history: its temporary files go to \$TMPDIR and are gone when it ends"
+mkdir -p "$WORK/history_tmp"
+out=$(TMPDIR="$WORK/history_tmp" refleaks --history -n "$WORK/long_life.log" | cksum)
+expect "the same history" "$(cat "$WORK/long_life.sum")" "$out"
+expect "nothing left behind" "" "$(ls -A "$WORK/history_tmp")"
+TMPDIR="$WORK/no such directory" refleaks --history -n "$WORK/long_life.log" >/dev/null 2>"$WORK/history_tmp.err"
+expect "no temporary file: EX_IOERR" 74 "$?"
+expect "and why" "refleaks: temporary file: No such file or directory" "$(cat "$WORK/history_tmp.err")"
+finish
