@@ -165,22 +165,30 @@ static void live_remove(struct live_table *table, struct live_object *object)
  * (text_dict's N) or `2L` and L bytes ending in NUL; STATE `0 varint zigzag-number` or
  * `1 TEXT`. The address is in an object's first record only. */
 
-static void record_reserve(struct history_report *report, size_t more)
+static void record_grow(struct history_report *report, size_t more)
 {
-    if (report->record_length + more <= report->record_capacity)
-        return;
     report->record_capacity = (report->record_length + more) * 2;
     report->record = xrealloc(report->record, report->record_capacity);
 }
 
-static void put_varint(struct history_report *report, uint64_t value)
+static inline void record_reserve(struct history_report *report, size_t more)
+{
+    if (report->record_length + more > report->record_capacity)
+        record_grow(report, more);
+}
+
+/* Called for every field of every event: kept small enough to be inlined. */
+static inline void put_varint(struct history_report *report, uint64_t value)
 {
     record_reserve(report, 10);
+    unsigned char *out = report->record + report->record_length;
+    size_t n = 0;
     while (value >= 0x80) {
-        report->record[report->record_length++] = (unsigned char)(value | 0x80);
+        out[n++] = (unsigned char)(value | 0x80);
         value >>= 7;
     }
-    report->record[report->record_length++] = (unsigned char)value;
+    out[n++] = (unsigned char)value;
+    report->record_length += n;
 }
 
 static uint64_t zigzag(int64_t value)
@@ -703,12 +711,13 @@ void history_report_event(const struct log_event *event, void *opaque)
         }
         return;
     }
-    struct live_object finished; /* a serial-0 object destroyed by its first event */
+    /* A serial-0 object destroyed by its first event is never in a table. */
+    struct live_object finished = {0, SPOOL_NONE, false, false};
     if (!object) {
         if (event->serial != 0)
             object = live_add(&report->alive, event->serial);
         else if (event->op == LOG_OP_DESTROY)
-            object = &finished, finished = (struct live_object){0, SPOOL_NONE, false, false};
+            object = &finished;
         else
             object = add_nameless(report);
     }
