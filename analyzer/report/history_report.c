@@ -47,8 +47,10 @@ struct live_table {
 };
 
 struct frame_cache_slot {
-    uint64_t stack_id; /* 0: empty */
-    int64_t number;    /* in frame_dict */
+    uint64_t stack_id;  /* 0: empty */
+    int64_t number;     /* in frame_dict */
+    int64_t tag_number; /* in text_dict: the tag last seen here (Asterisk's are per call
+                         * site), -1 if none */
 };
 
 /* The built-in texts, numbered first in text_dict so that an event need not hash them. */
@@ -272,14 +274,16 @@ static size_t frame_blob(struct history_report *report, const struct log_event *
     return length;
 }
 
-static void put_frame(struct history_report *report, const struct log_event *event)
+/* Writes the event's frame; returns its slot in the cache, or NULL. */
+static struct frame_cache_slot *put_frame(struct history_report *report,
+                                          const struct log_event *event)
 {
     struct frame_cache_slot *cached = NULL;
     if (event->stack_id != 0) {
         cached = &report->frame_cache[fast_hash_mix(event->stack_id) & (FRAME_CACHE_SLOTS - 1)];
         if (cached->stack_id == event->stack_id) {
             put_varint(report, 2 * (uint64_t)cached->number + 1);
-            return;
+            return cached;
         }
     }
     size_t length = frame_blob(report, event);
@@ -287,11 +291,35 @@ static void put_frame(struct history_report *report, const struct log_event *eve
     if (number < 0) {
         put_varint(report, 2 * (uint64_t)length);
         put_bytes(report, report->frame_text, length);
-        return;
+        return NULL;
     }
     if (cached)
-        *cached = (struct frame_cache_slot){event->stack_id, number};
+        *cached = (struct frame_cache_slot){event->stack_id, number, -1};
     put_varint(report, 2 * (uint64_t)number + 1);
+    return cached;
+}
+
+/* An Asterisk tag: a call site tends to give the same one, so it is compared with the
+ * site's last before it is looked up. */
+static void put_tag(struct history_report *report, const char *tag,
+                    struct frame_cache_slot *site)
+{
+    size_t length;
+    if (site && site->tag_number >= 0 &&
+        strcmp(blob_dict_text(report->text_dict, (uint64_t)site->tag_number, &length), tag) == 0) {
+        put_varint(report, 2 * (uint64_t)site->tag_number + 1);
+        return;
+    }
+    length = strlen(tag) + 1;
+    int64_t number = blob_dict_number(report->text_dict, tag, length);
+    if (site)
+        site->tag_number = number;
+    if (number >= 0) {
+        put_varint(report, 2 * (uint64_t)number + 1);
+    } else {
+        put_varint(report, 2 * (uint64_t)length);
+        put_bytes(report, tag, length);
+    }
 }
 
 static enum builtin_text op_tag(enum log_op op)
@@ -349,15 +377,20 @@ static void encode_event(struct history_report *report, const struct log_event *
     report->record_length = 0;
     put_varint(report, event->tid);
     put_varint(report, zigzag(event->delta));
-    put_frame(report, event);
+    struct frame_cache_slot *site = put_frame(report, event);
     if (event->tag)
-        put_text(report, event->tag);
+        put_tag(report, event->tag, site);
     else
         put_builtin(report, op_tag(event->op));
     put_state(report, event);
     put_text(report, event->anomaly);
-    if (with_address)
-        put_text(report, event->address ? event->address : "");
+    if (with_address) {
+        /* Spelled out: an address is seldom seen again, and would spend the budget. */
+        const char *address = event->address ? event->address : "";
+        size_t length = strlen(address) + 1;
+        put_varint(report, 2 * (uint64_t)length);
+        put_bytes(report, address, length);
+    }
 }
 
 /* One decoded record; the texts point into the record or the dictionaries. */
