@@ -6,9 +6,14 @@
  * jumps or goes below zero), Leaked (alive at the end), Skewed (first seen in mid-life,
  * not created) and Finalized (destroyed). An object can be in several sections.
  *
- * Streaming: a live object's history is kept in memory; when the object is destroyed
- * its history is written to temporary files, one per section shown, which are copied
- * to the output at the end (text or JSON alike). Memory so grows with the live objects, not with the log. */
+ * Streaming: no object's history is kept in memory. Every event of an object that may be
+ * shown is spooled to a temporary file as a small record chained to the object's previous
+ * one (event_spool.h), its call site and texts by number while a bounded dictionary has
+ * room; memory holds the offset of each live object's last record. A finished object's
+ * history is read back and written to temporary files, one per section shown, which are
+ * copied to the output at the end (text or JSON alike); a finished object hidden by the
+ * options costs nothing more. Memory so grows with the live objects (16-24 bytes each,
+ * besides what the reader keeps), not with their events nor with the log. */
 #ifndef REFSHIM_HISTORY_REPORT_H
 #define REFSHIM_HISTORY_REPORT_H
 
