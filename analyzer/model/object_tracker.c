@@ -49,11 +49,18 @@ enum {
 
 #define NO_RECORD UINT32_MAX
 
-/* Live records by a key (serial or address), open addressing: each slot holds a record
- * number + 1 (0: empty), and the key is the record's. Four bytes a slot, at most half
- * full. */
+/* Live records by a key (serial or address), open addressing: a slot holds a record
+ * number + 1 (0: empty) and the low half of its key's hash, so that a probe reads a
+ * record only when the hashes agree, and the home of a slot (its hash's low bits) is
+ * known without reading its record when the table grows or a hole is filled. Eight
+ * bytes a slot, at most three quarters full. */
+struct index_slot {
+    uint32_t record;
+    uint32_t hash;
+};
+
 struct record_index {
-    uint32_t *slots;
+    struct index_slot *slots;
     size_t mask;
     size_t count;
     bool by_address;    /* keyed by the records' address, else by their serial */
@@ -95,7 +102,8 @@ struct object_tracker {
     uint64_t next_serial;
     uint32_t current;           /* the record of the event being delivered */
     bool claimed;               /* the reader's free leaves it to the claimant */
-    char address_text[24];
+    char address_text[24];      /* address_in_text, spelled ("" before the first) */
+    uint64_t address_in_text;
     char anomaly[256];
 };
 
@@ -174,72 +182,74 @@ static uint64_t record_key(const struct object_tracker *tracker,
     return index->by_address ? r->address : r->serial;
 }
 
-static size_t index_home(const struct record_index *index, uint64_t key)
+/* Tried: serials hashed in blocks of neighbours, for cache locality; it made probe runs
+ * longer and refshim logs slower. */
+static uint32_t key_hash(uint64_t key)
 {
-    return (size_t)fast_hash_mix(key) & index->mask;
+    return (uint32_t)fast_hash_mix(key);
 }
 
 /* The slot of INDEX that holds KEY's record, or NULL. */
-static uint32_t *index_slot(const struct object_tracker *tracker,
-                            const struct record_index *index, uint64_t key)
+static struct index_slot *index_slot(const struct object_tracker *tracker,
+                                     const struct record_index *index, uint64_t key)
 {
     if (!index->slots)
         return NULL;
-    for (size_t i = index_home(index, key);; i = (i + 1) & index->mask) {
-        uint32_t slot = index->slots[i];
-        if (slot == 0)
+    uint32_t hash = key_hash(key);
+    for (size_t i = hash & index->mask;; i = (i + 1) & index->mask) {
+        struct index_slot *slot = &index->slots[i];
+        if (slot->record == 0)
             return NULL;
-        if (record_key(tracker, index, slot - 1) == key)
-            return &index->slots[i];
+        if (slot->hash == hash && record_key(tracker, index, slot->record - 1) == key)
+            return slot;
     }
 }
 
 static uint32_t index_find(const struct object_tracker *tracker,
                            const struct record_index *index, uint64_t key)
 {
-    const uint32_t *slot = index_slot(tracker, index, key);
-    return slot ? *slot - 1 : NO_RECORD;
+    const struct index_slot *slot = index_slot(tracker, index, key);
+    return slot ? slot->record - 1 : NO_RECORD;
 }
 
-static void index_place(const struct object_tracker *tracker, struct record_index *index,
-                        uint32_t record)
+static void index_place(struct record_index *index, struct index_slot slot)
 {
-    size_t i = index_home(index, record_key(tracker, index, record));
-    while (index->slots[i] != 0)
+    size_t i = slot.hash & index->mask;
+    while (index->slots[i].record != 0)
         i = (i + 1) & index->mask;
-    index->slots[i] = record + 1;
+    index->slots[i] = slot;
 }
 
-/* Adds RECORD, whose key must not be in INDEX yet; kept at most half full. */
+/* Adds RECORD, whose key must not be in INDEX yet. */
 static void index_add(const struct object_tracker *tracker, struct record_index *index,
                       uint32_t record)
 {
-    if (!index->slots || (index->count + 1) * 2 > index->mask + 1) {
-        uint32_t *old = index->slots;
+    if (!index->slots || (index->count + 1) * 4 > (index->mask + 1) * 3) {
+        struct index_slot *old = index->slots;
         size_t old_count = old ? index->mask + 1 : 0;
         size_t capacity = old ? old_count * 2 : 1024;
         index->slots = xcalloc(capacity, sizeof *index->slots);
         index->mask = capacity - 1;
         for (size_t i = 0; i < old_count; i++)
-            if (old[i] != 0)
-                index_place(tracker, index, old[i] - 1);
+            if (old[i].record != 0)
+                index_place(index, old[i]);
         free(old);
     }
-    index_place(tracker, index, record);
+    index_place(index, (struct index_slot){record + 1,
+                                           key_hash(record_key(tracker, index, record))});
     index->count++;
 }
 
-static void index_remove_slot(const struct object_tracker *tracker, struct record_index *index,
-                              uint32_t *slot)
+static void index_remove_slot(struct record_index *index, struct index_slot *slot)
 {
     size_t hole = (size_t)(slot - index->slots);
-    index->slots[hole] = 0;
+    index->slots[hole].record = 0;
     index->count--;
-    for (size_t i = (hole + 1) & index->mask; index->slots[i] != 0; i = (i + 1) & index->mask) {
-        size_t home = index_home(index, record_key(tracker, index, index->slots[i] - 1));
-        if (probe_fills_hole(hole, i, home)) {
+    for (size_t i = (hole + 1) & index->mask; index->slots[i].record != 0;
+         i = (i + 1) & index->mask) {
+        if (probe_fills_hole(hole, i, index->slots[i].hash & index->mask)) {
             index->slots[hole] = index->slots[i];
-            index->slots[i] = 0;
+            index->slots[i].record = 0;
             hole = i;
         }
     }
@@ -282,11 +292,11 @@ static void forget_tracked(struct object_tracker *tracker, struct record_index *
 {
     struct live_record *r = &tracker->records[record];
     if (r->tid_and_flags & FLAG_BY_SERIAL) {
-        uint32_t *at = index_slot(tracker, &tracker->serial_by_address, r->address);
-        if (at && *at == record + 1)
-            index_remove_slot(tracker, &tracker->serial_by_address, at);
+        struct index_slot *at = index_slot(tracker, &tracker->serial_by_address, r->address);
+        if (at && at->record == record + 1)
+            index_remove_slot(&tracker->serial_by_address, at);
     }
-    index_remove_slot(tracker, index, index_slot(tracker, index, record_key(tracker, index, record)));
+    index_remove_slot(index, index_slot(tracker, index, record_key(tracker, index, record)));
     if (r->tid_and_flags & FLAG_SPELLED)
         drop_side(&tracker->spellings, record);
     if (r->tid_and_flags & FLAG_SUCCESSOR)
@@ -297,17 +307,31 @@ static void forget_tracked(struct object_tracker *tracker, struct record_index *
     tracker->live--;
 }
 
+/* Two hex digits per byte value: every event's address is spelled out. */
+static const char hex_pairs[] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 /* VALUE as 0x%x, from the start of BUFFER, which it returns. */
 static const char *format_address(char buffer[24], uint64_t value)
 {
-    int digits = 1;
-    while (digits < 16 && (value >> (4 * digits)) != 0)
-        digits++;
+    int digits = value ? (64 - __builtin_clzll(value) + 3) / 4 : 1;
+    char *end = buffer + 2 + digits;
+    *end = '\0';
+    for (; digits >= 2; digits -= 2, value >>= 8) {
+        end -= 2;
+        memcpy(end, &hex_pairs[2 * (value & 0xff)], 2);
+    }
+    if (digits)
+        end[-1] = "0123456789abcdef"[value & 15];
     buffer[0] = '0';
     buffer[1] = 'x';
-    for (int i = digits - 1; i >= 0; i--, value >>= 4)
-        buffer[2 + i] = "0123456789abcdef"[value & 15];
-    buffer[2 + digits] = '\0';
     return buffer;
 }
 
@@ -317,7 +341,12 @@ static const char *address_of(struct object_tracker *tracker, uint32_t record)
     const struct live_record *r = &tracker->records[record];
     if (r->tid_and_flags & FLAG_SPELLED)
         return id_map_find(&tracker->spellings, (uint64_t)record + 1);
-    return format_address(tracker->address_text, r->address);
+    /* Runs of events of one object are common: spelled once for the run. */
+    if (!tracker->address_text[0] || r->address != tracker->address_in_text) {
+        format_address(tracker->address_text, r->address);
+        tracker->address_in_text = r->address;
+    }
+    return tracker->address_text;
 }
 
 static const char *class_of(const struct object_tracker *tracker, uint32_t record)
@@ -431,15 +460,16 @@ static uint32_t start_object(struct object_tracker *tracker, struct record_index
     r->class_id = string_pool_id(tracker->classes, event->class_name ? event->class_name : "?");
     r->tid_and_flags = FLAG_USED | (by_serial ? FLAG_BY_SERIAL : 0) | tid_id(tracker, event->tid);
     const char *spelling = event->address ? event->address : "?";
-    if (strcmp(spelling, format_address(tracker->address_text, r->address)) != 0) {
+    if (strcmp(spelling, address_of(tracker, record)) != 0) {
         r->tid_and_flags |= FLAG_SPELLED;
         id_map_add(&tracker->spellings, (uint64_t)record + 1, xstrdup(spelling));
     }
     index_add(tracker, index, record);
     if (by_serial) {
-        uint32_t *at = index_slot(tracker, &tracker->serial_by_address, event->address_value);
+        struct index_slot *at = index_slot(tracker, &tracker->serial_by_address,
+                                           event->address_value);
         if (at)
-            *at = record + 1;   /* the same key: the slot stays right */
+            at->record = record + 1;   /* the same key: the slot stays right */
         else
             index_add(tracker, &tracker->serial_by_address, record);
     } else {

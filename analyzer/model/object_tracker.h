@@ -10,7 +10,7 @@
  *
  * Its record of a live object is the analyzers' only one: 32 bytes (serial, address as
  * a number, count, class as a number, first thread and flags) in one array, found
- * through open-addressing indexes of four-byte slots; no allocation per object. The
+ * through open-addressing indexes of eight-byte slots; no allocation per object. The
  * address's spelling is kept aside only when the log's differs from 0x%x. The reports
  * that list the objects alive at the end claim the tracker a reading makes (below)
  * instead of keeping copies of their own. */
