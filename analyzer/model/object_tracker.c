@@ -167,10 +167,30 @@ void object_tracker_end_claim(struct tracker_claim *claim)
     claim->tracker = NULL;
 }
 
+/* The reading is over: what finds objects by key is needed no more, only the records,
+ * which the reports then read with room to spare for their own lists. */
+static void drop_lookups(struct object_tracker *tracker)
+{
+    struct record_index *indexes[] = {&tracker->by_serial, &tracker->by_address,
+                                      &tracker->serial_by_address};
+    for (size_t i = 0; i < sizeof indexes / sizeof indexes[0]; i++) {
+        free(indexes[i]->slots);
+        indexes[i]->slots = NULL;
+        indexes[i]->mask = indexes[i]->count = 0;
+    }
+    id_map_free(&tracker->tid_ids);
+    id_map_free(&tracker->destroyed_addresses);
+    free(tracker->finished_serials);
+    tracker->finished_serials = NULL;
+    tracker->finished_capacity = 0;
+}
+
 void object_tracker_free(struct object_tracker *tracker)
 {
     if (tracker && !tracker->claimed)
         object_tracker_release(tracker);
+    else if (tracker)
+        drop_lookups(tracker);
 }
 
 /* The record index. */

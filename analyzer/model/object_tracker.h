@@ -44,7 +44,8 @@ struct change {
 struct object_tracker;
 
 struct object_tracker *object_tracker_new(void);
-/* The reader's end of its tracker: freed, unless a claim (below) holds it. */
+/* The reader's end of its tracker: freed, unless a claim (below) holds it: then only
+ * what finds objects is freed; the live objects stay for the claimant. */
 void object_tracker_free(struct object_tracker *tracker);
 
 /* A report that needs the live objects claims the tracker of the next reading: the
