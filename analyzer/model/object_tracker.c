@@ -74,6 +74,13 @@ struct successor {
     unsigned long line;     /* where it started */
 };
 
+enum { SPELLED_ADDRESSES = 256 };
+
+struct spelled_address {
+    uint64_t address;
+    char text[24];          /* "" until first used */
+};
+
 struct object_tracker {
     struct live_record *records;
     uint32_t record_count;      /* records ever used: live ones and the free list */
@@ -102,8 +109,7 @@ struct object_tracker {
     uint64_t next_serial;
     uint32_t current;           /* the record of the event being delivered */
     bool claimed;               /* the reader's free leaves it to the claimant */
-    char address_text[24];      /* address_in_text, spelled ("" before the first) */
-    uint64_t address_in_text;
+    struct spelled_address spelled[SPELLED_ADDRESSES];
     char anomaly[256];
 };
 
@@ -361,12 +367,15 @@ static const char *address_of(struct object_tracker *tracker, uint32_t record)
     const struct live_record *r = &tracker->records[record];
     if (r->tid_and_flags & FLAG_SPELLED)
         return id_map_find(&tracker->spellings, (uint64_t)record + 1);
-    /* Runs of events of one object are common: spelled once for the run. */
-    if (!tracker->address_text[0] || r->address != tracker->address_in_text) {
-        format_address(tracker->address_text, r->address);
-        tracker->address_in_text = r->address;
+    /* Every event tells its object's address: the spellings of the addresses seen last
+     * are kept, by address, so that most events spell none. */
+    struct spelled_address *spelled =
+        &tracker->spelled[((r->address >> 4) ^ (r->address >> 12)) % SPELLED_ADDRESSES];
+    if (spelled->address != r->address || !spelled->text[0]) {
+        format_address(spelled->text, r->address);
+        spelled->address = r->address;
     }
-    return tracker->address_text;
+    return spelled->text;
 }
 
 static const char *class_of(const struct object_tracker *tracker, uint32_t record)
