@@ -1,7 +1,6 @@
 /* id_map.c - growth, insertion and removal for id_map.h. */
 #include "id_map.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 
 #include "alloc.h"
@@ -58,9 +57,7 @@ void id_map_remove(struct id_map *map, uint64_t id)
     map->slots[hole].id = 0;
     map->count--;
     for (size_t i = (hole + 1) & map->mask; map->slots[i].id != 0; i = (i + 1) & map->mask) {
-        size_t home = home_of(map, map->slots[i].id);
-        bool movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
-        if (movable) {
+        if (probe_fills_hole(hole, i, home_of(map, map->slots[i].id))) {
             map->slots[hole] = map->slots[i];
             map->slots[i].id = 0;
             hole = i;

@@ -8,10 +8,20 @@
 #ifndef REFSHIM_ID_MAP_H
 #define REFSHIM_ID_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "fast_hash.h"
+
+/* The removal rule of linear probing without tombstones, shared by every such table
+ * (this one, the object tracker's index of live objects): after a hole, the slot at I
+ * whose home is HOME may move back into the hole at HOLE if HOME is not within
+ * (HOLE, I], cyclically; then every lookup still stops at the first empty slot. */
+static inline bool probe_fills_hole(size_t hole, size_t i, size_t home)
+{
+    return hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
+}
 
 struct id_slot {
     uint64_t id;    /* 0: empty */

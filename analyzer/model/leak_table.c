@@ -1,7 +1,8 @@
-/* leak_table.c - live objects and class counts (see leak_table.h).
+/* leak_table.c - class counts, and the live objects' stacks (see leak_table.h).
  *
- * Class names from the readers are interned per log, so the class table is keyed by the
- * name's pointer and costs no string hashing per event. */
+ * Class names from the tracker are interned per log, so the class table is keyed by the
+ * name's pointer and costs no string hashing per event. The live objects themselves are
+ * the tracker's: a stack per object, in its user slot, is all this table adds. */
 #include "leak_table.h"
 
 #include <stdlib.h>
@@ -15,21 +16,16 @@
 #include "string_pool.h"
 
 struct class_entry {
-    const char *key;            /* the reader's pointer */
+    const char *key;            /* the tracker's pointer */
     struct class_stats stats;
-    UT_hash_handle hh;
-};
-
-struct object_entry {
-    struct leaked_object object;
     UT_hash_handle hh;
 };
 
 struct leak_table {
     struct class_entry *classes;
-    struct object_entry *alive;
     struct stack_store *stacks;   /* NULL: no stacks */
     struct string_pool *strings;
+    struct tracker_claim claim;
 };
 
 struct leak_table *leak_table_new(bool with_stacks)
@@ -37,6 +33,8 @@ struct leak_table *leak_table_new(bool with_stacks)
     struct leak_table *table = xcalloc(1, sizeof *table);
     table->stacks = with_stacks ? stack_store_new() : NULL;
     table->strings = string_pool_new();
+    table->claim.user_slots = with_stacks;
+    object_tracker_claim_next(&table->claim);
     return table;
 }
 
@@ -49,14 +47,15 @@ void leak_table_free(struct leak_table *table)
         HASH_DEL(table->classes, class_entry);
         free(class_entry);
     }
-    struct object_entry *object, *next_object;
-    HASH_ITER(hh, table->alive, object, next_object) {
-        HASH_DEL(table->alive, object);
-        free(object);
-    }
+    object_tracker_end_claim(&table->claim);
     stack_store_free(table->stacks);
     string_pool_free(table->strings);
     free(table);
+}
+
+const struct object_tracker *leak_table_tracker(const struct leak_table *table)
+{
+    return table->claim.tracker;
 }
 
 static struct class_entry *class_for(struct leak_table *table, const char *name)
@@ -72,26 +71,24 @@ static struct class_entry *class_for(struct leak_table *table, const char *name)
     return entry;
 }
 
-static void forget_object(struct leak_table *table, struct object_entry *object)
+/* The object of EVENT ends: its stack is no longer needed. */
+static void let_go(struct leak_table *table, void **slot)
 {
-    if (object->object.stack)
-        stack_store_release(table->stacks, object->object.stack);
-    HASH_DEL(table->alive, object);
-    free(object);
+    if (slot && *slot) {
+        stack_store_release(table->stacks, *slot);
+        *slot = NULL;
+    }
 }
 
 void leak_table_event(const struct log_event *event, void *opaque)
 {
     struct leak_table *table = opaque;
-    if (event->op == LOG_OP_STRAY)
+    if (event->op == LOG_OP_STRAY || !table->claim.tracker)
         return;
-    struct object_entry *object;
-    HASH_FIND(hh, table->alive, &event->serial, sizeof event->serial, object);
+    void **slot = object_tracker_event_slot(table->claim.tracker);
     if (event->op == LOG_OP_KEPT) {
-        if (object) {
-            ((struct class_stats *)object->object.class_stats)->kept++;
-            forget_object(table, object);
-        }
+        class_for(table, event->class_name)->stats.kept++;
+        let_go(table, slot);
         return;
     }
     bool starts = event->op == LOG_OP_NEW || event->first_seen;
@@ -100,22 +97,14 @@ void leak_table_event(const struct log_event *event, void *opaque)
         class_entry = class_for(table, event->class_name);
     if (class_entry && event->size)
         class_entry->stats.size = event->size;
-    if (starts)
+    if (starts) {
         class_entry->stats.created++;
-    if (starts && !object) {
-        object = xcalloc(1, sizeof *object);
-        object->object.serial = event->serial;
-        object->object.address = string_pool_intern(table->strings, event->address);
-        object->object.class_stats = &class_entry->stats;
-        object->object.stack = table->stacks ? stack_store_keep(table->stacks, event) : NULL;
-        HASH_ADD(hh, table->alive, object.serial, sizeof object->object.serial, object);
+        if (slot)
+            *slot = (void *)stack_store_keep(table->stacks, event);
     }
-    if (!object)
-        return;
-    object->object.count = event->count;
     if (event->op == LOG_OP_DESTROY) {
         class_entry->stats.destroyed++;
-        forget_object(table, object);
+        let_go(table, slot);
     }
 }
 
@@ -137,20 +126,30 @@ struct class_stats **leak_table_classes(const struct leak_table *table, size_t *
     return classes;
 }
 
-static int by_serial(const void *left, const void *right)
-{
-    const struct leaked_object *a = *(const struct leaked_object *const *)left;
-    const struct leaked_object *b = *(const struct leaked_object *const *)right;
-    return (a->serial > b->serial) - (a->serial < b->serial);
-}
-
 struct leaked_object **leak_table_leaked(const struct leak_table *table, size_t *count)
 {
-    *count = HASH_COUNT(table->alive);
-    struct leaked_object **objects = xmalloc((*count ? *count : 1) * sizeof *objects);
-    size_t i = 0;
-    for (struct object_entry *entry = table->alive; entry; entry = entry->hh.next)
-        objects[i++] = &entry->object;
-    qsort(objects, *count, sizeof *objects, by_serial);
+    const struct object_tracker *tracker = table->claim.tracker;
+    uint32_t *handles = tracker ? object_tracker_live_objects(tracker, count) : NULL;
+    if (!tracker)
+        *count = 0;
+    /* The pointers first, the objects after them, in one block. */
+    struct leaked_object **objects = xmalloc((*count ? *count : 1) *
+                                             (sizeof *objects + sizeof **objects));
+    struct leaked_object *object = (struct leaked_object *)(objects + (*count ? *count : 1));
+    struct live_object_view view;
+    for (size_t i = 0; i < *count; i++, object++) {
+        object_tracker_view(tracker, handles[i], &view);
+        struct class_entry *class_entry;
+        HASH_FIND_PTR(table->classes, &view.class_name, class_entry);
+        object->serial = view.serial;
+        memcpy(object->address_buffer, view.address_buffer, sizeof object->address_buffer);
+        object->address = view.address == view.address_buffer ? object->address_buffer
+                                                               : view.address;
+        object->class_stats = &class_entry->stats;
+        object->count = view.count;
+        object->stack = view.user;
+        objects[i] = object;
+    }
+    free(handles);
     return objects;
 }

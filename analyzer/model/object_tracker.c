@@ -15,20 +15,91 @@
 
 #include "alloc.h"
 #include "id_map.h"
-#include "object_table.h"
 #include "string_pool.h"
 
 /* Serials above this are not remembered once finished: their bitmap would be huge. */
 #define MAX_REMEMBERED_SERIAL (UINT64_C(1) << 27)
 
+/* A live object: 32 bytes, the analyzers' only record of it. */
+struct live_record {
+    uint64_t serial;
+    uint64_t address;
+    int64_t count;          /* on the free list: the next free record */
+    uint32_t class_id;      /* in the tracker's pool of class names */
+    uint32_t tid_and_flags; /* the id of its first thread (low TID_BITS), then flags */
+};
+
+enum {
+    TID_BITS = 24,
+    /* Threads beyond the ids share this one, which is taken as a different thread from
+     * any: such objects' counts are not checked (see shared_by_threads). */
+    TID_MANY = (1u << TID_BITS) - 1,
+};
+#define TID_MASK ((uint32_t)TID_MANY)
+#define FLAG_USED (UINT32_C(1) << 24)          /* not on the free list */
+#define FLAG_BY_SERIAL (UINT32_C(1) << 25)     /* found by its log serial */
+/* Created by an alloc-log line: only its Dtor/Destroy ends it. */
+#define FLAG_ALLOC_CREATED (UINT32_C(1) << 26)
+#define FLAG_NOMINAL (UINT32_C(1) << 27)       /* no line has told its count yet */
+/* Threads log their changes in an order that need not be the order of the atomic
+ * operations, so counts are compared only while one thread alone used the object. */
+#define FLAG_SHARED (UINT32_C(1) << 28)
+#define FLAG_SPELLED (UINT32_C(1) << 29)       /* its address has a spelling aside */
+#define FLAG_SUCCESSOR (UINT32_C(1) << 30)     /* has a successor aside */
+
+#define NO_RECORD UINT32_MAX
+
+/* Live records by a key (serial or address), open addressing: a slot holds a record
+ * number + 1 (0: empty) and the low half of its key's hash, so that a probe reads a
+ * record only when the hashes agree, and the home of a slot (its hash's low bits) is
+ * known without reading its record when the table grows or a hole is filled. Eight
+ * bytes a slot, at most three quarters full. */
+struct index_slot {
+    uint32_t record;
+    uint32_t hash;
+};
+
+struct record_index {
+    struct index_slot *slots;
+    size_t mask;
+    size_t count;
+    bool by_address;    /* keyed by the records' address, else by their serial */
+};
+
+/* A log with serials: a later object that started at this one's address while it was
+ * alive. Threads may log the older one's end after the newer one's start, so it is
+ * ended only if the log ends without its destruction. Rare: kept aside. */
+struct successor {
+    uint64_t serial;
+    unsigned long line;     /* where it started */
+};
+
+enum { SPELLED_ADDRESSES = 256 };
+
+struct spelled_address {
+    uint64_t address;
+    char text[24];          /* "" until first used */
+};
 
 struct object_tracker {
-    struct object_table by_serial;
-    struct object_table by_address;
-    /* The live objects of by_serial again, keyed by address, `serial` holding their log
-     * serial: two live objects at one address mean the log missed a destruction. */
-    struct object_table serial_by_address;
+    struct live_record *records;
+    uint32_t record_count;      /* records ever used: live ones and the free list */
+    uint32_t record_capacity;
+    uint32_t free_head;         /* NO_RECORD: none free */
+    size_t live;
+    void **user;                /* one slot per record, when claimed with user slots */
+    struct record_index by_serial;
+    struct record_index by_address;
+    /* The live objects of by_serial again, keyed by address: two live objects at one
+     * address mean the log missed a destruction. */
+    struct record_index serial_by_address;
     struct string_pool *classes;
+    struct id_map tid_ids;      /* thread id + 1 -> its id (0 apart, in tid_zero_id) */
+    uint32_t tid_zero_id, next_tid_id;
+    uint64_t last_tid;          /* the last thread asked about, and its id */
+    uint32_t last_tid_id;
+    struct id_map spellings;    /* record + 1 -> its address as the log spelled it */
+    struct id_map successors;   /* record + 1 -> struct successor */
     /* Addresses whose object was destroyed and that no object took since (the set of
      * them: the value is unused), address 0 apart, id_map's empty key. */
     struct id_map destroyed_addresses;
@@ -36,54 +107,318 @@ struct object_tracker {
     uint8_t *finished_serials; /* one bit per serial */
     uint64_t finished_capacity; /* in bits */
     uint64_t next_serial;
+    uint32_t current;           /* the record of the event being delivered */
+    bool claimed;               /* the reader's free leaves it to the claimant */
+    struct spelled_address spelled[SPELLED_ADDRESSES];
     char anomaly[256];
 };
+
+static struct tracker_claim *next_claim;
+
+void object_tracker_claim_next(struct tracker_claim *claim)
+{
+    next_claim = claim;
+}
 
 struct object_tracker *object_tracker_new(void)
 {
     struct object_tracker *tracker = xcalloc(1, sizeof *tracker);
     tracker->classes = string_pool_new();
+    tracker->free_head = NO_RECORD;
+    tracker->current = NO_RECORD;
+    tracker->serial_by_address.by_address = true;
+    tracker->by_address.by_address = true;
+    tracker->next_tid_id = 1;
+    if (next_claim) {
+        tracker->claimed = true;
+        next_claim->tracker = tracker;
+        if (next_claim->user_slots)
+            tracker->user = xmalloc(sizeof *tracker->user); /* grown with the records */
+        next_claim = NULL;
+    }
     return tracker;
 }
 
-static void forget_object(struct object_table *table, struct tracked_object *object)
+static void free_side_strings(struct id_map *map)
 {
-    free(object->address);
-    object_table_remove(table, object);
+    for (size_t i = 0; map->slots && i <= map->mask; i++)
+        if (map->slots[i].id != 0)
+            free(map->slots[i].value);
+    id_map_free(map);
 }
 
-/* Forgets OBJECT of TABLE and, for an object found by serial, its address entry. */
-static void forget_tracked(struct object_tracker *tracker, struct object_table *table,
-                           struct tracked_object *object)
+void object_tracker_release(struct object_tracker *tracker)
 {
-    if (table == &tracker->by_serial) {
-        struct tracked_object *at = object_table_find(&tracker->serial_by_address,
-                                                      object->address_value);
-        if (at && at->serial == object->key)
-            object_table_remove(&tracker->serial_by_address, at);
+    if (!tracker)
+        return;
+    free(tracker->records);
+    free(tracker->user);
+    free(tracker->by_serial.slots);
+    free(tracker->by_address.slots);
+    free(tracker->serial_by_address.slots);
+    string_pool_free(tracker->classes);
+    id_map_free(&tracker->tid_ids);
+    free_side_strings(&tracker->spellings);
+    free_side_strings(&tracker->successors);
+    id_map_free(&tracker->destroyed_addresses);
+    free(tracker->finished_serials);
+    free(tracker);
+}
+
+void object_tracker_end_claim(struct tracker_claim *claim)
+{
+    if (next_claim == claim)
+        next_claim = NULL;
+    object_tracker_release(claim->tracker);
+    claim->tracker = NULL;
+}
+
+/* The reading is over: what finds objects by key is needed no more, only the records,
+ * which the reports then read with room to spare for their own lists. */
+static void drop_lookups(struct object_tracker *tracker)
+{
+    struct record_index *indexes[] = {&tracker->by_serial, &tracker->by_address,
+                                      &tracker->serial_by_address};
+    for (size_t i = 0; i < sizeof indexes / sizeof indexes[0]; i++) {
+        free(indexes[i]->slots);
+        indexes[i]->slots = NULL;
+        indexes[i]->mask = indexes[i]->count = 0;
     }
-    forget_object(table, object);
-}
-
-static void free_objects(struct object_table *table)
-{
-    for (size_t i = 0; table->slots && i <= table->mask; i++)
-        if (table->slots[i].used)
-            free(table->slots[i].address);
-    object_table_free(table);
+    id_map_free(&tracker->tid_ids);
+    id_map_free(&tracker->destroyed_addresses);
+    free(tracker->finished_serials);
+    tracker->finished_serials = NULL;
+    tracker->finished_capacity = 0;
 }
 
 void object_tracker_free(struct object_tracker *tracker)
 {
-    if (!tracker)
-        return;
-    free_objects(&tracker->by_serial);
-    free_objects(&tracker->by_address);
-    free_objects(&tracker->serial_by_address);
-    string_pool_free(tracker->classes);
-    id_map_free(&tracker->destroyed_addresses);
-    free(tracker->finished_serials);
-    free(tracker);
+    if (tracker && !tracker->claimed)
+        object_tracker_release(tracker);
+    else if (tracker)
+        drop_lookups(tracker);
+}
+
+/* The record index. */
+
+static uint64_t record_key(const struct object_tracker *tracker,
+                           const struct record_index *index, uint32_t record)
+{
+    const struct live_record *r = &tracker->records[record];
+    return index->by_address ? r->address : r->serial;
+}
+
+/* Tried: serials hashed in blocks of neighbours, for cache locality; it made probe runs
+ * longer and refshim logs slower. */
+static uint32_t key_hash(uint64_t key)
+{
+    return (uint32_t)fast_hash_mix(key);
+}
+
+/* The slot of INDEX that holds KEY's record, or NULL. */
+static struct index_slot *index_slot(const struct object_tracker *tracker,
+                                     const struct record_index *index, uint64_t key)
+{
+    if (!index->slots)
+        return NULL;
+    uint32_t hash = key_hash(key);
+    for (size_t i = hash & index->mask;; i = (i + 1) & index->mask) {
+        struct index_slot *slot = &index->slots[i];
+        if (slot->record == 0)
+            return NULL;
+        if (slot->hash == hash && record_key(tracker, index, slot->record - 1) == key)
+            return slot;
+    }
+}
+
+static uint32_t index_find(const struct object_tracker *tracker,
+                           const struct record_index *index, uint64_t key)
+{
+    const struct index_slot *slot = index_slot(tracker, index, key);
+    return slot ? slot->record - 1 : NO_RECORD;
+}
+
+static void index_place(struct record_index *index, struct index_slot slot)
+{
+    size_t i = slot.hash & index->mask;
+    while (index->slots[i].record != 0)
+        i = (i + 1) & index->mask;
+    index->slots[i] = slot;
+}
+
+/* Adds RECORD, whose key must not be in INDEX yet. */
+static void index_add(const struct object_tracker *tracker, struct record_index *index,
+                      uint32_t record)
+{
+    if (!index->slots || (index->count + 1) * 4 > (index->mask + 1) * 3) {
+        struct index_slot *old = index->slots;
+        size_t old_count = old ? index->mask + 1 : 0;
+        size_t capacity = old ? old_count * 2 : 1024;
+        index->slots = xcalloc(capacity, sizeof *index->slots);
+        index->mask = capacity - 1;
+        for (size_t i = 0; i < old_count; i++)
+            if (old[i].record != 0)
+                index_place(index, old[i]);
+        free(old);
+    }
+    index_place(index, (struct index_slot){record + 1,
+                                           key_hash(record_key(tracker, index, record))});
+    index->count++;
+}
+
+static void index_remove_slot(struct record_index *index, struct index_slot *slot)
+{
+    size_t hole = (size_t)(slot - index->slots);
+    index->slots[hole].record = 0;
+    index->count--;
+    for (size_t i = (hole + 1) & index->mask; index->slots[i].record != 0;
+         i = (i + 1) & index->mask) {
+        if (probe_fills_hole(hole, i, index->slots[i].hash & index->mask)) {
+            index->slots[hole] = index->slots[i];
+            index->slots[i].record = 0;
+            hole = i;
+        }
+    }
+}
+
+/* The records. */
+
+static uint32_t new_record(struct object_tracker *tracker)
+{
+    uint32_t record = tracker->free_head;
+    if (record != NO_RECORD) {
+        tracker->free_head = (uint32_t)tracker->records[record].count;
+    } else {
+        if (tracker->record_count == tracker->record_capacity) {
+            /* Four billion live objects would take 128 GB: memory runs out first. */
+            uint32_t capacity = tracker->record_capacity ? tracker->record_capacity * 2 : 1024;
+            tracker->records = xrealloc(tracker->records, capacity * sizeof *tracker->records);
+            if (tracker->user)
+                tracker->user = xrealloc(tracker->user, capacity * sizeof *tracker->user);
+            tracker->record_capacity = capacity;
+        }
+        record = tracker->record_count++;
+    }
+    tracker->records[record] = (struct live_record){0};
+    if (tracker->user)
+        tracker->user[record] = NULL;
+    tracker->live++;
+    return record;
+}
+
+static void drop_side(struct id_map *map, uint32_t record)
+{
+    free(id_map_find(map, (uint64_t)record + 1));
+    id_map_remove(map, (uint64_t)record + 1);
+}
+
+/* Forgets RECORD, found through INDEX: its index entries, what is kept aside. */
+static void forget_tracked(struct object_tracker *tracker, struct record_index *index,
+                           uint32_t record)
+{
+    struct live_record *r = &tracker->records[record];
+    if (r->tid_and_flags & FLAG_BY_SERIAL) {
+        struct index_slot *at = index_slot(tracker, &tracker->serial_by_address, r->address);
+        if (at && at->record == record + 1)
+            index_remove_slot(&tracker->serial_by_address, at);
+    }
+    index_remove_slot(index, index_slot(tracker, index, record_key(tracker, index, record)));
+    if (r->tid_and_flags & FLAG_SPELLED)
+        drop_side(&tracker->spellings, record);
+    if (r->tid_and_flags & FLAG_SUCCESSOR)
+        drop_side(&tracker->successors, record);
+    r->tid_and_flags = 0;
+    r->count = tracker->free_head;
+    tracker->free_head = record;
+    tracker->live--;
+}
+
+/* Two hex digits per byte value: every event's address is spelled out. */
+static const char hex_pairs[] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* VALUE as 0x%x, from the start of BUFFER, which it returns. */
+static const char *format_address(char buffer[24], uint64_t value)
+{
+    int digits = value ? (64 - __builtin_clzll(value) + 3) / 4 : 1;
+    char *end = buffer + 2 + digits;
+    *end = '\0';
+    for (; digits >= 2; digits -= 2, value >>= 8) {
+        end -= 2;
+        memcpy(end, &hex_pairs[2 * (value & 0xff)], 2);
+    }
+    if (digits)
+        end[-1] = "0123456789abcdef"[value & 15];
+    buffer[0] = '0';
+    buffer[1] = 'x';
+    return buffer;
+}
+
+/* RECORD's address as the log spelled it, in the tracker's buffer unless kept aside. */
+static const char *address_of(struct object_tracker *tracker, uint32_t record)
+{
+    const struct live_record *r = &tracker->records[record];
+    if (r->tid_and_flags & FLAG_SPELLED)
+        return id_map_find(&tracker->spellings, (uint64_t)record + 1);
+    /* Every event tells its object's address: the spellings of the addresses seen last
+     * are kept, by address, so that most events spell none. */
+    struct spelled_address *spelled =
+        &tracker->spelled[((r->address >> 4) ^ (r->address >> 12)) % SPELLED_ADDRESSES];
+    if (spelled->address != r->address || !spelled->text[0]) {
+        format_address(spelled->text, r->address);
+        spelled->address = r->address;
+    }
+    return spelled->text;
+}
+
+static const char *class_of(const struct object_tracker *tracker, uint32_t record)
+{
+    return string_pool_text(tracker->classes, tracker->records[record].class_id);
+}
+
+/* A small id for thread TID; the last one asked about is remembered, since threads log
+ * in runs. */
+static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
+{
+    if (tid == tracker->last_tid && tracker->last_tid_id != 0)
+        return tracker->last_tid_id;
+    uint32_t id;
+    if (tid == 0) {
+        if (tracker->tid_zero_id == 0)
+            tracker->tid_zero_id = tracker->next_tid_id < TID_MANY ? tracker->next_tid_id++
+                                                                   : TID_MANY;
+        id = tracker->tid_zero_id;
+    } else {
+        id = (uint32_t)(uintptr_t)id_map_find(&tracker->tid_ids, tid);
+        if (id == 0) {
+            id = tracker->next_tid_id < TID_MANY ? tracker->next_tid_id++ : TID_MANY;
+            id_map_add(&tracker->tid_ids, tid, (void *)(uintptr_t)id);
+        }
+    }
+    tracker->last_tid = tid;
+    tracker->last_tid_id = id;
+    return id;
+}
+
+static void deliver(struct object_tracker *tracker, uint32_t record, struct log_event *event,
+                    struct log_sink *sink)
+{
+    tracker->current = record;
+    sink->on_event(event, sink->user);
+    tracker->current = NO_RECORD;
+}
+
+void **object_tracker_event_slot(struct object_tracker *tracker)
+{
+    return tracker->user && tracker->current != NO_RECORD ? &tracker->user[tracker->current]
+                                                          : NULL;
 }
 
 static void remember_finished_serial(struct object_tracker *tracker, uint64_t serial)
@@ -144,26 +479,33 @@ static bool was_destroyed(struct object_tracker *tracker, bool by_serial, uint64
     return by_serial ? serial_finished(tracker, key) : address_destroyed(tracker, key);
 }
 
-static struct tracked_object *start_object(struct object_tracker *tracker,
-                                           struct object_table *table, uint64_t key,
-                                           bool by_serial, const struct log_event *event)
+static uint32_t start_object(struct object_tracker *tracker, struct record_index *index,
+                             uint64_t key, bool by_serial, const struct log_event *event)
 {
-    struct tracked_object *object = object_table_add(table, key);
-    object->serial = by_serial ? key : ++tracker->next_serial;
-    object->class_name = string_pool_intern(tracker->classes, event->class_name ? event->class_name : "?");
-    object->address = xstrdup(event->address ? event->address : "?");
-    object->address_value = event->address_value;
+    uint32_t record = new_record(tracker);
+    struct live_record *r = &tracker->records[record];
+    r->serial = by_serial ? key : ++tracker->next_serial;
+    r->address = event->address_value;
+    r->class_id = string_pool_id(tracker->classes, event->class_name ? event->class_name : "?");
+    r->tid_and_flags = FLAG_USED | (by_serial ? FLAG_BY_SERIAL : 0) | tid_id(tracker, event->tid);
+    const char *spelling = event->address ? event->address : "?";
+    if (strcmp(spelling, address_of(tracker, record)) != 0) {
+        r->tid_and_flags |= FLAG_SPELLED;
+        id_map_add(&tracker->spellings, (uint64_t)record + 1, xstrdup(spelling));
+    }
+    index_add(tracker, index, record);
     if (by_serial) {
-        struct tracked_object *at = object_table_find(&tracker->serial_by_address,
-                                                      event->address_value);
-        if (!at)
-            at = object_table_add(&tracker->serial_by_address, event->address_value);
-        at->serial = key;
+        struct index_slot *at = index_slot(tracker, &tracker->serial_by_address,
+                                           event->address_value);
+        if (at)
+            at->record = record + 1;   /* the same key: the slot stays right */
+        else
+            index_add(tracker, &tracker->serial_by_address, record);
     } else {
         /* The address lives again: a later change belongs to this new object. */
         set_address_destroyed(tracker, key, false);
     }
-    return object;
+    return record;
 }
 
 static void note(struct object_tracker *tracker, struct log_event *event, const char *format, ...)
@@ -198,97 +540,110 @@ static void note_count_mismatch(struct object_tracker *tracker, const struct cha
          what, event->count, count_before + event->delta);
 }
 
-static void deliver_stray(struct log_event *event, struct log_sink *sink,
-                          const struct tracked_object *alive)
+/* Fills EVENT's object fields from RECORD. */
+static void describe(struct object_tracker *tracker, uint32_t record, struct log_event *event)
 {
-    event->op = LOG_OP_STRAY;
-    event->serial = alive ? alive->serial : 0;
-    if (alive) {
-        event->address = alive->address;
-        event->class_name = alive->class_name;
-        event->count = alive->count;
-    }
-    sink->on_event(event, sink->user);
+    event->serial = tracker->records[record].serial;
+    event->address = address_of(tracker, record);
+    event->class_name = class_of(tracker, record);
+    event->count = tracker->records[record].count;
 }
 
-/* OBJECT is alive, yet object NEW_SERIAL starts at its address with EVENT: its end is
+static void deliver_stray(struct object_tracker *tracker, struct log_event *event,
+                          struct log_sink *sink, uint32_t alive)
+{
+    event->op = LOG_OP_STRAY;
+    event->serial = 0;
+    if (alive != NO_RECORD)
+        describe(tracker, alive, event);
+    deliver(tracker, NO_RECORD, event, sink);
+}
+
+/* RECORD is alive, yet object NEW_SERIAL starts at its address with EVENT: its end is
  * missing from the log. Two live objects at one address are impossible, so the older
  * one is taken as ended here (told as LOG_OP_KEPT: not leaked, not destroyed by any
  * stack), with a warning. */
-static void end_unseen(struct object_tracker *tracker, struct object_table *table,
-                       struct tracked_object *object, const struct log_event *event,
+static void end_unseen(struct object_tracker *tracker, struct record_index *index,
+                       uint32_t record, const struct log_event *event,
                        struct log_sink *sink, uint64_t new_serial)
 {
-    if (object->successor != 0)
-        new_serial = object->successor;
+    if (tracker->records[record].tid_and_flags & FLAG_SUCCESSOR) {
+        const struct successor *successor = id_map_find(&tracker->successors,
+                                                        (uint64_t)record + 1);
+        new_serial = successor->serial;
+    }
     struct log_event ended = {
         .op = LOG_OP_KEPT,
-        .serial = object->serial,
-        .address = object->address,
-        .address_value = object->address_value,
-        .class_name = object->class_name,
-        .count = object->count,
+        .address_value = tracker->records[record].address,
         .tid = event->tid,
         .line = event->line,
     };
+    describe(tracker, record, &ended);
     snprintf(tracker->anomaly, sizeof tracker->anomaly, "object %" PRIu64 " starts at this "
              "address while object %" PRIu64 " is alive there: the log misses the destruction "
-             "of %" PRIu64 ", taken as ended here", new_serial, object->serial, object->serial);
+             "of %" PRIu64 ", taken as ended here", new_serial, ended.serial, ended.serial);
     ended.anomaly = tracker->anomaly;
-    sink->on_event(&ended, sink->user);
-    forget_tracked(tracker, table, object);
+    deliver(tracker, record, &ended, sink);
+    forget_tracked(tracker, index, record);
+}
+
+/* A new object KEY starts at EVENT's address, where an object of the log's serials may
+ * be alive: that one's successor, unless it has one already. */
+static void note_successor(struct object_tracker *tracker, uint64_t key,
+                           const struct log_event *event)
+{
+    uint32_t older = index_find(tracker, &tracker->serial_by_address, event->address_value);
+    if (older == NO_RECORD || (tracker->records[older].tid_and_flags & FLAG_SUCCESSOR))
+        return;
+    struct successor *successor = xmalloc(sizeof *successor);
+    *successor = (struct successor){key, event->line}; /* ended at the end of the log if still alive */
+    id_map_add(&tracker->successors, (uint64_t)older + 1, successor);
+    tracker->records[older].tid_and_flags |= FLAG_SUCCESSOR;
 }
 
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
                           struct log_event *event, struct log_sink *sink)
 {
     bool by_serial = change->log_serial != 0;
-    struct object_table *table = by_serial ? &tracker->by_serial : &tracker->by_address;
+    struct record_index *index = by_serial ? &tracker->by_serial : &tracker->by_address;
     uint64_t key = by_serial ? change->log_serial : event->address_value;
-    struct tracked_object *object = object_table_find(table, key);
+    uint32_t record = index_find(tracker, index, key);
     event->anomaly = NULL;
     event->first_seen = false;
 
     if (change->kind == CHANGE_KEPT) {
-        if (!object)
+        if (record == NO_RECORD)
             return; /* a note about an object that is not alive says nothing */
         event->op = LOG_OP_KEPT;
-        event->serial = object->serial;
-        event->address = object->address;
-        event->class_name = object->class_name;
-        event->count = object->count;
-        sink->on_event(event, sink->user);
-        forget_tracked(tracker, table, object);
+        describe(tracker, record, event);
+        deliver(tracker, record, event, sink);
+        forget_tracked(tracker, index, record);
         return;
     }
     if (change->kind == CHANGE_INVALID) {
         note(tracker, event, "change to an invalid object (bad magic number or count below zero)");
-        deliver_stray(event, sink, object);
+        deliver_stray(tracker, event, sink, record);
         return;
     }
     enum change_kind kind = change->kind;
     /* A log holding both alloc and refcount lines: AddRef to 1 after the Ctor. */
-    if (kind == CHANGE_CREATE && object && object->count_is_nominal && !change->alloc_only)
+    if (kind == CHANGE_CREATE && record != NO_RECORD &&
+        (tracker->records[record].tid_and_flags & FLAG_NOMINAL) && !change->alloc_only)
         kind = CHANGE_COUNT;
-    if (kind == CHANGE_CREATE && object) {
-        end_unseen(tracker, table, object, event, sink, tracker->next_serial + 1);
-        object = NULL;
+    if (kind == CHANGE_CREATE && record != NO_RECORD) {
+        end_unseen(tracker, index, record, event, sink, tracker->next_serial + 1);
+        record = NO_RECORD;
     }
-    if (!object && by_serial && !(kind != CHANGE_CREATE && was_destroyed(tracker, true, key))) {
-        struct tracked_object *at = object_table_find(&tracker->serial_by_address,
-                                                      event->address_value);
-        struct tracked_object *older = at ? object_table_find(table, at->serial) : NULL;
-        if (older && older->successor == 0) {
-            older->successor = key;     /* ended at the end of the log if still alive */
-            older->successor_line = event->line;
-        }
-    }
+    if (record == NO_RECORD && by_serial &&
+        !(kind != CHANGE_CREATE && was_destroyed(tracker, true, key)))
+        note_successor(tracker, key, event);
     int64_t count_before;
-    if (!object) {
+    struct live_record *r;
+    if (record == NO_RECORD) {
         if (kind != CHANGE_CREATE) {
             if (was_destroyed(tracker, by_serial, key)) {
                 note(tracker, event, "change after the object's destruction");
-                deliver_stray(event, sink, NULL);
+                deliver_stray(tracker, event, sink, NO_RECORD);
                 return;
             }
             event->first_seen = true;
@@ -296,37 +651,44 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
                 note(tracker, event, "%s of an object never created",
                      kind == CHANGE_DESTROY ? "destruction" : "Release");
         }
-        object = start_object(tracker, table, key, by_serial, event);
-        object->count_is_nominal = change->alloc_only;
-        object->alloc_created = change->alloc_only && kind == CHANGE_CREATE;
+        record = start_object(tracker, index, key, by_serial, event);
+        r = &tracker->records[record];
+        if (change->alloc_only)
+            r->tid_and_flags |= FLAG_NOMINAL;
+        if (change->alloc_only && kind == CHANGE_CREATE)
+            r->tid_and_flags |= FLAG_ALLOC_CREATED;
         count_before = change->count_known ? event->count - event->delta : 0;
-        object->first_tid = event->tid;
     } else {
-        count_before = object->count;
-        if (event->tid != object->first_tid)
-            object->shared_by_threads = true;
+        r = &tracker->records[record];
+        count_before = r->count;
+        if (!(r->tid_and_flags & FLAG_SHARED)) {
+            uint32_t first = r->tid_and_flags & TID_MASK, now = tid_id(tracker, event->tid);
+            if (now != first || now == TID_MANY)
+                r->tid_and_flags |= FLAG_SHARED;
+        }
     }
-    bool check_count = !object->count_is_nominal && !event->first_seen &&
-                       !object->shared_by_threads;
+    bool nominal = r->tid_and_flags & FLAG_NOMINAL;
+    bool check_count = !nominal && !event->first_seen && !(r->tid_and_flags & FLAG_SHARED);
 
     int64_t count_after = count_before + event->delta;
     if (change->alloc_only) {
-        count_after = object->count_is_nominal ? 1 : object->count;
+        count_after = nominal ? 1 : r->count;
     } else if (change->count_known) {
         if (event->count != count_after && check_count)
             note_count_mismatch(tracker, change, event, count_before);
         count_after = event->count;
-        object->count_is_nominal = false;
+        r->tid_and_flags &= ~FLAG_NOMINAL;
     } else if (kind == CHANGE_DESTROY && count_after != 0 && check_count) {
         note(tracker, event, "destroyed while its count was %" PRId64 ": an event is missing",
              count_before);
     }
     if (kind == CHANGE_DESTROY)
         count_after = 0;
-    object->count = count_after;
+    r->count = count_after;
 
     /* An object made by a Ctor lives until its Dtor, whatever its count says. */
-    bool destroyed = kind == CHANGE_DESTROY || (!object->alloc_created && count_after <= 0);
+    bool destroyed = kind == CHANGE_DESTROY ||
+                     (!(r->tid_and_flags & FLAG_ALLOC_CREATED) && count_after <= 0);
     if (count_after < 0)
         note(tracker, event, "count below zero (%" PRId64 ")", count_after);
     if (destroyed)
@@ -335,47 +697,75 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
         event->op = LOG_OP_NEW;
     else
         event->op = event->delta >= 0 ? LOG_OP_ADDREF : LOG_OP_RELEASE;
-    event->serial = object->serial;
-    event->address = object->address;
-    event->class_name = object->class_name;
-    event->count = count_after;
-    sink->on_event(event, sink->user);
+    describe(tracker, record, event);
+    deliver(tracker, record, event, sink);
     if (destroyed) {
         remember_destruction(tracker, by_serial, key);
-        forget_tracked(tracker, table, object);
+        forget_tracked(tracker, index, record);
     }
 }
 
-static int compare_serials(const void *a, const void *b)
+/* For qsort, which passes no context: the records being sorted. */
+static const struct live_record *sorted_records;
+
+static int by_serial_order(const void *a, const void *b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    uint64_t x = sorted_records[*(const uint32_t *)a].serial;
+    uint64_t y = sorted_records[*(const uint32_t *)b].serial;
     return (x > y) - (x < y);
+}
+
+/* The live records with all of FLAGS, in serial order; COUNT of them. */
+static uint32_t *records_in_serial_order(const struct object_tracker *tracker, uint32_t flags,
+                                         size_t *count)
+{
+    uint32_t *records = xmalloc((tracker->live ? tracker->live : 1) * sizeof *records);
+    size_t n = 0;
+    for (uint32_t i = 0; i < tracker->record_count; i++)
+        if ((tracker->records[i].tid_and_flags & (FLAG_USED | flags)) == (FLAG_USED | flags))
+            records[n++] = i;
+    sorted_records = tracker->records;
+    qsort(records, n, sizeof *records, by_serial_order);
+    *count = n;
+    return records;
 }
 
 void object_tracker_finish(struct object_tracker *tracker, unsigned long last_line,
                            struct log_sink *sink)
 {
-    struct object_table *table = &tracker->by_serial;
-    size_t count = 0;
-    uint64_t *serials = NULL;
-    /* The serials first: ending an object changes the table being walked. */
-    for (size_t i = 0; table->slots && i <= table->mask; i++) {
-        if (table->slots[i].used && table->slots[i].successor != 0) {
-            serials = xrealloc(serials, (count + 1) * sizeof *serials);
-            serials[count++] = table->slots[i].key;
-        }
-    }
-    if (count == 0)
-        return;
-    qsort(serials, count, sizeof *serials, compare_serials);    /* told in log order */
+    /* The records first: ending an object changes the tables being walked. Told in log
+     * order. */
+    size_t count;
+    uint32_t *records = records_in_serial_order(tracker, FLAG_SUCCESSOR, &count);
     for (size_t i = 0; i < count; i++) {
-        struct tracked_object *object = object_table_find(table, serials[i]);
-        if (!object)
-            continue;
+        const struct successor *successor = id_map_find(&tracker->successors,
+                                                        (uint64_t)records[i] + 1);
         /* Told where the successor started: that is where the log went wrong. */
-        struct log_event there = {.line = object->successor_line ? object->successor_line
-                                                                  : last_line};
-        end_unseen(tracker, table, object, &there, sink, object->successor);
+        struct log_event there = {.line = successor->line ? successor->line : last_line};
+        end_unseen(tracker, &tracker->by_serial, records[i], &there, sink, successor->serial);
     }
-    free(serials);
+    free(records);
+}
+
+size_t object_tracker_live_count(const struct object_tracker *tracker)
+{
+    return tracker->live;
+}
+
+uint32_t *object_tracker_live_objects(const struct object_tracker *tracker, size_t *count)
+{
+    return records_in_serial_order(tracker, 0, count);
+}
+
+void object_tracker_view(const struct object_tracker *tracker, uint32_t handle,
+                         struct live_object_view *view)
+{
+    const struct live_record *r = &tracker->records[handle];
+    view->serial = r->serial;
+    view->address = r->tid_and_flags & FLAG_SPELLED
+                        ? id_map_find(&tracker->spellings, (uint64_t)handle + 1)
+                        : format_address(view->address_buffer, r->address);
+    view->class_name = class_of(tracker, handle);
+    view->count = r->count;
+    view->user = tracker->user ? tracker->user[handle] : NULL;
 }

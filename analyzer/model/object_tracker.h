@@ -6,7 +6,14 @@
  * no live object) and what cannot be right about it (a Release of an object never
  * created, a change after destruction, a count that jumps because an event is missing).
  * It keeps the live objects and, to recognize a change after destruction, one bit per
- * finished serial or the destroyed addresses not yet reused. */
+ * finished serial or the destroyed addresses not yet reused.
+ *
+ * Its record of a live object is the analyzers' only one: 32 bytes (serial, address as
+ * a number, count, class as a number, first thread and flags) in one array, found
+ * through open-addressing indexes of eight-byte slots; no allocation per object. The
+ * address's spelling is kept aside only when the log's differs from 0x%x. The reports
+ * that list the objects alive at the end claim the tracker a reading makes (below)
+ * instead of keeping copies of their own. */
 #ifndef REFSHIM_OBJECT_TRACKER_H
 #define REFSHIM_OBJECT_TRACKER_H
 
@@ -37,7 +44,44 @@ struct change {
 struct object_tracker;
 
 struct object_tracker *object_tracker_new(void);
+/* The reader's end of its tracker: freed, unless a claim (below) holds it: then only
+ * what finds objects is freed; the live objects stay for the claimant. */
 void object_tracker_free(struct object_tracker *tracker);
+
+/* A report that needs the live objects claims the tracker of the next reading: the
+ * next object_tracker_new stores itself in CLAIM->tracker, and the reader's
+ * object_tracker_free leaves it to the claimant, who frees it with
+ * object_tracker_release after the reading. USER_SLOTS: keep one pointer per live
+ * object for the claimant (object_tracker_event_slot). NULL withdraws a claim that no
+ * tracker took (a log of an unknown format). */
+struct tracker_claim {
+    struct object_tracker *tracker;
+    bool user_slots;
+};
+void object_tracker_claim_next(struct tracker_claim *claim);
+void object_tracker_release(struct object_tracker *tracker);
+/* After the reading: releases CLAIM's tracker, or withdraws CLAIM if none took it. */
+void object_tracker_end_claim(struct tracker_claim *claim);
+/* While an event is delivered: the user slot of its object (NULL at its creation), or
+ * NULL for an event of no live object or a tracker claimed without user slots. */
+void **object_tracker_event_slot(struct object_tracker *tracker);
+
+/* One live object as the reports see it; ADDRESS is spelled as the log spelled it,
+ * in ADDRESS_BUFFER or kept by the tracker. */
+struct live_object_view {
+    uint64_t serial;
+    const char *address;
+    char address_buffer[24];
+    const char *class_name;
+    int64_t count;
+    void *user;     /* its user slot, NULL without */
+};
+size_t object_tracker_live_count(const struct object_tracker *tracker);
+/* The live objects in serial (allocation) order, as handles for object_tracker_view;
+ * the array (COUNT handles) is the caller's to free. */
+uint32_t *object_tracker_live_objects(const struct object_tracker *tracker, size_t *count);
+void object_tracker_view(const struct object_tracker *tracker, uint32_t handle,
+                         struct live_object_view *view);
 /* Completes EVENT (frames, tid, line, delta, address, class... filled by the format;
  * serial, op, count, first_seen and anomaly filled here) and hands it to the sink. */
 /* True if the object with the log's serial SERIAL was destroyed earlier in the log. */

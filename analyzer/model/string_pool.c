@@ -12,10 +12,13 @@
 
 struct pooled_string {
     UT_hash_handle hh;
+    uint32_t id;
     char text[];
 };
 
 struct string_pool {
+    const char **texts;     /* by id */
+    size_t count, capacity;
     struct pooled_string *strings;
 };
 
@@ -33,20 +36,40 @@ void string_pool_free(struct string_pool *pool)
         HASH_DEL(pool->strings, entry);
         free(entry);
     }
+    free(pool->texts);
     free(pool);
 }
 
-const char *string_pool_intern(struct string_pool *pool, const char *text)
+static struct pooled_string *pooled(struct string_pool *pool, const char *text)
 {
-    if (!text)
-        return NULL;
     size_t length = strlen(text);
     struct pooled_string *entry;
     HASH_FIND(hh, pool->strings, text, length, entry);
     if (!entry) {
+        if (pool->count == pool->capacity) {
+            pool->capacity = pool->capacity ? pool->capacity * 2 : 16;
+            pool->texts = xrealloc(pool->texts, pool->capacity * sizeof *pool->texts);
+        }
         entry = xmalloc(sizeof *entry + length + 1);
         memcpy(entry->text, text, length + 1);
+        entry->id = (uint32_t)pool->count;
+        pool->texts[pool->count++] = entry->text;
         HASH_ADD_KEYPTR(hh, pool->strings, entry->text, length, entry);
     }
-    return entry->text;
+    return entry;
+}
+
+const char *string_pool_intern(struct string_pool *pool, const char *text)
+{
+    return text ? pooled(pool, text)->text : NULL;
+}
+
+uint32_t string_pool_id(struct string_pool *pool, const char *text)
+{
+    return pooled(pool, text)->id;
+}
+
+const char *string_pool_text(const struct string_pool *pool, uint32_t id)
+{
+    return pool->texts[id];
 }

@@ -21,6 +21,7 @@
 #include "leak_table.h"
 #include "leak_list.h"
 #include "live_objects.h"
+#include "object_tracker.h"
 #include "debug_symbols.h"
 #include "log_reader.h"
 #include "log_symbolize.h"
@@ -125,18 +126,10 @@ struct options {
     bool history_flags_given;
 };
 
-/* Both the list of live objects and the holder records, for the summary. */
-struct list_and_holders {
-    struct live_objects *objects;
-    struct holder_table *holders;
-};
-
-static void record_for_list(const struct log_event *event, void *user)
+static void ignore_event(const struct log_event *event, void *user)
 {
-    struct list_and_holders *both = user;
-    live_objects_record(both->objects, event);
-    if (both->holders)
-        holder_table_event(event, both->holders);
+    (void)event;
+    (void)user;
 }
 
 /* Reads PATH into the report's handler HANDLER/USER; returns the reader's status. */
@@ -256,37 +249,40 @@ static int analyse_history(const char *path, const struct options *options, bool
     return status;
 }
 
-/* The plain text list: live_objects keeps no stacks, so it is the cheap way to it. */
+/* The plain text list: the reading's tracker already has every live object, so the
+ * list costs nothing per event. */
 static int analyse_plain_text(const char *path, const struct options *options,
                               bool print_header)
 {
     /* The holder records only serve the summary: without it, every live object would be
      * kept twice for nothing. */
-    struct list_and_holders both = {live_objects_new(),
-                                    options->summary ? holder_table_new(false) : NULL};
+    struct holder_table *holders = options->summary ? holder_table_new(false) : NULL;
     struct holder_listener listener = {0};
-    if (both.holders) {
-        listener = holder_table_listener(both.holders);
+    if (holders) {
+        listener = holder_table_listener(holders);
         holder_records_listen(&listener);
     }
-    int status = read_log(path, record_for_list, &both);
+    struct tracker_claim claim = {0};
+    object_tracker_claim_next(&claim);
+    int status = holders ? read_log(path, holder_table_event, holders)
+                         : read_log(path, ignore_event, NULL);
     holder_records_listen(NULL);
     if (status == LOG_STATUS_OK) {
         begin_log(options->output, path, print_header);
         out_begin_list(options->output, "leaked", NULL); /* writes the `# LOG` heading */
-        status = live_objects_print(both.objects, stdout) > 0 ? 1 : 0;
+        status = live_objects_print(claim.tracker, stdout) > 0 ? 1 : 0;
         out_end_list(options->output);
         out_end_object(options->output);
-        if (both.holders && holder_table_has_mark(both.holders, 0, NULL)) {
+        if (holders && holder_table_has_mark(holders, 0, NULL)) {
             size_t count;
-            struct holder_entry *entries = holder_table_at_exit(both.holders, &count);
+            struct holder_entry *entries = holder_table_at_exit(holders, &count);
             fflush(stdout);
             holders_report_summary(stderr, entries, count);
             free(entries);
         }
     }
-    live_objects_free(both.objects);
-    holder_table_free(both.holders);
+    object_tracker_end_claim(&claim);
+    holder_table_free(holders);
     return status;
 }
 

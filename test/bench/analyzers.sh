@@ -8,6 +8,9 @@
 #   asterisk   Asterisk refs log (refdebug=yes) shaped like a busy Asterisk's
 # The logs are made once and kept under build/bench/ (about BENCH_LOG_BYTES each).
 # Times are medians of RUNS runs. Goals: each at most 5x `wc -l`, peak RSS at most 64 MB.
+# Then the memory refleaks takes per object alive at the end, on a Mozilla log that
+# ends with BENCH_LIVE_OBJECTS (1 M) objects alive (live_log_gen): its peak RSS less
+# that on the same log with one object alive, per object. Goal: at most 100 bytes.
 # Beside them, the peers that answer the same question, where they are found (their
 # scripts are not ours to ship; README's Performance section says where to fetch them):
 #   FIND_LEAKERS=path/to/find_leakers.py  (mozilla-central tools/rb/) against refleaks
@@ -26,7 +29,7 @@ SIZE=${BENCH_LOG_BYTES:-200000000}
 RUNS=${BENCH_RUNS:-5}
 mkdir -p "$OUT"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror"
-for tool in mozilla_log_gen asterisk_log_gen run_measured; do
+for tool in mozilla_log_gen asterisk_log_gen live_log_gen run_measured; do
     cc $CFLAGS -o "$OUT/$tool" "test/bench/$tool.c" || exit 1
 done
 
@@ -146,4 +149,18 @@ for shape in gst mozilla unique asterisk; do
         fi
     fi
 done
+
+alive=${BENCH_LIVE_OBJECTS:-1000000}
+if [ "$(cat "$OUT/live.log.alive" 2>/dev/null)" != "$alive" ]; then
+    "$OUT/live_log_gen" "$alive" >"$OUT/live.log" && "$OUT/live_log_gen" 1 >"$OUT/live1.log" &&
+        echo "$alive" >"$OUT/live.log.alive" || exit 1
+fi
+echo "live objects: $OUT/live.log, $(($(stat -c %s "$OUT/live.log") / 1000000)) MB, $alive objects alive at the end"
+read -r _ big_kb _ <<<"$(median 1 "$BUILD/refleaks" "$OUT/live.log")"
+read -r _ small_kb _ <<<"$(median 1 "$BUILD/refleaks" "$OUT/live1.log")"
+per_object=$(calc "($big_kb - $small_kb) * 1024 / $alive")
+verdict="met"
+[ "$(calc "$per_object > 100")" = 1 ] && verdict="NOT MET"
+printf '  %-36s %7.1f bytes per live object (<= 100: %s)  peak RSS %6.1f MB\n' \
+    "refleaks" "$per_object" "$verdict" "$(calc "$big_kb / 1024")"
 exit 0

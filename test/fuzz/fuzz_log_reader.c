@@ -22,8 +22,7 @@
 #include "stack_groups.h"
 
 struct consumers {
-    struct live_objects *live;
-    struct leak_table *leaks;
+    struct leak_table *leaks;   /* claims the reading's tracker, which the list reads */
     struct history_report *history;
     struct balance_tree *by_function, *by_site;
     struct holder_table *holders;
@@ -32,7 +31,6 @@ struct consumers {
 static void consume(const struct log_event *event, void *user)
 {
     struct consumers *consumers = user;
-    live_objects_record(consumers->live, event);
     leak_table_event(event, consumers->leaks);
     if (consumers->history)
         history_report_event(event, consumers->history);
@@ -57,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct history_options options = {false, false, false, false};
     struct consumers consumers = {
-        live_objects_new(), leak_table_new(true), history_report_new(&options),
+        leak_table_new(true), history_report_new(&options),
         balance_tree_new(NULL), balance_tree_new_by_site(NULL), holder_table_new(true),
     };
     struct holder_listener listener = holder_table_listener(consumers.holders);
@@ -66,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct log_diag diag;
     if (log_read_stream(log, "fuzz.log", anomaly_report_event, &anomalies, &diag) ==
         LOG_STATUS_OK) {
-        live_objects_print(consumers.live, sink);
+        live_objects_print(leak_table_tracker(consumers.leaks), sink);
         bloat_report_print(consumers.leaks, sink);
         stack_groups_print(consumers.leaks, sink);
         if (consumers.history)
@@ -84,7 +82,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     holder_records_listen(NULL);
     fclose(log);
-    live_objects_free(consumers.live);
     leak_table_free(consumers.leaks);
     history_report_free(consumers.history);
     balance_tree_free(consumers.by_function);

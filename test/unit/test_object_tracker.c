@@ -10,10 +10,20 @@
 
 static struct object_tracker *tracker;
 static char delivered[256];     /* the last event, as text; "" if none was delivered */
+/* The user slot of the last event's object, as it was before the event marked it with
+ * the object's serial; slot_given is false if the event had none. */
+static void *slot_before;
+static bool slot_given;
 
 static void remember_event(const struct log_event *event, void *user)
 {
     (void)user;
+    void **slot = object_tracker_event_slot(tracker);
+    slot_given = slot != NULL;
+    if (slot) {
+        slot_before = *slot;
+        *slot = (void *)(uintptr_t)event->serial;
+    }
     snprintf(delivered, sizeof delivered, "%c %" PRIu64 " %s %s %" PRId64 "%s%s",
              (char)event->op, event->serial, event->address, event->class_name, event->count,
              event->anomaly ? " !" : "", event->anomaly ? event->anomaly : "");
@@ -116,6 +126,102 @@ START_TEST(kept_objects_are_forgotten)
 }
 END_TEST
 
+/* Makes the fixture's tracker one claimed by CLAIM, as a report claims a reading's. */
+static void claim_tracker(struct tracker_claim *claim, bool user_slots)
+{
+    object_tracker_free(tracker);
+    *claim = (struct tracker_claim){.user_slots = user_slots};
+    object_tracker_claim_next(claim);
+    tracker = object_tracker_new();
+    ck_assert_ptr_eq(claim->tracker, tracker);
+}
+
+/* The claimant is done: the fixture gets a tracker of its own again. */
+static void end_claim(struct tracker_claim *claim)
+{
+    object_tracker_end_claim(claim);
+    ck_assert_ptr_null(claim->tracker);
+    tracker = object_tracker_new();
+}
+
+/* The live objects of the claimed tracker, `SERIAL ADDRESS CLASS COUNT;` each. */
+static const char *live_list(void)
+{
+    static char text[4096];
+    size_t count, used = 0;
+    uint32_t *objects = object_tracker_live_objects(tracker, &count);
+    ck_assert_uint_eq(count, object_tracker_live_count(tracker));
+    text[0] = '\0';
+    for (size_t i = 0; i < count && used < sizeof text; i++) {
+        struct live_object_view view;
+        object_tracker_view(tracker, objects[i], &view);
+        used += (size_t)snprintf(text + used, sizeof text - used, "%" PRIu64 " %s %s %" PRId64 ";",
+                                 view.serial, view.address, view.class_name, view.count);
+    }
+    free(objects);
+    return text;
+}
+
+START_TEST(live_objects_are_listed_in_serial_order_as_the_log_spells_them)
+{
+    struct tracker_claim claim;
+    claim_tracker(&claim, false);
+    /* Spellings other than 0x%x are the log's: kept, in events and in the list. */
+    ck_assert_str_eq(apply(CHANGE_CREATE, 9, "0X00AB", 1, 1), "N 9 0X00AB nsFoo 1");
+    ck_assert_str_eq(apply(CHANGE_CREATE, 3, "0x20", 1, 1), "N 3 0x20 nsFoo 1");
+    ck_assert_str_eq(apply(CHANGE_COUNT, 9, "0xab", 1, 2), "A 9 0X00AB nsFoo 2");
+    /* Many lives, so that the tables grow and records are reused. */
+    char address[32];
+    for (uint64_t serial = 100; serial < 5100; serial++) {
+        snprintf(address, sizeof address, "0x%" PRIx64, 0x1000 + serial);
+        apply(CHANGE_CREATE, serial, address, 1, 1);
+        if (serial % 1000 != 0)
+            apply(CHANGE_COUNT, serial, address, -1, 0);
+    }
+    ck_assert_str_eq(apply(CHANGE_CREATE, 7, "?", 1, 1), "N 7 ? nsFoo 1");
+    object_tracker_free(tracker); /* the reader's end: the claimant still has it */
+    ck_assert_str_eq(live_list(), "3 0x20 nsFoo 1;7 ? nsFoo 1;9 0X00AB nsFoo 2;"
+                                  "1000 0x13e8 nsFoo 1;2000 0x17d0 nsFoo 1;3000 0x1bb8 nsFoo 1;"
+                                  "4000 0x1fa0 nsFoo 1;5000 0x2388 nsFoo 1;");
+    end_claim(&claim);
+}
+END_TEST
+
+START_TEST(a_user_slot_lives_and_dies_with_its_object)
+{
+    struct tracker_claim claim;
+    claim_tracker(&claim, true);
+    apply(CHANGE_CREATE, 0, "0x10", 1, 1);
+    ck_assert(slot_given);
+    ck_assert_ptr_null(slot_before);          /* empty at the object's creation */
+    apply(CHANGE_COUNT, 0, "0x10", 1, 2);
+    ck_assert_ptr_eq(slot_before, (void *)1); /* what the creation's event left there */
+    apply(CHANGE_COUNT, 0, "0x10", -2, 0);    /* destroyed: its record is free again */
+    apply(CHANGE_CREATE, 0, "0x20", 1, 1);
+    ck_assert_ptr_null(slot_before);
+    apply(CHANGE_COUNT, 0, "0x99", -1, 0);    /* first seen and destroyed at once */
+    ck_assert(slot_given);
+    apply(CHANGE_INVALID, 0, "0x20", 0, 0);   /* stray: no slot */
+    ck_assert(!slot_given);
+    ck_assert_str_eq(live_list(), "2 0x20 nsFoo 1;");
+    end_claim(&claim);
+    /* A tracker nobody claimed has no slots. */
+    apply(CHANGE_CREATE, 0, "0x10", 1, 1);
+    ck_assert(!slot_given);
+}
+END_TEST
+
+START_TEST(a_claim_no_tracker_took_is_withdrawn)
+{
+    struct tracker_claim claim = {0};
+    object_tracker_claim_next(&claim);
+    object_tracker_end_claim(&claim);       /* the log had no known format */
+    struct object_tracker *other = object_tracker_new();
+    ck_assert_ptr_null(claim.tracker);
+    object_tracker_free(other);             /* unclaimed: really freed (ASan would say) */
+}
+END_TEST
+
 Suite *object_tracker_suite(void)
 {
     Suite *s = suite_create("object_tracker");
@@ -128,6 +234,9 @@ Suite *object_tracker_suite(void)
     tcase_add_test(tc, release_of_an_object_never_created);
     tcase_add_test(tc, change_after_destruction_is_stray);
     tcase_add_test(tc, kept_objects_are_forgotten);
+    tcase_add_test(tc, live_objects_are_listed_in_serial_order_as_the_log_spells_them);
+    tcase_add_test(tc, a_user_slot_lives_and_dies_with_its_object);
+    tcase_add_test(tc, a_claim_no_tracker_took_is_withdrawn);
     suite_add_tcase(s, tc);
     return s;
 }
