@@ -27,6 +27,7 @@ struct chunk_reader {
     bool stopping;
     const struct log_format *format;    /* set by the parser once it knows it */
     bool threaded;                      /* false: chunks are read when asked for */
+    chunk_format_fn detect;             /* tells the format from the first chunk */
     /* The reading side's own: */
     uint64_t offset;                    /* of the next chunk */
     bool after_newline;                 /* the last chunk ended a line */
@@ -51,6 +52,7 @@ static void scan_chunk(struct chunk *chunk, const struct log_format *format, boo
     chunk->scan.start = chunk->scan.next_offset = chunk->offset + from;
     chunk->scan.end = chunk->offset + to;
     format->scan_lines(data + from, to - from, &chunk->scan);
+    chunk->scan.scanned_by = format;
 }
 
 /* Reads the next chunk of the file into CHUNK; AFTER_NEWLINE and NUL_SEEN carry what the
@@ -67,6 +69,15 @@ static void fill_chunk(struct chunk_reader *reader, struct chunk *chunk,
     /* Past a NUL the parser's offsets no longer match the file's: no more scans. */
     reader->nul_seen = reader->nul_seen || chunk->has_nul;
     chunk->scan = (struct scanned_lines){0};
+    if (!format && reader->detect && chunk->offset == 0 && chunk->length > 0) {
+        format = reader->detect(data, chunk->length);
+        reader->detect = NULL;
+        pthread_mutex_lock(&reader->lock);
+        if (!reader->format)
+            reader->format = format;
+        format = reader->format;
+        pthread_mutex_unlock(&reader->lock);
+    }
     if (!reader->nul_seen && format && format->scan_lines && chunk->length > 0)
         scan_chunk(chunk, format, reader->after_newline);
     if (chunk->length > 0)
@@ -102,10 +113,11 @@ static void *read_ahead(void *arg)
     }
 }
 
-struct chunk_reader *chunk_reader_start(FILE *file)
+struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect)
 {
     struct chunk_reader *reader = xcalloc(1, sizeof *reader);
     reader->file = file;
+    reader->detect = detect;
     reader->after_newline = true;
     for (size_t i = 0; i < CHUNK_COUNT; i++) {
         reader->chunks[i].buffer = xmalloc(CHUNK_ROOM + CHUNK_DATA + 1);

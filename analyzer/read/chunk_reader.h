@@ -33,8 +33,12 @@ struct chunk {
 
 struct chunk_reader;
 
-/* Starts reading FILE. */
-struct chunk_reader *chunk_reader_start(FILE *file);
+/* Tells the format of a log from its first chunk (DATA, LENGTH bytes), or NULL. */
+typedef const struct log_format *(*chunk_format_fn)(const char *data, size_t length);
+
+/* Starts reading FILE. With DETECT, the reading thread finds the format from the first
+ * chunk and scans from there on; without, only once told (chunk_reader_use_format). */
+struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect);
 /* From now on, chunks are scanned with FORMAT's scan_lines (if it has one). */
 void chunk_reader_use_format(struct chunk_reader *reader, const struct log_format *format);
 /* Waits for the next chunk. */

@@ -49,6 +49,7 @@ struct scanned_lines {
     size_t count, token_size;
     size_t next;                /* the token of the line at NEXT_OFFSET */
     uint64_t next_offset;
+    const void *scanned_by;     /* the struct log_format whose scan_lines made them */
 };
 
 static inline const struct scanned_line_head *scanned_token(const struct scanned_lines *scan,
@@ -79,7 +80,9 @@ struct log_format {
     /* Optional, with parse_scanned: reading on two cores. Reads the LENGTH bytes of whole
      * lines at DATA into tokens (what can be known of a line without any earlier line),
      * on the reading thread, so it touches no state; fills SCAN's tokens, count and
-     * token_size, or leaves tokens NULL. */
+     * token_size, or leaves tokens NULL. It may move SCAN's start (and next_offset)
+     * forward past lines it leaves to the other readers, and sets its end after the
+     * last line it made a token of. */
     void (*scan_lines)(const char *data, size_t length, struct scanned_lines *scan);
     /* Like parse_block, for DATA that starts at SCAN's next line: reads lines from the
      * tokens, advancing SCAN's next and next_offset past the lines it read. */

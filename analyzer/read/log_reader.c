@@ -115,6 +115,32 @@ static const struct log_format *format_for_first_line(const char *line)
     return NULL;
 }
 
+/* The format of the log whose first chunk is DATA, for the reading thread: its first
+ * non-empty line (the first line the parser will give the format) decides, as in
+ * handle_line; NULL when that line is not in the chunk, or too long to look at. */
+static const struct log_format *format_of_chunk(const char *data, size_t length)
+{
+    const char *at = data, *end = data + length;
+    while (at < end) {
+        const char *newline = memchr(at, '\n', (size_t)(end - at));
+        if (!newline)
+            return NULL;
+        size_t line_length = (size_t)(newline - at);
+        if (line_length > 0 && at[line_length - 1] == '\r')
+            line_length--;
+        if (line_length > 0) {
+            char line[4096];
+            if (line_length >= sizeof line || memchr(at, '\0', line_length))
+                return NULL;
+            memcpy(line, at, line_length);
+            line[line_length] = '\0';
+            return format_for_first_line(line);
+        }
+        at = newline + 1;
+    }
+    return NULL;
+}
+
 /* The state of one reading, shared by the helpers below. */
 struct reading {
     const char *name;
@@ -300,6 +326,17 @@ static struct scanned_lines *scan_at(struct pending_scans *pending, uint64_t at)
     return NULL;
 }
 
+/* How many bytes from stream offset AT the lines before the next scanned line take;
+ * SIZE_MAX when no scanned line lies ahead. A block reader stops there, so that the
+ * scanned lines are read from their tokens. */
+static size_t bytes_to_next_scan(const struct pending_scans *pending, uint64_t at)
+{
+    for (size_t i = 0; i < pending->count; i++)
+        if (pending->items[i].start > at)
+            return (size_t)(pending->items[i].start - at);
+    return SIZE_MAX;
+}
+
 /* The bytes being read: a chunk of the chunk reader, with the unfinished line of the
  * chunk before put in front of its data, or, for lines and records longer than that
  * room, a buffer of our own. */
@@ -362,7 +399,7 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     char error[512] = "";
     char escaped_name[1024];
     name = escape_text(name, escaped_name, sizeof escaped_name);
-    struct chunk_reader *chunks = chunk_reader_start(log);
+    struct chunk_reader *chunks = chunk_reader_start(log, use_block_readers ? format_of_chunk : NULL);
     struct reading reading = {
         .name = name,
         .diag = diag,
@@ -387,14 +424,26 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
             struct scanned_lines *scan =
                 offsets_valid && reading.format->parse_scanned ? scan_at(&pending, window.offset + start)
                                                                : NULL;
+            if (scan && scan->scanned_by != reading.format)
+                scan = NULL;    /* made for another format than the reader found */
             if (scan)
                 start += reading.format->parse_scanned(reading.state, buffer + start, end - start,
                                                        scan, &reading.line_number,
                                                        &reading.sink, &need_more);
-            else if (reading.format->parse_block)
-                start += reading.format->parse_block(reading.state, buffer + start, end - start,
+            else if (reading.format->parse_block) {
+                size_t length = end - start;
+                if (offsets_valid && reading.format->parse_scanned) {
+                    size_t before_scan = bytes_to_next_scan(&pending, window.offset + start);
+                    length = before_scan < length ? before_scan : length;
+                }
+                start += reading.format->parse_block(reading.state, buffer + start, length,
                                                      &reading.line_number, &reading.sink,
                                                      &need_more);
+                /* Cut short by the scanned lines, not by the end of the bytes: the
+                 * line reader takes the record there. */
+                if (length < end - window.start)
+                    need_more = false;
+            }
             /* Lines read there end a torn line's run just as handle_line's do. */
             if (start != window.start)
                 reading.last_was_torn = false;

@@ -210,3 +210,126 @@ size_t mozilla_parse_block(void *opaque, const char *data, size_t length,
     }
     return (size_t)(at - data);
 }
+
+/* --- reading on two cores ---------------------------------------------------------------
+ *
+ * Finding where a record's frame lines end is most of the work of a Mozilla log, and it
+ * needs no earlier line: the reading thread (chunk_reader.c) does it, one token per
+ * record, and the parser reads the record line and delivers the frames the token
+ * points at. Anything read_record would not take whole (a record cut by the scanned
+ * bytes, unusual frame lines, a line that is not a record) ends the tokens. */
+
+enum { TOKEN_RECORD = 1, TOKEN_EMPTY_LINE = 2 };
+
+struct record_token {
+    struct scanned_line_head head;  /* the record's line, frame lines and empty line */
+    uint8_t kind;
+    uint32_t record_length;         /* of the record line, without "\r" */
+    uint32_t kept_from, kept_length; /* the frame lines delivered, from the record start */
+    uint32_t lines;
+};
+
+/* The token of the record at AT, as read_record would read it from [AT, END); false if
+ * read_record would not read it whole. */
+static bool scan_record(const char *at, const char *end, struct record_token *token)
+{
+    const char *record_end = memchr(at, '\n', (size_t)(end - at));
+    if (!record_end)
+        return false;
+    size_t record_length = (size_t)(record_end - at);
+    if (record_length > 0 && at[record_length - 1] == '\r')
+        record_length--;
+    struct frame_lines frames;
+    if (scan_frame_lines(record_end, end, &frames) != FRAMES_READ)
+        return false;
+    const char *after = frames.last_newline + 1;
+    uint32_t lines = 1 + (uint32_t)frames.count;
+    if (after < end && after[0] == '\n') {
+        after += 1;
+        lines++;
+    } else if (end - after >= 2 && after[0] == '\r' && after[1] == '\n') {
+        after += 2;
+        lines++;
+    } else if (after >= end || after[0] != '<' || !memchr(after, '\n', (size_t)(end - after))) {
+        return false;
+    }
+    if (after - at >= UINT32_MAX)
+        return false;
+    *token = (struct record_token){
+        .head.length = (uint32_t)(after - at),
+        .kind = TOKEN_RECORD,
+        .record_length = (uint32_t)record_length,
+        .kept_from = (uint32_t)(frames.kept - at),
+        .kept_length = (uint32_t)(frames.last_newline + 1 - frames.kept),
+        .lines = lines,
+    };
+    return true;
+}
+
+void mozilla_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
+{
+    const char *at = data, *end = data + length;
+    /* Tokens start at a record line: lines before the first one belong to a record the
+     * chunk before began, which the parser reads from the text. */
+    while (at < end && at[0] != '<') {
+        const char *newline = memchr(at, '\n', (size_t)(end - at));
+        at = newline ? newline + 1 : end;
+    }
+    const char *first = at;
+    scan->start += (uint64_t)(first - data);
+    scan->next_offset = scan->start;
+    size_t capacity = length / 256 + 16, count = 0;
+    struct record_token *tokens = malloc(capacity * sizeof *tokens);
+    if (!tokens)
+        return;
+    while (at < end) {
+        if (count == capacity) {
+            struct record_token *grown = realloc(tokens, 2 * capacity * sizeof *tokens);
+            if (!grown)
+                break;
+            tokens = grown;
+            capacity *= 2;
+        }
+        struct record_token *token = &tokens[count];
+        if (at[0] == '\n')
+            *token = (struct record_token){.head.length = 1, .kind = TOKEN_EMPTY_LINE};
+        else if (at[0] != '<' || !scan_record(at, end, token))
+            break;
+        at += token->head.length;
+        count++;
+    }
+    scan->tokens = tokens;
+    scan->count = count;
+    scan->token_size = sizeof *tokens;
+    scan->end = scan->start + (uint64_t)(at - first);
+}
+
+size_t mozilla_parse_scanned(void *opaque, const char *data, size_t length,
+                             struct scanned_lines *scan, unsigned long *line_number,
+                             struct log_sink *sink, bool *need_more)
+{
+    struct mozilla_state *state = opaque;
+    const char *at = data, *end = data + length;
+    *need_more = false;
+    /* A record begun by the line reader is finished by it. */
+    while (scan->next < scan->count && !state->record.present) {
+        const struct record_token *token =
+            (const struct record_token *)(const void *)scanned_token(scan, scan->next);
+        const char *after = at + token->head.length;
+        if (after > end)
+            break;
+        if (token->kind == TOKEN_RECORD) {
+            if (!parse_record(at, token->record_length, &state->record))
+                break;
+            state->record.line = *line_number + 1;
+            *line_number += token->lines;
+            mozilla_deliver(state, at + token->kept_from, token->kept_length, sink);
+        } else {
+            (*line_number)++;
+        }
+        at = after;
+        scan->next++;
+        scan->next_offset += token->head.length;
+    }
+    return (size_t)(at - data);
+}

@@ -402,6 +402,8 @@ const struct log_format mozilla_log_format = {
     .create = create,
     .parse_line = parse_line,
     .parse_block = mozilla_parse_block,
+    .scan_lines = mozilla_scan_lines,
+    .parse_scanned = mozilla_parse_scanned,
     .finish = finish,
     .destroy = destroy,
 };

@@ -400,3 +400,194 @@ size_t refshim_parse_block(void *opaque, const char *data, size_t length,
     }
     return (size_t)(p - data);
 }
+
+/* --- reading on two cores ---------------------------------------------------------------
+ *
+ * The reading thread (chunk_reader.c) reads the numbers of every line that looks like a
+ * plain event, `OP SERIAL COUNT X [Y]` ending in '\n', into a token: the work of a line
+ * that depends on no earlier line. The parser then only checks and delivers them, the
+ * same checks as read_event and read_event_v2 make on the text; every other line is read
+ * from its text by read_line, as the block reader would. */
+
+enum {
+    FIELD_EMPTY = 1,            /* the field is there, with nothing in it */
+    FIELD_NUMBER = 2            /* a number within the digit limits of read_digits */
+};
+
+/* 24 bytes: the parser reads every token the other core wrote, and each cache line it
+ * takes over costs; numbers past 32 bits leave the line to be read from its text. */
+struct event_token {
+    struct scanned_line_head head;
+    char op;                    /* 0: not a plain event; read from the text */
+    uint8_t fields;             /* after OP: 3 or 4 */
+    uint8_t kind[4];            /* FIELD_* of fields 1 to 4 */
+    uint32_t value[4];          /* fields 1, 3 and 4; field 2, the count, as int32_t */
+};
+
+/* Reads a field of at most MAX_DIGITS digits (after an optional '-' when SIGNED) at P,
+ * up to a TAB or '\n'; returns the byte after it or NULL. */
+static inline const char *scan_field(const char *p, int max_digits, bool is_signed,
+                                     uint8_t *kind, uint64_t *value, bool *negative)
+{
+    *negative = is_signed && *p == '-';
+    if (*negative)
+        p++;
+    if (!*negative && (*p == '\t' || *p == '\n')) {
+        *kind = FIELD_EMPTY;
+        return p;
+    }
+    const char *after = read_digits(p, max_digits, value);
+    if (!after || (*after != '\t' && *after != '\n'))
+        return NULL;
+    *kind = FIELD_NUMBER;
+    return after;
+}
+
+/* Fills TOKEN from the line at P (ending at the '\n' at LINE_END). */
+static void scan_event(const char *p, const char *line_end, struct event_token *token)
+{
+    token->op = 0;
+    if (p[1] != '\t')
+        return;
+    const char *at = p + 2;
+    unsigned field = 0;
+    while (field < 4) {
+        bool negative;
+        uint64_t value = 0;
+        at = scan_field(at, field == 1 ? 18 : 19, field == 1, &token->kind[field], &value,
+                        &negative);
+        if (!at || (field != 1 && negative) || (field == 1 && negative && token->kind[1] != FIELD_NUMBER))
+            return;
+        if (value > INT32_MAX)
+            return;
+        token->value[field] = (uint32_t)(negative ? -(int32_t)value : (int32_t)value);
+        field++;
+        if (at == line_end)
+            break;
+        if (field == 4)
+            return;             /* a fifth field: not a plain event */
+        at++;                   /* the TAB */
+    }
+    if (field < 3)
+        return;
+    token->fields = (uint8_t)field;
+    token->op = p[0];
+}
+
+void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
+{
+    /* Room for lines of 12 bytes, about the shortest event's; grown when shorter. */
+    size_t capacity = length / 12 + 16, count = 0;
+    struct event_token *tokens = malloc(capacity * sizeof *tokens);
+    if (!tokens)
+        return;                 /* read from the text, as without the thread */
+    const char *p = data, *end = data + length;
+    while (p < end) {
+        const char *newline = memchr(p, '\n', (size_t)(end - p));
+        if (!newline || newline - p >= UINT32_MAX)
+            break;
+        if (count == capacity) {
+            struct event_token *grown = realloc(tokens, 2 * capacity * sizeof *tokens);
+            if (!grown)
+                break;          /* the lines after are read from the text */
+            tokens = grown;
+            capacity *= 2;
+        }
+        struct event_token *token = &tokens[count++];
+        token->head.length = (uint32_t)(newline - p + 1);
+        token->op = 0;
+        switch (p[0]) {
+        case REFSHIM_OP_ADDREF:
+        case REFSHIM_OP_RELEASE:
+        case REFSHIM_OP_NEW:
+        case REFSHIM_OP_DESTROY:
+            scan_event(p, newline, token);
+            break;
+        default:
+            break;
+        }
+        p = newline + 1;
+    }
+    scan->tokens = tokens;
+    scan->count = count;
+    scan->token_size = sizeof *tokens;
+    scan->end = scan->start + (uint64_t)(p - data);
+}
+
+/* The event of TOKEN, checked as read_event (format 1) or read_event_v2 check a line of
+ * this shape; false to read the line from its text instead. */
+static bool deliver_token(const struct block *block, const struct event_token *token,
+                          unsigned long line_number)
+{
+    struct refshim_state *state = block->state;
+    if (token->kind[0] != FIELD_NUMBER || token->kind[1] != FIELD_NUMBER)
+        return false;
+    struct refshim_event event = {.op = token->op, .serial = token->value[0],
+                                  .count = (int32_t)token->value[1]};
+    unsigned stack_field, tid_field;
+    if (state->version == REFSHIM_LOG_VERSION_V1) {
+        if (token->fields != 4)
+            return false;
+        tid_field = 2, stack_field = 3;
+    } else {
+        tid_field = token->fields == 4 ? 3 : 4;
+        stack_field = 2;
+    }
+    if (token->kind[stack_field] != FIELD_NUMBER)
+        return false;
+    event.stack_id = token->value[stack_field];
+    if (tid_field < token->fields && token->kind[tid_field] == FIELD_NUMBER) {
+        event.tid = token->value[tid_field];
+    } else {
+        if (!state->have_last_tid)
+            return false;
+        event.tid = state->last_tid;
+    }
+    if (event.stack_id != 0 && !refshim_stack_defined(state, event.stack_id))
+        return false;
+    event.object = id_map_find(&state->objects, event.serial);
+    if (!event.object)
+        return false;
+    refshim_release_held_event(state, block->sink);
+    refshim_deliver_event(state, &event, line_number, block->sink);
+    return true;
+}
+
+size_t refshim_parse_scanned(void *opaque, const char *data, size_t length,
+                             struct scanned_lines *scan, unsigned long *line_number,
+                             struct log_sink *sink, bool *need_more)
+{
+    struct refshim_state *state = opaque;
+    *need_more = false;
+    if (!state->header_seen || length == 0)
+        return 0;
+    /* As in refshim_parse_block: the line after a torn one is the reader's. */
+    if (state->block_stopped && *line_number == state->block_stop_line)
+        return 0;
+    const struct block block = {state, sink};
+    const char *p = data, *end = data + length;
+    unsigned long line = *line_number;
+    while (scan->next < scan->count) {
+        const struct event_token *token =
+            (const struct event_token *)(const void *)scanned_token(scan, scan->next);
+        const char *after = p + token->head.length;
+        if (after > end)
+            break;
+        if (!(token->op && deliver_token(&block, token, line + 1))) {
+            const char *next = read_line(&block, p, line + 1);
+            if (next != after)
+                break;          /* NULL: the line reader's (never another length) */
+        }
+        p = after;
+        line++;
+        scan->next++;
+        scan->next_offset += token->head.length;
+    }
+    state->block_stopped = scan->next < scan->count;
+    state->block_stop_line = line;
+    if (line != *line_number) {
+        state->last_line = line;
+        *line_number = line;
+    }
+    return (size_t)(p - data);
+}

@@ -658,6 +658,8 @@ const struct log_format refshim_log_format = {
     .create = create,
     .parse_line = parse_line,
     .parse_block = refshim_parse_block,
+    .scan_lines = refshim_scan_lines,
+    .parse_scanned = refshim_parse_scanned,
     .finish = finish,
     .destroy = destroy,
 };

@@ -35,17 +35,19 @@ done
 
 big_enough() { [ -s "$1" ] && [ "$(stat -c %s "$1")" -ge $((SIZE * 9 / 10)) ]; }
 
-# The gst-launch log: about 480 bytes of log per buffer (with its padding), so the
+# The gst-launch log: about 340 bytes of log per buffer, so the
 # number of buffers follows SIZE; generated once, it takes a few seconds.
 make_gst_log() {
-    local log=$OUT/gst.log buffers=$((SIZE / 480 + 1000))
-    # Kept while made with the same number of buffers (its size follows the shim's format).
-    [ -s "$log" ] && [ "$(cat "$log.buffers" 2>/dev/null)" = "$buffers" ] && return 0
+    local log=$OUT/gst.log buffers=$((SIZE / 340 + 1000))
+    # Kept while made with the same number of buffers and the same log contract (its
+    # size and form follow the shim's format).
+    local made="$buffers $(md5sum <include/refshim_log.h | cut -c1-32)"
+    [ -s "$log" ] && [ "$(cat "$log.buffers" 2>/dev/null)" = "$made" ] && return 0
     rm -f "$log" "$log.buffers"
     env REFLOG_FILE="$(realpath "$OUT")/gst.log" LD_PRELOAD="$(realpath "$BUILD/librefshim.so")" \
         gst-launch-1.0 -q videotestsrc num-buffers="$buffers" ! video/x-raw,width=64,height=48 \
         ! videoconvert ! fakesink >/dev/null 2>&1
-    [ -s "$log" ] && echo "$buffers" >"$log.buffers"
+    [ -s "$log" ] && echo "$made" >"$log.buffers"
 }
 make_gst_log || { echo "cannot make $OUT/gst.log with gst-launch-1.0"; exit 1; }
 big_enough "$OUT/mozilla.log" || "$OUT/mozilla_log_gen" "$SIZE" >"$OUT/mozilla.log" 2>/dev/null || exit 1

@@ -32,8 +32,8 @@ static void text_close(struct text *text)
     fclose(text->out);
 }
 
-/* Reads TEXT both ways and asserts the same events, status and diagnostics; returns
- * the number of bytes of the transcript. */
+/* Reads TEXT both ways and asserts the same events and diagnostics, and that it reads
+ * to the end without an error; returns the number of bytes of the transcript. */
 static size_t assert_readers_agree(const struct text *text)
 {
     struct transcript fast, lines;
@@ -41,6 +41,7 @@ static size_t assert_readers_agree(const struct text *text)
     int fast_status = read_log(text->data, text->size, &fast, &fast_diag);
     int lines_status = read_log_by_lines(text->data, text->size, &lines, &lines_diag);
     ck_assert_int_eq(fast_status, lines_status);
+    ck_assert_msg(fast_status == LOG_STATUS_OK, "%s", fast_diag.message);
     ck_assert_str_eq(fast_diag.message, lines_diag.message);
     ck_assert_str_eq(fast_diag.warning, lines_diag.warning);
     ck_assert_str_eq(fast_diag.torn, lines_diag.torn);
@@ -70,6 +71,38 @@ START_TEST(refshim_lines_across_many_chunks)
                 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
         if (serial % 2)
             fprintf(text.out, "D\t%lu\t0\t\t1\n", serial);
+    }
+    text_close(&text);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    free(text.data);
+}
+END_TEST
+
+/* A Mozilla log of many chunks whose records vary the way real ones do (stack depths,
+ * CRLF line ends, no empty line before the next record, tab-indented frame lines,
+ * Release to 0), so that chunks end at every place of a record: the records the reading thread
+ * scanned must read as the line reader reads them. */
+START_TEST(mozilla_records_across_many_chunks)
+{
+    struct text text;
+    text_open(&text);
+    fputs("\n", text.out);
+    unsigned long serial = 0;
+    while (ftell(text.out) < 3 * CHUNK_DATA + 777) {
+        serial++;
+        const char *end = serial % 7 == 0 ? "\r\n" : "\n";
+        unsigned long address = 0x1000 + (serial % 500) * 32;
+        fprintf(text.out, "<nsFoo> 0x%lx %lu %s %lu%s", address, serial % 500 + 1,
+                serial % 3 == 0 ? "Release" : "AddRef", serial % 3 == 0 ? 0 : 1 + serial % 2, end);
+        for (unsigned long frame = 1; frame <= serial % 9; frame++) {
+            if (serial % 13 == 0 && frame == 2)
+                fprintf(text.out, "\t#%lu: function_%lu(int)[/tmp/app +0x10]%s", frame, frame, end);
+            else
+                fprintf(text.out, "    #%02lu: function_%lu(int)[/tmp/app +0x%lx]%s", frame,
+                        (serial * 7 + frame) % 101, frame * 16, end);
+        }
+        if (serial % 11 != 0)
+            fputs(end, text.out);
     }
     text_close(&text);
     ck_assert_uint_gt(assert_readers_agree(&text), 1000);
@@ -139,6 +172,7 @@ Suite *chunk_reading_suite(void)
     TCase *chunks = tcase_create("chunks");
     tcase_set_timeout(chunks, 60);
     tcase_add_test(chunks, refshim_lines_across_many_chunks);
+    tcase_add_test(chunks, mozilla_records_across_many_chunks);
     tcase_add_test(chunks, mozilla_record_longer_than_the_carry_room);
     tcase_add_test(chunks, line_over_16_mib_is_an_error);
     suite_add_tcase(suite, chunks);
