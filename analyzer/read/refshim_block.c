@@ -143,6 +143,33 @@ static const char *read_introduction(const struct block *block, const char *p,
     return introduction->class_def ? next : NULL;
 }
 
+/* Delivers EVENT, a change of a live object (an object not live, after its D, is the
+ * line reader's: false). */
+static bool deliver_live_event(const struct block *block, struct refshim_event *event,
+                               unsigned long line_number)
+{
+    event->object = id_map_find(&block->state->objects, event->serial);
+    if (!event->object)
+        return false;
+    refshim_release_held_event(block->state, block->sink);
+    refshim_deliver_event(block->state, event, line_number, block->sink);
+    return true;
+}
+
+/* Makes EVENT's object live, as INTRODUCTION says, and delivers its first event. */
+static void deliver_first_event(const struct block *block, struct refshim_event *event,
+                                const struct introduction *introduction,
+                                unsigned long line_number)
+{
+    event->first = true;
+    refshim_release_held_event(block->state, block->sink);
+    event->object = refshim_add_object(block->state, event->serial, introduction->address,
+                                       introduction->address_length,
+                                       introduction->address_value, introduction->class_def,
+                                       introduction->size);
+    refshim_deliver_event(block->state, event, line_number, block->sink);
+}
+
 /* Format 1: `OP SERIAL COUNT TID STACK [ADDRESS CLASS [SIZE]]`, OP being at P[0]. */
 static const char *read_event(const struct block *block, const char *p,
                               unsigned long line_number)
@@ -166,25 +193,13 @@ static const char *read_event(const struct block *block, const char *p,
     if (event.stack_id != 0 && !refshim_stack_defined(state, event.stack_id))
         return NULL;
     const char *next = line_end(p);
-    if (next) {
-        /* An object not live (after its D) is the line reader's. */
-        event.object = id_map_find(&state->objects, event.serial);
-        if (!event.object)
-            return NULL;
-        refshim_release_held_event(state, block->sink);
-        refshim_deliver_event(state, &event, line_number, block->sink);
-        return next;
-    }
+    if (next)
+        return deliver_live_event(block, &event, line_number) ? next : NULL;
     struct introduction introduction;
     if (*p != '\t' || !(next = read_introduction(block, p + 1, &introduction)) ||
         event.serial == 0 || id_map_find(&state->objects, event.serial))
         return NULL;
-    event.first = true;
-    refshim_release_held_event(state, block->sink);
-    event.object = refshim_add_object(state, event.serial, introduction.address,
-                                      introduction.address_length, introduction.address_value,
-                                      introduction.class_def, introduction.size);
-    refshim_deliver_event(state, &event, line_number, block->sink);
+    deliver_first_event(block, &event, &introduction, line_number);
     return next;
 }
 
@@ -258,24 +273,13 @@ static const char *read_event_v2(const struct block *block, const char *p,
             return NULL;
         event.tid = state->last_tid;
     }
-    if (next) {
-        event.object = id_map_find(&state->objects, event.serial);
-        if (!event.object)
-            return NULL;
-        refshim_release_held_event(state, block->sink);
-        refshim_deliver_event(state, &event, line_number, block->sink);
-        return next;
-    }
+    if (next)
+        return deliver_live_event(block, &event, line_number) ? next : NULL;
     struct introduction introduction;
     if (*p != '\t' || event.serial == 0 || id_map_find(&state->objects, event.serial) ||
         !(next = read_introduction_v2(block, p + 1, event.op, event.tid, &introduction)))
         return NULL;
-    event.first = true;
-    refshim_release_held_event(state, block->sink);
-    event.object = refshim_add_object(state, event.serial, introduction.address,
-                                      introduction.address_length, introduction.address_value,
-                                      introduction.class_def, introduction.size);
-    refshim_deliver_event(state, &event, line_number, block->sink);
+    deliver_first_event(block, &event, &introduction, line_number);
     return next;
 }
 
@@ -545,12 +549,7 @@ static bool deliver_token(const struct block *block, const struct event_token *t
     }
     if (event.stack_id != 0 && !refshim_stack_defined(state, event.stack_id))
         return false;
-    event.object = id_map_find(&state->objects, event.serial);
-    if (!event.object)
-        return false;
-    refshim_release_held_event(state, block->sink);
-    refshim_deliver_event(state, &event, line_number, block->sink);
-    return true;
+    return deliver_live_event(block, &event, line_number);
 }
 
 size_t refshim_parse_scanned(void *opaque, const char *data, size_t length,
