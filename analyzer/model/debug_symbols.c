@@ -7,6 +7,7 @@
  * was made with, is read from its debug file alone, which has the same addresses. */
 #include "debug_symbols.h"
 
+#include <dlfcn.h>
 #include <dwarf.h>
 #include <elfutils/debuginfod.h>
 #include <elfutils/libdwfl.h>
@@ -37,6 +38,38 @@ static size_t dir_count;
 static bool debuginfod_off;
 static bool debuginfod_gave_up;
 static debuginfod_client *debuginfod;
+
+/* libdebuginfod's functions, from the library opened at the first frame that needs it. */
+static struct {
+    void *library;
+    debuginfod_client *(*begin)(void);
+    int (*find_debuginfo)(debuginfod_client *, const unsigned char *, int, char **);
+    void (*end)(debuginfod_client *);
+} client_library;
+
+/* Opens libdebuginfod; false, having said why once, if it cannot be used. */
+static bool load_client_library(const char *urls)
+{
+    if (client_library.library)
+        return true;
+    void *library = dlopen("libdebuginfod.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (library) {
+        *(void **)&client_library.begin = dlsym(library, "debuginfod_begin");
+        *(void **)&client_library.find_debuginfo = dlsym(library, "debuginfod_find_debuginfo");
+        *(void **)&client_library.end = dlsym(library, "debuginfod_end");
+    }
+    if (!library || !client_library.begin || !client_library.find_debuginfo ||
+        !client_library.end) {
+        fprintf(stderr, "%s: debuginfod (%s): cannot load libdebuginfod.so.1 (%s); frames it "
+                "would name are left as they are\n", program_invocation_short_name, urls,
+                library ? "a function is missing" : dlerror());
+        if (library)
+            dlclose(library);
+        return false;
+    }
+    client_library.library = library;
+    return true;
+}
 static struct debug_module *modules;
 
 void debug_symbols_add_dir(const char *dir)
@@ -106,14 +139,18 @@ static int ask_debuginfod(const unsigned char *id, int len, char **name)
          * silent; the user's settings win. */
         setenv("DEBUGINFOD_TIMEOUT", "5", 0);
         setenv("DEBUGINFOD_RETRY_LIMIT", "0", 0);
-        debuginfod = debuginfod_begin();
+        if (!load_client_library(urls)) {
+            debuginfod_gave_up = true;
+            return -1;
+        }
+        debuginfod = client_library.begin();
         if (debuginfod == NULL) {
             debuginfod_gave_up = true;
             return -1;
         }
     }
     char *path = NULL;
-    int fd = debuginfod_find_debuginfo(debuginfod, id, len, &path);
+    int fd = client_library.find_debuginfo(debuginfod, id, len, &path);
     if (fd >= 0) {
         *name = path;
         return fd;
@@ -389,7 +426,7 @@ void debug_symbols_shutdown(void)
         free(module);
     }
     if (debuginfod)
-        debuginfod_end(debuginfod);
+        client_library.end(debuginfod);
     debuginfod = NULL;
     for (size_t i = 0; i < dir_count; i++)
         free(dirs[i]);
