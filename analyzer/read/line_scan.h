@@ -64,6 +64,43 @@ static inline enum frame_scan frame_line_after(const char *p, const char *end,
     return FRAMES_GO_ON;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LINE_SCAN_AVX2 1
+
+/* The 32-byte steps of scan_frame_lines, for CPUs with AVX2 (nearly every x86-64 since
+ * 2013; checked at run time): half the steps of SSE2 over the frame lines, which are most
+ * of a Mozilla log's bytes. Moves *AT up to where the 16-byte steps go on, or returns
+ * what scan_frame_lines returns. */
+__attribute__((target("avx2"))) static enum frame_scan
+scan_frame_lines_avx2(const char **at_inout, const char *end, struct frame_lines *lines)
+{
+    const char *at = *at_inout;
+    enum frame_scan step;
+    const __m256i newline = _mm256_set1_epi8('\n'), space = _mm256_set1_epi8(' '),
+                  tab = _mm256_set1_epi8('\t');
+    /* 33 bytes: each newline of the 32 needs its next byte. */
+    for (; end - at >= 33; at += 32) {
+        __m256i here = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        unsigned newlines = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(here, newline));
+        if (!newlines)
+            continue;
+        __m256i next = _mm256_loadu_si256((const __m256i *)(const void *)(at + 1));
+        unsigned blank = (unsigned)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_cmpeq_epi8(next, space), _mm256_cmpeq_epi8(next, tab)));
+        unsigned ends = newlines & ~blank;
+        unsigned before_end = ends ? (ends & (0u - ends)) - 1 : 0xffffffffu;
+        for (unsigned starts = newlines & blank & before_end; starts; starts &= starts - 1)
+            if ((step = frame_line_after(at + __builtin_ctz(starts), end, lines)) != FRAMES_GO_ON)
+                return step;
+        if (ends)
+            return frame_lines_end(at + __builtin_ctz(ends), lines);
+    }
+    *at_inout = at;
+    return FRAMES_GO_ON;
+}
+#endif
+
 /* Reads the frame lines after AT, the newline that ends a record line, up to END. */
 static inline enum frame_scan scan_frame_lines(const char *at, const char *end,
                                                struct frame_lines *lines)
@@ -71,6 +108,11 @@ static inline enum frame_scan scan_frame_lines(const char *at, const char *end,
     lines->kept = NULL;
     lines->count = 0;
     enum frame_scan step;
+#ifdef LINE_SCAN_AVX2
+    if (__builtin_cpu_supports("avx2") &&
+        (step = scan_frame_lines_avx2(&at, end, lines)) != FRAMES_GO_ON)
+        return step;
+#endif
 #ifdef __SSE2__
     const __m128i newline = _mm_set1_epi8('\n'), space = _mm_set1_epi8(' '),
                   tab = _mm_set1_epi8('\t');
