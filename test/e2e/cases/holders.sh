@@ -165,6 +165,9 @@ $(addr "$L" 2) (2) @ Node: heap $first_page in anonymous memory
 $(addr "$L" 3) (3) @ Node: heap $chain_end in [heap]" "$(refleaks --holders "$L" | grep -v '^    ')"
 # The untouched pages of the block are not read (the whole scan read 9.8 MB before: the
 # block, and the files libelf maps for the symbolizer; some 1.2 MB now).
+# Not under make check-asan (ASAN_OPTIONS set): the sanitizer runtime in the shim has
+# memory of its own, which the scan reads like the program's.
 scanned=$(grep -a '^# scan 0:' "$L" | awk '{ print $6 }')
-expect "less than the block itself is read" "yes" "$([ "${scanned:-99999999}" -lt 4194304 ] && echo yes || echo "no: $scanned bytes")"
+[ -n "${ASAN_OPTIONS:-}" ] ||
+    expect "less than the block itself is read" "yes" "$([ "${scanned:-99999999}" -lt 4194304 ] && echo yes || echo "no: $scanned bytes")"
 finish
