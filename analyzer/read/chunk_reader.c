@@ -2,7 +2,7 @@
  *
  * Four buffers go round: the thread fills free ones, the parser holds at most two (the
  * chunk it reads and the one it moves its unfinished line into), so the thread is one or
- * two chunks ahead. A mutex and two condition variables are plenty: a chunk is a
+ * two chunks ahead. A mutex and one condition variable are plenty: a chunk is a
  * megabyte, a handover per millisecond at most. */
 #include "chunk_reader.h"
 
@@ -25,7 +25,9 @@ struct chunk_reader {
     struct chunk *ready[CHUNK_COUNT];   /* filled, in file order */
     size_t ready_count;
     bool stopping;
-    const struct log_format *format;    /* set by the parser once it knows it */
+    /* Told by the reading thread from the first chunk (detect), or by the parser once
+     * it knows it; chunks read before are not scanned. */
+    const struct log_format *format;
     bool threaded;                      /* false: chunks are read when asked for */
     chunk_format_fn detect;             /* tells the format from the first chunk */
     /* The reading side's own: */
@@ -55,8 +57,8 @@ static void scan_chunk(struct chunk *chunk, const struct log_format *format, boo
     chunk->scan.scanned_by = format;
 }
 
-/* Reads the next chunk of the file into CHUNK; AFTER_NEWLINE and NUL_SEEN carry what the
- * chunks before said. */
+/* Reads the next chunk of the file into CHUNK; the reader's after_newline and nul_seen
+ * carry what the chunks before said. */
 static void fill_chunk(struct chunk_reader *reader, struct chunk *chunk,
                        const struct log_format *format)
 {
