@@ -27,6 +27,7 @@
 #include "gobject_hooks.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
@@ -97,6 +98,12 @@ __attribute__((noinline)) static struct type_info *learn_type(gtype type,
 {
     if (type_name_fn == NULL || type_fundamental_fn == NULL)
         return NULL;
+    /* This runs before the hook enters the shim, so a signal handler's hooked call would
+     * not be queued (deferred_events.h) but come here too, and wait forever for the lock
+     * its own thread holds: signals wait while it is held. A cache miss only. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
     pthread_mutex_lock(&types_lock);
     struct type_info *info;
     HASH_FIND(hh, types, &type, sizeof type, info);
@@ -114,6 +121,7 @@ __attribute__((noinline)) static struct type_info *learn_type(gtype type,
         HASH_ADD(hh, types, type, sizeof info->type, info);
     }
     pthread_mutex_unlock(&types_lock);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (info != NULL) {
         slot->type = type;
         slot->info = info;

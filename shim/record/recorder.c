@@ -7,6 +7,7 @@
 #include "recorder.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <time.h>
 #include <stdlib.h>
@@ -64,6 +65,23 @@ struct instrumented_class {
 
 static pthread_mutex_t instrumented_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct instrumented_class *instrumented;
+
+/* The lock is also asked for by hooked calls of signal handlers that interrupted the
+ * shim (cxx_methods.c asks before queueing such a call's event): signals wait while a
+ * thread holds it, or the handler would wait for its own thread. Slow paths only. */
+static void lock_instrumented(sigset_t *old)
+{
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, old);
+    pthread_mutex_lock(&instrumented_lock);
+}
+
+static void unlock_instrumented(const sigset_t *old)
+{
+    pthread_mutex_unlock(&instrumented_lock);
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
 static unsigned instrumented_generation;        /* atomic: one more per class noted */
 
 void recorder_note_instrumented(const char *class_name)
@@ -73,7 +91,8 @@ void recorder_note_instrumented(const char *class_name)
     if (class_name == last_noted)
         return;
     last_noted = class_name;
-    pthread_mutex_lock(&instrumented_lock);
+    sigset_t old;
+    lock_instrumented(&old);
     struct instrumented_class *c;
     HASH_FIND_STR(instrumented, class_name, c);
     if (c == NULL && (c = calloc(1, sizeof *c)) != NULL) {
@@ -84,7 +103,7 @@ void recorder_note_instrumented(const char *class_name)
             free(c);
         }
     }
-    pthread_mutex_unlock(&instrumented_lock);
+    unlock_instrumented(&old);
 }
 
 bool recorder_class_instrumented(const char *class_name, struct instrumented_cache *cache)
@@ -93,10 +112,11 @@ bool recorder_class_instrumented(const char *class_name, struct instrumented_cac
     uint64_t answer = __atomic_load_n(&cache->answer, __ATOMIC_RELAXED);
     if (answer >> 1 == generation)
         return answer & 1;
-    pthread_mutex_lock(&instrumented_lock);
+    sigset_t old;
+    lock_instrumented(&old);
     struct instrumented_class *c;
     HASH_FIND_STR(instrumented, class_name, c);
-    pthread_mutex_unlock(&instrumented_lock);
+    unlock_instrumented(&old);
     __atomic_store_n(&cache->answer, generation << 1 | (c != NULL), __ATOMIC_RELAXED);
     return c != NULL;
 }

@@ -35,6 +35,21 @@ expect "no nosymbols line" "0" "$(grep -c '^# nosymbols' "$L")"
 expect "its calls are traced" "yes" "$(grep -q "^N" "$L" && echo yes)"
 finish
 
+start "a signal handler's g_object_ref while its thread is inside the shim's type lookup: no deadlock"
+# 200 GObject types, more than the shim's per-thread cache of types: the loop looks types
+# up under the shim's lock nearly all the time, and the handler's calls come there too.
+# A shim that let the handler wait for the lock its own thread held hung here every time.
+D=$WORK/signals_types
+mkdir -p "$D"
+cc -O0 -g -Wall -Werror -o "$D/app" test/e2e/programs/signals_types.c \
+    $(pkg-config --cflags --libs gobject-2.0)
+L=$D/refs.log
+REFLOG_CLASSES=Kind0 traced "$L" timeout 60 "$D/app"
+expect "the program finishes (exit status; 124: hung)" "0 300" "$? $(cat "$L.out")"
+expect "stderr" "" "$(cat "$L.err")"
+expect "refleaks" "$(serial_address "$L" 1) (1) @ Kind0" "$(refleaks "$L" 2>&1)"
+finish
+
 if pkg-config --exists gstreamer-1.0; then
 start "a 5 kHz signal handler's g_object_ref/unref and mini-object ref/unref are all recorded, even those that interrupt the shim"
 D=$WORK/signals_gobject
