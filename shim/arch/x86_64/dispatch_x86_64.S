@@ -80,17 +80,34 @@
         movq    %r10, \first+ARG_R10(\base)
         .endm
 
-/* The argument registers and rax, r10 back from the struct saved_regs at BASE. */
-        .macro RESTORE_ARGUMENTS base
-        movq    ARG_RDI(\base), %rdi
-        movq    ARG_RSI(\base), %rsi
-        movq    ARG_RDX(\base), %rdx
-        movq    ARG_RCX(\base), %rcx
-        movq    ARG_R8(\base), %r8
-        movq    ARG_R9(\base), %r9
-        movq    ARG_RAX(\base), %rax
-        movq    ARG_R10(\base), %r10
+/* The general call-clobbered registers but r11 back from the struct saved_regs at BASE,
+ * from member FIRST on, as STORE_GENERAL put them. */
+        .macro RESTORE_GENERAL base, first
+        movq    \first+ARG_RDI(\base), %rdi
+        movq    \first+ARG_RSI(\base), %rsi
+        movq    \first+ARG_RDX(\base), %rdx
+        movq    \first+ARG_RCX(\base), %rcx
+        movq    \first+ARG_R8(\base), %r8
+        movq    \first+ARG_R9(\base), %r9
+        movq    \first+ARG_RAX(\base), %rax
+        movq    \first+ARG_R10(\base), %r10
         .endm
+
+/* INSN moves each vector register PREFIX0..PREFIXn (n in NUMBERS) to or from its SIZE-byte
+ * slot at OFFSET + n * SIZE of the area at rdi; TO_AREA says which way. */
+        .macro MOVE_VECTORS insn, prefix, size, offset, to_area, numbers:vararg
+        .irp    n, \numbers
+        .if \to_area
+        \insn  %\prefix\()\n, \offset+\n*\size(%rdi)
+        .else
+        \insn  \offset+\n*\size(%rdi), %\prefix\()\n
+        .endif
+        .endr
+        .endm
+
+#define REGS_8 0,1,2,3,4,5,6,7
+#define REGS_16 REGS_8,8,9,10,11,12,13,14,15
+#define REGS_32 REGS_16,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 
 /* The vector registers into the 64-byte aligned area at rdi, as wide as the CPU and the
  * kernel make them (arch_x86_64.c chose the kind); clobbers nothing else. */
@@ -98,94 +115,19 @@
         cmpb    $VECTOR_AVX, refshim_vector_kind(%rip)
         je      .Lavx\@
         jb      .Lsse\@
-        vmovdqa64 %zmm0, 0(%rdi)
-        vmovdqa64 %zmm1, 64(%rdi)
-        vmovdqa64 %zmm2, 128(%rdi)
-        vmovdqa64 %zmm3, 192(%rdi)
-        vmovdqa64 %zmm4, 256(%rdi)
-        vmovdqa64 %zmm5, 320(%rdi)
-        vmovdqa64 %zmm6, 384(%rdi)
-        vmovdqa64 %zmm7, 448(%rdi)
-        vmovdqa64 %zmm8, 512(%rdi)
-        vmovdqa64 %zmm9, 576(%rdi)
-        vmovdqa64 %zmm10, 640(%rdi)
-        vmovdqa64 %zmm11, 704(%rdi)
-        vmovdqa64 %zmm12, 768(%rdi)
-        vmovdqa64 %zmm13, 832(%rdi)
-        vmovdqa64 %zmm14, 896(%rdi)
-        vmovdqa64 %zmm15, 960(%rdi)
-        vmovdqa64 %zmm16, 1024(%rdi)
-        vmovdqa64 %zmm17, 1088(%rdi)
-        vmovdqa64 %zmm18, 1152(%rdi)
-        vmovdqa64 %zmm19, 1216(%rdi)
-        vmovdqa64 %zmm20, 1280(%rdi)
-        vmovdqa64 %zmm21, 1344(%rdi)
-        vmovdqa64 %zmm22, 1408(%rdi)
-        vmovdqa64 %zmm23, 1472(%rdi)
-        vmovdqa64 %zmm24, 1536(%rdi)
-        vmovdqa64 %zmm25, 1600(%rdi)
-        vmovdqa64 %zmm26, 1664(%rdi)
-        vmovdqa64 %zmm27, 1728(%rdi)
-        vmovdqa64 %zmm28, 1792(%rdi)
-        vmovdqa64 %zmm29, 1856(%rdi)
-        vmovdqa64 %zmm30, 1920(%rdi)
-        vmovdqa64 %zmm31, 1984(%rdi)
+        MOVE_VECTORS vmovdqa64, zmm, 64, 0, 1, REGS_32
         cmpb    $VECTOR_AVX512_BW, refshim_vector_kind(%rip)
         jne     .Lmask16\@
-        kmovq   %k0, 2048(%rdi)
-        kmovq   %k1, 2056(%rdi)
-        kmovq   %k2, 2064(%rdi)
-        kmovq   %k3, 2072(%rdi)
-        kmovq   %k4, 2080(%rdi)
-        kmovq   %k5, 2088(%rdi)
-        kmovq   %k6, 2096(%rdi)
-        kmovq   %k7, 2104(%rdi)
+        MOVE_VECTORS kmovq, k, 8, 2048, 1, REGS_8
         jmp     .Lsaved\@
 .Lmask16\@:
-        kmovw   %k0, 2048(%rdi)
-        kmovw   %k1, 2056(%rdi)
-        kmovw   %k2, 2064(%rdi)
-        kmovw   %k3, 2072(%rdi)
-        kmovw   %k4, 2080(%rdi)
-        kmovw   %k5, 2088(%rdi)
-        kmovw   %k6, 2096(%rdi)
-        kmovw   %k7, 2104(%rdi)
+        MOVE_VECTORS kmovw, k, 8, 2048, 1, REGS_8
         jmp     .Lsaved\@
 .Lavx\@:
-        vmovdqa %ymm0, 0(%rdi)
-        vmovdqa %ymm1, 32(%rdi)
-        vmovdqa %ymm2, 64(%rdi)
-        vmovdqa %ymm3, 96(%rdi)
-        vmovdqa %ymm4, 128(%rdi)
-        vmovdqa %ymm5, 160(%rdi)
-        vmovdqa %ymm6, 192(%rdi)
-        vmovdqa %ymm7, 224(%rdi)
-        vmovdqa %ymm8, 256(%rdi)
-        vmovdqa %ymm9, 288(%rdi)
-        vmovdqa %ymm10, 320(%rdi)
-        vmovdqa %ymm11, 352(%rdi)
-        vmovdqa %ymm12, 384(%rdi)
-        vmovdqa %ymm13, 416(%rdi)
-        vmovdqa %ymm14, 448(%rdi)
-        vmovdqa %ymm15, 480(%rdi)
+        MOVE_VECTORS vmovdqa, ymm, 32, 0, 1, REGS_16
         jmp     .Lsaved\@
 .Lsse\@:
-        movdqa  %xmm0, 0(%rdi)
-        movdqa  %xmm1, 16(%rdi)
-        movdqa  %xmm2, 32(%rdi)
-        movdqa  %xmm3, 48(%rdi)
-        movdqa  %xmm4, 64(%rdi)
-        movdqa  %xmm5, 80(%rdi)
-        movdqa  %xmm6, 96(%rdi)
-        movdqa  %xmm7, 112(%rdi)
-        movdqa  %xmm8, 128(%rdi)
-        movdqa  %xmm9, 144(%rdi)
-        movdqa  %xmm10, 160(%rdi)
-        movdqa  %xmm11, 176(%rdi)
-        movdqa  %xmm12, 192(%rdi)
-        movdqa  %xmm13, 208(%rdi)
-        movdqa  %xmm14, 224(%rdi)
-        movdqa  %xmm15, 240(%rdi)
+        MOVE_VECTORS movdqa, xmm, 16, 0, 1, REGS_16
 .Lsaved\@:
         .endm
 
@@ -194,94 +136,19 @@
         cmpb    $VECTOR_AVX, refshim_vector_kind(%rip)
         je      .Lavx\@
         jb      .Lsse\@
-        vmovdqa64 0(%rdi), %zmm0
-        vmovdqa64 64(%rdi), %zmm1
-        vmovdqa64 128(%rdi), %zmm2
-        vmovdqa64 192(%rdi), %zmm3
-        vmovdqa64 256(%rdi), %zmm4
-        vmovdqa64 320(%rdi), %zmm5
-        vmovdqa64 384(%rdi), %zmm6
-        vmovdqa64 448(%rdi), %zmm7
-        vmovdqa64 512(%rdi), %zmm8
-        vmovdqa64 576(%rdi), %zmm9
-        vmovdqa64 640(%rdi), %zmm10
-        vmovdqa64 704(%rdi), %zmm11
-        vmovdqa64 768(%rdi), %zmm12
-        vmovdqa64 832(%rdi), %zmm13
-        vmovdqa64 896(%rdi), %zmm14
-        vmovdqa64 960(%rdi), %zmm15
-        vmovdqa64 1024(%rdi), %zmm16
-        vmovdqa64 1088(%rdi), %zmm17
-        vmovdqa64 1152(%rdi), %zmm18
-        vmovdqa64 1216(%rdi), %zmm19
-        vmovdqa64 1280(%rdi), %zmm20
-        vmovdqa64 1344(%rdi), %zmm21
-        vmovdqa64 1408(%rdi), %zmm22
-        vmovdqa64 1472(%rdi), %zmm23
-        vmovdqa64 1536(%rdi), %zmm24
-        vmovdqa64 1600(%rdi), %zmm25
-        vmovdqa64 1664(%rdi), %zmm26
-        vmovdqa64 1728(%rdi), %zmm27
-        vmovdqa64 1792(%rdi), %zmm28
-        vmovdqa64 1856(%rdi), %zmm29
-        vmovdqa64 1920(%rdi), %zmm30
-        vmovdqa64 1984(%rdi), %zmm31
+        MOVE_VECTORS vmovdqa64, zmm, 64, 0, 0, REGS_32
         cmpb    $VECTOR_AVX512_BW, refshim_vector_kind(%rip)
         jne     .Lmask16\@
-        kmovq   2048(%rdi), %k0
-        kmovq   2056(%rdi), %k1
-        kmovq   2064(%rdi), %k2
-        kmovq   2072(%rdi), %k3
-        kmovq   2080(%rdi), %k4
-        kmovq   2088(%rdi), %k5
-        kmovq   2096(%rdi), %k6
-        kmovq   2104(%rdi), %k7
+        MOVE_VECTORS kmovq, k, 8, 2048, 0, REGS_8
         jmp     .Lrestored\@
 .Lmask16\@:
-        kmovw   2048(%rdi), %k0
-        kmovw   2056(%rdi), %k1
-        kmovw   2064(%rdi), %k2
-        kmovw   2072(%rdi), %k3
-        kmovw   2080(%rdi), %k4
-        kmovw   2088(%rdi), %k5
-        kmovw   2096(%rdi), %k6
-        kmovw   2104(%rdi), %k7
+        MOVE_VECTORS kmovw, k, 8, 2048, 0, REGS_8
         jmp     .Lrestored\@
 .Lavx\@:
-        vmovdqa 0(%rdi), %ymm0
-        vmovdqa 32(%rdi), %ymm1
-        vmovdqa 64(%rdi), %ymm2
-        vmovdqa 96(%rdi), %ymm3
-        vmovdqa 128(%rdi), %ymm4
-        vmovdqa 160(%rdi), %ymm5
-        vmovdqa 192(%rdi), %ymm6
-        vmovdqa 224(%rdi), %ymm7
-        vmovdqa 256(%rdi), %ymm8
-        vmovdqa 288(%rdi), %ymm9
-        vmovdqa 320(%rdi), %ymm10
-        vmovdqa 352(%rdi), %ymm11
-        vmovdqa 384(%rdi), %ymm12
-        vmovdqa 416(%rdi), %ymm13
-        vmovdqa 448(%rdi), %ymm14
-        vmovdqa 480(%rdi), %ymm15
+        MOVE_VECTORS vmovdqa, ymm, 32, 0, 0, REGS_16
         jmp     .Lrestored\@
 .Lsse\@:
-        movdqa  0(%rdi), %xmm0
-        movdqa  16(%rdi), %xmm1
-        movdqa  32(%rdi), %xmm2
-        movdqa  48(%rdi), %xmm3
-        movdqa  64(%rdi), %xmm4
-        movdqa  80(%rdi), %xmm5
-        movdqa  96(%rdi), %xmm6
-        movdqa  112(%rdi), %xmm7
-        movdqa  128(%rdi), %xmm8
-        movdqa  144(%rdi), %xmm9
-        movdqa  160(%rdi), %xmm10
-        movdqa  176(%rdi), %xmm11
-        movdqa  192(%rdi), %xmm12
-        movdqa  208(%rdi), %xmm13
-        movdqa  224(%rdi), %xmm14
-        movdqa  240(%rdi), %xmm15
+        MOVE_VECTORS movdqa, xmm, 16, 0, 0, REGS_16
 .Lrestored\@:
         .endm
 
@@ -322,7 +189,7 @@ refshim_dispatch_lean:
         testq   %rax, %rax
         jnz     .Lpass
         movq    BACK+ARG_R11(%rsp), %r11
-        RESTORE_ARGUMENTS %rsp
+        RESTORE_GENERAL %rsp, 0
 
 .Lhandle:                               /* rax: BACK+ARG_RAX gets the handler's result */
         STORE_GENERAL %rsp, BACK
@@ -338,14 +205,7 @@ refshim_dispatch_lean:
         movq    %rax, BACK+ARG_RAX(%rsp)        /* the handler's result */
         movq    VECTOR_STATE(%rsp), %rdi
         RESTORE_VECTOR_STATE
-        movq    BACK+ARG_RDI(%rsp), %rdi
-        movq    BACK+ARG_RSI(%rsp), %rsi
-        movq    BACK+ARG_RDX(%rsp), %rdx
-        movq    BACK+ARG_RCX(%rsp), %rcx
-        movq    BACK+ARG_R8(%rsp), %r8
-        movq    BACK+ARG_R9(%rsp), %r9
-        movq    BACK+ARG_RAX(%rsp), %rax
-        movq    BACK+ARG_R10(%rsp), %r10
+        RESTORE_GENERAL %rsp, BACK
         movq    BACK+ARG_R11(%rsp), %r11
         .cfi_remember_state
         leave
@@ -359,7 +219,7 @@ refshim_dispatch_lean:
 .Lpass:
         .cfi_restore_state
         movq    %rax, -16(%rbp)
-        RESTORE_ARGUMENTS %rsp
+        RESTORE_GENERAL %rsp, 0
         movq    -8(%rbp), %r11
         leave
         .cfi_def_cfa %rsp, 8
@@ -399,14 +259,7 @@ refshim_invoke:
         jb      1b
         movq    VECTOR_STATE(%rbx), %rdi
         RESTORE_VECTOR_STATE
-        movq    ARG_RDI(%rbx), %rdi
-        movq    ARG_RSI(%rbx), %rsi
-        movq    ARG_RDX(%rbx), %rdx
-        movq    ARG_RCX(%rbx), %rcx
-        movq    ARG_R8(%rbx), %r8
-        movq    ARG_R9(%rbx), %r9
-        movq    ARG_RAX(%rbx), %rax
-        movq    ARG_R10(%rbx), %r10
+        RESTORE_GENERAL %rbx, 0
         movq    ARG_R11(%rbx), %r11
         call    *STACK_ARGS_COPIED(%rsp)
         STORE_GENERAL %rbx, BACK
