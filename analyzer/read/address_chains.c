@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "alloc.h"
+#include "id_map.h"
 
 enum { FIRST_SLOTS = 1024 };
 
@@ -47,9 +48,7 @@ void address_chains_remove(struct address_chains *chains, struct address_chain *
     chains->slots[hole].used = false;
     chains->count--;
     for (size_t i = (hole + 1) & chains->mask; chains->slots[i].used; i = (i + 1) & chains->mask) {
-        size_t home = address_chains_home(chains, chains->slots[i].address);
-        bool movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
-        if (movable) {
+        if (probe_fills_hole(hole, i, address_chains_home(chains, chains->slots[i].address))) {
             chains->slots[hole] = chains->slots[i];
             chains->slots[i].used = false;
             hole = i;
