@@ -206,8 +206,15 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
         fail_at(reading, number, reading->sink.error);
 }
 
+/* How much of a format's faster readers a reading uses; all must give the same events. */
+enum reading_mode {
+    BY_LINES,           /* parse_line only */
+    BY_BLOCKS,          /* parse_block too, no scans on the reading thread */
+    WITH_SCANS          /* scan_lines and parse_scanned too: the tools' way */
+};
+
 static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
-                       struct log_diag *diag, bool use_block_readers);
+                       struct log_diag *diag, enum reading_mode mode);
 
 /* A line on stderr saying how far the reading is, for reads long enough to wonder about:
  * only on a terminal, only after the first second, redrawn a few times a second, erased
@@ -273,13 +280,19 @@ static void progress_end(struct progress *progress)
 int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                     struct log_diag *diag)
 {
-    return read_stream(log, name, on_event, user, diag, true);
+    return read_stream(log, name, on_event, user, diag, WITH_SCANS);
+}
+
+int log_read_stream_without_scans(FILE *log, const char *name, log_event_fn on_event,
+                                  void *user, struct log_diag *diag)
+{
+    return read_stream(log, name, on_event, user, diag, BY_BLOCKS);
 }
 
 int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
                              struct log_diag *diag)
 {
-    return read_stream(log, name, on_event, user, diag, false);
+    return read_stream(log, name, on_event, user, diag, BY_LINES);
 }
 
 /* The scans of chunks not yet read past, oldest first (see scan_at). */
@@ -393,18 +406,19 @@ static bool window_advance(struct window *window, struct chunk_reader *chunks,
 }
 
 static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
-                       struct log_diag *diag, bool use_block_readers)
+                       struct log_diag *diag, enum reading_mode mode)
 {
+    bool use_block_readers = mode != BY_LINES, use_scans = mode == WITH_SCANS;
     diag_clear(diag);
     char error[512] = "";
     char escaped_name[1024];
     name = escape_text(name, escaped_name, sizeof escaped_name);
-    struct chunk_reader *chunks = chunk_reader_start(log, use_block_readers ? format_of_chunk : NULL);
+    struct chunk_reader *chunks = chunk_reader_start(log, use_scans ? format_of_chunk : NULL);
     struct reading reading = {
         .name = name,
         .diag = diag,
         .sink = {on_event, user, error, sizeof error, false},
-        .chunks = use_block_readers ? chunks : NULL,
+        .chunks = use_scans ? chunks : NULL,
     };
     struct window window = {0};
     struct pending_scans pending = {.count = 0};

@@ -116,6 +116,11 @@ int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *us
  * reader (Mozilla's): the two must give the same events, which the tests check. */
 int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
                              struct log_diag *diag);
+/* The same with the formats' block readers, but without the lines they read into tokens
+ * on the reading thread (scan_lines, log_format.h), which log_read_stream reads nearly
+ * every line through: the tests compare all three ways. */
+int log_read_stream_without_scans(FILE *log, const char *name, log_event_fn on_event,
+                                  void *user, struct log_diag *diag);
 /* The progress line shown on a terminal during a long read: "NAME: N of M MB read (P%)"
  * (TOTAL 0: the size is not known). */
 void log_progress_text(const char *name, uint64_t done, uint64_t total, char *text,

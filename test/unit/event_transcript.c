@@ -64,6 +64,12 @@ int read_log_by_lines(const char *log, size_t length, struct transcript *transcr
     return read_log_with(log_read_stream_by_lines, log, length, transcript, diag);
 }
 
+int read_log_without_scans(const char *log, size_t length, struct transcript *transcript,
+                           struct log_diag *diag)
+{
+    return read_log_with(log_read_stream_without_scans, log, length, transcript, diag);
+}
+
 void read_text(const char *log, struct transcript *transcript, struct log_diag *diag)
 {
     read_log(log, strlen(log), transcript, diag);

@@ -20,6 +20,9 @@ int read_log(const char *log, size_t length, struct transcript *transcript,
 /* read_log without the formats' block readers: every line through the line reader. */
 int read_log_by_lines(const char *log, size_t length, struct transcript *transcript,
                       struct log_diag *diag);
+/* read_log with the formats' block readers but without their scans on the reading thread. */
+int read_log_without_scans(const char *log, size_t length, struct transcript *transcript,
+                           struct log_diag *diag);
 /* The same for a NUL-terminated LOG. */
 void read_text(const char *log, struct transcript *transcript, struct log_diag *diag);
 

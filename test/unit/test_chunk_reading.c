@@ -32,22 +32,29 @@ static void text_close(struct text *text)
     fclose(text->out);
 }
 
-/* Reads TEXT both ways and asserts the same events and diagnostics, and that it reads
- * to the end without an error; returns the number of bytes of the transcript. */
+/* Reads TEXT the three ways (with scans, by blocks, by lines) and asserts the same events
+ * and diagnostics, and that it reads to the end without an error; returns the number of
+ * bytes of the transcript. */
 static size_t assert_readers_agree(const struct text *text)
 {
-    struct transcript fast, lines;
-    struct log_diag fast_diag, lines_diag;
-    int fast_status = read_log(text->data, text->size, &fast, &fast_diag);
+    struct transcript lines;
+    struct log_diag lines_diag;
     int lines_status = read_log_by_lines(text->data, text->size, &lines, &lines_diag);
-    ck_assert_int_eq(fast_status, lines_status);
-    ck_assert_msg(fast_status == LOG_STATUS_OK, "%s", fast_diag.message);
-    ck_assert_str_eq(fast_diag.message, lines_diag.message);
-    ck_assert_str_eq(fast_diag.warning, lines_diag.warning);
-    ck_assert_str_eq(fast_diag.torn, lines_diag.torn);
-    ck_assert_msg(strcmp(fast.text, lines.text) == 0, "events differ");
-    size_t size = fast.size;
-    free(fast.text);
+    ck_assert_msg(lines_status == LOG_STATUS_OK, "%s", lines_diag.message);
+    /* With the scans of the reading thread, then with the block readers alone. */
+    int (*const readers[])(const char *, size_t, struct transcript *, struct log_diag *) = {
+        read_log, read_log_without_scans};
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        struct transcript reading;
+        struct log_diag diag;
+        ck_assert_int_eq(readers[i](text->data, text->size, &reading, &diag), lines_status);
+        ck_assert_str_eq(diag.message, lines_diag.message);
+        ck_assert_str_eq(diag.warning, lines_diag.warning);
+        ck_assert_str_eq(diag.torn, lines_diag.torn);
+        ck_assert_msg(strcmp(reading.text, lines.text) == 0, "events differ (reader %zu)", i);
+        free(reading.text);
+    }
+    size_t size = lines.size;
     free(lines.text);
     return size;
 }

@@ -31,26 +31,41 @@ static char *slurp(const char *path, size_t *length)
     return data;
 }
 
-/* Reads PATH both ways; fails naming the file when they differ. Returns the first word of
+/* Fails, naming PATH and HOW it was read, when a reading differs from the one by lines. */
+static void assert_same_reading(const char *path, const char *how, int status,
+                                const struct transcript *reading, const struct log_diag *diag,
+                                int lines_status, const struct transcript *lines,
+                                const struct log_diag *lines_diag)
+{
+    ck_assert_msg(status == lines_status, "%s: status %d %s, by lines %d", path, status, how,
+                  lines_status);
+    ck_assert_msg(strcmp(reading->text, lines->text) == 0,
+                  "%s: events differ %s:\n%s\nby lines:\n%s", path, how, reading->text,
+                  lines->text);
+    ck_assert_msg(strcmp(diag->message, lines_diag->message) == 0, "%s: %s %s / %s", path,
+                  diag->message, how, lines_diag->message);
+    ck_assert_msg(strcmp(diag->warning, lines_diag->warning) == 0, "%s: warnings differ %s",
+                  path, how);
+    ck_assert_msg(strcmp(diag->torn, lines_diag->torn) == 0, "%s: torn differ %s", path, how);
+}
+
+/* Reads PATH the three ways (with scans, by blocks, by lines); fails naming the file when they differ. Returns the first word of
  * the file's name ("mozilla", "refshim") if it gave events (a file a block reader could
  * have read), else "". */
 static const char *readers_agree_on(const char *path)
 {
     size_t length;
     char *log = slurp(path, &length);
-    struct transcript fast, lines;
-    struct log_diag fast_diag, lines_diag;
+    struct transcript fast, blocks, lines;
+    struct log_diag fast_diag, blocks_diag, lines_diag;
     int fast_status = read_log(log, length, &fast, &fast_diag);
+    int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
     int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
-    ck_assert_msg(fast_status == lines_status, "%s: status %d, by lines %d", path, fast_status,
-                  lines_status);
-    ck_assert_msg(strcmp(fast.text, lines.text) == 0, "%s: events differ:\n%s\nby lines:\n%s",
-                  path, fast.text, lines.text);
-    ck_assert_msg(strcmp(fast_diag.message, lines_diag.message) == 0, "%s: %s / %s", path,
-                  fast_diag.message, lines_diag.message);
-    ck_assert_msg(strcmp(fast_diag.warning, lines_diag.warning) == 0, "%s: warnings differ",
-                  path);
-    ck_assert_msg(strcmp(fast_diag.torn, lines_diag.torn) == 0, "%s: torn differ", path);
+    assert_same_reading(path, "by blocks", blocks_status, &blocks, &blocks_diag, lines_status,
+                        &lines, &lines_diag);
+    assert_same_reading(path, "with scans", fast_status, &fast, &fast_diag, lines_status,
+                        &lines, &lines_diag);
+    free(blocks.text);
     const char *name = path + strlen(CORPUS) + 1;
     const char *kind = fast.size == 0                        ? ""
                        : strncmp(name, "mozilla", 7) == 0 ? "mozilla"
