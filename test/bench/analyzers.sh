@@ -50,9 +50,19 @@ make_gst_log() {
     [ -s "$log" ] && echo "$made" >"$log.buffers"
 }
 make_gst_log || { echo "cannot make $OUT/gst.log with gst-launch-1.0"; exit 1; }
-big_enough "$OUT/mozilla.log" || "$OUT/mozilla_log_gen" "$SIZE" >"$OUT/mozilla.log" 2>/dev/null || exit 1
-big_enough "$OUT/unique.log" || "$OUT/mozilla_log_gen" "$SIZE" unique >"$OUT/unique.log" 2>/dev/null || exit 1
-big_enough "$OUT/asterisk.log" || "$OUT/asterisk_log_gen" "$SIZE" >"$OUT/asterisk.log" || exit 1
+# generated LOG TOOL ARGS...: LOG made by test/bench/TOOL.c, again whenever the size or
+# the generator changed (a stamp beside the log says with what it was made).
+generated() {
+    local log=$OUT/$1 tool=$2
+    shift 2
+    local made="$SIZE $* $(md5sum <"test/bench/$tool.c" | cut -c1-32)"
+    big_enough "$log" && [ "$(cat "$log.made" 2>/dev/null)" = "$made" ] && return 0
+    rm -f "$log.made"
+    "$OUT/$tool" "$SIZE" "$@" >"$log" 2>/dev/null && echo "$made" >"$log.made"
+}
+generated mozilla.log mozilla_log_gen || exit 1
+generated unique.log mozilla_log_gen unique || exit 1
+generated asterisk.log asterisk_log_gen || exit 1
 
 if [ -z "${REFCOUNTER:-}" ]; then
     tarball=$(ls /work/shared/asterisk/asterisk-*.tar.* 2>/dev/null | head -n 1)
@@ -97,12 +107,18 @@ measure() {
     last_seconds=$seconds
 }
 
-# peer NAME OURS_SECONDS COMMAND...: the peer once, and how many times slower it is.
+# peer NAME OURS_SECONDS MAX_STATUS COMMAND...: the peer once, and how many times slower
+# it is. An exit status above MAX_STATUS means the peer failed (a Python traceback is
+# 1): its time would compare a crash with a whole reading, so none is given.
 peer() {
-    local name=$1 ours=$2
-    shift 2
+    local name=$1 ours=$2 max_status=$3
+    shift 3
     local seconds kb exit_status
     read -r seconds kb exit_status <<<"$(median 1 "$@")"
+    if [ "$exit_status" -gt "$max_status" ]; then
+        printf '  %-36s failed (exit %s): no comparison\n' "$name" "$exit_status"
+        return
+    fi
     local ratio verdict="met"
     ratio=$(calc "$seconds / $ours")
     [ "$(calc "$ratio < 10")" = 1 ] && verdict="NOT MET"
@@ -130,14 +146,14 @@ for shape in gst mozilla unique asterisk; do
         measure "refleaks --bloat" no "$BUILD/refleaks" --bloat "$log"
         measure "refleaks --by-stack" no "$BUILD/refleaks" --by-stack "$log"
         if [ -n "${FIND_LEAKERS:-}" ] && [ -f "$FIND_LEAKERS" ]; then
-            peer "find_leakers.py" "$leaks_seconds" python3 "$FIND_LEAKERS" "$log"
+            peer "find_leakers.py" "$leaks_seconds" 0 python3 "$FIND_LEAKERS" "$log"
         else
             skip_peer "find_leakers.py" FIND_LEAKERS
         fi
         if [ -n "${MAKE_TREE:-}" ] && [ -f "$MAKE_TREE" ]; then
             address=$("$BUILD/refleaks" "$log" 2>/dev/null | head -n 1 | cut -d' ' -f1)
             # make-tree.pl reads its standard input only.
-            peer "make-tree.pl --object $address" "$balance_seconds" \
+            peer "make-tree.pl --object $address" "$balance_seconds" 0 \
                 sh -c 'exec perl "$0" --object "$1" <"$2"' "$MAKE_TREE" "$address" "$log"
         else
             skip_peer "make-tree.pl" MAKE_TREE
@@ -145,7 +161,7 @@ for shape in gst mozilla unique asterisk; do
     fi
     if [ "$shape" = asterisk ]; then
         if [ -n "${REFCOUNTER:-}" ] && [ -f "$REFCOUNTER" ]; then
-            peer "refcounter.py -n" "$history_seconds" python3 "$REFCOUNTER" -f "$log" -n
+            peer "refcounter.py -n" "$history_seconds" 7 python3 "$REFCOUNTER" -f "$log" -n
         else
             skip_peer "refcounter.py" REFCOUNTER
         fi

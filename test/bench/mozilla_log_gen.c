@@ -2,6 +2,9 @@
  * benchmark: many objects of a few dozen classes, each living through a handful of
  * AddRef/Release pairs, with stacks drawn from a fixed set so that they repeat the way
  * real logs repeat them; one object in fifty leaks. Deterministic (fixed seed).
+ * As in a real heap, an address is taken again only once its object is gone: the
+ * peers keyed by address (find_leakers.py, make-tree.pl) stop or mix two objects'
+ * histories on a log where two live objects share one.
  * With `unique`, no two stacks are alike (every frame's offset is new), the worst case
  * for a reader that keeps every distinct stack.
  *
@@ -19,7 +22,8 @@ enum {
     FUNCTIONS = 600,
     STACKS = 4000,
     MAX_DEPTH = 14,
-    MAX_ALIVE = 20000
+    MAX_ALIVE = 20000,
+    ADDRESS_SLOTS = 1 << 18 /* far more than the live and leaked objects together */
 };
 
 static uint64_t random_state = 0x2545F4914F6CDD1DULL;
@@ -49,6 +53,7 @@ static struct stack stacks[STACKS];
 static bool unique_stacks;
 static uint64_t next_unique_offset = 0x100000;
 static struct object alive[MAX_ALIVE];
+static bool slot_taken[ADDRESS_SLOTS]; /* by a live or leaked object */
 
 static void print_stack(FILE *out, int class_id, const char *method, const struct stack *stack)
 {
@@ -93,8 +98,12 @@ int main(int argc, char **argv)
         if (alive_count < MAX_ALIVE && (alive_count < 100 || next_random() % 3 == 0)) {
             struct object *object = &alive[alive_count++];
             object->serial = next_serial++;
-            /* Addresses are reused, as a heap reuses them. */
-            object->address = 0x7f0a10000000ULL + (uint64_t)(next_random() % 50000) * 0x40;
+            /* Addresses are reused, as a heap reuses them, but never while taken. */
+            uint32_t slot = next_random() % ADDRESS_SLOTS;
+            while (slot_taken[slot])
+                slot = (slot + 1) % ADDRESS_SLOTS;
+            slot_taken[slot] = true;
+            object->address = 0x7f0a10000000ULL + (uint64_t)slot * 0x40;
             object->class_id = (int)(next_random() % CLASSES);
             object->count = 1;
             object->remaining_pairs = (int)(next_random() % 6);
@@ -114,6 +123,7 @@ int main(int argc, char **argv)
                 alive[index] = alive[--alive_count];
             } else {
                 record(stdout, object, "Release", --object->count);
+                slot_taken[(object->address - 0x7f0a10000000ULL) / 0x40] = false;
                 alive[index] = alive[--alive_count];
             }
         }
