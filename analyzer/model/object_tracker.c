@@ -601,6 +601,20 @@ static void note_successor(struct object_tracker *tracker, uint64_t key,
     tracker->records[older].tid_and_flags |= FLAG_SUCCESSOR;
 }
 
+void object_tracker_prefetch(const struct object_tracker *tracker, bool by_serial, uint64_t key,
+                             enum tracker_prefetch stage)
+{
+    const struct record_index *index = by_serial ? &tracker->by_serial : &tracker->by_address;
+    if (!index->slots)
+        return;
+    uint32_t hash = key_hash(key);
+    const struct index_slot *slot = &index->slots[hash & index->mask];
+    if (stage == PREFETCH_SLOT)
+        __builtin_prefetch(slot);
+    else if (slot->record != 0 && slot->hash == hash)
+        __builtin_prefetch(&tracker->records[slot->record - 1]);
+}
+
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
                           struct log_event *event, struct log_sink *sink)
 {

@@ -91,6 +91,13 @@ bool object_tracker_serial_finished(const struct object_tracker *tracker, uint64
  * that two live objects never share one address. */
 void object_tracker_finish(struct object_tracker *tracker, unsigned long last_line,
                            struct log_sink *sink);
+/* Starts fetching what an event of the object with KEY (its log serial if BY_SERIAL,
+ * else its address) will look up, a few events ahead of it: in the first STAGE, its
+ * index slot; in the second, a few events later, its record. Readers that know the
+ * keys ahead (tokens of the reading thread) call it; it changes nothing. */
+enum tracker_prefetch { PREFETCH_SLOT, PREFETCH_RECORD };
+void object_tracker_prefetch(const struct object_tracker *tracker, bool by_serial, uint64_t key,
+                             enum tracker_prefetch stage);
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
                           struct log_event *event, struct log_sink *sink);
 

@@ -80,10 +80,19 @@ static bool skip_text(const char **at, const char *end, const char *text, size_t
     return true;
 }
 
-/* Parses the usual record line (LENGTH bytes, no line end) into RECORD; false for
+/* What the usual record line says: the numbers read, the texts as places in the line. */
+struct usual_record {
+    uint64_t address_value, serial, count, tid;
+    uint32_t class_length;          /* the class starts at the line's second byte */
+    uint32_t address_from, address_length;
+    char op;
+};
+
+/* Reads the usual record line (LENGTH bytes, no line end) into RECORD; false for
  * anything else, even when mozilla_parse_record_line would accept it. Whatever it
- * accepts, it reads as mozilla_parse_record_line does. */
-static bool parse_usual_record(const char *line, size_t length, struct pending_record *record)
+ * accepts, it reads as mozilla_parse_record_line does. Touches nothing but RECORD, so
+ * that the reading thread can do it ahead (mozilla_scan_lines). */
+static bool read_usual_record(const char *line, size_t length, struct usual_record *record)
 {
     const char *end = line + length, *close = line + 1;
     /* The class ends at the first `> ` followed by a hex digit, the address. */
@@ -98,11 +107,10 @@ static bool parse_usual_record(const char *line, size_t length, struct pending_r
     if (class_length == 0 || class_length >= MOZILLA_MAX_CLASS)
         return false;
     const char *address = close + 2, *at = address;
-    uint64_t serial, count;
     if (!read_hex(&at, end, &record->address_value) || !skip_text(&at, end, " ", 1))
         return false;
     size_t address_length = (size_t)(at - 1 - address);
-    if (!read_decimal(&at, end, &serial))
+    if (address_length >= MOZILLA_MAX_ADDRESS || !read_decimal(&at, end, &record->serial))
         return false;
     if (skip_text(&at, end, " AddRef ", 8))
         record->op = 'A';
@@ -110,19 +118,40 @@ static bool parse_usual_record(const char *line, size_t length, struct pending_r
         record->op = 'R';
     else
         return false;
-    if (!read_decimal(&at, end, &count))
+    if (!read_decimal(&at, end, &record->count))
         return false;
     record->tid = 0;
     if (at != end && !(skip_text(&at, end, " [thread ", 9) && read_hex(&at, end, &record->tid) &&
                        skip_text(&at, end, "]", 1) && at == end))
         return false;
-    memcpy(record->class_name, line + 1, class_length);
-    record->class_name[class_length] = '\0';
-    memcpy(record->address, address, address_length);
-    record->address[address_length] = '\0';
-    record->serial = serial;
-    record->count = (int64_t)count;
-    record->size = 0;
+    record->class_length = (uint32_t)class_length;
+    record->address_from = (uint32_t)(address - line);
+    record->address_length = (uint32_t)address_length;
+    return true;
+}
+
+/* Fills PENDING with what USUAL read from LINE. */
+static void take_usual_record(const char *line, const struct usual_record *usual,
+                              struct pending_record *pending)
+{
+    memcpy(pending->class_name, line + 1, usual->class_length);
+    pending->class_name[usual->class_length] = '\0';
+    memcpy(pending->address, line + usual->address_from, usual->address_length);
+    pending->address[usual->address_length] = '\0';
+    pending->address_value = usual->address_value;
+    pending->serial = usual->serial;
+    pending->op = usual->op;
+    pending->count = (int64_t)usual->count;
+    pending->tid = usual->tid;
+    pending->size = 0;
+}
+
+static bool parse_usual_record(const char *line, size_t length, struct pending_record *record)
+{
+    struct usual_record usual;
+    if (!read_usual_record(line, length, &usual))
+        return false;
+    take_usual_record(line, &usual, record);
     return true;
 }
 
@@ -220,13 +249,18 @@ size_t mozilla_parse_block(void *opaque, const char *data, size_t length,
  * bytes, unusual frame lines, a line that is not a record) ends the tokens. */
 
 enum { TOKEN_RECORD = 1, TOKEN_EMPTY_LINE = 2 };
+enum { PREFETCHED_RECORDS = 8 };
 
 struct record_token {
     struct scanned_line_head head;  /* the record's line, frame lines and empty line */
     uint8_t kind;
+    bool usual;                     /* the record line is read into USUAL_RECORD */
     uint32_t record_length;         /* of the record line, without "\r" */
     uint32_t kept_from, kept_length; /* the frame lines delivered, from the record start */
     uint32_t lines;
+    /* The record line read ahead, as parse_record reads a usual one: the parser's
+     * thread then only copies its texts, which halves that thread's work. */
+    struct usual_record usual_record;
 };
 
 /* The token of the record at AT, as read_record would read it from [AT, END); false if
@@ -263,6 +297,7 @@ static bool scan_record(const char *at, const char *end, struct record_token *to
         .kept_length = (uint32_t)(frames.last_newline + 1 - frames.kept),
         .lines = lines,
     };
+    token->usual = read_usual_record(at, record_length, &token->usual_record);
     return true;
 }
 
@@ -304,6 +339,20 @@ void mozilla_scan_lines(const char *data, size_t length, struct scanned_lines *s
     scan->end = scan->start + (uint64_t)(at - first);
 }
 
+/* Starts fetching the tracker's slot or record of token INDEX's object. */
+static void prefetch_object(const struct mozilla_state *state, const struct scanned_lines *scan,
+                            size_t index, enum tracker_prefetch stage)
+{
+    const struct record_token *token =
+        (const struct record_token *)(const void *)scanned_token(scan, index);
+    if (token->kind != TOKEN_RECORD || !token->usual)
+        return;
+    const struct usual_record *record = &token->usual_record;
+    bool by_serial = record->serial != 0;
+    object_tracker_prefetch(state->tracker, by_serial,
+                            by_serial ? record->serial : record->address_value, stage);
+}
+
 size_t mozilla_parse_scanned(void *opaque, const char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more)
@@ -311,15 +360,29 @@ size_t mozilla_parse_scanned(void *opaque, const char *data, size_t length,
     struct mozilla_state *state = opaque;
     const char *at = data, *end = data + length;
     *need_more = false;
+    /* The record lines a few tokens ahead are fetched into the cache while this one is
+     * read: the other core read them last, and the copy of their texts otherwise waits
+     * on memory for every record. */
+    size_t ahead = scan->next;
+    const char *ahead_at = at;
     /* A record begun by the line reader is finished by it. */
     while (scan->next < scan->count && !state->record.present) {
+        for (; ahead < scan->count && ahead < scan->next + PREFETCHED_RECORDS; ahead++) {
+            __builtin_prefetch(ahead_at);
+            ahead_at += scanned_token(scan, ahead)->length;
+            prefetch_object(state, scan, ahead, PREFETCH_SLOT);
+        }
+        if (scan->next + PREFETCHED_RECORDS / 2 < scan->count)
+            prefetch_object(state, scan, scan->next + PREFETCHED_RECORDS / 2, PREFETCH_RECORD);
         const struct record_token *token =
             (const struct record_token *)(const void *)scanned_token(scan, scan->next);
         const char *after = at + token->head.length;
         if (after > end)
             break;
         if (token->kind == TOKEN_RECORD) {
-            if (!parse_record(at, token->record_length, &state->record))
+            if (token->usual)
+                take_usual_record(at, &token->usual_record, &state->record);
+            else if (!parse_record(at, token->record_length, &state->record))
                 break;
             state->record.line = *line_number + 1;
             *line_number += token->lines;

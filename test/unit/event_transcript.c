@@ -70,6 +70,26 @@ int read_log_without_scans(const char *log, size_t length, struct transcript *tr
     return read_log_with(log_read_stream_without_scans, log, length, transcript, diag);
 }
 
+int read_log_from_file(const char *log, size_t length, size_t skip,
+                       struct transcript *transcript, struct log_diag *diag)
+{
+    transcript->text = NULL;
+    transcript->size = 0;
+    transcript->out = open_memstream(&transcript->text, &transcript->size);
+    ck_assert_ptr_nonnull(transcript->out);
+    FILE *in = tmpfile();
+    ck_assert_ptr_nonnull(in);
+    for (size_t i = 0; i < skip; i++)
+        fputc('#', in);
+    ck_assert_uint_eq(fwrite(log, 1, length, in), length);
+    ck_assert_int_eq(fflush(in), 0);
+    ck_assert_int_eq(fseeko(in, (off_t)skip, SEEK_SET), 0);
+    int status = log_read_stream(in, "t.log", describe_event, transcript, diag);
+    fclose(in);
+    fclose(transcript->out);
+    return status;
+}
+
 void read_text(const char *log, struct transcript *transcript, struct log_diag *diag)
 {
     read_log(log, strlen(log), transcript, diag);

@@ -23,6 +23,11 @@ int read_log_by_lines(const char *log, size_t length, struct transcript *transcr
 /* read_log with the formats' block readers but without their scans on the reading thread. */
 int read_log_without_scans(const char *log, size_t length, struct transcript *transcript,
                            struct log_diag *diag);
+/* read_log from a temporary file that starts with SKIP bytes of junk, the file positioned
+ * after them: a regular file is read by pread at any chunk, by the reading thread and by
+ * the parser while it waits (chunk_reader.c), where a stream is read in order. */
+int read_log_from_file(const char *log, size_t length, size_t skip,
+                       struct transcript *transcript, struct log_diag *diag);
 /* The same for a NUL-terminated LOG. */
 void read_text(const char *log, struct transcript *transcript, struct log_diag *diag);
 

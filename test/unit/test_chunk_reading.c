@@ -32,18 +32,31 @@ static void text_close(struct text *text)
     fclose(text->out);
 }
 
-/* Reads TEXT the three ways (with scans, by blocks, by lines) and asserts the same events
- * and diagnostics, and that it reads to the end without an error; returns the number of
- * bytes of the transcript. */
+/* read_log_from_file, from the file's start and from 777 bytes into it. */
+static int read_file_from_start(const char *log, size_t length, struct transcript *transcript,
+                                struct log_diag *diag)
+{
+    return read_log_from_file(log, length, 0, transcript, diag);
+}
+
+static int read_file_after_junk(const char *log, size_t length, struct transcript *transcript,
+                                struct log_diag *diag)
+{
+    return read_log_from_file(log, length, 777, transcript, diag);
+}
+
+/* Reads TEXT every way (a stream with scans, a file read at any chunk from its start and
+ * from further in, by blocks, by lines) and asserts the same events and diagnostics, and
+ * that it reads to the end without an error; returns the number of bytes of the
+ * transcript. */
 static size_t assert_readers_agree(const struct text *text)
 {
     struct transcript lines;
     struct log_diag lines_diag;
     int lines_status = read_log_by_lines(text->data, text->size, &lines, &lines_diag);
     ck_assert_msg(lines_status == LOG_STATUS_OK, "%s", lines_diag.message);
-    /* With the scans of the reading thread, then with the block readers alone. */
     int (*const readers[])(const char *, size_t, struct transcript *, struct log_diag *) = {
-        read_log, read_log_without_scans};
+        read_log, read_file_from_start, read_file_after_junk, read_log_without_scans};
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         struct transcript reading;
         struct log_diag diag;
@@ -153,6 +166,29 @@ START_TEST(mozilla_record_longer_than_the_carry_room)
 }
 END_TEST
 
+/* A Mozilla log of exactly two chunks: the reading ends at the empty chunk after a full
+ * one, not only at a short one. */
+START_TEST(log_of_exactly_two_chunks)
+{
+    struct text text;
+    text_open(&text);
+    fputs("\n", text.out);
+    unsigned long serial = 0;
+    const char *record = "<nsFoo> 0x%05lx %05lu AddRef 1\n    #01: main[/tmp/app +0x10]\n\n";
+    /* Every record is 55 bytes; padding lines make up the rest. */
+    while (ftell(text.out) + 55 <= 2 * CHUNK_DATA - 1) {
+        serial++;
+        fprintf(text.out, record, 0x1000 + serial * 32, serial);
+    }
+    while (ftell(text.out) < 2 * CHUNK_DATA)
+        fputs("\n", text.out);
+    text_close(&text);
+    ck_assert_uint_eq(text.size, 2 * CHUNK_DATA);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    free(text.data);
+}
+END_TEST
+
 /* A line past 16 MiB is not a log line: a clear error, not a reader that waits for the
  * end of it forever. */
 START_TEST(line_over_16_mib_is_an_error)
@@ -181,6 +217,7 @@ Suite *chunk_reading_suite(void)
     tcase_add_test(chunks, refshim_lines_across_many_chunks);
     tcase_add_test(chunks, mozilla_records_across_many_chunks);
     tcase_add_test(chunks, mozilla_record_longer_than_the_carry_room);
+    tcase_add_test(chunks, log_of_exactly_two_chunks);
     tcase_add_test(chunks, line_over_16_mib_is_an_error);
     suite_add_tcase(suite, chunks);
     return suite;
