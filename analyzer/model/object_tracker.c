@@ -609,10 +609,17 @@ void object_tracker_prefetch(const struct object_tracker *tracker, bool by_seria
         return;
     uint32_t hash = key_hash(key);
     const struct index_slot *slot = &index->slots[hash & index->mask];
-    if (stage == PREFETCH_SLOT)
+    if (stage == PREFETCH_SLOT) {
         __builtin_prefetch(slot);
-    else if (slot->record != 0 && slot->hash == hash)
+        /* A new object at an address is looked for among the destroyed ones too. */
+        if (!by_serial && tracker->destroyed_addresses.slots)
+            __builtin_prefetch(&tracker->destroyed_addresses.slots[
+                fast_hash_mix(key) & tracker->destroyed_addresses.mask]);
+    } else if (slot->record != 0 && slot->hash == hash) {
         __builtin_prefetch(&tracker->records[slot->record - 1]);
+        if (tracker->user)
+            __builtin_prefetch(&tracker->user[slot->record - 1]);
+    }
 }
 
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,

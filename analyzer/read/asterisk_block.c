@@ -238,6 +238,8 @@ size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
             stop = CUT;
             continue;
         }
+        if (ahead > 2)
+            asterisk_prefetch_record(state, &ring[(first + 2) % ASTERISK_LOOKAHEAD].parsed);
         struct asterisk_cut_line *line = &ring[first];
         asterisk_accept_line(state, &line->parsed, line->text, line->length, *line_number + 1,
                              sink);

@@ -91,6 +91,12 @@ void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_l
         __builtin_prefetch(&chains->slots[address_chains_home(chains, parsed->address)]);
     if (state->sites.slots)
         __builtin_prefetch(&state->sites.slots[(size_t)parsed->site.low & state->sites.mask]);
+    object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_SLOT);
+}
+
+void asterisk_prefetch_record(const struct asterisk_state *state, const struct parsed_line *parsed)
+{
+    object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_RECORD);
 }
 
 /* Splits LINE at its first seven commas; false if there are fewer than six (the tag

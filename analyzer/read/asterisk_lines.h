@@ -54,6 +54,9 @@ struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state);
  * into the cache. Out of line: inlined into the block reader, GCC 12 -O2 left the
  * prefetches out. */
 void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed);
+/* The second step, a line or two later, once the first brought the tracker's slot: the
+ * tracker's record of PARSED's object. */
+void asterisk_prefetch_record(const struct asterisk_state *state, const struct parsed_line *parsed);
 
 /* Sets PARSED's site digest from its FILE..FUNC fields and site_length. */
 static inline void asterisk_site_digest(struct parsed_line *parsed)
