@@ -168,12 +168,14 @@ static bool cut_usual_line(char *line, size_t length, const uint32_t comma[SPLIT
 /* Where the next line stands: cut ahead of its turn, or why it could not be. */
 enum cut_result { CUT, CUT_EMPTY, CUT_NOT_USUAL, CUT_PAST_END };
 
-/* Cuts the line at AT (before END) into LINE, which remembers where the line ends. */
-static enum cut_result cut_next(const char *at, const char *end, struct asterisk_cut_line *line)
+/* Cuts the line at AT (before END) into LINE, which remembers where the line ends; the
+ * offsets of the commas it cut at go to COMMA (*COMMAS of them). */
+static enum cut_result cut_line_at(const char *at, const char *end, struct asterisk_cut_line *line,
+                                   uint32_t comma[SPLITTING_COMMAS], unsigned *commas_out)
 {
-    uint32_t comma[SPLITTING_COMMAS];
-    unsigned commas;
+    unsigned commas = 0;
     const char *line_end = scan_line(at, end, comma, &commas);
+    *commas_out = commas;
     if (!line_end)
         return CUT_PAST_END;
     size_t length = (size_t)(line_end - at);
@@ -187,6 +189,13 @@ static enum cut_result cut_next(const char *at, const char *end, struct asterisk
     line->next = line_end + 1;
     return cut_usual_line(line->text, length, comma, commas, &line->parsed) ? CUT
                                                                             : CUT_NOT_USUAL;
+}
+
+static enum cut_result cut_next(const char *at, const char *end, struct asterisk_cut_line *line)
+{
+    uint32_t comma[SPLITTING_COMMAS];
+    unsigned commas;
+    return cut_line_at(at, end, line, comma, &commas);
 }
 
 /* Where the lines this reader may read end: before the last complete line of DATA,
@@ -204,25 +213,32 @@ static const char *end_of_readable(const char *data, size_t length)
     return before_last ? before_last + 1 : data;
 }
 
+/* Where the next lines come from: the text itself, or the tokens of the reading thread. */
+struct line_source {
+    const char *end;                /* of the lines this reader may read */
+    struct scanned_lines *scan;     /* NULL: cut from the text */
+    size_t token;                   /* with SCAN: the token of the line at the cut place */
+};
+
+static enum cut_result cut_from_token(struct line_source *source, const char *at,
+                                      struct asterisk_cut_line *line);
+
 /* Lines are cut a few ahead of their turn, and the chain and call site slots of each are
  * fetched from memory as it is cut: looking them up is otherwise a wait on memory for
  * every line, the chains being as many as the live objects. */
-size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
-                            unsigned long *line_number, struct log_sink *sink, bool *need_more)
+static size_t read_lines(struct asterisk_state *state, const char *data, struct line_source *source,
+                         unsigned long *line_number, struct log_sink *sink)
 {
-    struct asterisk_state *state = opaque;
     struct asterisk_cut_line *ring = asterisk_cut_lines(state);
-    const char *end = end_of_readable(data, length);
-    *need_more = end == NULL;
-    if (!end)
-        return 0;
     const char *at = data, *cut_at = data;
     size_t first = 0, ahead = 0;
     enum cut_result stop = CUT;
     for (;;) {
         while (stop == CUT && ahead < ASTERISK_LOOKAHEAD) {
             struct asterisk_cut_line *line = &ring[(first + ahead) % ASTERISK_LOOKAHEAD];
-            stop = cut_at < end ? cut_next(cut_at, end, line) : CUT_PAST_END;
+            stop = cut_at >= source->end ? CUT_PAST_END
+                   : source->scan        ? cut_from_token(source, cut_at, line)
+                                         : cut_next(cut_at, source->end, line);
             if (stop == CUT) {
                 asterisk_prefetch(state, &line->parsed);
                 cut_at = line->next;
@@ -235,6 +251,8 @@ size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
             /* An empty line, cut only when every line before it was taken. */
             at = cut_at = at + 1;
             (*line_number)++;
+            if (source->scan)
+                source->token++;
             stop = CUT;
             continue;
         }
@@ -249,4 +267,151 @@ size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
         ahead--;
     }
     return (size_t)(at - data);
+}
+
+size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
+                            unsigned long *line_number, struct log_sink *sink, bool *need_more)
+{
+    const char *end = end_of_readable(data, length);
+    *need_more = end == NULL;
+    if (!end)
+        return 0;
+    struct line_source source = {end, NULL, 0};
+    return read_lines(opaque, data, &source, line_number, sink);
+}
+
+/* --- reading on two cores ---------------------------------------------------------------
+ *
+ * The reading thread (chunk_reader.c) finds each usual line's commas and reads its
+ * numbers and call site digest into a token, as cut_next would; the parser then copies
+ * the line and cuts it at the commas the token gives. Any other line ends nothing: its
+ * token says so, and the parser cuts it from the text or leaves it to the line reader,
+ * as without the thread. */
+
+enum { TOKEN_TEXT = 0, TOKEN_USUAL = 1, TOKEN_EMPTY_LINE = 2 };
+
+/* About 80 bytes, as a line: the parser reads every token the other core wrote. */
+struct line_token {
+    struct scanned_line_head head;  /* the line with its '\n' */
+    uint8_t kind;                   /* TOKEN_* */
+    uint8_t commas;
+    uint8_t line_kind;              /* enum line_kind */
+    uint16_t comma[SPLITTING_COMMAS];
+    uint16_t site_length;
+    struct fast_digest site;
+    uint64_t address, tid;
+    int64_t delta, state_count;
+};
+
+void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
+{
+    /* Room for lines of 40 bytes; grown when shorter. */
+    size_t capacity = length / 40 + 16, count = 0;
+    struct line_token *tokens = malloc(capacity * sizeof *tokens);
+    if (!tokens)
+        return;                 /* read from the text, as without the thread */
+    const char *at = data, *end = data + length;
+    struct asterisk_cut_line line;
+    while (at < end) {
+        if (count == capacity) {
+            struct line_token *grown = realloc(tokens, 2 * capacity * sizeof *tokens);
+            if (!grown)
+                break;          /* the lines after are read from the text */
+            tokens = grown;
+            capacity *= 2;
+        }
+        struct line_token *token = &tokens[count];
+        uint32_t comma[SPLITTING_COMMAS];
+        unsigned commas;
+        enum cut_result cut = cut_line_at(at, end, &line, comma, &commas);
+        if (cut == CUT_PAST_END)
+            break;
+        const char *newline = cut == CUT         ? line.next - 1
+                              : cut == CUT_EMPTY ? at
+                                                 : memchr(at, '\n', (size_t)(end - at));
+        if (newline - at >= UINT32_MAX)
+            break;
+        token->head.length = (uint32_t)(newline - at + 1);
+        token->kind = cut == CUT ? TOKEN_USUAL : cut == CUT_EMPTY ? TOKEN_EMPTY_LINE : TOKEN_TEXT;
+        if (cut == CUT) {
+            const struct parsed_line *parsed = &line.parsed;
+            token->commas = (uint8_t)commas;
+            for (unsigned i = 0; i < commas; i++)
+                token->comma[i] = (uint16_t)comma[i];   /* lines are shorter than 1024 */
+            token->line_kind = (uint8_t)parsed->kind;
+            token->site_length = (uint16_t)parsed->site_length;
+            token->site = parsed->site;
+            token->address = parsed->address;
+            token->tid = parsed->tid;
+            token->delta = parsed->delta;
+            token->state_count = parsed->state_count;
+        }
+        count++;
+        at = newline + 1;
+    }
+    scan->tokens = tokens;
+    scan->count = count;
+    scan->token_size = sizeof *tokens;
+    scan->end = scan->start + (uint64_t)(at - data);
+}
+
+/* Cuts the line at AT into LINE from its token, as cut_next would cut it from the text. */
+static enum cut_result cut_from_token(struct line_source *source, const char *at,
+                                      struct asterisk_cut_line *line)
+{
+    struct scanned_lines *scan = source->scan;
+    if (source->token >= scan->count)
+        return CUT_PAST_END;
+    const struct line_token *token =
+        (const struct line_token *)(const void *)scanned_token(scan, source->token);
+    if (at + token->head.length > source->end)
+        return CUT_PAST_END;
+    if (token->kind == TOKEN_EMPTY_LINE)
+        return CUT_EMPTY;
+    if (token->kind != TOKEN_USUAL)
+        return CUT_NOT_USUAL;
+    size_t length = token->head.length - 1;
+    memcpy(line->text, at, length);
+    line->text[length] = '\0';
+    line->length = length;
+    line->next = at + token->head.length;
+    struct parsed_line *parsed = &line->parsed;
+    char **field = parsed->field;
+    field[ADDR] = line->text;
+    for (unsigned i = 0; i < token->commas; i++) {
+        line->text[token->comma[i]] = '\0';
+        field[i + 1] = line->text + token->comma[i] + 1;
+    }
+    if (token->commas == SPLITTING_COMMAS - 1)
+        field[TAG] = line->text + length;
+    parsed->site_length = token->site_length;
+    parsed->site = token->site;
+    parsed->address = token->address;
+    parsed->delta = token->delta;
+    parsed->tid = token->tid;
+    parsed->kind = (enum line_kind)token->line_kind;
+    parsed->state_count = token->state_count;
+    source->token++;
+    return CUT;
+}
+
+size_t asterisk_parse_scanned(void *opaque, const char *data, size_t length,
+                              struct scanned_lines *scan, unsigned long *line_number,
+                              struct log_sink *sink, bool *need_more)
+{
+    /* As asterisk_parse_block: the last complete line is the line reader's. */
+    const char *end = end_of_readable(data, length);
+    *need_more = false;
+    if (!end)
+        return 0;
+    struct line_source source = {end, scan, scan->next};
+    size_t read = read_lines(opaque, data, &source, line_number, sink);
+    /* Tokens cut ahead but not taken are cut again next time. */
+    const char *at = data;
+    while (scan->next < scan->count && (size_t)(at - data) < read) {
+        at += scanned_token(scan, scan->next)->length;
+        scan->next_offset += scanned_token(scan, scan->next)->length;
+        scan->next++;
+    }
+    return read;
 }

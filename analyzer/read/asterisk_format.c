@@ -493,6 +493,8 @@ const struct log_format asterisk_log_format = {
     .create = create,
     .parse_line = parse_line,
     .parse_block = asterisk_parse_block,
+    .scan_lines = asterisk_scan_lines,
+    .parse_scanned = asterisk_parse_scanned,
     .finish = finish,
     .destroy = destroy,
 };

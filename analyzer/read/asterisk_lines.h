@@ -66,5 +66,10 @@ static inline void asterisk_site_digest(struct parsed_line *parsed)
 
 size_t asterisk_parse_block(void *state, const char *data, size_t length,
                             unsigned long *line_number, struct log_sink *sink, bool *need_more);
+/* Reading on two cores (asterisk_block.c): scan_lines and parse_scanned of log_format.h. */
+void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan);
+size_t asterisk_parse_scanned(void *state, const char *data, size_t length,
+                              struct scanned_lines *scan, unsigned long *line_number,
+                              struct log_sink *sink, bool *need_more);
 
 #endif

@@ -130,6 +130,51 @@ START_TEST(mozilla_records_across_many_chunks)
 }
 END_TEST
 
+/* An Asterisk log of many chunks whose lines vary the way real ones do (constructors,
+ * destructors, counts, tags with commas or none, an empty line now and then, CRLF line
+ * ends, a hex thread id, a tag longer than a cut line), so that chunks end at every
+ * place of a line: the lines the reading thread cut must read as the line reader
+ * reads them. */
+START_TEST(asterisk_lines_across_many_chunks)
+{
+    struct text text;
+    text_open(&text);
+    unsigned long serial = 0;
+    while (ftell(text.out) < 3 * CHUNK_DATA + 555) {
+        serial++;
+        unsigned long address = 0x1000 + (serial % 700) * 64;
+        const char *end = serial % 29 == 0 ? "\r\n" : "\n";
+        fprintf(text.out, "0x%lx,+1,%lu,file%lu.c,%lu,function_%lu,**constructor**,made%s%s",
+                address, 100 + serial % 5, serial % 13, serial % 400, serial % 31,
+                serial % 3 ? ", with a comma" : "", end);
+        for (unsigned long i = 0; i < serial % 5; i++) {
+            if (serial % 17 == 0 && i == 1)
+                fprintf(text.out, "0x%lx,+1,0x%lx,file.c,1,f,%lu,hex thread%s", address,
+                        100 + serial % 5, i + 1, end);
+            else
+                fprintf(text.out, "0x%lx,+1,%lu,file%lu.c,%lu,function_%lu,%lu,%s%s", address,
+                        100 + serial % 5, i % 13, i, i % 31, i + 1, i % 2 ? "bump" : "", end);
+            fprintf(text.out, "0x%lx,-1,%lu,file%lu.c,%lu,function_%lu,%lu%s", address,
+                    100 + serial % 5, i % 13, i, i % 31, i + 2, end);
+        }
+        if (serial % 23 == 0)
+            fputs(end, text.out);
+        if (serial % 97 == 0) {
+            fprintf(text.out, "0x%lx,+0,1,long.c,1,f,1,", address + 8);
+            for (int i = 0; i < 1500; i++)
+                fputc('a' + i % 26, text.out);
+            fputs(end, text.out);
+        }
+        if (serial % 2)
+            fprintf(text.out, "0x%lx,-1,%lu,file.c,9,gone,**destructor**,%s", address,
+                    100 + serial % 5, end);
+    }
+    text_close(&text);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    free(text.data);
+}
+END_TEST
+
 /* A Mozilla record with a frame line of 600 KiB that starts 300 KiB before the first
  * chunk's end, more than the room kept before a chunk's data: the line is read through
  * the reader's own buffer. */
@@ -217,6 +262,7 @@ Suite *chunk_reading_suite(void)
     tcase_add_test(chunks, refshim_lines_across_many_chunks);
     tcase_add_test(chunks, mozilla_records_across_many_chunks);
     tcase_add_test(chunks, mozilla_record_longer_than_the_carry_room);
+    tcase_add_test(chunks, asterisk_lines_across_many_chunks);
     tcase_add_test(chunks, log_of_exactly_two_chunks);
     tcase_add_test(chunks, line_over_16_mib_is_an_error);
     suite_add_tcase(suite, chunks);
