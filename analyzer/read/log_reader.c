@@ -59,6 +59,9 @@ static void diag_clear(struct log_diag *diag)
 
 /* A line that a killed thread left unfinished is replaced by this one-byte line: */
 #define TORN_LINE '\0'
+/* ...and a line that follows NUL bytes at a line start starts with this byte (no other
+ * NUL is left in the buffer, so both are told from the log's own bytes). */
+#define AFTER_NUL_RUN '\0'
 
 /* Drops the NUL bytes of the LENGTH bytes just read at BUFFER + FROM; returns the new end
  * of the buffer. NULs are bytes of the file reserved but never written: a thread of a
@@ -67,9 +70,14 @@ static void diag_clear(struct log_diag *diag)
  * line: the part (which may have begun before FROM, in the unfinished line kept at the
  * start of the buffer) and the run become the line TORN_LINE, so that the next line,
  * another thread's, is read as a line of its own and the torn one is skipped. Done once
- * per block read, not per line: NULs are rare and a per-line search would cost. */
-static size_t mend_nul_runs(char *buffer, size_t from, size_t length)
+ * per block read, not per line: NULs are rare and a per-line search would cost.
+ * A NUL run after a line end is followed by the next block's first line, or, in a log
+ * read while its program writes it, by the end of a line whose start was still unwritten
+ * when the reader passed it (a read is no snapshot). Such a line is marked with
+ * AFTER_NUL_RUN: if its format cannot read it, it is skipped as torn, not an error. */
+static size_t mend_nul_runs(char *buffer, size_t from, size_t length, bool *ends_in_run)
 {
+    *ends_in_run = false;
     char *first = memchr(buffer + from, '\0', length);
     if (!first)
         return from + length;
@@ -81,8 +89,14 @@ static size_t mend_nul_runs(char *buffer, size_t from, size_t length)
         }
         while (i < end && buffer[i] == '\0')
             i++;
-        if (kept == 0 || buffer[kept - 1] == '\n')
+        if (kept == 0 || buffer[kept - 1] == '\n') {
+            /* Not before an empty line: "\0\n" would read as a torn line. A run that
+             * goes on to the end of the bytes marks the next read's first line. */
+            if (i < end && buffer[i] != '\n')
+                buffer[kept++] = AFTER_NUL_RUN;
+            *ends_in_run = i == end;
             continue;
+        }
         size_t line_start = kept;
         while (line_start > 0 && buffer[line_start - 1] != '\n')
             line_start--;
@@ -149,6 +163,7 @@ struct reading {
     const struct log_format *format;
     void *state;
     unsigned long line_number;  /* complete lines so far */
+    bool unwritten_seen;        /* NUL bytes were read (see fail_at) */
     unsigned long torn_lines;   /* lines a killed thread left unfinished, skipped */
     unsigned long first_torn;   /* the line of the file that holds the first of them */
     bool last_was_torn;         /* the last line handled was torn: the log ends there */
@@ -158,12 +173,18 @@ struct reading {
 
 static void fail_at(struct reading *reading, unsigned long line, const char *what)
 {
-    snprintf(reading->diag->message, sizeof reading->diag->message, "%s:%lu: %s", reading->name,
-             line, what);
+    /* Unwritten bytes read by now: a program killed, or one still writing its log. Read
+     * while written, a log is no snapshot: a line can be there without the line of
+     * another thread that came first, not written yet when the reader passed its place. */
+    const char *why = reading->unwritten_seen
+                          ? " (the log has unwritten parts, NUL bytes, as when its program "
+                            "is still writing it: read it again once the program has exited)"
+                          : "";
+    snprintf(reading->diag->message, sizeof reading->diag->message, "%s:%lu: %s%s",
+             reading->name, line, what, why);
     reading->diag->status = LOG_STATUS_BAD_LOG;
     reading->failed = true;
 }
-
 
 static bool is_prefix_of(const char *text, size_t length, const char *whole)
 {
@@ -172,15 +193,25 @@ static bool is_prefix_of(const char *text, size_t length, const char *whole)
 
 /* Handles one cleaned line; COMPLETE is false for a cut last line, which may only
  * decide the format. */
+static void note_torn(struct reading *reading, unsigned long line_number)
+{
+    if (reading->torn_lines++ == 0)
+        reading->first_torn = line_number;
+}
+
 static void handle_line(struct reading *reading, char *line, size_t length, bool complete)
 {
     /* A torn line and what follows it up to the next line end are one line of the file
      * (NULs are no line end), so a torn line takes no number of its own. */
     reading->last_was_torn = length == 1 && line[0] == TORN_LINE;
     if (reading->last_was_torn) {
-        if (reading->torn_lines++ == 0)
-            reading->first_torn = reading->line_number + 1;
+        note_torn(reading, reading->line_number + 1);
         return;
+    }
+    bool after_nul_run = length > 1 && line[0] == AFTER_NUL_RUN;
+    if (after_nul_run) {
+        line++;
+        length--;
     }
     unsigned long number = reading->line_number + (complete ? 1 : 0);
     if (complete)
@@ -202,8 +233,12 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
             chunk_reader_use_format(reading->chunks, reading->format);
     }
     if (complete && !reading->format->parse_line(reading->state, line, length, number,
-                                                 &reading->sink))
-        fail_at(reading, number, reading->sink.error);
+                                                 &reading->sink)) {
+        if (after_nul_run)
+            note_torn(reading, number); /* the end of a line whose start was unwritten */
+        else
+            fail_at(reading, number, reading->sink.error);
+    }
 }
 
 /* How much of a format's faster readers a reading uses; all must give the same events. */
@@ -423,6 +458,7 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     struct window window = {0};
     struct pending_scans pending = {.count = 0};
     bool at_eof = false, cut = false, ends_in_nul = false, offsets_valid = true;
+    bool run_before = false;    /* the data so far ended in NULs after a line end */
     int read_error = 0;
     struct progress progress;
     progress_start(&progress, log);
@@ -491,6 +527,7 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
         }
         progress_advance(&progress, name, next->length);
         if (next->has_nul) {
+            reading.unwritten_seen = true;
             /* Dropping NULs moves the bytes after them: scanned offsets are off. */
             offsets_valid = false;
             while (pending.count > 0)
@@ -508,11 +545,20 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
         if (window.chunk != next)
             chunk_reader_release(chunks, next);
         ends_in_nul = window.buffer[window.end - 1] == '\0';
+        /* The NULs before ended the data at a line start, and this data goes on with
+         * text: its first line is marked as following them, in the room before the data
+         * (nothing was carried over, the unfinished line being none). */
+        char first_byte = window.buffer[data_at];
+        if (run_before && window.start == data_at && data_at > 0 && first_byte != '\0') {
+            if (first_byte != '\n')
+                window.buffer[--window.start] = AFTER_NUL_RUN;
+            run_before = false;
+        }
         /* From the window's start: what lies before it in a chunk buffer is stale. */
         if (has_nul)
             window.end = window.start + mend_nul_runs(window.buffer + window.start,
                                                       data_at - window.start,
-                                                      window.end - data_at);
+                                                      window.end - data_at, &run_before);
     }
 
     progress_end(&progress);

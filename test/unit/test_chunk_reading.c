@@ -234,6 +234,38 @@ START_TEST(log_of_exactly_two_chunks)
 }
 END_TEST
 
+/* A log read while written: NULs up to the end of the first chunk, where a line's start
+ * was unwritten, and its end at the start of the next chunk. That end is skipped as torn
+ * however the chunks are read. */
+START_TEST(end_of_a_line_after_nuls_that_end_a_chunk)
+{
+    struct text text;
+    text_open(&text);
+    fputs(REFSHIM_HEADER "c\t1\tnsFoo\nf\t1\t0\t0x11\t???\t-\ns\t1\t0\t1\n", text.out);
+    fputs("N\t1\t1\t7\t1\t0x1000\t1\t24\n", text.out);
+    while (ftell(text.out) < CHUNK_DATA - 200)
+        fputs("# padding\n", text.out);
+    while (ftell(text.out) < CHUNK_DATA)
+        fputc('\0', text.out);
+    fputs("\t2\t7\t1\nR\t1\t0\t7\t1\n", text.out);
+    text_close(&text);
+    struct transcript transcript;
+    struct log_diag diag;
+    int (*const readers[])(const char *, size_t, struct transcript *, struct log_diag *) = {
+        read_log, read_file_from_start, read_log_by_lines};
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        ck_assert_int_eq(readers[i](text.data, text.size, &transcript, &diag), LOG_STATUS_OK);
+        ck_assert_str_eq(transcript.text, "8: N 1 0x1000=0x1000 nsFoo 1 7 [???|(none)|0x11|(none)] size=24\n"
+                                          "104835: D 1 0x1000=0x1000 nsFoo 0 7 [???|(none)|0x11|(none)] size=24\n");
+        static const char torn[] = "t.log:104834: warning: 1 line left unfinished";
+        ck_assert_msg(strncmp(diag.torn, torn, sizeof torn - 1) == 0, "reader %zu: %s", i,
+                      diag.torn);
+        free(transcript.text);
+    }
+    free(text.data);
+}
+END_TEST
+
 /* A line past 16 MiB is not a log line: a clear error, not a reader that waits for the
  * end of it forever. */
 START_TEST(line_over_16_mib_is_an_error)
@@ -264,6 +296,7 @@ Suite *chunk_reading_suite(void)
     tcase_add_test(chunks, mozilla_record_longer_than_the_carry_room);
     tcase_add_test(chunks, asterisk_lines_across_many_chunks);
     tcase_add_test(chunks, log_of_exactly_two_chunks);
+    tcase_add_test(chunks, end_of_a_line_after_nuls_that_end_a_chunk);
     tcase_add_test(chunks, line_over_16_mib_is_an_error);
     suite_add_tcase(suite, chunks);
     return suite;

@@ -149,6 +149,46 @@ START_TEST(line_torn_by_a_killed_thread_is_skipped_and_told_once)
 }
 END_TEST
 
+/* A log read while its program writes it is no snapshot: the reader can pass a line's
+ * place before the line is written and find its end written further on (a pread copies
+ * page after page). The end after the NULs is skipped as torn, not an error; a line after
+ * NULs that reads well is read. */
+START_TEST(end_of_a_line_after_unwritten_bytes_is_skipped_as_torn)
+{
+    static const char log[] = HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\no\t2\t0x20\t1\n"
+                                     "N\t1\t1\t7\t0\n\0\0\0\0\t2\t7\t0\n"
+                                     "N\t2\t1\t8\t0\n\0\0\0R\t1\t0\t7\t0\n";
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, sizeof log - 1, &transcript, &diag), LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text, "8: N 1 0x10=0x10 nsFoo 1 7 []\n"
+                                      "10: N 2 0x20=0x20 nsFoo 1 8 []\n"
+                                      "11: D 1 0x10=0x10 nsFoo 0 7 []\n");
+    ck_assert_str_eq(diag.torn, "t.log:9: warning: 1 line left unfinished by a thread of the "
+                                "killed program was skipped (the first is here, before the NUL "
+                                "bytes)");
+    ck_assert_str_eq(diag.warning, "");
+    free(transcript.text);
+}
+END_TEST
+
+/* The same log read while written can hold a thread's event before the line of another
+ * thread that introduced its object: an error, which says so. */
+START_TEST(error_in_a_log_with_unwritten_bytes_says_why)
+{
+    static const char log[] = HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\n\0\0\0\0\0\0\0\0"
+                                     "o\t2\t0x20\t1\nA\t3\t2\t7\t0\n";
+    struct transcript transcript;
+    struct log_diag diag;
+    ck_assert_int_eq(read_log(log, sizeof log - 1, &transcript, &diag), LOG_STATUS_BAD_LOG);
+    ck_assert_str_eq(diag.message, "t.log:8: event for object 3, which no earlier line "
+                                   "introduced (the log has unwritten parts, NUL bytes, as when "
+                                   "its program is still writing it: read it again once the "
+                                   "program has exited)");
+    free(transcript.text);
+}
+END_TEST
+
 /* The torn part begins in one read of the file and its NULs come in the next. */
 START_TEST(line_torn_across_a_read_block)
 {
@@ -547,6 +587,8 @@ Suite *log_reader_suite(void)
     tcase_add_test(damaged, nul_padding_after_a_cut_line_still_warns);
     tcase_add_test(damaged, line_torn_by_a_killed_thread_is_skipped_and_told_once);
     tcase_add_test(damaged, line_torn_across_a_read_block);
+    tcase_add_test(damaged, end_of_a_line_after_unwritten_bytes_is_skipped_as_torn);
+    tcase_add_test(damaged, error_in_a_log_with_unwritten_bytes_says_why);
     tcase_add_test(damaged, header_alone_without_newline_is_a_cut_log);
     suite_add_tcase(suite, damaged);
     TCase *errors = tcase_create("errors");
