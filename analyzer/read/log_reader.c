@@ -163,9 +163,13 @@ struct reading {
     const struct log_format *format;
     void *state;
     unsigned long line_number;  /* complete lines so far */
-    bool unwritten_seen;        /* NUL bytes were read (see fail_at) */
+    bool unwritten_seen;        /* NUL bytes were read (see handle_line) */
     unsigned long torn_lines;   /* lines a killed thread left unfinished, skipped */
     unsigned long first_torn;   /* the line of the file that holds the first of them */
+    /* Lines the format could not read after NUL bytes were seen, skipped (see
+     * handle_line), the first of them and what was wrong with it. */
+    unsigned long unreadable_lines, first_unreadable;
+    char first_unreadable_why[256];
     bool last_was_torn;         /* the last line handled was torn: the log ends there */
     bool failed;
     struct chunk_reader *chunks; /* told the format once known, for its scans; or NULL */
@@ -173,15 +177,8 @@ struct reading {
 
 static void fail_at(struct reading *reading, unsigned long line, const char *what)
 {
-    /* Unwritten bytes read by now: a program killed, or one still writing its log. Read
-     * while written, a log is no snapshot: a line can be there without the line of
-     * another thread that came first, not written yet when the reader passed its place. */
-    const char *why = reading->unwritten_seen
-                          ? " (the log has unwritten parts, NUL bytes, as when its program "
-                            "is still writing it: read it again once the program has exited)"
-                          : "";
-    snprintf(reading->diag->message, sizeof reading->diag->message, "%s:%lu: %s%s",
-             reading->name, line, what, why);
+    snprintf(reading->diag->message, sizeof reading->diag->message, "%s:%lu: %s", reading->name,
+             line, what);
     reading->diag->status = LOG_STATUS_BAD_LOG;
     reading->failed = true;
 }
@@ -234,10 +231,20 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
     }
     if (complete && !reading->format->parse_line(reading->state, line, length, number,
                                                  &reading->sink)) {
-        if (after_nul_run)
+        if (after_nul_run) {
             note_torn(reading, number); /* the end of a line whose start was unwritten */
-        else
+        } else if (reading->unwritten_seen) {
+            /* Read while its program writes it, a log is no snapshot: a line can be there
+             * before a line it needs, another thread's, not written yet when the reader
+             * passed its place. Skipped and told, not the end of the reading. */
+            if (reading->unreadable_lines++ == 0) {
+                reading->first_unreadable = number;
+                snprintf(reading->first_unreadable_why, sizeof reading->first_unreadable_why,
+                         "%s", reading->sink.error);
+            }
+        } else {
             fail_at(reading, number, reading->sink.error);
+        }
     }
 }
 
@@ -585,10 +592,21 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     unsigned long torn_inside = reading.torn_lines - (reading.last_was_torn ? 1 : 0);
     if (!reading.failed && torn_inside > 0)
         snprintf(diag->torn, sizeof diag->torn,
-                 "%s:%lu: warning: %lu line%s left unfinished by a thread of the killed program "
-                 "%s skipped (the first is here, before the NUL bytes)",
+                 "%s:%lu: warning: %lu line%s left unfinished by a thread of the program "
+                 "(killed, or still writing the log) %s skipped (the first is here, before the "
+                 "NUL bytes)",
                  name, reading.first_torn, torn_inside, torn_inside == 1 ? "" : "s",
                  torn_inside == 1 ? "was" : "were");
+    if (!reading.failed && reading.unreadable_lines > 0) {
+        size_t used = strlen(diag->torn);
+        snprintf(diag->torn + used, sizeof diag->torn - used,
+                 "%s%s:%lu: warning: %lu line%s that could not be read %s skipped (the first is "
+                 "here: %s): the log has unwritten parts, NUL bytes, as when its program is "
+                 "still writing it, and a line may need another that was not written yet",
+                 used ? "\n" : "", name, reading.first_unreadable, reading.unreadable_lines,
+                 reading.unreadable_lines == 1 ? "" : "s",
+                 reading.unreadable_lines == 1 ? "was" : "were", reading.first_unreadable_why);
+    }
     if (reading.format)
         reading.format->destroy(reading.state);
     while (pending.count > 0)

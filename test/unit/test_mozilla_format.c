@@ -82,7 +82,7 @@ START_TEST(torn_lines_are_skipped)
                      "in the log but 2 after the events before it: an event is missing\n"
                      "10: R 1 0x10=0x10 A 2 0 [d|(none)|0|(none)]\n");
     ck_assert_str_eq(diag.torn, "t.log:6: warning: 2 lines left unfinished by a thread of the "
-                                "killed program were skipped (the first is here, before the NUL "
+                                "program (killed, or still writing the log) were skipped (the first is here, before the NUL "
                                 "bytes)");
     free(transcript.text);
 }

@@ -19,7 +19,7 @@ expect "refleaks" "0x1000 (1) @ nsFoo" "$out"
 expect "exit status" 1 "$rc"
 # The torn A of serial 1 is missing: its R then leaves the count at 1, not 0.
 expect "stderr" "$L:15: warning: the count after this Release is 1 in the log but 0 after the events before it: an event is missing (object 1 at 0x1000, nsFoo)
-$L:10: warning: 1 line left unfinished by a thread of the killed program was skipped (the first is here, before the NUL bytes)
+$L:10: warning: 1 line left unfinished by a thread of the program (killed, or still writing the log) was skipped (the first is here, before the NUL bytes)
 $L: log was cut after line 15; analysed up to there" "$(cat "$L.err")"
 out=$(refbalance --serial 2 "$L" 2>"$L.rb.err"); rc=$?
 expect "refbalance" ".root: bal=0
@@ -98,7 +98,7 @@ $(serial_address "$L" 3) (3) @ nsFoo
 $(serial_address "$L" 4) (4) @ nsFoo"
     [ "$rc" = 1 ] && [ "$out" = "$want" ] || wrong+="kill $round: exit $rc, stdout '$out'"$'\n'
     # Only the tear, the cut and the counts the torn events leave behind may be told.
-    odd=$(grep -Ev "^$L(:[0-9]+: warning: [0-9]+ lines? left unfinished by a thread of the killed program (was|were) skipped|: log was cut after line [0-9]+; analysed up to there|:[0-9]+: warning: the count after this (AddRef|Release) is)" "$L.rl.err")
+    odd=$(grep -Ev "^$L(:[0-9]+: warning: [0-9]+ lines? left unfinished by a thread of the program (killed, or still writing the log) (was|were) skipped|: log was cut after line [0-9]+; analysed up to there|:[0-9]+: warning: the count after this (AddRef|Release) is)" "$L.rl.err")
     [ -z "$odd" ] || wrong+="kill $round: stderr '$odd'"$'\n'
     rm -f "$L"
 done
