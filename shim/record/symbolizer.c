@@ -557,16 +557,67 @@ static Elf_Data *dynsym_only(Elf *elf, GElf_Shdr *shdr)
     return data;
 }
 
+/* A .dynsym read in place: gelf_getsym and elf_strptr, a call each per symbol with checks
+ * of their own, were most of the scan of the modules at start (every C library's .dynsym
+ * is read whole, twice). 64-bit modules only; others go through gelf. */
+struct dynsym_view {
+    const Elf64_Sym *symbols;
+    size_t count;
+    const char *strings;
+    size_t strings_size;
+};
+
+static bool view_dynsym(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data, struct dynsym_view *view)
+{
+    if (gelf_getclass(elf) != ELFCLASS64 || data->d_type != ELF_T_SYM || data->d_buf == NULL)
+        return false;
+    Elf_Scn *strings = elf_getscn(elf, shdr->sh_link);
+    Elf_Data *text = strings ? elf_getdata(strings, NULL) : NULL;
+    if (text == NULL || text->d_buf == NULL)
+        return false;
+    size_t count = shdr->sh_size / shdr->sh_entsize;
+    size_t held = data->d_size / sizeof(Elf64_Sym);
+    *view = (struct dynsym_view){data->d_buf, count < held ? count : held, text->d_buf,
+                                 text->d_size};
+    return true;
+}
+
+/* Symbol I's name, or NULL where elf_strptr gives none (an offset past the table, or no
+ * NUL before its end). */
+static const char *view_name(const struct dynsym_view *view, size_t i)
+{
+    size_t at = view->symbols[i].st_name;
+    if (at >= view->strings_size || memchr(view->strings + at, '\0', view->strings_size - at) == NULL)
+        return NULL;
+    return view->strings + at;
+}
+
+/* Symbol I of DATA (described by SHDR) and its name, or NULL, through VIEW when there is
+ * one (VIEWED), else gelf. */
+static const char *dynsym_at(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data, bool viewed,
+                             const struct dynsym_view *view, size_t i, GElf_Sym *sym)
+{
+    if (viewed) {
+        if (i >= view->count)
+            return NULL;
+        *sym = view->symbols[i];
+        return view_name(view, i);
+    }
+    if (gelf_getsym(data, (int)i, sym) == NULL)
+        return NULL;
+    return elf_strptr(elf, shdr->sh_link, sym->st_name);
+}
+
 /* Whether a .dynsym (DATA, described by SHDR) names C++ symbols, defined or imported. */
 static bool dynsym_has_cxx(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data)
 {
+    struct dynsym_view view;
+    bool viewed = view_dynsym(elf, shdr, data, &view);
     size_t count = shdr->sh_size / shdr->sh_entsize;
     for (size_t i = 1; i < count; i++) {
         GElf_Sym sym;
-        const char *name;
-        if (gelf_getsym(data, (int)i, &sym) != NULL &&
-            (name = elf_strptr(elf, shdr->sh_link, sym.st_name)) != NULL &&
-            strncmp(name, "_Z", 2) == 0)
+        const char *name = dynsym_at(elf, shdr, data, viewed, &view, i, &sym);
+        if (name != NULL && strncmp(name, "_Z", 2) == 0)
             return true;
     }
     return false;
@@ -586,13 +637,14 @@ static bool visit_plain_dynsym(Dwfl_Module *mod, const struct module_facts *fact
     Elf_Data *data = dynsym_only(elf, &shdr);
     if (data == NULL || dynsym_has_cxx(elf, &shdr, data))
         return false;       /* a .symtab, or C++: the full table */
+    struct dynsym_view view;
+    bool viewed = view_dynsym(elf, &shdr, data, &view);
     size_t count = shdr.sh_size / shdr.sh_entsize;
     for (size_t i = 1; i < count; i++) {
         GElf_Sym sym;
-        const char *name;
-        if (gelf_getsym(data, (int)i, &sym) == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-            sym.st_shndx == SHN_UNDEF || sym.st_value == 0 ||
-            (name = elf_strptr(elf, shdr.sh_link, sym.st_name)) == NULL)
+        const char *name = dynsym_at(elf, &shdr, data, viewed, &view, i, &sym);
+        if (name == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+            sym.st_shndx == SHN_UNDEF || sym.st_value == 0)
             continue;
         visit(facts, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
     }
