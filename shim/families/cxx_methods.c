@@ -33,18 +33,18 @@ static uint64_t on_release_call(struct hook *hook, struct saved_regs *regs)
     struct recorder_pin pin = {NULL, 0};
     if (hook_enter(hook)) {
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
-            recorder_pin(saved_first_arg(regs), &pin);
+            pin = recorder_pin_object(saved_first_arg(regs));
         shim_leave();
     }
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter(hook)) {
+        /* Tail calls (recorder.h): the stack is captured without this frame. */
         if (pin.object != NULL)
-            recorder_counted_pinned(&pin, hook->class_name, &hook->class_cache, REF_RELEASE,
-                                    (uint32_t)result);
-        else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
-            recorder_counted(hook->class_name, &hook->class_cache, REF_RELEASE,
-                             saved_first_arg(regs), (uint32_t)result);
-        recorder_unpin(&pin);
+            return recorder_pinned_release_then_leave(pin, hook->class_name,
+                                                      &hook->class_cache, result);
+        if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
+            return recorder_counted_then_leave(hook->class_name, &hook->class_cache,
+                                               REF_RELEASE, saved_first_arg(regs), result);
         shim_leave();
     } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
         defer_counted(hook, regs, result);
@@ -59,8 +59,8 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter(hook)) {
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
-            recorder_counted(hook->class_name, &hook->class_cache, REF_ADD,
-                             saved_first_arg(regs), (uint32_t)result);
+            return recorder_counted_then_leave(hook->class_name, &hook->class_cache, REF_ADD,
+                                               saved_first_arg(regs), result);
         shim_leave();
     } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
         defer_counted(hook, regs, result);

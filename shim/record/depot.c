@@ -15,6 +15,7 @@
 #include <string.h>
 #include <uthash.h>
 
+#include "key_table.h"
 #include "log_writer.h"
 #include "refshim_log.h"
 #include "report.h"
@@ -29,18 +30,6 @@ struct named_entry {            /* modules and classes */
     UT_hash_handle hh;
 };
 
-struct frame_entry {
-    uintptr_t ip;
-    uint32_t id;
-    UT_hash_handle hh;
-};
-
-struct node_entry {
-    uint64_t key;               /* parent << 32 | frame */
-    uint32_t id;
-    UT_hash_handle hh;
-};
-
 /* A whole stack; immutable once published, so threads may compare against it freely. */
 struct stack_entry {
     uint64_t hash;
@@ -48,7 +37,6 @@ struct stack_entry {
     int count;
     size_t defined_end;                 /* its definitions end before this log offset */
     struct stack_entry *same_hash;      /* the rare stacks whose hash collides */
-    UT_hash_handle hh;
     uintptr_t ips[];
 };
 
@@ -59,9 +47,9 @@ struct thread_cache {
 
 static pthread_mutex_t depot_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct named_entry *modules, *classes;
-static struct frame_entry *frames;
-static struct node_entry *nodes;
-static struct stack_entry *stacks;
+static struct key_table frames = KEY_TABLE_INIT;        /* return address -> frame number */
+static struct key_table nodes = KEY_TABLE_INIT;         /* parent << 32 | frame -> node number */
+static struct key_table stacks = KEY_TABLE_INIT;        /* hash -> struct stack_entry * */
 static uint32_t module_count, class_count, frame_count, node_count;
 static struct textbuf defs;
 static unsigned generation = 1;         /* bumped when cached numbers become invalid */
@@ -93,22 +81,34 @@ static struct thread_cache *new_thread_cache(void)
     return cache;
 }
 
+static inline uint64_t rotate_left(uint64_t x, int bits)
+{
+    return (x << bits) | (x >> (64 - bits));
+}
+
 /* Cheap on purpose: a match is always confirmed by comparing the addresses. */
 /* Four independent lanes: a single rotate-and-xor chain is a 2-cycle dependency per
  * frame (about 13 ns on a 20-frame stack, every event pays it), lanes let the CPU
- * overlap them. The hash only picks cache and table slots; stacks are compared whole. */
+ * overlap them. The hash only picks cache and table slots; stacks are compared whole.
+ * The lanes are four scalars kept in general registers (the empty asm): as an array the
+ * compiler made SSE2 code of them, which has no 64-bit rotate (three instructions each)
+ * and loaded the lanes right after storing them, a store-forwarding stall: 14 ns of a
+ * logged AddRef/Release, 5 now. */
 static uint64_t hash_stack(const uintptr_t *ips, int count)
 {
-    uint64_t lane[4] = {(uint64_t)count, 0x243f6a8885a308d3ull, 0x13198a2e03707344ull,
-                        0xa4093822299f31d0ull};
+    uint64_t a = (uint64_t)count, b = 0x243f6a8885a308d3ull, c = 0x13198a2e03707344ull,
+             d = 0xa4093822299f31d0ull;
     int i = 0;
-    for (; i + 4 <= count; i += 4)
-        for (int k = 0; k < 4; k++)
-            lane[k] = ((lane[k] << 7) | (lane[k] >> 57)) ^ ips[i + k];
+    for (; i + 4 <= count; i += 4) {
+        a = rotate_left(a, 7) ^ ips[i];
+        b = rotate_left(b, 7) ^ ips[i + 1];
+        c = rotate_left(c, 7) ^ ips[i + 2];
+        d = rotate_left(d, 7) ^ ips[i + 3];
+        __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+    }
     for (; i < count; i++)
-        lane[0] = ((lane[0] << 7) | (lane[0] >> 57)) ^ ips[i];
-    uint64_t h = lane[0] ^ ((lane[1] << 17) | (lane[1] >> 47)) ^
-                 ((lane[2] << 31) | (lane[2] >> 33)) ^ ((lane[3] << 47) | (lane[3] >> 17));
+        a = rotate_left(a, 7) ^ ips[i];
+    uint64_t h = a ^ rotate_left(b, 17) ^ rotate_left(c, 31) ^ rotate_left(d, 47);
     h *= 0x9e3779b97f4a7c15ull;
     return h ^ (h >> 29);
 }
@@ -168,24 +168,22 @@ static uint32_t intern_module(const char *path, const char *build_id)
 
 static uint32_t intern_frame(uintptr_t ip)
 {
-    struct frame_entry *e;
-    HASH_FIND(hh, frames, &ip, sizeof ip, e);
-    if (e != NULL)
-        return e->id;
-    e = calloc(1, sizeof *e);
-    if (e == NULL) {
-        defs.failed = true;
-        return 0;
-    }
+    uint32_t known = (uint32_t)key_table_find(&frames, ip);
+    if (known != 0)
+        return known;
     struct symbol_info info;
     symbolizer_describe(ip, &info);
     uint32_t module = info.module ? intern_module(info.module, info.build_id) : 0;
-    e->ip = ip;
-    e->id = ++frame_count;
-    HASH_ADD(hh, frames, ip, sizeof e->ip, e);
+    uint32_t id = frame_count + 1;
+    if (!key_table_add(&frames, ip, id)) {
+        symbol_info_free(&info);
+        defs.failed = true;
+        return 0;
+    }
+    frame_count = id;
     textbuf_add_char(&defs, REFSHIM_REC_FRAME);
     textbuf_add_char(&defs, '\t');
-    textbuf_add_uint(&defs, e->id);
+    textbuf_add_uint(&defs, id);
     textbuf_add_char(&defs, '\t');
     textbuf_add_uint(&defs, module);
     textbuf_add_char(&defs, '\t');
@@ -196,40 +194,36 @@ static uint32_t intern_frame(uintptr_t ip)
     textbuf_add_str(&defs, "-");   /* the analyzers find the line from the build-id */
     textbuf_add_char(&defs, '\n');
     symbol_info_free(&info);
-    return e->id;
+    return id;
 }
 
 static uint32_t intern_node(uint32_t parent, uint32_t frame)
 {
     uint64_t key = (uint64_t)parent << 32 | frame;
-    struct node_entry *e;
-    HASH_FIND(hh, nodes, &key, sizeof key, e);
-    if (e != NULL)
-        return e->id;
-    e = calloc(1, sizeof *e);
-    if (e == NULL) {
+    uint32_t known = (uint32_t)key_table_find(&nodes, key);
+    if (known != 0)
+        return known;
+    uint32_t id = node_count + 1;
+    if (!key_table_add(&nodes, key, id)) {
         defs.failed = true;
         return parent;
     }
-    e->key = key;
-    e->id = ++node_count;
-    HASH_ADD(hh, nodes, key, sizeof e->key, e);
+    node_count = id;
     textbuf_add_char(&defs, REFSHIM_REC_STACK);
     textbuf_add_char(&defs, '\t');
-    textbuf_add_uint(&defs, e->id);
+    textbuf_add_uint(&defs, id);
     textbuf_add_char(&defs, '\t');
     textbuf_add_uint(&defs, parent);
     textbuf_add_char(&defs, '\t');
     textbuf_add_uint(&defs, frame);
     textbuf_add_char(&defs, '\n');
-    return e->id;
+    return id;
 }
 
 /* Under depot_mutex: the whole stack's entry, interned frame by frame when new. */
 static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ips, int count)
 {
-    struct stack_entry *first;
-    HASH_FIND(hh, stacks, &hash, sizeof hash, first);
+    struct stack_entry *first = (struct stack_entry *)(uintptr_t)key_table_find(&stacks, hash);
     for (struct stack_entry *s = first; s != NULL; s = s->same_hash)
         if (same_stack(s, hash, ips, count))
             return s;
@@ -251,7 +245,10 @@ static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ip
         first->same_hash = s;
     } else {
         s->same_hash = NULL;
-        HASH_ADD(hh, stacks, hash, sizeof s->hash, s);
+        if (!key_table_add(&stacks, hash, (uintptr_t)s)) {
+            free(s);
+            return NULL;                /* its number is in the log; it is not kept */
+        }
     }
     return s;
 }
@@ -314,30 +311,40 @@ uint32_t depot_class(const char *name, struct class_cache *cache, size_t *define
  * Other threads may still be comparing against the dropped entries (their caches notice
  * the new generation only afterwards), so while threads run the entries are kept, not
  * freed: an unload is rare. FREE is for the single thread of a forked child. */
+static void free_stack_chain(uint64_t hash, uint64_t value, void *arg)
+{
+    (void)hash, (void)arg;
+    for (struct stack_entry *s = (struct stack_entry *)(uintptr_t)value, *next; s != NULL; s = next) {
+        next = s->same_hash;
+        free(s);
+    }
+}
+
 static void forget_stacks(bool free_entries)
 {
-    struct stack_entry *s, *tmp;
-    HASH_ITER(hh, stacks, s, tmp) {
-        HASH_DEL(stacks, s);
-        while (free_entries && s != NULL) {
-            struct stack_entry *next = s->same_hash;
-            free(s);
-            s = next;
-        }
-    }
+    if (free_entries)
+        key_table_each(&stacks, free_stack_chain, NULL);
+    key_table_clear(&stacks);
     __atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
+}
+
+struct code_range {
+    uintptr_t start, end;
+};
+
+static bool outside_range(uint64_t ip, uint64_t id, void *arg)
+{
+    (void)id;
+    const struct code_range *range = arg;
+    return !(ip > range->start && ip <= range->end);   /* return addresses: ip - 1 is the call */
 }
 
 void depot_forget_frames(uintptr_t start, uintptr_t end)
 {
     pthread_mutex_lock(&depot_mutex);
-    struct frame_entry *f, *tmp;
-    HASH_ITER(hh, frames, f, tmp) {
-        if (f->ip > start && f->ip <= end) {      /* return addresses: ip - 1 is the call */
-            HASH_DEL(frames, f);
-            free(f);
-        }
-    }
+    struct code_range range = {start, end};
+    if (!key_table_filter(&frames, outside_range, &range))
+        report_once("out of memory; frames of unloaded libraries may keep their old names");
     forget_stacks(false);
     pthread_mutex_unlock(&depot_mutex);
 }
@@ -366,16 +373,8 @@ void depot_reset_in_child(void)
 {
     free_names(&modules);
     free_names(&classes);
-    struct frame_entry *f, *ftmp;
-    HASH_ITER(hh, frames, f, ftmp) {
-        HASH_DEL(frames, f);
-        free(f);
-    }
-    struct node_entry *n, *ntmp;
-    HASH_ITER(hh, nodes, n, ntmp) {
-        HASH_DEL(nodes, n);
-        free(n);
-    }
+    key_table_clear(&frames);
+    key_table_clear(&nodes);
     forget_stacks(true);
     module_count = class_count = frame_count = node_count = 0;
     textbuf_clear(&defs);

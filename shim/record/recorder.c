@@ -396,7 +396,7 @@ static uint32_t other_pins(const struct object *object, const struct object *pin
     return object->pins - (pinned == object && object->pins > 0 ? 1 : 0);
 }
 
-void recorder_pin(void *object, struct recorder_pin *pin)
+struct recorder_pin recorder_pin_object(void *object)
 {
     uintptr_t address = (uintptr_t)object;
     struct object_stripe *stripe = objects_lock(address);
@@ -406,7 +406,12 @@ void recorder_pin(void *object, struct recorder_pin *pin)
     if (found != NULL)
         found->pins++;
     objects_unlock(stripe);
-    *pin = (struct recorder_pin){found, address};
+    return (struct recorder_pin){found, address};
+}
+
+void recorder_pin(void *object, struct recorder_pin *pin)
+{
+    *pin = recorder_pin_object(object);
 }
 
 void recorder_unpin(struct recorder_pin *pin)
@@ -608,6 +613,27 @@ void recorder_event_pinned(const struct recorder_pin *pin, const char *class_nam
     record(class_name, cache, op, pin->address, count, 0,
            count_is_exact ? COUNT_RETURNED : COUNT_READ, family, origin_here(NULL, 0),
            pin->object, NULL);
+}
+
+uint64_t recorder_counted_then_leave(const char *class_name, struct class_cache *cache,
+                                     enum ref_change change, void *object, uint64_t result)
+{
+    uint32_t count = (uint32_t)result;
+    record(class_name, cache, counted_op(change, count), (uintptr_t)object, count, 0,
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), NULL, NULL);
+    shim_leave();
+    return result;
+}
+
+uint64_t recorder_pinned_release_then_leave(struct recorder_pin pin, const char *class_name,
+                                            struct class_cache *cache, uint64_t result)
+{
+    uint32_t count = (uint32_t)result;
+    record(class_name, cache, counted_op(REF_RELEASE, count), pin.address, count, 0,
+           COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), pin.object, NULL);
+    recorder_unpin(&pin);
+    shim_leave();
+    return result;
 }
 
 void recorder_kept(const char *class_name, struct class_cache *cache, enum ref_op op, void *object)

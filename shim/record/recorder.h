@@ -100,6 +100,9 @@ struct recorder_pin {
     uintptr_t address;
 };
 void recorder_pin(void *object, struct recorder_pin *pin);
+/* recorder_pin, returning the pin: a caller that takes no pin's address may end with a
+ * tail call (recorder_pinned_release_then_leave). */
+struct recorder_pin recorder_pin_object(void *object);
 void recorder_unpin(struct recorder_pin *pin);
 /* recorder_counted and recorder_event (no creation) for the pinned object. */
 void recorder_counted_pinned(const struct recorder_pin *pin, const char *class_name,
@@ -107,6 +110,17 @@ void recorder_counted_pinned(const struct recorder_pin *pin, const char *class_n
 void recorder_event_pinned(const struct recorder_pin *pin, const char *class_name,
                            struct class_cache *cache, enum ref_op op, uint32_t count,
                            bool count_is_exact, enum object_family family);
+
+/* The last steps of a hooked C++ AddRef or Release, for its handler to end with as tail
+ * calls, so that the handler's frame is gone when the stack is captured: one frame fewer
+ * to unwind on every event. Each records as recorder_counted (the second as
+ * recorder_counted_pinned, then recorder_unpin), leaves the shim (shim_leave) and
+ * returns RESULT, the hooked call's, whose low 32 bits are the count. PIN is passed by
+ * value: the address of a local of the handler's would keep its frame. */
+uint64_t recorder_counted_then_leave(const char *class_name, struct class_cache *cache,
+                                     enum ref_change change, void *object, uint64_t result);
+uint64_t recorder_pinned_release_then_leave(struct recorder_pin pin, const char *class_name,
+                                            struct class_cache *cache, uint64_t result);
 
 /* At exit: writes an x record (xpcom: a Note record) for each logged object of FAMILY
  * still alive for which NOTE_FOR returns a note (a word, such as "may-be-leaked"); it

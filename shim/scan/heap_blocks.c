@@ -90,12 +90,15 @@ static bool walk_chunks(struct heap_blocks *heap, struct word_reader *reader, ui
             break;
         uintptr_t next = chunk + size;
         bool mmapped = header & 2, last = next == end;
+        /* The chunk's own word first, then the next header: read the other way round, a
+         * window that had just moved on to the next header went back for the chunk's word,
+         * and most of the heap was copied twice. */
+        bool tcache_marked = heap->tcache_key != 0 && !mmapped && !last &&
+                             read_word(reader, chunk + 24, &second) && second == heap->tcache_key;
         uint64_t next_header = 0;
         if (!last && !read_word(reader, next + 8, &next_header))
             break;
-        bool dead = !mmapped && (last || !(next_header & 1) ||
-                                 (heap->tcache_key != 0 && read_word(reader, chunk + 24, &second) &&
-                                  second == heap->tcache_key));
+        bool dead = !mmapped && (last || !(next_header & 1) || tcache_marked);
         if (!add_block(heap, chunk + 16, next, mmapped || last ? next : next + 8, region, true,
                        dead))
             break;

@@ -7,6 +7,7 @@ Suite *config_suite(void);
 Suite *name_list_suite(void);
 Suite *log_mapping_suite(void);
 Suite *depot_suite(void);
+Suite *key_table_suite(void);
 /* analyzer suites */
 Suite *func_name_suite(void);
 Suite *log_reader_suite(void);
@@ -33,6 +34,7 @@ int main(void)
     srunner_add_suite(runner, name_list_suite());
     srunner_add_suite(runner, log_mapping_suite());
     srunner_add_suite(runner, depot_suite());
+    srunner_add_suite(runner, key_table_suite());
     srunner_add_suite(runner, func_name_suite());
     srunner_add_suite(runner, log_reader_suite());
     srunner_add_suite(runner, balance_tree_suite());
