@@ -85,7 +85,7 @@ void leak_table_event(const struct log_event *event, void *opaque)
     struct leak_table *table = opaque;
     if (event->op == LOG_OP_STRAY || !table->claim.tracker)
         return;
-    void **slot = object_tracker_event_slot(table->claim.tracker);
+    void **slot = object_tracker_event_slot(&table->claim);
     if (event->op == LOG_OP_KEPT) {
         class_for(table, event->class_name)->stats.kept++;
         let_go(table, slot);
@@ -147,7 +147,7 @@ struct leaked_object **leak_table_leaked(const struct leak_table *table, size_t 
                                                                : view.address;
         object->class_stats = &class_entry->stats;
         object->count = view.count;
-        object->stack = view.user;
+        object->stack = object_tracker_user_value(&table->claim, handles[i]);
         objects[i] = object;
     }
     free(handles);

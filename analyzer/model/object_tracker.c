@@ -87,7 +87,9 @@ struct object_tracker {
     uint32_t record_capacity;
     uint32_t free_head;         /* NO_RECORD: none free */
     size_t live;
-    void **user;                /* one slot per record, when claimed with user slots */
+    void **user;                /* USER_SLOTS per record, for the claims that want one */
+    unsigned user_slots;
+    unsigned claims;            /* claimants holding it: freed when the last lets go */
     struct record_index by_serial;
     struct record_index by_address;
     /* The live objects of by_serial again, keyed by address: two live objects at one
@@ -108,16 +110,18 @@ struct object_tracker {
     uint64_t finished_capacity; /* in bits */
     uint64_t next_serial;
     uint32_t current;           /* the record of the event being delivered */
-    bool claimed;               /* the reader's free leaves it to the claimant */
     struct spelled_address spelled[SPELLED_ADDRESSES];
     char anomaly[256];
 };
 
-static struct tracker_claim *next_claim;
+static struct tracker_claim *next_claims[TRACKER_CLAIMS];
+static size_t next_claim_count;
 
 void object_tracker_claim_next(struct tracker_claim *claim)
 {
-    next_claim = claim;
+    if (next_claim_count == TRACKER_CLAIMS)
+        abort(); /* more reports than one reading feeds: a programming error */
+    next_claims[next_claim_count++] = claim;
 }
 
 struct object_tracker *object_tracker_new(void)
@@ -129,13 +133,16 @@ struct object_tracker *object_tracker_new(void)
     tracker->serial_by_address.by_address = true;
     tracker->by_address.by_address = true;
     tracker->next_tid_id = 1;
-    if (next_claim) {
-        tracker->claimed = true;
-        next_claim->tracker = tracker;
-        if (next_claim->user_slots)
-            tracker->user = xmalloc(sizeof *tracker->user); /* grown with the records */
-        next_claim = NULL;
+    for (size_t i = 0; i < next_claim_count; i++) {
+        struct tracker_claim *claim = next_claims[i];
+        claim->tracker = tracker;
+        tracker->claims++;
+        if (claim->user_slots)
+            claim->slot = tracker->user_slots++;
     }
+    next_claim_count = 0;
+    if (tracker->user_slots) /* grown with the records */
+        tracker->user = xmalloc(tracker->user_slots * sizeof *tracker->user);
     return tracker;
 }
 
@@ -167,9 +174,13 @@ void object_tracker_release(struct object_tracker *tracker)
 
 void object_tracker_end_claim(struct tracker_claim *claim)
 {
-    if (next_claim == claim)
-        next_claim = NULL;
-    object_tracker_release(claim->tracker);
+    for (size_t i = 0; i < next_claim_count; i++)
+        if (next_claims[i] == claim) {
+            next_claims[i] = next_claims[--next_claim_count];
+            break;
+        }
+    if (claim->tracker && --claim->tracker->claims == 0)
+        object_tracker_release(claim->tracker);
     claim->tracker = NULL;
 }
 
@@ -193,7 +204,7 @@ static void drop_lookups(struct object_tracker *tracker)
 
 void object_tracker_free(struct object_tracker *tracker)
 {
-    if (tracker && !tracker->claimed)
+    if (tracker && tracker->claims == 0)
         object_tracker_release(tracker);
     else if (tracker)
         drop_lookups(tracker);
@@ -294,14 +305,15 @@ static uint32_t new_record(struct object_tracker *tracker)
             uint32_t capacity = tracker->record_capacity ? tracker->record_capacity * 2 : 1024;
             tracker->records = xrealloc(tracker->records, capacity * sizeof *tracker->records);
             if (tracker->user)
-                tracker->user = xrealloc(tracker->user, capacity * sizeof *tracker->user);
+                tracker->user = xrealloc(tracker->user, (size_t)capacity * tracker->user_slots *
+                                                            sizeof *tracker->user);
             tracker->record_capacity = capacity;
         }
         record = tracker->record_count++;
     }
     tracker->records[record] = (struct live_record){0};
-    if (tracker->user)
-        tracker->user[record] = NULL;
+    for (unsigned i = 0; i < tracker->user_slots; i++)
+        tracker->user[(size_t)record * tracker->user_slots + i] = NULL;
     tracker->live++;
     return record;
 }
@@ -415,10 +427,20 @@ static void deliver(struct object_tracker *tracker, uint32_t record, struct log_
     tracker->current = NO_RECORD;
 }
 
-void **object_tracker_event_slot(struct object_tracker *tracker)
+void **object_tracker_event_slot(const struct tracker_claim *claim)
 {
-    return tracker->user && tracker->current != NO_RECORD ? &tracker->user[tracker->current]
-                                                          : NULL;
+    const struct object_tracker *tracker = claim->tracker;
+    if (!tracker || !claim->user_slots || tracker->current == NO_RECORD)
+        return NULL;
+    return &tracker->user[(size_t)tracker->current * tracker->user_slots + claim->slot];
+}
+
+void *object_tracker_user_value(const struct tracker_claim *claim, uint32_t handle)
+{
+    const struct object_tracker *tracker = claim->tracker;
+    if (!tracker || !claim->user_slots)
+        return NULL;
+    return tracker->user[(size_t)handle * tracker->user_slots + claim->slot];
 }
 
 static void remember_finished_serial(struct object_tracker *tracker, uint64_t serial)
@@ -556,7 +578,8 @@ static void deliver_stray(struct object_tracker *tracker, struct log_event *even
     event->serial = 0;
     if (alive != NO_RECORD)
         describe(tracker, alive, event);
-    deliver(tracker, NO_RECORD, event, sink);
+    /* A stray change to a live object is part of its story: the user slots are its. */
+    deliver(tracker, alive, event, sink);
 }
 
 /* RECORD is alive, yet object NEW_SERIAL starts at its address with EVENT: its end is
@@ -618,7 +641,7 @@ void object_tracker_prefetch(const struct object_tracker *tracker, bool by_seria
     } else if (slot->record != 0 && slot->hash == hash) {
         __builtin_prefetch(&tracker->records[slot->record - 1]);
         if (tracker->user)
-            __builtin_prefetch(&tracker->user[slot->record - 1]);
+            __builtin_prefetch(&tracker->user[(size_t)(slot->record - 1) * tracker->user_slots]);
     }
 }
 
@@ -788,5 +811,4 @@ void object_tracker_view(const struct object_tracker *tracker, uint32_t handle,
                         : format_address(view->address_buffer, r->address);
     view->class_name = class_of(tracker, handle);
     view->count = r->count;
-    view->user = tracker->user ? tracker->user[handle] : NULL;
 }

@@ -50,21 +50,26 @@ void object_tracker_free(struct object_tracker *tracker);
 
 /* A report that needs the live objects claims the tracker of the next reading: the
  * next object_tracker_new stores itself in CLAIM->tracker, and the reader's
- * object_tracker_free leaves it to the claimant, who frees it with
- * object_tracker_release after the reading. USER_SLOTS: keep one pointer per live
- * object for the claimant (object_tracker_event_slot). NULL withdraws a claim that no
- * tracker took (a log of an unknown format). */
+ * object_tracker_free leaves it to the claimants, the last of whom frees it with
+ * object_tracker_end_claim after the reading. Up to TRACKER_CLAIMS reports may claim one
+ * reading (the fuzz harness feeds the leak table and the history at once). USER_SLOTS:
+ * keep one pointer per live object for the claimant (object_tracker_event_slot). */
+enum { TRACKER_CLAIMS = 2 };
 struct tracker_claim {
     struct object_tracker *tracker;
     bool user_slots;
+    unsigned slot;          /* the tracker's: which of a record's user slots is this one's */
 };
 void object_tracker_claim_next(struct tracker_claim *claim);
 void object_tracker_release(struct object_tracker *tracker);
-/* After the reading: releases CLAIM's tracker, or withdraws CLAIM if none took it. */
+/* After the reading: lets go of CLAIM's tracker (freed once no claimant holds it), or
+ * withdraws CLAIM if none took it (a log of an unknown format). */
 void object_tracker_end_claim(struct tracker_claim *claim);
-/* While an event is delivered: the user slot of its object (NULL at its creation), or
- * NULL for an event of no live object or a tracker claimed without user slots. */
-void **object_tracker_event_slot(struct object_tracker *tracker);
+/* While an event is delivered: CLAIM's user slot of its object (NULL at its creation), or
+ * NULL for an event of no live object or a claim without user slots. */
+void **object_tracker_event_slot(const struct tracker_claim *claim);
+/* After the reading: CLAIM's user slot of live object HANDLE (object_tracker_live_objects). */
+void *object_tracker_user_value(const struct tracker_claim *claim, uint32_t handle);
 
 /* One live object as the reports see it; ADDRESS is spelled as the log spelled it,
  * in ADDRESS_BUFFER or kept by the tracker. */
@@ -74,7 +79,6 @@ struct live_object_view {
     char address_buffer[24];
     const char *class_name;
     int64_t count;
-    void *user;     /* its user slot, NULL without */
 };
 size_t object_tracker_live_count(const struct object_tracker *tracker);
 /* The live objects in serial (allocation) order, as handles for object_tracker_view;

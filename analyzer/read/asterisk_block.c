@@ -306,21 +306,15 @@ struct line_token {
 void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
 {
     /* Room for lines of 40 bytes; grown when shorter. */
-    size_t capacity = length / 40 + 16, count = 0;
-    struct line_token *tokens = malloc(capacity * sizeof *tokens);
-    if (!tokens)
-        return;                 /* read from the text, as without the thread */
+    struct token_array tokens;
+    if (!token_array_start(&tokens, length / 40 + 16, sizeof(struct line_token)))
+        return;
     const char *at = data, *end = data + length;
     struct asterisk_cut_line line;
     while (at < end) {
-        if (count == capacity) {
-            struct line_token *grown = realloc(tokens, 2 * capacity * sizeof *tokens);
-            if (!grown)
-                break;          /* the lines after are read from the text */
-            tokens = grown;
-            capacity *= 2;
-        }
-        struct line_token *token = &tokens[count];
+        struct line_token *token = token_array_room(&tokens);
+        if (!token)
+            break;
         uint32_t comma[SPLITTING_COMMAS];
         unsigned commas;
         enum cut_result cut = cut_line_at(at, end, &line, comma, &commas);
@@ -346,12 +340,10 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
             token->delta = parsed->delta;
             token->state_count = parsed->state_count;
         }
-        count++;
+        tokens.count++;
         at = newline + 1;
     }
-    scan->tokens = tokens;
-    scan->count = count;
-    scan->token_size = sizeof *tokens;
+    token_array_hand_over(&tokens, scan);
     scan->end = scan->start + (uint64_t)(at - data);
 }
 

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "log_reader.h"
 
@@ -57,6 +58,41 @@ static inline const struct scanned_line_head *scanned_token(const struct scanned
 {
     return (const struct scanned_line_head *)(const void *)((const char *)scan->tokens +
                                                             index * scan->token_size);
+}
+
+/* The tokens a scan_lines makes, grown as it goes; handed to SCAN at the end. */
+struct token_array {
+    void *items;
+    size_t count, capacity, size;
+};
+
+/* Starts ARRAY with room for CAPACITY tokens of SIZE bytes; false if memory ran out (the
+ * lines are then read from their text, as without the reading thread). */
+static inline bool token_array_start(struct token_array *array, size_t capacity, size_t size)
+{
+    *array = (struct token_array){malloc(capacity * size), 0, capacity, size};
+    return array->items != NULL;
+}
+
+/* Room for the next token (counted once the caller adds 1 to COUNT), doubling the array
+ * when full; NULL if memory ran out: the scan stops there, the tokens so far kept. */
+static inline void *token_array_room(struct token_array *array)
+{
+    if (array->count == array->capacity) {
+        void *grown = realloc(array->items, 2 * array->capacity * array->size);
+        if (!grown)
+            return NULL;
+        array->items = grown;
+        array->capacity *= 2;
+    }
+    return (char *)array->items + array->count * array->size;
+}
+
+static inline void token_array_hand_over(struct token_array *array, struct scanned_lines *scan)
+{
+    scan->tokens = array->items;
+    scan->count = array->count;
+    scan->token_size = array->size;
 }
 
 struct log_format {

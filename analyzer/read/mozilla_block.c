@@ -313,29 +313,21 @@ void mozilla_scan_lines(const char *data, size_t length, struct scanned_lines *s
     const char *first = at;
     scan->start += (uint64_t)(first - data);
     scan->next_offset = scan->start;
-    size_t capacity = length / 256 + 16, count = 0;
-    struct record_token *tokens = malloc(capacity * sizeof *tokens);
-    if (!tokens)
+    struct token_array tokens;
+    if (!token_array_start(&tokens, length / 256 + 16, sizeof(struct record_token)))
         return;
     while (at < end) {
-        if (count == capacity) {
-            struct record_token *grown = realloc(tokens, 2 * capacity * sizeof *tokens);
-            if (!grown)
-                break;
-            tokens = grown;
-            capacity *= 2;
-        }
-        struct record_token *token = &tokens[count];
+        struct record_token *token = token_array_room(&tokens);
+        if (!token)
+            break;
         if (at[0] == '\n')
             *token = (struct record_token){.head.length = 1, .kind = TOKEN_EMPTY_LINE};
         else if (at[0] != '<' || !scan_record(at, end, token))
             break;
         at += token->head.length;
-        count++;
+        tokens.count++;
     }
-    scan->tokens = tokens;
-    scan->count = count;
-    scan->token_size = sizeof *tokens;
+    token_array_hand_over(&tokens, scan);
     scan->end = scan->start + (uint64_t)(at - first);
 }
 

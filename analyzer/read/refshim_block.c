@@ -481,23 +481,16 @@ static void scan_event(const char *p, const char *line_end, struct event_token *
 void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
 {
     /* Room for lines of 12 bytes, about the shortest event's; grown when shorter. */
-    size_t capacity = length / 12 + 16, count = 0;
-    struct event_token *tokens = malloc(capacity * sizeof *tokens);
-    if (!tokens)
-        return;                 /* read from the text, as without the thread */
+    struct token_array tokens;
+    if (!token_array_start(&tokens, length / 12 + 16, sizeof(struct event_token)))
+        return;
     const char *p = data, *end = data + length;
     while (p < end) {
         const char *newline = memchr(p, '\n', (size_t)(end - p));
-        if (!newline || newline - p >= UINT32_MAX)
+        struct event_token *token;
+        if (!newline || newline - p >= UINT32_MAX || !(token = token_array_room(&tokens)))
             break;
-        if (count == capacity) {
-            struct event_token *grown = realloc(tokens, 2 * capacity * sizeof *tokens);
-            if (!grown)
-                break;          /* the lines after are read from the text */
-            tokens = grown;
-            capacity *= 2;
-        }
-        struct event_token *token = &tokens[count++];
+        tokens.count++;
         token->head.length = (uint32_t)(newline - p + 1);
         token->op = 0;
         switch (p[0]) {
@@ -512,9 +505,7 @@ void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *s
         }
         p = newline + 1;
     }
-    scan->tokens = tokens;
-    scan->count = count;
-    scan->token_size = sizeof *tokens;
+    token_array_hand_over(&tokens, scan);
     scan->end = scan->start + (uint64_t)(p - data);
 }
 

@@ -16,6 +16,7 @@
 #include "blob_dict.h"
 #include "event_spool.h"
 #include "frame_text.h"
+#include "object_tracker.h"
 
 enum section { INVALID, LEAKED, SKEWED, FINALIZED, SECTION_COUNT };
 
@@ -33,18 +34,28 @@ enum {
     FRAME_CACHE_SLOTS = 1 << 16
 };
 
-/* A live object: its events are a chain in the spool, oldest record holding the address. */
+/* A live object: its events are a chain in the spool, oldest record holding the address.
+ * Kept in the object's user slot of the reading's tracker (packed, see slot_value), so
+ * that an event costs no lookup of its own: the tracker found the object already. */
 struct live_object {
-    uint64_t serial;
     uint64_t last; /* offset of its newest record, SPOOL_NONE before the first */
     bool invalid, skewed;
 };
 
-/* The live objects by serial, open addressing; serial 0 marks an empty slot. */
-struct live_table {
-    struct live_object *slots;
-    size_t mask, count;
-};
+/* OBJECT packed into a user slot: its newest record's offset + 1 (0: none) above two
+ * bits, skewed and invalid. Offsets are far below 2^61: the spool is a file. */
+static void *slot_value(const struct live_object *object)
+{
+    uintptr_t last = object->last == SPOOL_NONE ? 0 : (uintptr_t)object->last + 1;
+    return (void *)(last << 2 | (uintptr_t)object->skewed << 1 | (uintptr_t)object->invalid);
+}
+
+static struct live_object slot_object(const void *value)
+{
+    uintptr_t packed = (uintptr_t)value;
+    return (struct live_object){(packed >> 2) == 0 ? SPOOL_NONE : (packed >> 2) - 1,
+                                packed & 1, (packed >> 1) & 1};
+}
 
 struct frame_cache_slot {
     uint64_t stack_id;  /* 0: empty */
@@ -65,10 +76,7 @@ static const char *const builtin_texts[BUILTIN_TEXT_COUNT] = {
 
 struct history_report {
     struct history_options options;
-    struct live_table alive;
-    /* Objects of serial 0 can never be found again: alive to the end, in arrival order. */
-    struct live_object *nameless;
-    size_t nameless_count, nameless_capacity;
+    struct tracker_claim claim;  /* the reading's tracker, a user slot per live object */
     struct event_spool *spool; /* NULL when every section is hidden: nothing is printed */
     struct blob_dict *frame_dict, *text_dict;
     struct frame_cache_slot *frame_cache;
@@ -91,72 +99,6 @@ static bool section_hidden(const struct history_report *report, enum section sec
     case SKEWED: return report->options.hide_skewed;
     default: return report->options.hide_finalized;
     }
-}
-
-/* ---- the live objects ---- */
-
-static size_t serial_slot(const struct live_table *table, uint64_t serial)
-{
-    return (size_t)((serial * UINT64_C(0x9e3779b97f4a7c15)) >> 20) & table->mask;
-}
-
-static struct live_object *live_find(struct live_table *table, uint64_t serial)
-{
-    if (!table->slots)
-        return NULL;
-    for (size_t i = serial_slot(table, serial);; i = (i + 1) & table->mask) {
-        if (table->slots[i].serial == serial)
-            return &table->slots[i];
-        if (table->slots[i].serial == 0)
-            return NULL;
-    }
-}
-
-static void live_grow(struct live_table *table)
-{
-    struct live_object *old = table->slots;
-    size_t old_size = old ? table->mask + 1 : 0;
-    size_t size = old_size ? old_size * 2 : 1024;
-    table->slots = xcalloc(size, sizeof *table->slots);
-    table->mask = size - 1;
-    for (size_t i = 0; i < old_size; i++) {
-        if (old[i].serial == 0)
-            continue;
-        size_t slot = serial_slot(table, old[i].serial);
-        while (table->slots[slot].serial != 0)
-            slot = (slot + 1) & table->mask;
-        table->slots[slot] = old[i];
-    }
-    free(old);
-}
-
-static struct live_object *live_add(struct live_table *table, uint64_t serial)
-{
-    if (!table->slots || (table->count + 1) * 2 > table->mask + 1)
-        live_grow(table);
-    size_t slot = serial_slot(table, serial);
-    while (table->slots[slot].serial != 0)
-        slot = (slot + 1) & table->mask;
-    table->count++;
-    table->slots[slot] = (struct live_object){serial, SPOOL_NONE, false, false};
-    return &table->slots[slot];
-}
-
-/* Empties OBJECT's slot, moving back the objects that probed past it. */
-static void live_remove(struct live_table *table, struct live_object *object)
-{
-    size_t hole = (size_t)(object - table->slots);
-    for (size_t i = (hole + 1) & table->mask; table->slots[i].serial != 0;
-         i = (i + 1) & table->mask) {
-        size_t home = serial_slot(table, table->slots[i].serial);
-        /* The object at I may fill the hole if its home is not in (hole, i]. */
-        if (((i - home) & table->mask) >= ((i - hole) & table->mask)) {
-            table->slots[hole] = table->slots[i];
-            hole = i;
-        }
-    }
-    table->slots[hole].serial = 0;
-    table->count--;
 }
 
 /* ---- records: one event as history prints it ----
@@ -679,6 +621,8 @@ struct history_report *history_report_new_for(const struct history_options *opti
         history_report_free(report);
         return NULL;
     }
+    report->claim.user_slots = true;
+    object_tracker_claim_next(&report->claim);
     return report;
 }
 
@@ -686,8 +630,7 @@ void history_report_free(struct history_report *report)
 {
     if (!report)
         return;
-    free(report->alive.slots);
-    free(report->nameless);
+    object_tracker_end_claim(&report->claim);
     for (int section = 0; section < SECTION_COUNT; section++)
         if (report->spill[section]) {
             output_free(report->spill_output[section]);
@@ -700,18 +643,6 @@ void history_report_free(struct history_report *report)
     free(report->record);
     free(report->frame_text);
     free(report);
-}
-
-static struct live_object *add_nameless(struct history_report *report)
-{
-    if (report->nameless_count == report->nameless_capacity) {
-        report->nameless_capacity = report->nameless_capacity ? report->nameless_capacity * 2 : 4;
-        report->nameless = xrealloc(report->nameless,
-                                    report->nameless_capacity * sizeof *report->nameless);
-    }
-    struct live_object *object = &report->nameless[report->nameless_count++];
-    *object = (struct live_object){0, SPOOL_NONE, false, false};
-    return object;
 }
 
 /* A change to no live object is its own one-line history. */
@@ -729,68 +660,51 @@ static void list_stray(struct history_report *report, const struct log_event *ev
 void history_report_event(const struct log_event *event, void *opaque)
 {
     struct history_report *report = opaque;
-    struct live_object *object = NULL;
-    if (event->serial != 0)
-        object = live_find(&report->alive, event->serial);
-    if (event->op == LOG_OP_STRAY && !object) {
-        list_stray(report, event);
+    void **slot = object_tracker_event_slot(&report->claim);
+    if (!slot) {
+        /* Only a stray change comes without a live object (a stray change to a live one
+         * is part of that one's history). */
+        if (event->op == LOG_OP_STRAY)
+            list_stray(report, event);
         return;
     }
+    struct live_object object = slot_object(*slot);
     if (event->op == LOG_OP_KEPT) {
         /* Alive on purpose: not leaked. Its troubles, if any, are still told. */
-        if (object) {
-            list_object(report, finished_sections(report, object, false), object->last);
-            live_remove(&report->alive, object);
-        }
+        list_object(report, finished_sections(report, &object, false), object.last);
+        *slot = NULL;
         return;
     }
-    /* A serial-0 object destroyed by its first event is never in a table. */
-    struct live_object finished = {0, SPOOL_NONE, false, false};
-    if (!object) {
-        if (event->serial != 0)
-            object = live_add(&report->alive, event->serial);
-        else if (event->op == LOG_OP_DESTROY)
-            object = &finished;
-        else
-            object = add_nameless(report);
-    }
     if (report->spool) {
-        encode_event(report, event, object->last == SPOOL_NONE);
-        object->last = event_spool_append(report->spool, object->last, report->record,
-                                          report->record_length);
+        encode_event(report, event, object.last == SPOOL_NONE);
+        object.last = event_spool_append(report->spool, object.last, report->record,
+                                         report->record_length);
     }
     /* An object first seen in mid-life is skewed; only its later troubles make it
      * invalid too. */
     if (event->anomaly && !event->first_seen)
-        object->invalid = true;
+        object.invalid = true;
     if (event->first_seen)
-        object->skewed = true;
-    if (event->op != LOG_OP_DESTROY)
+        object.skewed = true;
+    if (event->op == LOG_OP_DESTROY) {
+        list_object(report, finished_sections(report, &object, true), object.last);
+        *slot = NULL;
         return;
-    list_object(report, finished_sections(report, object, true), object->last);
-    if (object != &finished)
-        live_remove(&report->alive, object);
+    }
+    *slot = slot_value(&object);
 }
 
-static int by_serial(const void *left, const void *right)
-{
-    const struct live_object *a = left, *b = right;
-    return (a->serial > b->serial) - (a->serial < b->serial);
-}
-
-/* The objects alive at the end: those of serial 0 first, then by serial. */
+/* The objects alive at the end, in serial order (the tracker's), COUNT of them. */
 static struct live_object *alive_in_order(const struct history_report *report, size_t *count)
 {
-    size_t total = report->alive.count + report->nameless_count;
-    struct live_object *alive = xmalloc((total ? total : 1) * sizeof *alive);
-    if (report->nameless_count)
-        memcpy(alive, report->nameless, report->nameless_count * sizeof *alive);
-    size_t n = report->nameless_count;
-    for (size_t i = 0; report->alive.slots && i <= report->alive.mask; i++)
-        if (report->alive.slots[i].serial != 0)
-            alive[n++] = report->alive.slots[i];
-    qsort(alive + report->nameless_count, report->alive.count, sizeof *alive, by_serial);
-    *count = total;
+    *count = 0;
+    uint32_t *handles = report->claim.tracker
+                            ? object_tracker_live_objects(report->claim.tracker, count)
+                            : NULL;
+    struct live_object *alive = xmalloc((*count ? *count : 1) * sizeof *alive);
+    for (size_t i = 0; i < *count; i++)
+        alive[i] = slot_object(object_tracker_user_value(&report->claim, handles[i]));
+    free(handles);
     return alive;
 }
 

@@ -9,6 +9,7 @@
 #include "object_tracker.h"
 
 static struct object_tracker *tracker;
+static struct tracker_claim *slot_claim;   /* whose user slots remember_event marks */
 static char delivered[256];     /* the last event, as text; "" if none was delivered */
 /* The user slot of the last event's object, as it was before the event marked it with
  * the object's serial; slot_given is false if the event had none. */
@@ -18,7 +19,7 @@ static bool slot_given;
 static void remember_event(const struct log_event *event, void *user)
 {
     (void)user;
-    void **slot = object_tracker_event_slot(tracker);
+    void **slot = slot_claim ? object_tracker_event_slot(slot_claim) : NULL;
     slot_given = slot != NULL;
     if (slot) {
         slot_before = *slot;
@@ -134,6 +135,7 @@ static void claim_tracker(struct tracker_claim *claim, bool user_slots)
     object_tracker_claim_next(claim);
     tracker = object_tracker_new();
     ck_assert_ptr_eq(claim->tracker, tracker);
+    slot_claim = claim;
 }
 
 /* The claimant is done: the fixture gets a tracker of its own again. */
@@ -141,6 +143,7 @@ static void end_claim(struct tracker_claim *claim)
 {
     object_tracker_end_claim(claim);
     ck_assert_ptr_null(claim->tracker);
+    slot_claim = NULL;
     tracker = object_tracker_new();
 }
 
@@ -201,13 +204,52 @@ START_TEST(a_user_slot_lives_and_dies_with_its_object)
     ck_assert_ptr_null(slot_before);
     apply(CHANGE_COUNT, 0, "0x99", -1, 0);    /* first seen and destroyed at once */
     ck_assert(slot_given);
-    apply(CHANGE_INVALID, 0, "0x20", 0, 0);   /* stray: no slot */
+    apply(CHANGE_INVALID, 0, "0x20", 0, 0);   /* a stray change to a live object: its slot */
+    ck_assert(slot_given);
+    ck_assert_ptr_eq(slot_before, (void *)2);
+    apply(CHANGE_INVALID, 0, "0x30", 0, 0);   /* a stray change to no live object: none */
     ck_assert(!slot_given);
     ck_assert_str_eq(live_list(), "2 0x20 nsFoo 1;");
     end_claim(&claim);
     /* A tracker nobody claimed has no slots. */
+    struct tracker_claim none = {0};
+    slot_claim = &none;
     apply(CHANGE_CREATE, 0, "0x10", 1, 1);
     ck_assert(!slot_given);
+    slot_claim = NULL;
+}
+END_TEST
+
+/* Two reports claim one reading (the fuzz harness: the leak table and the history): each
+ * has slots of its own, and the tracker lives until both let go. */
+START_TEST(two_claimants_have_slots_of_their_own)
+{
+    object_tracker_free(tracker);
+    struct tracker_claim first = {.user_slots = true}, second = {.user_slots = true};
+    object_tracker_claim_next(&first);
+    object_tracker_claim_next(&second);
+    tracker = object_tracker_new();
+    ck_assert_ptr_eq(first.tracker, tracker);
+    ck_assert_ptr_eq(second.tracker, tracker);
+    slot_claim = &first;
+    apply(CHANGE_CREATE, 0, "0x10", 1, 1);    /* first's slot of object 1: 1 */
+    slot_claim = &second;
+    apply(CHANGE_COUNT, 0, "0x10", 1, 2);     /* second's: empty, now 1 */
+    ck_assert_ptr_null(slot_before);
+    apply(CHANGE_COUNT, 0, "0x10", -1, 1);
+    ck_assert_ptr_eq(slot_before, (void *)1);
+    size_t count;
+    uint32_t *handles = object_tracker_live_objects(tracker, &count);
+    ck_assert_uint_eq(count, 1);
+    ck_assert_ptr_eq(object_tracker_user_value(&first, handles[0]), (void *)1);
+    ck_assert_ptr_eq(object_tracker_user_value(&second, handles[0]), (void *)1);
+    free(handles);
+    object_tracker_free(tracker);             /* the reader's end */
+    object_tracker_end_claim(&first);         /* the second still holds it (ASan would say) */
+    ck_assert_uint_eq(object_tracker_live_count(second.tracker), 1);
+    object_tracker_end_claim(&second);
+    slot_claim = NULL;
+    tracker = object_tracker_new();
 }
 END_TEST
 
@@ -237,6 +279,7 @@ Suite *object_tracker_suite(void)
     tcase_add_test(tc, live_objects_are_listed_in_serial_order_as_the_log_spells_them);
     tcase_add_test(tc, a_user_slot_lives_and_dies_with_its_object);
     tcase_add_test(tc, a_claim_no_tracker_took_is_withdrawn);
+    tcase_add_test(tc, two_claimants_have_slots_of_their_own);
     suite_add_tcase(s, tc);
     return s;
 }
