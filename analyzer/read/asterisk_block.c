@@ -185,6 +185,7 @@ static enum cut_result cut_line_at(const char *at, const char *end, struct aster
         return CUT_NOT_USUAL;
     memcpy(line->text, at, length);
     line->text[length] = '\0';
+    line->line = line->text;
     line->length = length;
     line->next = line_end + 1;
     return cut_usual_line(line->text, length, comma, commas, &line->parsed) ? CUT
@@ -218,9 +219,10 @@ struct line_source {
     const char *end;                /* of the lines this reader may read */
     struct scanned_lines *scan;     /* NULL: cut from the text */
     size_t token;                   /* with SCAN: the token of the line at the cut place */
+    char *writable;                 /* with SCAN: the data read_lines reads, writable */
 };
 
-static enum cut_result cut_from_token(struct line_source *source, const char *at,
+static enum cut_result cut_from_token(struct line_source *source, char *at,
                                       struct asterisk_cut_line *line);
 
 /* Lines are cut a few ahead of their turn, and the chain and call site slots of each are
@@ -237,7 +239,8 @@ static size_t read_lines(struct asterisk_state *state, const char *data, struct 
         while (stop == CUT && ahead < ASTERISK_LOOKAHEAD) {
             struct asterisk_cut_line *line = &ring[(first + ahead) % ASTERISK_LOOKAHEAD];
             stop = cut_at >= source->end ? CUT_PAST_END
-                   : source->scan        ? cut_from_token(source, cut_at, line)
+                   : source->scan        ? cut_from_token(source,
+                                                          source->writable + (cut_at - data), line)
                                          : cut_next(cut_at, source->end, line);
             if (stop == CUT) {
                 asterisk_prefetch(state, &line->parsed);
@@ -259,7 +262,7 @@ static size_t read_lines(struct asterisk_state *state, const char *data, struct 
         if (ahead > 2)
             asterisk_prefetch_record(state, &ring[(first + 2) % ASTERISK_LOOKAHEAD].parsed);
         struct asterisk_cut_line *line = &ring[first];
-        asterisk_accept_line(state, &line->parsed, line->text, line->length, *line_number + 1,
+        asterisk_accept_line(state, &line->parsed, line->line, line->length, *line_number + 1,
                              sink);
         (*line_number)++;
         at = line->next;
@@ -276,7 +279,7 @@ size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
     *need_more = end == NULL;
     if (!end)
         return 0;
-    struct line_source source = {end, NULL, 0};
+    struct line_source source = {end, NULL, 0, NULL};
     return read_lines(opaque, data, &source, line_number, sink);
 }
 
@@ -347,8 +350,10 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
     scan->end = scan->start + (uint64_t)(at - data);
 }
 
-/* Cuts the line at AT into LINE from its token, as cut_next would cut it from the text. */
-static enum cut_result cut_from_token(struct line_source *source, const char *at,
+/* Cuts the line at AT into LINE from its token, as cut_next would cut it from the text,
+ * but where it is: every line cut is read before read_lines returns, and the reader
+ * reads no byte of it again, so no copy is needed. */
+static enum cut_result cut_from_token(struct line_source *source, char *at,
                                       struct asterisk_cut_line *line)
 {
     struct scanned_lines *scan = source->scan;
@@ -363,19 +368,19 @@ static enum cut_result cut_from_token(struct line_source *source, const char *at
     if (token->kind != TOKEN_USUAL)
         return CUT_NOT_USUAL;
     size_t length = token->head.length - 1;
-    memcpy(line->text, at, length);
-    line->text[length] = '\0';
+    at[length] = '\0';     /* the line's '\n' */
+    line->line = at;
     line->length = length;
     line->next = at + token->head.length;
     struct parsed_line *parsed = &line->parsed;
     char **field = parsed->field;
-    field[ADDR] = line->text;
+    field[ADDR] = at;
     for (unsigned i = 0; i < token->commas; i++) {
-        line->text[token->comma[i]] = '\0';
-        field[i + 1] = line->text + token->comma[i] + 1;
+        at[token->comma[i]] = '\0';
+        field[i + 1] = at + token->comma[i] + 1;
     }
     if (token->commas == SPLITTING_COMMAS - 1)
-        field[TAG] = line->text + length;
+        field[TAG] = at + length;
     parsed->site_length = token->site_length;
     parsed->site = token->site;
     parsed->address = token->address;
@@ -387,7 +392,7 @@ static enum cut_result cut_from_token(struct line_source *source, const char *at
     return CUT;
 }
 
-size_t asterisk_parse_scanned(void *opaque, const char *data, size_t length,
+size_t asterisk_parse_scanned(void *opaque, char *data, size_t length,
                               struct scanned_lines *scan, unsigned long *line_number,
                               struct log_sink *sink, bool *need_more)
 {
@@ -396,7 +401,7 @@ size_t asterisk_parse_scanned(void *opaque, const char *data, size_t length,
     *need_more = false;
     if (!end)
         return 0;
-    struct line_source source = {end, scan, scan->next};
+    struct line_source source = {end, scan, scan->next, data};
     size_t read = read_lines(opaque, data, &source, line_number, sink);
     /* Tokens cut ahead but not taken are cut again next time. */
     const char *at = data;

@@ -39,9 +39,11 @@ void asterisk_accept_line(struct asterisk_state *state, const struct parsed_line
                           const char *text, size_t length, unsigned long line_number,
                           struct log_sink *sink);
 
-/* A line asterisk_block.c cut ahead of its turn, in its own copy. */
+/* A line asterisk_block.c cut ahead of its turn: in its own copy, or, cut from a token
+ * of the reading thread, where it is in the reader's buffer. */
 struct asterisk_cut_line {
-    struct parsed_line parsed;   /* its fields point into text */
+    struct parsed_line parsed;   /* its fields point into the line */
+    char *line;                  /* TEXT, or the line in the reader's buffer */
     size_t length;
     const char *next;            /* where the next line starts in the reader's buffer */
     char text[1024];
@@ -68,7 +70,7 @@ size_t asterisk_parse_block(void *state, const char *data, size_t length,
                             unsigned long *line_number, struct log_sink *sink, bool *need_more);
 /* Reading on two cores (asterisk_block.c): scan_lines and parse_scanned of log_format.h. */
 void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan);
-size_t asterisk_parse_scanned(void *state, const char *data, size_t length,
+size_t asterisk_parse_scanned(void *state, char *data, size_t length,
                               struct scanned_lines *scan, unsigned long *line_number,
                               struct log_sink *sink, bool *need_more);
 

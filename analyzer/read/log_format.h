@@ -121,8 +121,9 @@ struct log_format {
      * last line it made a token of. */
     void (*scan_lines)(const char *data, size_t length, struct scanned_lines *scan);
     /* Like parse_block, for DATA that starts at SCAN's next line: reads lines from the
-     * tokens, advancing SCAN's next and next_offset past the lines it read. */
-    size_t (*parse_scanned)(void *state, const char *data, size_t length,
+     * tokens, advancing SCAN's next and next_offset past the lines it read. It may
+     * write into the lines it reads (the reader's own buffer), never into others. */
+    size_t (*parse_scanned)(void *state, char *data, size_t length,
                             struct scanned_lines *scan, unsigned long *line_number,
                             struct log_sink *sink, bool *need_more);
     /* Called at the end of the input; may emit a pending record. */

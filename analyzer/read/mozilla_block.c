@@ -345,7 +345,7 @@ static void prefetch_object(const struct mozilla_state *state, const struct scan
                             by_serial ? record->serial : record->address_value, stage);
 }
 
-size_t mozilla_parse_scanned(void *opaque, const char *data, size_t length,
+size_t mozilla_parse_scanned(void *opaque, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more)
 {

@@ -66,7 +66,7 @@ void mozilla_deliver(struct mozilla_state *state, const char *lines, size_t leng
                      struct log_sink *sink);
 /* Reading on two cores (mozilla_block.c): scan_lines and parse_scanned of log_format.h. */
 void mozilla_scan_lines(const char *data, size_t length, struct scanned_lines *scan);
-size_t mozilla_parse_scanned(void *state, const char *data, size_t length,
+size_t mozilla_parse_scanned(void *state, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more);
 /* The format's parse_block (log_format.h). */

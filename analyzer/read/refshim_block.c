@@ -543,7 +543,7 @@ static bool deliver_token(const struct block *block, const struct event_token *t
     return deliver_live_event(block, &event, line_number);
 }
 
-size_t refshim_parse_scanned(void *opaque, const char *data, size_t length,
+size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more)
 {

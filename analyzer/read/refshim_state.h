@@ -219,7 +219,7 @@ static inline void refshim_release_held_event(struct refshim_state *state,
 /* Reading on two cores (refshim_block.c); see scan_lines and parse_scanned in
  * log_format.h. */
 void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan);
-size_t refshim_parse_scanned(void *state, const char *data, size_t length,
+size_t refshim_parse_scanned(void *state, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more);
 /* The block reader (refshim_block.c); see parse_block in log_format.h. */

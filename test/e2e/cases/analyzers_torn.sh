@@ -98,7 +98,7 @@ $(serial_address "$L" 3) (3) @ nsFoo
 $(serial_address "$L" 4) (4) @ nsFoo"
     [ "$rc" = 1 ] && [ "$out" = "$want" ] || wrong+="kill $round: exit $rc, stdout '$out'"$'\n'
     # Only the tear, the cut and the counts the torn events leave behind may be told.
-    odd=$(grep -Ev "^$L(:[0-9]+: warning: [0-9]+ lines? left unfinished by a thread of the program (killed, or still writing the log) (was|were) skipped|: log was cut after line [0-9]+; analysed up to there|:[0-9]+: warning: the count after this (AddRef|Release) is)" "$L.rl.err")
+    odd=$(grep -Ev "^$L(:[0-9]+: warning: [0-9]+ lines? left unfinished by a thread of the program \(killed, or still writing the log\) (was|were) skipped|: log was cut after line [0-9]+; analysed up to there|:[0-9]+: warning: the count after this (AddRef|Release) is)" "$L.rl.err")
     [ -z "$odd" ] || wrong+="kill $round: stderr '$odd'"$'\n'
     rm -f "$L"
 done
