@@ -333,8 +333,9 @@ static void forget_if_idle(struct asterisk_state *state, struct address_chain *c
         address_chains_remove(&state->chains, chain);
 }
 
+/* Unlinks P, which follows BEFORE among CHAIN's pending lines (NULL: P is the first). */
 static void unlink_pending(struct asterisk_state *state, struct address_chain *chain,
-                           struct pending *p)
+                           struct pending *before, struct pending *p)
 {
     if (p->older)
         p->older->newer = p->newer;
@@ -344,28 +345,44 @@ static void unlink_pending(struct asterisk_state *state, struct address_chain *c
         p->newer->older = p->older;
     else
         state->newest = p->older;
-    chain->first_pending = p->next_of_address;
+    if (before)
+        before->next_of_address = p->next_of_address;
+    else
+        chain->first_pending = p->next_of_address;
 }
 
-/* Takes the first pending line of CHAIN, whether it fits or not. */
-static void take_first_pending(struct asterisk_state *state, struct address_chain *chain,
-                               struct log_sink *sink)
+/* Takes pending line P of CHAIN (after BEFORE), whether it fits or not. */
+static void take_pending(struct asterisk_state *state, struct address_chain *chain,
+                         struct pending *before, struct pending *p, struct log_sink *sink)
 {
-    struct pending *p = chain->first_pending;
-    unlink_pending(state, chain, p);
+    unlink_pending(state, chain, before, p);
     take_parsed(state, &p->parsed, p->line_number, sink, chain);
     free(p->text);
     free(p);
 }
 
-/* Takes CHAIN's pending lines as long as the first one fits. */
+static void take_first_pending(struct asterisk_state *state, struct address_chain *chain,
+                               struct log_sink *sink)
+{
+    take_pending(state, chain, NULL, chain->first_pending, sink);
+}
+
+/* Takes CHAIN's pending lines that fit, the earliest that fits first, until none does.
+ * Not only the first: two threads' -1 lines written after the third's destructor line
+ * (each thread writes after its change) wait behind it, and fit before it does. */
 static void take_fitting(struct asterisk_state *state, struct address_chain *chain,
                          struct log_sink *sink)
 {
-    struct pending *p;
-    while ((p = chain->first_pending) != NULL &&
-           fits_chain(chain, p->parsed.kind, p->parsed.state_count, p->parsed.delta))
-        take_first_pending(state, chain, sink);
+    for (;;) {
+        struct pending *before = NULL, *p = chain->first_pending;
+        while (p && !fits_chain(chain, p->parsed.kind, p->parsed.state_count, p->parsed.delta)) {
+            before = p;
+            p = p->next_of_address;
+        }
+        if (!p)
+            return;
+        take_pending(state, chain, before, p, sink);
+    }
 }
 
 /* Takes the oldest pending line, which waited long enough, and what then fits after it. */

@@ -127,6 +127,36 @@ START_TEST(threads_out_of_order_and_address_reused)
 }
 END_TEST
 
+/* The destructor line of one thread before two other threads' -1 lines, written in the
+ * reverse of their changes (state 2 before state 3), as a stock Asterisk 22 wrote them
+ * for a stasis message: the state-3 line fits first, then the state-2 line, which waits
+ * behind the destructor, then the destructor. */
+START_TEST(two_lines_wait_behind_a_destructor)
+{
+    struct transcript transcript;
+    struct log_diag diag;
+    read_text("0x30,+1,6,stasis_message.c,148,create,**constructor**24**48**,message\n"
+              "0x30,+1,6,stasis.c,1452,dispatch_message,1,\n"
+              "0x30,+1,6,stasis.c,1452,dispatch_message,2,\n"
+              "0x30,-1,6,devicestate.c,719,_dtor_message,**destructor**lock-state:none**,\n"
+              "0x30,-1,3,stasis.c,1332,dispatch_exec_async,2,\n"
+              "0x40,+1,3,a.c,1,other,**constructor**,\n"
+              "0x30,-1,9,stasis.c,1332,dispatch_exec_async,3,\n",
+              &transcript, &diag);
+    ck_assert_int_eq(diag.status, LOG_STATUS_OK);
+    ck_assert_str_eq(transcript.text,
+                     "1: N 1 0x30=0x30 create 1 6 [create|(none)|0|stasis_message.c:148] "
+                     "size=48 tag=message\n"
+                     "2: A 1 0x30=0x30 create 2 6 [dispatch_message|(none)|0|stasis.c:1452] tag=\n"
+                     "3: A 1 0x30=0x30 create 3 6 [dispatch_message|(none)|0|stasis.c:1452] tag=\n"
+                     "6: N 2 0x40=0x40 other 1 3 [other|(none)|0|a.c:1] tag=\n"
+                     "7: R 1 0x30=0x30 create 2 9 [dispatch_exec_async|(none)|0|stasis.c:1332] tag=\n"
+                     "5: R 1 0x30=0x30 create 1 3 [dispatch_exec_async|(none)|0|stasis.c:1332] tag=\n"
+                     "4: D 1 0x30=0x30 create 0 6 [_dtor_message|(none)|0|devicestate.c:719] tag=\n");
+    free(transcript.text);
+}
+END_TEST
+
 /* A change that is really missing is still told: the line waiting for it is taken as it
  * is at the end of the log. */
 START_TEST(missing_change_still_told)
@@ -193,6 +223,7 @@ Suite *asterisk_format_suite(void)
     tcase_add_test(cases, skewed_invalid_and_after_destruction);
     tcase_add_test(cases, weak_proxy_destructor_before_outer_line);
     tcase_add_test(cases, threads_out_of_order_and_address_reused);
+    tcase_add_test(cases, two_lines_wait_behind_a_destructor);
     tcase_add_test(cases, missing_change_still_told);
     tcase_add_test(cases, bad_fields);
     tcase_add_test(cases, constructor_at_a_live_address_ends_the_older_object);
