@@ -64,6 +64,18 @@ struct frame_cache_slot {
                          * site), -1 if none */
 };
 
+/* Tags by what a few loads tell of them, their length and first and last 8 bytes: a tag
+ * is numbered on every Asterisk event, and a call site gives several (the same few
+ * strings across the log), which the site's last tag often is not. A hit of a tag of at
+ * most 16 bytes is exact; a longer one is compared with the numbered text. */
+enum { TAG_CACHE_SLOTS = 256 };
+
+struct tag_cache_slot {
+    uint64_t head, tail;
+    uint32_t length;    /* 0: empty */
+    int32_t number;     /* in text_dict */
+};
+
 /* The built-in texts, numbered first in text_dict so that an event need not hash them. */
 enum builtin_text {
     TEXT_CREATE, TEXT_ADDREF, TEXT_RELEASE, TEXT_DESTROY, TEXT_STRAY, TEXT_CONSTRUCTOR,
@@ -80,6 +92,7 @@ struct history_report {
     struct event_spool *spool; /* NULL when every section is hidden: nothing is printed */
     struct blob_dict *frame_dict, *text_dict;
     struct frame_cache_slot *frame_cache;
+    struct tag_cache_slot tag_cache[TAG_CACHE_SLOTS];
     unsigned char *record;     /* the record being encoded */
     size_t record_length, record_capacity;
     unsigned char *frame_text;  /* the frame text being made */
@@ -241,6 +254,19 @@ static struct frame_cache_slot *put_frame(struct history_report *report,
     return cached;
 }
 
+/* TAG's slot in the tag cache, and its fingerprint in *PROBE. */
+static struct tag_cache_slot *tag_slot(struct history_report *report, const char *tag,
+                                       size_t length, struct tag_cache_slot *probe)
+{
+    probe->head = probe->tail = 0;
+    size_t edge = length < 8 ? length : 8;
+    memcpy(&probe->head, tag, edge);
+    memcpy(&probe->tail, tag + length - edge, edge);
+    probe->length = (uint32_t)length;
+    uint64_t mix = fast_hash_mix(probe->head ^ (probe->tail * 31) ^ length);
+    return &report->tag_cache[mix & (TAG_CACHE_SLOTS - 1)];
+}
+
 /* An Asterisk tag: a call site tends to give the same one, so it is compared with the
  * site's last before it is looked up. */
 static void put_tag(struct history_report *report, const char *tag,
@@ -253,7 +279,25 @@ static void put_tag(struct history_report *report, const char *tag,
         return;
     }
     length = strlen(tag) + 1;
-    int64_t number = blob_dict_number(report->text_dict, tag, length);
+    struct tag_cache_slot probe;
+    struct tag_cache_slot *cached = length <= UINT32_MAX ? tag_slot(report, tag, length, &probe)
+                                                         : NULL;
+    int64_t number = -1;
+    if (cached && cached->length == probe.length && cached->head == probe.head &&
+        cached->tail == probe.tail) {
+        size_t known;
+        if (length <= 16 ||
+            memcmp(blob_dict_text(report->text_dict, (uint64_t)cached->number, &known), tag,
+                   length) == 0)
+            number = cached->number;
+    }
+    if (number < 0) {
+        number = blob_dict_number(report->text_dict, tag, length);
+        if (cached && number >= 0 && number <= INT32_MAX) {
+            *cached = probe;
+            cached->number = (int32_t)number;
+        }
+    }
     if (site)
         site->tag_number = number;
     if (number >= 0) {
