@@ -18,8 +18,8 @@
 #   REFCOUNTER=path/to/refcounter.py      (Asterisk contrib/scripts/) against
 #                                         refleaks --history; taken from the Asterisk
 #                                         tarball in /work/shared/asterisk when unset
-# Goal: each peer at least 10x slower. A peer runs once (they take minutes), on the same
-# log. A goal missed is printed as NOT MET, and the script still exits 0: `make bench` is
+# Goal: each peer at least 10x slower. A peer runs PEER_RUNS times (3; its time moves as
+# much as ours), on the same log. A goal missed is printed as NOT MET, and the script still exits 0: `make bench` is
 # a report, not a test. It fails only if it cannot run.
 set -u
 cd "$(dirname "$0")/../.."
@@ -107,14 +107,14 @@ measure() {
     last_seconds=$seconds
 }
 
-# peer NAME OURS_SECONDS MAX_STATUS COMMAND...: the peer once, and how many times slower
-# it is. An exit status above MAX_STATUS means the peer failed (a Python traceback is
+# peer NAME OURS_SECONDS MAX_STATUS COMMAND...: the peer's median of PEER_RUNS (3) runs,
+# and how many times slower it is. An exit status above MAX_STATUS means the peer failed (a Python traceback is
 # 1): its time would compare a crash with a whole reading, so none is given.
 peer() {
     local name=$1 ours=$2 max_status=$3
     shift 3
     local seconds kb exit_status
-    read -r seconds kb exit_status <<<"$(median 1 "$@")"
+    read -r seconds kb exit_status <<<"$(median "${PEER_RUNS:-3}" "$@")"
     if [ "$exit_status" -gt "$max_status" ]; then
         printf '  %-36s failed (exit %s): no comparison\n' "$name" "$exit_status"
         return
