@@ -70,3 +70,11 @@ void id_map_free(struct id_map *map)
     free(map->slots);
     *map = (struct id_map){0};
 }
+
+void id_map_free_with(struct id_map *map, void (*free_value)(void *value))
+{
+    for (size_t i = 0; map->slots && i <= map->mask; i++)
+        if (map->slots[i].id != 0)
+            free_value(map->slots[i].value);
+    id_map_free(map);
+}

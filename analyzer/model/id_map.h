@@ -51,5 +51,7 @@ void id_map_add(struct id_map *map, uint64_t id, void *value);
 /* Removes ID if present. */
 void id_map_remove(struct id_map *map, uint64_t id);
 void id_map_free(struct id_map *map);
+/* Frees each value with FREE_VALUE, then MAP. */
+void id_map_free_with(struct id_map *map, void (*free_value)(void *value));
 
 #endif

@@ -146,14 +146,6 @@ struct object_tracker *object_tracker_new(void)
     return tracker;
 }
 
-static void free_side_strings(struct id_map *map)
-{
-    for (size_t i = 0; map->slots && i <= map->mask; i++)
-        if (map->slots[i].id != 0)
-            free(map->slots[i].value);
-    id_map_free(map);
-}
-
 void object_tracker_release(struct object_tracker *tracker)
 {
     if (!tracker)
@@ -165,8 +157,8 @@ void object_tracker_release(struct object_tracker *tracker)
     free(tracker->serial_by_address.slots);
     string_pool_free(tracker->classes);
     id_map_free(&tracker->tid_ids);
-    free_side_strings(&tracker->spellings);
-    free_side_strings(&tracker->successors);
+    id_map_free_with(&tracker->spellings, free);
+    id_map_free_with(&tracker->successors, free);
     id_map_free(&tracker->destroyed_addresses);
     free(tracker->finished_serials);
     free(tracker);

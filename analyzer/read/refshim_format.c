@@ -298,11 +298,17 @@ static bool parse_object(struct refshim_state *state, struct record *record,
     return introduce_object(state, record, serial, 2, sink);
 }
 
+static void free_live_object(void *value)
+{
+    struct live_object *object = value;
+    free(object->address);
+    free(object);
+}
+
 void refshim_free_object(struct refshim_state *state, struct live_object *object)
 {
     id_map_remove(&state->objects, object->serial);
-    free(object->address);
-    free(object);
+    free_live_object(object);
 }
 
 /* The number of frames FRAME stands for once debug information is asked. */
@@ -633,18 +639,8 @@ static void destroy(void *opaque)
         free(class_def->name);
         free(class_def);
     }
-    for (size_t i = 0; state->objects.slots && i <= state->objects.mask; i++) {
-        struct live_object *object = state->objects.slots[i].value;
-        if (state->objects.slots[i].id != 0) {
-            free(object->address);
-            free(object);
-        }
-    }
-    id_map_free(&state->objects);
-    for (size_t i = 0; state->previous_new.slots && i <= state->previous_new.mask; i++)
-        if (state->previous_new.slots[i].id != 0)
-            free(state->previous_new.slots[i].value);
-    id_map_free(&state->previous_new);
+    id_map_free_with(&state->objects, free_live_object);
+    id_map_free_with(&state->previous_new, free);
     id_map_free(&state->stack_index);
     free(state->stack_bits);
     free(state->frame_buffer);
