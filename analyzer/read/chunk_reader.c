@@ -1,17 +1,19 @@
-/* chunk_reader.c - the reading threads of chunk_reader.h and their small queue.
+/* chunk_reader.c - the reading thread of chunk_reader.h and its small queue.
  *
- * A regular file is read by several threads at once, one per core: each claims the next
- * chunk number, reads that chunk with pread and scans it, and the parser takes the
- * chunks in file order. Copying out of the page cache and scanning a chunk need nothing
- * from the chunk before but its last byte, and on a Mozilla log they are more work than
- * the parser's own: one reading thread was the slower half of the two. A pipe or a
- * terminal is read by one thread, in order.
+ * A regular file is read with pread, a chunk number at a time: the thread claims the next
+ * number, reads that chunk and scans it, and the parser takes the chunks in file order.
+ * Copying out of the page cache and scanning a chunk need nothing from the chunk before
+ * but its last byte, so when the parser would wait for a chunk the thread is still
+ * reading, it claims and reads the next one itself: on a Mozilla log, where reading is
+ * more work than parsing, both cores read; where parsing is the longer half, the parser
+ * never waits, and no third thread takes its core. A pipe or a terminal is read by the
+ * thread alone, in order.
  *
  * A file that grows while it is read (the log of a running program) is read up to the
  * first chunk that comes back short: the chunks after it were read later and could
  * continue a file the short one saw end, so they are left out.
  *
- * Buffers go round: the threads fill free ones, the parser holds at most two (the chunk
+ * Buffers go round: the readers fill free ones, the parser holds at most two (the chunk
  * it reads and the one it moves its unfinished line into). A mutex and one condition
  * variable are plenty: a chunk is a megabyte, a handover per millisecond at most. */
 #include "chunk_reader.h"
@@ -30,7 +32,7 @@ enum { CHUNK_COUNT = 6 };
 
 struct chunk_reader {
     FILE *file;
-    int fd;                             /* >= 0: read with pread, by several threads */
+    int fd;                             /* >= 0: read with pread, by either side */
     uint64_t base;                      /* the file offset the reading started at */
     pthread_t thread;
     bool threaded;                      /* false: chunks are read when asked for */
@@ -40,11 +42,10 @@ struct chunk_reader {
     uint64_t number[CHUNK_COUNT];       /* each chunk's place in the file */
     bool free[CHUNK_COUNT];
     bool ready[CHUNK_COUNT];
-    uint64_t next_claimed;              /* the next chunk number a thread reads */
+    uint64_t next_claimed;              /* the next chunk number to read */
     uint64_t next_delivered;            /* the chunk number the parser takes next */
     bool ended;                         /* a chunk came back short: LAST_NUMBER */
     uint64_t last_number;
-    bool delivered_end;                 /* the parser was given the end */
     struct chunk end;                   /* given after a short chunk: length 0 */
     bool stopping;
     /* Told by the first chunk's thread (detect), or by the parser once it knows it;
@@ -130,7 +131,7 @@ static void fill_in_order(struct chunk_reader *reader, struct chunk *chunk)
         reader->after_newline = chunk->buffer[CHUNK_ROOM + chunk->length - 1] == '\n';
 }
 
-/* --- by several threads, from a regular file ----------------------------------------- */
+/* --- at any chunk, from a regular file -------------------------------------------------- */
 
 /* Reads up to LENGTH bytes at file offset OFFSET into TO, as many as there are; the
  * number read, or -1 with errno. */
@@ -316,7 +317,7 @@ struct chunk *chunk_reader_next(struct chunk_reader *reader)
     pthread_mutex_lock(&reader->lock);
     struct chunk *chunk = NULL;
     if (reader->ended && reader->next_delivered > reader->last_number) {
-        chunk = &reader->end; /* after a short chunk, whatever the threads read later */
+        chunk = &reader->end; /* after a short chunk, whatever was read later */
     } else {
         while (!(chunk = ready_chunk(reader)))
             if (!read_one_while_waiting(reader))

@@ -3,7 +3,8 @@
  * The parser works on one chunk while the reading thread copies the next one out of the
  * page cache, checks it for NUL bytes and, once the log's format is known and offers
  * `scan_lines` (log_format.h), reads its whole lines into the format's tokens: the work a
- * line needs that depends on no earlier line, done on the other core.
+ * line needs that depends on no earlier line, done on the other core. From a regular
+ * file, the parser reads a chunk itself rather than wait for the thread.
  *
  * Chunk buffers have room before their data, so that the parser can put the unfinished
  * last line of the chunk before in front of it and read on without copying the chunk. */
