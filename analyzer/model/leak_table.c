@@ -91,11 +91,13 @@ void leak_table_event(const struct log_event *event, void *opaque)
         let_go(table, slot);
         return;
     }
+    /* Only an object's start and end count here, so that a reading of lives
+     * (LOG_EVENTS_LIVES), which delivers no other change, gives the same table. */
     bool starts = event->op == LOG_OP_NEW || event->first_seen;
-    struct class_entry *class_entry = NULL;
-    if (starts || event->op == LOG_OP_DESTROY || event->size)
-        class_entry = class_for(table, event->class_name);
-    if (class_entry && event->size)
+    if (!starts && event->op != LOG_OP_DESTROY)
+        return;
+    struct class_entry *class_entry = class_for(table, event->class_name);
+    if (event->size)
         class_entry->stats.size = event->size;
     if (starts) {
         class_entry->stats.created++;

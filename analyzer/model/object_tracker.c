@@ -74,7 +74,7 @@ struct successor {
     unsigned long line;     /* where it started */
 };
 
-enum { SPELLED_ADDRESSES = 256 };
+enum { SPELLED_ADDRESSES = 256, SERIAL_CACHE = 256 };
 
 struct spelled_address {
     uint64_t address;
@@ -111,6 +111,10 @@ struct object_tracker {
     uint64_t next_serial;
     uint32_t current;           /* the record of the event being delivered */
     struct spelled_address spelled[SPELLED_ADDRESSES];
+    /* The record + 1 last found for a serial, at the serial's low bits: a log's events
+     * keep coming back to a few objects, which the index may hold at the end of a long
+     * probe. Checked against the record, so never out of date. */
+    uint32_t serial_cache[SERIAL_CACHE];
     char anomaly[256];
 };
 
@@ -241,6 +245,22 @@ static uint32_t index_find(const struct object_tracker *tracker,
     return slot ? slot->record - 1 : NO_RECORD;
 }
 
+/* The live record of the log's serial SERIAL, or NO_RECORD. */
+static uint32_t find_by_serial(struct object_tracker *tracker, uint64_t serial)
+{
+    uint32_t *cached = &tracker->serial_cache[serial % SERIAL_CACHE];
+    if (*cached != 0) {
+        const struct live_record *r = &tracker->records[*cached - 1];
+        if (r->serial == serial && (r->tid_and_flags & (FLAG_USED | FLAG_BY_SERIAL)) ==
+                                       (FLAG_USED | FLAG_BY_SERIAL))
+            return *cached - 1;
+    }
+    uint32_t record = index_find(tracker, &tracker->by_serial, serial);
+    if (record != NO_RECORD)
+        *cached = record + 1;
+    return record;
+}
+
 static void index_place(struct record_index *index, struct index_slot slot)
 {
     size_t i = slot.hash & index->mask;
@@ -253,7 +273,7 @@ static void index_place(struct record_index *index, struct index_slot slot)
 static void index_add(const struct object_tracker *tracker, struct record_index *index,
                       uint32_t record)
 {
-    if (!index->slots || (index->count + 1) * 4 > (index->mask + 1) * 3) {
+    if (!index->slots || (index->count + 1) * 2 > (index->mask + 1) * 1) {
         struct index_slot *old = index->slots;
         size_t old_count = old ? index->mask + 1 : 0;
         size_t capacity = old ? old_count * 2 : 1024;
@@ -554,6 +574,16 @@ static void note_count_mismatch(struct object_tracker *tracker, const struct cha
          what, event->count, count_before + event->delta);
 }
 
+/* True if SINK is given the quiet count changes of R (log_format.h). */
+static bool wants_quiet_change(const struct log_sink *sink, const struct live_record *r)
+{
+    switch (sink->follow) {
+    case LOG_FOLLOW_SERIAL: return !sink->lives_only || r->serial == sink->follow_key;
+    case LOG_FOLLOW_ADDRESS: return !sink->lives_only || r->address == sink->follow_key;
+    default: return !sink->lives_only;
+    }
+}
+
 /* Fills EVENT's object fields from RECORD. */
 static void describe(struct object_tracker *tracker, uint32_t record, struct log_event *event)
 {
@@ -643,7 +673,7 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     bool by_serial = change->log_serial != 0;
     struct record_index *index = by_serial ? &tracker->by_serial : &tracker->by_address;
     uint64_t key = by_serial ? change->log_serial : event->address_value;
-    uint32_t record = index_find(tracker, index, key);
+    uint32_t record = by_serial ? find_by_serial(tracker, key) : index_find(tracker, index, key);
     event->anomaly = NULL;
     event->first_seen = false;
 
@@ -733,12 +763,40 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
         event->op = LOG_OP_NEW;
     else
         event->op = event->delta >= 0 ? LOG_OP_ADDREF : LOG_OP_RELEASE;
+    if (kind == CHANGE_COUNT && !destroyed && !event->anomaly && !event->first_seen &&
+        !wants_quiet_change(sink, r))
+        return;                 /* a quiet count change: applied, not wanted */
     describe(tracker, record, event);
     deliver(tracker, record, event, sink);
     if (destroyed) {
         remember_destruction(tracker, by_serial, key);
         forget_tracked(tracker, index, record);
     }
+}
+
+bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
+                                uint64_t serial, int64_t delta, int64_t count, uint64_t tid)
+{
+    uint32_t record = find_by_serial(tracker, serial);
+    if (record == NO_RECORD)
+        return false;
+    struct live_record *r = &tracker->records[record];
+    uint32_t flags = r->tid_and_flags;
+    if ((flags & FLAG_NOMINAL) || wants_quiet_change(sink, r))
+        return false;
+    /* What object_tracker_apply makes of a change of a live record: shared as soon as a
+     * second thread changes it, and then its counts are not checked. */
+    if (!(flags & FLAG_SHARED)) {
+        uint32_t now = tid_id(tracker, tid);
+        if (now != (flags & TID_MASK) || now == TID_MANY)
+            flags |= FLAG_SHARED;
+    }
+    bool checked = !(flags & FLAG_SHARED);
+    if (count <= 0 || (checked && count != r->count + delta))
+        return false;           /* an end, or something wrong: apply tells it */
+    r->tid_and_flags = flags;
+    r->count = count;
+    return true;
 }
 
 /* For qsort, which passes no context: the records being sorted. */

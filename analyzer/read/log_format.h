@@ -30,6 +30,12 @@ struct log_sink {
     size_t error_size;
     bool input_cut;     /* set before `finish` if the last line was cut: a pending
                          * record may then be incomplete and is dropped */
+    /* What the handler is given (log_reader.h's struct log_wanted): with lives_only, no
+     * quiet count change (object_tracker_quiet_count) but those of the object followed,
+     * if any: its serial or its address is FOLLOW_KEY. */
+    bool lives_only;
+    enum log_follow follow;
+    uint64_t follow_key;
 };
 
 /* Writes "what is wrong" to SINK's error and returns false, for `return log_sink_fail(...)`. */

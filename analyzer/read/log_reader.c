@@ -11,6 +11,7 @@
 #include "log_reader.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -248,15 +249,9 @@ static void handle_line(struct reading *reading, char *line, size_t length, bool
     }
 }
 
-/* How much of a format's faster readers a reading uses; all must give the same events. */
-enum reading_mode {
-    BY_LINES,           /* parse_line only */
-    BY_BLOCKS,          /* parse_block too, no scans on the reading thread */
-    WITH_SCANS          /* scan_lines and parse_scanned too: the tools' way */
-};
-
 static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
-                       struct log_diag *diag, enum reading_mode mode);
+                       struct log_diag *diag, enum log_reading mode,
+                       const struct log_wanted *wanted);
 
 /* A line on stderr saying how far the reading is, for reads long enough to wonder about:
  * only on a terminal, only after the first second, redrawn a few times a second, erased
@@ -322,19 +317,26 @@ static void progress_end(struct progress *progress)
 int log_read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
                     struct log_diag *diag)
 {
-    return read_stream(log, name, on_event, user, diag, WITH_SCANS);
+    return read_stream(log, name, on_event, user, diag, LOG_READING_WITH_SCANS, NULL);
 }
 
 int log_read_stream_without_scans(FILE *log, const char *name, log_event_fn on_event,
                                   void *user, struct log_diag *diag)
 {
-    return read_stream(log, name, on_event, user, diag, BY_BLOCKS);
+    return read_stream(log, name, on_event, user, diag, LOG_READING_BY_BLOCKS, NULL);
 }
 
 int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event, void *user,
                              struct log_diag *diag)
 {
-    return read_stream(log, name, on_event, user, diag, BY_LINES);
+    return read_stream(log, name, on_event, user, diag, LOG_READING_BY_LINES, NULL);
+}
+
+int log_read_stream_with(FILE *log, const char *name, log_event_fn on_event, void *user,
+                         struct log_diag *diag, enum log_reading reading,
+                         const struct log_wanted *wanted)
+{
+    return read_stream(log, name, on_event, user, diag, reading, wanted);
 }
 
 /* The scans of chunks not yet read past, oldest first (see scan_at). */
@@ -448,9 +450,11 @@ static bool window_advance(struct window *window, struct chunk_reader *chunks,
 }
 
 static int read_stream(FILE *log, const char *name, log_event_fn on_event, void *user,
-                       struct log_diag *diag, enum reading_mode mode)
+                       struct log_diag *diag, enum log_reading mode,
+                       const struct log_wanted *wanted)
 {
-    bool use_block_readers = mode != BY_LINES, use_scans = mode == WITH_SCANS;
+    bool use_block_readers = mode != LOG_READING_BY_LINES;
+    bool use_scans = mode == LOG_READING_WITH_SCANS;
     diag_clear(diag);
     char error[512] = "";
     char escaped_name[1024];
@@ -459,7 +463,9 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     struct reading reading = {
         .name = name,
         .diag = diag,
-        .sink = {on_event, user, error, sizeof error, false},
+        .sink = {on_event, user, error, sizeof error, false,
+                 wanted && wanted->events == LOG_EVENTS_LIVES,
+                 wanted ? wanted->follow : LOG_FOLLOW_NONE, wanted ? wanted->follow_key : 0},
         .chunks = use_scans ? chunks : NULL,
     };
     struct window window = {0};
@@ -618,10 +624,17 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     return diag->status;
 }
 
-int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag)
+void log_reader_tune_memory(void)
+{
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+}
+
+int log_read_path_wanting(const char *path, const struct log_wanted *wanted,
+                          log_event_fn on_event, void *user, struct log_diag *diag)
 {
     if (strcmp(path, "-") == 0)
-        return log_read_stream(stdin, "<stdin>", on_event, user, diag);
+        return read_stream(stdin, "<stdin>", on_event, user, diag, LOG_READING_WITH_SCANS, wanted);
     FILE *log = fopen(path, "r");
     if (!log) {
         diag_clear(diag);
@@ -631,7 +644,12 @@ int log_read_path(const char *path, log_event_fn on_event, void *user, struct lo
         diag->status = LOG_STATUS_CANNOT_READ;
         return diag->status;
     }
-    int status = log_read_stream(log, path, on_event, user, diag);
+    int status = read_stream(log, path, on_event, user, diag, LOG_READING_WITH_SCANS, wanted);
     fclose(log);
     return status;
+}
+
+int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag)
+{
+    return log_read_path_wanting(path, NULL, on_event, user, diag);
 }

@@ -121,11 +121,42 @@ int log_read_stream_by_lines(FILE *log, const char *name, log_event_fn on_event,
  * every line through: the tests compare all three ways. */
 int log_read_stream_without_scans(FILE *log, const char *name, log_event_fn on_event,
                                   void *user, struct log_diag *diag);
+/* Which events a reading delivers. A report that needs only the lives of the objects
+ * (where each starts and ends, what is wrong, what is alive at the end) reads with
+ * LOG_EVENTS_LIVES: a quiet count change, an AddRef or Release of a live object that
+ * leaves it alive with nothing wrong, is then applied but not delivered. Such changes
+ * are nearly every line of a big log, and delivering them is most of a reading's work.
+ * FOLLOW names one object whose quiet changes are delivered all the same (refbalance's):
+ * by its serial (the events' serial) or its address (the log's). */
+enum log_events { LOG_EVENTS_ALL, LOG_EVENTS_LIVES };
+enum log_follow { LOG_FOLLOW_NONE, LOG_FOLLOW_SERIAL, LOG_FOLLOW_ADDRESS };
+struct log_wanted {
+    enum log_events events;
+    enum log_follow follow;
+    uint64_t follow_key;
+};
+/* How much of a format's faster readers a reading uses; all give the same events. */
+enum log_reading {
+    LOG_READING_BY_LINES,       /* the format's line reader only */
+    LOG_READING_BY_BLOCKS,      /* its block reader too, no scans on the reading thread */
+    LOG_READING_WITH_SCANS      /* its scans on the reading thread too: the tools' way */
+};
+/* log_read_stream and its two siblings above with both choices. */
+int log_read_stream_with(FILE *log, const char *name, log_event_fn on_event, void *user,
+                         struct log_diag *diag, enum log_reading reading,
+                         const struct log_wanted *wanted);
 /* The progress line shown on a terminal during a long read: "NAME: N of M MB read (P%)"
  * (TOTAL 0: the size is not known). */
 void log_progress_text(const char *name, uint64_t done, uint64_t total, char *text,
                        size_t size);
+/* A tool calls it once before it reads: the token arrays of the chunks read ahead, a
+ * few MB each, then come back from the heap, where by default each one would be mapped
+ * and faulted in anew (a fifth of the reading thread's time on a log of short lines). */
+void log_reader_tune_memory(void);
 /* Opens PATH ("-" is stdin, named "<stdin>" in messages) and reads it as above. */
 int log_read_path(const char *path, log_event_fn on_event, void *user, struct log_diag *diag);
+/* The same, delivering only the events WANTED (NULL: all). */
+int log_read_path_wanting(const char *path, const struct log_wanted *wanted,
+                          log_event_fn on_event, void *user, struct log_diag *diag);
 
 #endif

@@ -148,7 +148,21 @@ static const char *read_introduction(const struct block *block, const char *p,
 static bool deliver_live_event(const struct block *block, struct refshim_event *event,
                                unsigned long line_number)
 {
-    event->object = id_map_find(&block->state->objects, event->serial);
+    struct refshim_state *state = block->state;
+    if (block->sink->lives_only &&
+        (event->op == REFSHIM_OP_ADDREF || event->op == REFSHIM_OP_RELEASE)) {
+        /* The tracker has an object only while the reader has it too (it forgets it at
+         * the same D or `x`, or earlier): a quiet change needs neither the reader's
+         * object nor an event. */
+        refshim_release_held_event(state, block->sink);
+        if (object_tracker_quiet_count(state->tracker, block->sink, event->serial,
+                                       event->op == REFSHIM_OP_ADDREF ? 1 : -1, event->count,
+                                       event->tid)) {
+            refshim_note_event(state, event);
+            return true;
+        }
+    }
+    event->object = id_map_find(&state->objects, event->serial);
     if (!event->object)
         return false;
     refshim_release_held_event(block->state, block->sink);
@@ -447,35 +461,38 @@ static inline const char *scan_field(const char *p, int max_digits, bool is_sign
     return after;
 }
 
-/* Fills TOKEN from the line at P (ending at the '\n' at LINE_END). */
-static void scan_event(const char *p, const char *line_end, struct event_token *token)
+/* Fills TOKEN from the event line at P, reading its fields up to its line end, which it
+ * returns; NULL, with TOKEN->op 0, if the line is not a plain event: then its end is
+ * still to be found. Every field scan stops at the line's '\n' at the latest. */
+static const char *scan_event(const char *p, struct event_token *token)
 {
     token->op = 0;
     if (p[1] != '\t')
-        return;
+        return NULL;
     const char *at = p + 2;
     unsigned field = 0;
-    while (field < 4) {
+    for (;;) {
         bool negative;
         uint64_t value = 0;
         at = scan_field(at, field == 1 ? 18 : 19, field == 1, &token->kind[field], &value,
                         &negative);
         if (!at || (field != 1 && negative) || (field == 1 && negative && token->kind[1] != FIELD_NUMBER))
-            return;
+            return NULL;
         if (value > INT32_MAX)
-            return;
+            return NULL;
         token->value[field] = (uint32_t)(negative ? -(int32_t)value : (int32_t)value);
         field++;
-        if (at == line_end)
+        if (*at == '\n')
             break;
         if (field == 4)
-            return;             /* a fifth field: not a plain event */
+            return NULL;        /* a fifth field: not a plain event */
         at++;                   /* the TAB */
     }
     if (field < 3)
-        return;
+        return NULL;
     token->fields = (uint8_t)field;
     token->op = p[0];
+    return at;
 }
 
 void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
@@ -484,25 +501,32 @@ void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *s
     struct token_array tokens;
     if (!token_array_start(&tokens, length / 12 + 16, sizeof(struct event_token)))
         return;
-    const char *p = data, *end = data + length;
+    /* Only whole lines are scanned: then a line's '\n' stops every scan of its fields,
+     * and an event line's end is found by reading its fields, with no search. */
+    const char *last_newline = length ? memrchr(data, '\n', length) : NULL;
+    const char *p = data, *end = last_newline ? last_newline + 1 : data;
     while (p < end) {
-        const char *newline = memchr(p, '\n', (size_t)(end - p));
-        struct event_token *token;
-        if (!newline || newline - p >= UINT32_MAX || !(token = token_array_room(&tokens)))
+        struct event_token *token = token_array_room(&tokens);
+        if (!token)
             break;
-        tokens.count++;
-        token->head.length = (uint32_t)(newline - p + 1);
-        token->op = 0;
+        const char *newline = NULL;
         switch (p[0]) {
         case REFSHIM_OP_ADDREF:
         case REFSHIM_OP_RELEASE:
         case REFSHIM_OP_NEW:
         case REFSHIM_OP_DESTROY:
-            scan_event(p, newline, token);
+            newline = scan_event(p, token);
             break;
         default:
+            token->op = 0;
             break;
         }
+        if (!newline)
+            newline = rawmemchr(p, '\n');
+        if (newline - p >= UINT32_MAX)
+            break;
+        token->head.length = (uint32_t)(newline - p + 1);
+        tokens.count++;
         p = newline + 1;
     }
     token_array_hand_over(&tokens, scan);

@@ -160,13 +160,20 @@ void refshim_free_object(struct refshim_state *state, struct live_object *object
 
 /* Delivers READ, read from line LINE_NUMBER, or holds it back for its tag if it is a
  * first event. Inline: it is the work of every event of both readers. */
-static inline void refshim_deliver_event(struct refshim_state *state,
-                                         const struct refshim_event *read,
-                                         unsigned long line_number, struct log_sink *sink)
+/* What every event read leaves for the lines after it: its thread (an empty TID is the
+ * same) and its stack. */
+static inline void refshim_note_event(struct refshim_state *state, const struct refshim_event *read)
 {
     state->last_tid = read->tid;
     state->have_last_tid = true;
     state->event_stack_id = read->stack_id;
+}
+
+static inline void refshim_deliver_event(struct refshim_state *state,
+                                         const struct refshim_event *read,
+                                         unsigned long line_number, struct log_sink *sink)
+{
+    refshim_note_event(state, read);
     const struct live_object *object = read->object;
     char op = read->op;
     /* Every field the tracker or an earlier event may have changed is set again. */

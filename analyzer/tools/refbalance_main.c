@@ -181,6 +181,7 @@ static void print_tree(const struct selection *selection, enum output_kind kind,
 
 int main(int argc, char **argv)
 {
+    log_reader_tune_memory();
     struct selection selection = {0};
     bool have_object = false, have_serial = false, ignore_balanced = false;
     enum output_kind output = OUTPUT_TEXT;
@@ -257,7 +258,12 @@ int main(int argc, char **argv)
                            : escape_text(log_path, escaped_name, sizeof escaped_name);
     struct anomaly_report anomalies = {name, stderr, 0, on_event, &selection};
     selection.anomalies = &anomalies;
-    int status = log_read_path(log_path ? log_path : "-", on_any_event, &selection, &diag);
+    /* Of the other objects only their lives count, and the warnings about them. */
+    struct log_wanted wanted = {LOG_EVENTS_LIVES,
+                                selection.by_serial ? LOG_FOLLOW_SERIAL : LOG_FOLLOW_ADDRESS,
+                                selection.by_serial ? selection.serial : selection.address};
+    int status = log_read_path_wanting(log_path ? log_path : "-", &wanted, on_any_event,
+                                       &selection, &diag);
     anomaly_report_finish(&anomalies);
     if (selection.other_warnings > 0)
         fprintf(stderr, "%s: %lu warning%s about other objects not shown (refleaks shows them)\n",

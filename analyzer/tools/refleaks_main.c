@@ -132,14 +132,16 @@ static void ignore_event(const struct log_event *event, void *user)
     (void)user;
 }
 
-/* Reads PATH into the report's handler HANDLER/USER; returns the reader's status. */
-static int read_log(const char *path, log_event_fn handler, void *user)
+/* Reads PATH into the report's handler HANDLER/USER, which is given the events WANTED;
+ * returns the reader's status. */
+static int read_log(const char *path, enum log_events wanted, log_event_fn handler, void *user)
 {
     char escaped[1024];
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : escape_text(path, escaped, sizeof escaped);
     struct anomaly_report anomalies = {name, stderr, 0, handler, user};
     struct log_diag diag;
-    int status = log_read_path(path, anomaly_report_event, &anomalies, &diag);
+    struct log_wanted events = {wanted, LOG_FOLLOW_NONE, 0};
+    int status = log_read_path_wanting(path, &events, anomaly_report_event, &anomalies, &diag);
     anomaly_report_finish(&anomalies);
     if (diag.torn[0])
         fprintf(stderr, "%s\n", diag.torn);
@@ -183,7 +185,9 @@ static int analyse_holders(const char *path, const struct options *options, bool
     struct holder_table *table = holder_table_new(options->kind == REPORT_HOLDERS);
     struct holder_listener listener = holder_table_listener(table);
     holder_records_listen(&listener);
-    int status = read_log(path, holder_table_event, table);
+    /* The sites of --holders are counted at every change; the marks need only lives. */
+    int status = read_log(path, options->kind == REPORT_HOLDERS ? LOG_EVENTS_ALL : LOG_EVENTS_LIVES,
+                          holder_table_event, table);
     holder_records_listen(NULL);
     uint64_t wanted = options->kind == REPORT_HOLDERS ? 0 : options->mark, since_serial = 0;
     size_t alive = 0;
@@ -235,7 +239,7 @@ static int analyse_history(const char *path, const struct options *options, bool
     struct history_report *report = history_report_new_for(&options->history, options->output);
     if (!report)
         return 74; /* EX_IOERR */
-    int status = read_log(path, history_report_event, report);
+    int status = read_log(path, LOG_EVENTS_ALL, history_report_event, report);
     if (status == LOG_STATUS_OK) {
         begin_log(options->output, path, print_header);
         status = history_report_write(report, options->output);
@@ -264,8 +268,8 @@ static int analyse_plain_text(const char *path, const struct options *options,
     }
     struct tracker_claim claim = {0};
     object_tracker_claim_next(&claim);
-    int status = holders ? read_log(path, holder_table_event, holders)
-                         : read_log(path, ignore_event, NULL);
+    int status = holders ? read_log(path, LOG_EVENTS_LIVES, holder_table_event, holders)
+                         : read_log(path, LOG_EVENTS_LIVES, ignore_event, NULL);
     holder_records_listen(NULL);
     if (status == LOG_STATUS_OK) {
         begin_log(options->output, path, print_header);
@@ -313,7 +317,7 @@ static int analyse_leak_table(const char *path, const struct options *options,
         listener = holder_table_listener(both.holders);
         holder_records_listen(&listener);
     }
-    int status = read_log(path, record_for_leaks, &both);
+    int status = read_log(path, LOG_EVENTS_LIVES, record_for_leaks, &both);
     holder_records_listen(NULL);
     if (status == LOG_STATUS_OK) {
         struct leak_reasons reasons = {NULL, 0};
@@ -388,6 +392,7 @@ static int symbolize_log(const char **logs, int log_count, const struct options 
 
 int main(int argc, char **argv)
 {
+    log_reader_tune_memory();
     struct options options = {.kind = REPORT_LIST, .summary = isatty(STDERR_FILENO)};
     const char *logs[argc > 0 ? argc : 1];
     int log_count = 0;

@@ -11,25 +11,31 @@
 static void describe_event(const struct log_event *event, void *user)
 {
     struct transcript *transcript = user;
-    fprintf(transcript->out, "%lu: %c %" PRIu64 " %s=%#" PRIx64 " %s %" PRId64 " %" PRIu64 " [",
+    transcript_event_line(event, transcript->out);
+}
+
+void transcript_event_line(const struct log_event *event, void *file)
+{
+    FILE *out = file;
+    fprintf(out, "%lu: %c %" PRIu64 " %s=%#" PRIx64 " %s %" PRId64 " %" PRIu64 " [",
             event->line, (char)event->op, event->serial, event->address, event->address_value,
             event->class_name, event->count, event->tid);
     const struct log_frame *frames;
     size_t frame_count = log_event_frames(event, &frames);
     for (size_t i = 0; i < frame_count; i++) {
         const struct log_frame *frame = &frames[i];
-        fprintf(transcript->out, "%s%s|%s|%#" PRIx64 "|%s", i ? "; " : "", frame->function,
+        fprintf(out, "%s%s|%s|%#" PRIx64 "|%s", i ? "; " : "", frame->function,
                 frame->module ? frame->module : "(none)", frame->offset,
                 frame->source ? frame->source : "(none)");
     }
-    fputs("]", transcript->out);
+    fputs("]", out);
     if (event->size)
-        fprintf(transcript->out, " size=%" PRIu64, event->size);
+        fprintf(out, " size=%" PRIu64, event->size);
     if (event->tag)
-        fprintf(transcript->out, " tag=%s", event->tag);
+        fprintf(out, " tag=%s", event->tag);
     if (event->anomaly)
-        fprintf(transcript->out, " !%s", event->anomaly);
-    fputs("\n", transcript->out);
+        fprintf(out, " !%s", event->anomaly);
+    fputs("\n", out);
 }
 
 typedef int (*stream_reader)(FILE *log, const char *name, log_event_fn on_event, void *user,

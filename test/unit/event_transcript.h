@@ -14,6 +14,9 @@ struct transcript {
     FILE *out;
 };
 
+/* Writes EVENT as the transcripts' line to FILE (a FILE *): a log_event_fn. */
+void transcript_event_line(const struct log_event *event, void *file);
+
 /* Reads LENGTH bytes of LOG (which may hold NULs) as "t.log"; returns the status. */
 int read_log(const char *log, size_t length, struct transcript *transcript,
              struct log_diag *diag);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log_format.h"
+#include "lives_reading.h"
 #include "log_reader.h"
 
 /* Every field of EVENT as one line of text. */
@@ -62,6 +63,7 @@ static int readers_agree(const char *log, size_t length, size_t *events)
     ck_assert_str_eq(fast.diag.warning, lines.diag.warning);
     ck_assert_str_eq(fast.diag.torn, lines.diag.torn);
     ck_assert_str_eq(fast.events, lines.events);
+    assert_lives_reading_agrees(log, length, describe, 1);
     if (events) {
         *events = 0;
         for (const char *c = fast.events; *c; c++)

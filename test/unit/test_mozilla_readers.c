@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "event_transcript.h"
+#include "lives_reading.h"
 #include "log_reader.h"
 
 #define CORPUS "test/fuzz/corpus"
@@ -65,6 +66,7 @@ static const char *readers_agree_on(const char *path)
                         &lines, &lines_diag);
     assert_same_reading(path, "with scans", fast_status, &fast, &fast_diag, lines_status,
                         &lines, &lines_diag);
+    assert_lives_reading_agrees(log, length, transcript_event_line, 1);
     free(blocks.text);
     const char *name = path + strlen(CORPUS) + 1;
     const char *kind = fast.size == 0                        ? ""

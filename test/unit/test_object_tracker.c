@@ -47,7 +47,7 @@ static const char *apply(enum change_kind kind, uint64_t serial, const char *add
                          int64_t delta, int64_t count)
 {
     char error[128] = "";
-    struct log_sink sink = {remember_event, NULL, error, sizeof error, false};
+    struct log_sink sink = {.on_event = remember_event, .error = error, .error_size = sizeof error};
     struct log_event event = {
         .address = address,
         .address_value = strtoull(address, NULL, 16),

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log_format.h"
+#include "lives_reading.h"
 #include "log_reader.h"
 
 /* Every field of EVENT that a consumer may read, on one line. */
@@ -78,6 +79,7 @@ static size_t assert_readers_agree_diag(const char *log, size_t length, struct l
     read_with(log_read_stream_by_lines, log, length, &lines);
     assert_same_reading(&blocks, &lines, "by blocks", log);
     assert_same_reading(&fast, &lines, "with scans", log);
+    assert_lives_reading_agrees(log, length, describe_fully, 1);
     size_t events = 0;
     for (const char *at = fast.events; (at = strchr(at, '\n')) != NULL; at++)
         events++;
@@ -357,7 +359,7 @@ START_TEST(block_reader_reads_common_records_and_stops_at_others)
     void *state = format->create();
     char error[256] = "";
     unsigned events = 0;
-    struct log_sink sink = {count_event, &events, error, sizeof error, false};
+    struct log_sink sink = {.on_event = count_event, .user = &events, .error = error, .error_size = sizeof error};
     char header[] = "# refshim 1";
     ck_assert(format->parse_line(state, header, strlen(header), 1, &sink));
     ck_assert_ptr_nonnull(format->parse_block);
