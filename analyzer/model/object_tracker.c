@@ -246,7 +246,8 @@ static uint32_t index_find(const struct object_tracker *tracker,
 }
 
 /* The live record of the log's serial SERIAL, or NO_RECORD. */
-static uint32_t find_by_serial(struct object_tracker *tracker, uint64_t serial)
+static inline __attribute__((always_inline)) uint32_t find_by_serial(struct object_tracker *tracker,
+                                                                    uint64_t serial)
 {
     uint32_t *cached = &tracker->serial_cache[serial % SERIAL_CACHE];
     if (*cached != 0) {
@@ -575,7 +576,7 @@ static void note_count_mismatch(struct object_tracker *tracker, const struct cha
 }
 
 /* True if SINK is given the quiet count changes of R (log_format.h). */
-static bool wants_quiet_change(const struct log_sink *sink, const struct live_record *r)
+static inline bool wants_quiet_change(const struct log_sink *sink, const struct live_record *r)
 {
     switch (sink->follow) {
     case LOG_FOLLOW_SERIAL: return !sink->lives_only || r->serial == sink->follow_key;
@@ -775,9 +776,11 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
 }
 
 bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
-                                uint64_t serial, int64_t delta, int64_t count, uint64_t tid)
+                                bool by_serial, uint64_t key, int64_t delta, int64_t count,
+                                uint64_t tid)
 {
-    uint32_t record = find_by_serial(tracker, serial);
+    uint32_t record = by_serial ? find_by_serial(tracker, key)
+                                : index_find(tracker, &tracker->by_address, key);
     if (record == NO_RECORD)
         return false;
     struct live_record *r = &tracker->records[record];

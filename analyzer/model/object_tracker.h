@@ -105,12 +105,13 @@ void object_tracker_prefetch(const struct object_tracker *tracker, bool by_seria
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
                           struct log_event *event, struct log_sink *sink);
 /* For a reading of lives (log_reader.h's LOG_EVENTS_LIVES), a shortcut of
- * object_tracker_apply for the commonest line of a log with serials: a count change by
- * DELTA to COUNT (known) of the live object with the log's serial SERIAL, by thread TID.
- * Applies it and returns true if it is quiet (nothing wrong, the object stays alive) and
- * SINK does not want it; else changes nothing and returns false, and the change goes
- * through object_tracker_apply as any other. */
+ * object_tracker_apply for the commonest line of a log: a count change by DELTA to COUNT
+ * (known) of the live object with KEY (its log serial if BY_SERIAL, else its address),
+ * by thread TID. Applies it and returns true if it is quiet (nothing wrong, the object
+ * stays alive) and SINK does not want it; else changes nothing and returns false, and
+ * the change goes through object_tracker_apply as any other. */
 bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
-                                uint64_t serial, int64_t delta, int64_t count, uint64_t tid);
+                                bool by_serial, uint64_t key, int64_t delta, int64_t count,
+                                uint64_t tid);
 
 #endif

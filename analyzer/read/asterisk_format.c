@@ -267,6 +267,17 @@ static void take_parsed(struct asterisk_state *state, const struct parsed_line *
                         unsigned long line_number, struct log_sink *sink,
                         struct address_chain *chain)
 {
+    /* A quiet change, which a reading of lives does not deliver, needs no call site. */
+    int64_t count_after = parsed->state_count + parsed->delta;
+    if (parsed->kind == LINE_COUNT && sink->lives_only &&
+        object_tracker_quiet_count(state->tracker, sink, false, parsed->address, parsed->delta,
+                                   count_after, parsed->tid)) {
+        if (chain) {
+            chain->alive = true;
+            chain->count = count_after;
+        }
+        return;
+    }
     char *const *field = parsed->field;
     const struct site_slot *slot = find_site(state, parsed);
     struct call_site *site = slot->site;

@@ -155,7 +155,7 @@ static bool deliver_live_event(const struct block *block, struct refshim_event *
          * the same D or `x`, or earlier): a quiet change needs neither the reader's
          * object nor an event. */
         refshim_release_held_event(state, block->sink);
-        if (object_tracker_quiet_count(state->tracker, block->sink, event->serial,
+        if (object_tracker_quiet_count(state->tracker, block->sink, true, event->serial,
                                        event->op == REFSHIM_OP_ADDREF ? 1 : -1, event->count,
                                        event->tid)) {
             refshim_note_event(state, event);
@@ -427,73 +427,77 @@ size_t refshim_parse_block(void *opaque, const char *data, size_t length,
  * same checks as read_event and read_event_v2 make on the text; every other line is read
  * from its text by read_line, as the block reader would. */
 
-enum {
-    FIELD_EMPTY = 1,            /* the field is there, with nothing in it */
-    FIELD_NUMBER = 2            /* a number within the digit limits of read_digits */
-};
-
 /* 24 bytes: the parser reads every token the other core wrote, and each cache line it
- * takes over costs; numbers past 32 bits leave the line to be read from its text. */
+ * takes over costs. Numbers of more than 9 digits leave the line to be read from its
+ * text, as do an empty serial, count or stack. */
 struct event_token {
     struct scanned_line_head head;
     char op;                    /* 0: not a plain event; read from the text */
     uint8_t fields;             /* after OP: 3 or 4 */
-    uint8_t kind[4];            /* FIELD_* of fields 1 to 4 */
-    uint32_t value[4];          /* fields 1, 3 and 4; field 2, the count, as int32_t */
+    uint8_t empty;              /* bit N: field N is there with nothing in it */
+    uint32_t value[4];          /* fields 1 to 4; field 2, the count, as int32_t */
 };
 
-/* Reads a field of at most MAX_DIGITS digits (after an optional '-' when SIGNED) at P,
- * up to a TAB or '\n'; returns the byte after it or NULL. */
-static inline const char *scan_field(const char *p, int max_digits, bool is_signed,
-                                     uint8_t *kind, uint64_t *value, bool *negative)
+/* Reads at most 9 digits at P (none: an empty field) into *VALUE; returns the byte after
+ * them, or NULL after 10 or more, which cannot be read without an overflow check. */
+static inline const char *scan_digits(const char *p, uint32_t *value)
 {
-    *negative = is_signed && *p == '-';
-    if (*negative)
+    const char *start = p;
+    uint32_t parsed = 0;
+    unsigned digit;
+    while ((digit = (unsigned)(unsigned char)*p - '0') < 10) {
+        parsed = parsed * 10 + digit;
         p++;
-    if (!*negative && (*p == '\t' || *p == '\n')) {
-        *kind = FIELD_EMPTY;
-        return p;
     }
-    const char *after = read_digits(p, max_digits, value);
-    if (!after || (*after != '\t' && *after != '\n'))
-        return NULL;
-    *kind = FIELD_NUMBER;
-    return after;
+    *value = parsed;
+    return p - start <= 9 ? p : NULL;
 }
 
-/* Fills TOKEN from the event line at P, reading its fields up to its line end, which it
- * returns; NULL, with TOKEN->op 0, if the line is not a plain event: then its end is
- * still to be found. Every field scan stops at the line's '\n' at the latest. */
+/* Fills TOKEN from the event line at P, `OP SERIAL [-]COUNT X [Y]`, reading its fields
+ * up to its line end, which it returns; NULL, with TOKEN->op 0, if the line is not a
+ * plain event: then its end is still to be found. Every scan of a field stops at the
+ * line's '\n' at the latest. Written out field by field: it runs for nearly every line
+ * of a big log, on the reading thread, which must keep up with the parser. */
 static const char *scan_event(const char *p, struct event_token *token)
 {
     token->op = 0;
     if (p[1] != '\t')
         return NULL;
-    const char *at = p + 2;
-    unsigned field = 0;
-    for (;;) {
-        bool negative;
-        uint64_t value = 0;
-        at = scan_field(at, field == 1 ? 18 : 19, field == 1, &token->kind[field], &value,
-                        &negative);
-        if (!at || (field != 1 && negative) || (field == 1 && negative && token->kind[1] != FIELD_NUMBER))
-            return NULL;
-        if (value > INT32_MAX)
-            return NULL;
-        token->value[field] = (uint32_t)(negative ? -(int32_t)value : (int32_t)value);
-        field++;
-        if (*at == '\n')
-            break;
-        if (field == 4)
-            return NULL;        /* a fifth field: not a plain event */
-        at++;                   /* the TAB */
-    }
-    if (field < 3)
+    const char *digits = p + 2, *at;
+    uint32_t count;
+    if (!(at = scan_digits(digits, &token->value[0])) || at == digits || *at != '\t')
         return NULL;
-    token->fields = (uint8_t)field;
+    bool negative = at[1] == '-';
+    digits = at + 1 + negative;
+    if (!(at = scan_digits(digits, &count)) || at == digits || *at != '\t')
+        return NULL;
+    token->value[1] = negative ? (uint32_t)-(int32_t)count : count;
+    /* X and Y may be empty: a TID left out (a STACK left out is wrong, which the line
+     * reader tells). */
+    digits = at + 1;
+    if (!(at = scan_digits(digits, &token->value[2])))
+        return NULL;
+    unsigned empty = at == digits ? 4 : 0;
+    token->fields = 3;
+    if (*at == '\t') {
+        digits = at + 1;
+        if (!(at = scan_digits(digits, &token->value[3])))
+            return NULL;
+        empty |= at == digits ? 8 : 0;
+        token->fields = 4;
+    }
+    if (*at != '\n')
+        return NULL;            /* another byte, or a fifth field: not a plain event */
+    token->empty = (uint8_t)empty;
     token->op = p[0];
     return at;
 }
+
+/* Bytes that start an event line. */
+static const bool starts_event[256] = {
+    [REFSHIM_OP_ADDREF] = true, [REFSHIM_OP_RELEASE] = true, [REFSHIM_OP_NEW] = true,
+    [REFSHIM_OP_DESTROY] = true,
+};
 
 void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
 {
@@ -509,22 +513,13 @@ void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *s
         struct event_token *token = token_array_room(&tokens);
         if (!token)
             break;
-        const char *newline = NULL;
-        switch (p[0]) {
-        case REFSHIM_OP_ADDREF:
-        case REFSHIM_OP_RELEASE:
-        case REFSHIM_OP_NEW:
-        case REFSHIM_OP_DESTROY:
-            newline = scan_event(p, token);
-            break;
-        default:
+        const char *newline;
+        if (!starts_event[(unsigned char)p[0]] || !(newline = scan_event(p, token))) {
             token->op = 0;
-            break;
-        }
-        if (!newline)
             newline = rawmemchr(p, '\n');
-        if (newline - p >= UINT32_MAX)
-            break;
+            if (newline - p >= UINT32_MAX)
+                break;
+        }
         token->head.length = (uint32_t)(newline - p + 1);
         tokens.count++;
         p = newline + 1;
@@ -539,25 +534,25 @@ static bool deliver_token(const struct block *block, const struct event_token *t
                           unsigned long line_number)
 {
     struct refshim_state *state = block->state;
-    if (token->kind[0] != FIELD_NUMBER || token->kind[1] != FIELD_NUMBER)
-        return false;
     struct refshim_event event = {.op = token->op, .serial = token->value[0],
                                   .count = (int32_t)token->value[1]};
-    unsigned stack_field, tid_field;
+    bool tid_given;
     if (state->version == REFSHIM_LOG_VERSION_V1) {
-        if (token->fields != 4)
+        /* OP SERIAL COUNT TID STACK, TID maybe empty */
+        if (token->fields != 4 || (token->empty & 8))
             return false;
-        tid_field = 2, stack_field = 3;
+        event.stack_id = token->value[3];
+        event.tid = token->value[2];
+        tid_given = !(token->empty & 4);
     } else {
-        tid_field = token->fields == 4 ? 3 : 4;
-        stack_field = 2;
+        /* OP SERIAL COUNT STACK [TID] */
+        if (token->empty & 4)
+            return false;       /* an empty STACK: the line reader says what is wrong */
+        event.stack_id = token->value[2];
+        event.tid = token->value[3];
+        tid_given = token->fields == 4 && !(token->empty & 8);
     }
-    if (token->kind[stack_field] != FIELD_NUMBER)
-        return false;
-    event.stack_id = token->value[stack_field];
-    if (tid_field < token->fields && token->kind[tid_field] == FIELD_NUMBER) {
-        event.tid = token->value[tid_field];
-    } else {
+    if (!tid_given) {
         if (!state->have_last_tid)
             return false;
         event.tid = state->last_tid;

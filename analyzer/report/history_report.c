@@ -521,14 +521,18 @@ static void write_line(struct output *output, const struct history_line *line)
         frame_text_note_nameless(line->note_module, line->note_offset);
     out_begin_object(output, NULL, &event_format);
     out_uint(output, "tid", line->tid);
-    snprintf(text, sizeof text, line->tid > UINT32_MAX ? "[0x%" PRIx64 "]" : "[%" PRIu64 "]",
-             line->tid);
+    if (line->tid > UINT32_MAX) {
+        snprintf(text, sizeof text, "[0x%" PRIx64 "]", line->tid);
+    } else {
+        text[0] = '[';
+        size_t length = strlen(output_decimal(text + 1, (int64_t)line->tid, false)) + 1;
+        memcpy(text + length, "]", 2);
+    }
     out_text_field(output, "thread", text);
     out_string(output, "location", line->location);
     out_string(output, "function", line->function);
     out_int(output, "delta", line->delta);
-    snprintf(text, sizeof text, "%+" PRId64, line->delta);
-    out_text_field(output, "delta_text", text);
+    out_text_field(output, "delta_text", output_decimal(text, line->delta, true));
     out_string(output, "tag", line->tag);
     out_string(output, "state", line->state);
     if (line->anomaly)

@@ -91,12 +91,44 @@ int output_flush(struct output *output)
     return fflush(output->out);
 }
 
+/* Writes VALUE in decimal (after a '-' if NEGATIVE) to TEXT, of 24 bytes, without a
+ * terminating NUL; returns its length. A report writes numbers on every line, and
+ * snprintf is most of the time of writing them. */
+static size_t format_decimal(char text[24], uint64_t value, bool negative)
+{
+    char digits[20];
+    size_t count = 0;
+    do {
+        digits[count++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    size_t length = 0;
+    if (negative)
+        text[length++] = '-';
+    while (count)
+        text[length++] = digits[--count];
+    return length;
+}
+
+char *output_decimal(char text[24], int64_t value, bool plus_sign)
+{
+    size_t length = 0;
+    if (plus_sign && value >= 0)
+        text[length++] = '+';
+    length += format_decimal(text + length, value < 0 ? -(uint64_t)value : (uint64_t)value,
+                             value < 0);
+    text[length] = '\0';
+    return text;
+}
+
 /* ---- text rendering ---- */
 
 static const struct field *find_field(const struct level *level, const char *key, size_t length)
 {
+    /* The first byte first: a report's lines each look up every field of theirs. */
     for (size_t i = 0; i < level->field_count; i++)
-        if (strncmp(level->fields[i].key, key, length) == 0 && level->fields[i].key[length] == '\0')
+        if (level->fields[i].key[0] == key[0] && strncmp(level->fields[i].key, key, length) == 0 &&
+            level->fields[i].key[length] == '\0')
             return &level->fields[i];
     return NULL;
 }
@@ -372,8 +404,7 @@ void out_uint(struct output *output, const char *key, uint64_t value)
         return;
     }
     char text[24];
-    int length = snprintf(text, sizeof text, "%" PRIu64, value);
-    add_text(output, key, text, (size_t)length);
+    add_text(output, key, text, format_decimal(text, value, false));
 }
 
 void out_int(struct output *output, const char *key, int64_t value)
@@ -385,8 +416,8 @@ void out_int(struct output *output, const char *key, int64_t value)
         return;
     }
     char text[24];
-    int length = snprintf(text, sizeof text, "%" PRId64, value);
-    add_text(output, key, text, (size_t)length);
+    add_text(output, key, text,
+             format_decimal(text, value < 0 ? -(uint64_t)value : (uint64_t)value, value < 0));
 }
 
 /* The frames JSON shows: those of the text, frame_text_path_start's path. */

@@ -62,6 +62,9 @@ void out_stack(struct output *output, const char *key, const struct log_frame *f
                size_t frame_count);
 /* A field only the text formats use (a padded label, a plural `s`); JSON leaves it out. */
 void out_text_field(struct output *output, const char *key, const char *text);
+/* VALUE in decimal, with a '+' before it if PLUS_SIGN and it is not negative, in TEXT
+ * (NUL-terminated); returns TEXT. The reports' numbers, without snprintf's cost. */
+char *output_decimal(char text[24], int64_t value, bool plus_sign);
 /* A number that is one line of text of its own, LINE_FORMAT, in the text (`{KEY} held
  * from stacks\n`), and a member KEY in JSON. */
 void out_uint_line(struct output *output, const char *key, uint64_t value,
