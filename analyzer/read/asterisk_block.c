@@ -19,6 +19,8 @@
 #include "asterisk_lines.h"
 
 enum { SPLITTING_COMMAS = ASTERISK_FIELD_COUNT - 1 };
+/* A usual line is shorter: it fits a cut line's text. */
+enum { USUAL_LINE_MAX = sizeof ((struct asterisk_cut_line *)0)->text };
 
 /* Finds the end of the line at AT (before END) and the offsets of its first seven
  * commas (*COMMAS of them; the tag's own commas are not fields), 16 bytes a step with
@@ -181,7 +183,7 @@ static enum cut_result cut_line_at(const char *at, const char *end, struct aster
     size_t length = (size_t)(line_end - at);
     if (length == 0)
         return CUT_EMPTY;
-    if (length >= sizeof line->text || line_end[-1] == '\r')
+    if (length >= USUAL_LINE_MAX || line_end[-1] == '\r')
         return CUT_NOT_USUAL;
     memcpy(line->text, at, length);
     line->text[length] = '\0';
@@ -306,6 +308,44 @@ struct line_token {
     int64_t delta, state_count;
 };
 
+/* Reads the usual line LINE (LENGTH bytes, without its '\n'; COMMA its first COMMAS
+ * commas) into TOKEN as cut_usual_line reads a copy of it, but where it is: nothing is
+ * copied or cut, the numbers are read between the commas. False if it has not the usual
+ * shape. */
+static bool scan_usual_line(const char *line, size_t length,
+                            const uint32_t comma[SPLITTING_COMMAS], unsigned commas,
+                            struct line_token *token)
+{
+    if (commas < SPLITTING_COMMAS - 1)
+        return false;
+    const char *delta = line + comma[DELTA - 1] + 1;
+    delta += *delta == '+';
+    struct parsed_line parsed;
+    uint64_t source_line;
+    const char *state = line + comma[STATE - 1] + 1;
+    const char *state_end = commas == SPLITTING_COMMAS ? line + comma[TAG - 1] : line + length;
+    if (!read_address(line, line + comma[ADDR], &parsed.address) ||
+        !read_signed(delta, line + comma[TID - 1], &parsed.delta) ||
+        !read_decimal(line + comma[TID - 1] + 1, line + comma[FILE_NAME - 1], &parsed.tid) ||
+        !read_decimal(line + comma[LINE - 1] + 1, line + comma[FUNC - 1], &source_line) ||
+        !read_state(state, (size_t)(state_end - state), &parsed))
+        return false;
+    /* FILE,LINE,FUNC as written, the call site's key (asterisk_site_digest) */
+    const char *site = line + comma[FILE_NAME - 1] + 1;
+    size_t site_length = (size_t)(state - 1 - site);
+    token->commas = (uint8_t)commas;
+    for (unsigned i = 0; i < commas; i++)
+        token->comma[i] = (uint16_t)comma[i];   /* lines are shorter than 1024 */
+    token->line_kind = (uint8_t)parsed.kind;
+    token->site_length = (uint16_t)site_length;
+    token->site = fast_digest(site, site_length);
+    token->address = parsed.address;
+    token->tid = parsed.tid;
+    token->delta = parsed.delta;
+    token->state_count = parsed.state_count;
+    return true;
+}
+
 void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
 {
     /* Room for lines of 40 bytes; grown when shorter. */
@@ -313,36 +353,25 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
     if (!token_array_start(&tokens, length / 40 + 16, sizeof(struct line_token)))
         return;
     const char *at = data, *end = data + length;
-    struct asterisk_cut_line line;
     while (at < end) {
         struct line_token *token = token_array_room(&tokens);
         if (!token)
             break;
         uint32_t comma[SPLITTING_COMMAS];
         unsigned commas;
-        enum cut_result cut = cut_line_at(at, end, &line, comma, &commas);
-        if (cut == CUT_PAST_END)
+        const char *newline = scan_line(at, end, comma, &commas);
+        if (!newline || newline - at >= UINT32_MAX)
             break;
-        const char *newline = cut == CUT         ? line.next - 1
-                              : cut == CUT_EMPTY ? at
-                                                 : memchr(at, '\n', (size_t)(end - at));
-        if (newline - at >= UINT32_MAX)
-            break;
-        token->head.length = (uint32_t)(newline - at + 1);
-        token->kind = cut == CUT ? TOKEN_USUAL : cut == CUT_EMPTY ? TOKEN_EMPTY_LINE : TOKEN_TEXT;
-        if (cut == CUT) {
-            const struct parsed_line *parsed = &line.parsed;
-            token->commas = (uint8_t)commas;
-            for (unsigned i = 0; i < commas; i++)
-                token->comma[i] = (uint16_t)comma[i];   /* lines are shorter than 1024 */
-            token->line_kind = (uint8_t)parsed->kind;
-            token->site_length = (uint16_t)parsed->site_length;
-            token->site = parsed->site;
-            token->address = parsed->address;
-            token->tid = parsed->tid;
-            token->delta = parsed->delta;
-            token->state_count = parsed->state_count;
-        }
+        size_t line_length = (size_t)(newline - at);
+        token->head.length = (uint32_t)line_length + 1;
+        /* The lines cut_line_at takes as usual, no others: both readers read alike. */
+        if (line_length == 0)
+            token->kind = TOKEN_EMPTY_LINE;
+        else if (line_length < USUAL_LINE_MAX && newline[-1] != '\r' &&
+                 scan_usual_line(at, line_length, comma, commas, token))
+            token->kind = TOKEN_USUAL;
+        else
+            token->kind = TOKEN_TEXT;
         tokens.count++;
         at = newline + 1;
     }

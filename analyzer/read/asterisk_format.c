@@ -39,7 +39,7 @@ struct call_site {
     char *function, *source;
 };
 
-/* The call sites by the digest of "FILE\0LINE\0FUNC" (the fields as cut), looked up on
+/* The call sites by the digest of "FILE,LINE,FUNC" (as written), looked up on
  * every line. The digest names the site without its text being kept or compared, as
  * digests name stacks elsewhere (fast_hash.h: two texts of one log share one with a
  * probability near 2^-100): comparing the text cost a cache miss or two per line. The
@@ -69,7 +69,6 @@ struct pending {
 
 struct asterisk_state {
     struct site_table sites;
-    uint64_t next_site_id;
     struct object_tracker *tracker;
     /* The chains of the addresses that have a live object or waiting lines. An idle
      * chain is forgotten: it is the same as a new one, and the addresses a log ever used
@@ -197,7 +196,11 @@ static const struct site_slot *find_site(struct asterisk_state *state,
                 return &table->slots[i];
     if (!table->slots || (table->count + 1) * 2 > table->mask + 1)
         grow_sites(table);
-    place_site(table, &(struct site_slot){digest, new_site(parsed), ++state->next_site_id});
+    /* The id comes from the digest, not from the order the sites were met in: a reading
+     * of lives meets only the sites of the lines it delivers, and must name them as a full
+     * reading does. 0 means none. */
+    uint64_t id = digest.low ? digest.low : digest.high | 1;
+    place_site(table, &(struct site_slot){digest, new_site(parsed), id});
     table->count++;
     return find_site(state, parsed);
 }

@@ -22,7 +22,7 @@ enum line_kind { LINE_CONSTRUCTOR, LINE_DESTRUCTOR, LINE_INVALID, LINE_COUNT };
  * checked: taking it cannot fail. */
 struct parsed_line {
     char *field[ASTERISK_FIELD_COUNT];
-    size_t site_length;     /* bytes of FILE,LINE,FUNC (commas as NULs), the call site's key */
+    size_t site_length;     /* bytes of FILE,LINE,FUNC, the call site's key */
     struct fast_digest site; /* the key's digest (asterisk_site_digest) */
     uint64_t address;
     int64_t delta;
@@ -63,7 +63,12 @@ void asterisk_prefetch_record(const struct asterisk_state *state, const struct p
 /* Sets PARSED's site digest from its FILE..FUNC fields and site_length. */
 static inline void asterisk_site_digest(struct parsed_line *parsed)
 {
+    /* Of the text as written, its commas put back for the while: the reading thread
+     * digests the lines where they are, uncut. */
+    char *line_comma = parsed->field[LINE] - 1, *function_comma = parsed->field[FUNC] - 1;
+    *line_comma = *function_comma = ',';
     parsed->site = fast_digest(parsed->field[FILE_NAME], parsed->site_length);
+    *line_comma = *function_comma = '\0';
 }
 
 size_t asterisk_parse_block(void *state, const char *data, size_t length,
