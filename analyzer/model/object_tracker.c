@@ -578,10 +578,12 @@ static void note_count_mismatch(struct object_tracker *tracker, const struct cha
 /* True if SINK is given the quiet count changes of R (log_format.h). */
 static inline bool wants_quiet_change(const struct log_sink *sink, const struct live_record *r)
 {
+    if (!sink->lives_only)
+        return true;
     switch (sink->follow) {
-    case LOG_FOLLOW_SERIAL: return !sink->lives_only || r->serial == sink->follow_key;
-    case LOG_FOLLOW_ADDRESS: return !sink->lives_only || r->address == sink->follow_key;
-    default: return !sink->lives_only;
+    case LOG_FOLLOW_SERIAL: return r->serial == sink->follow_key;
+    case LOG_FOLLOW_ADDRESS: return r->address == sink->follow_key;
+    default: return false;
     }
 }
 
@@ -775,31 +777,55 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     }
 }
 
-bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
-                                bool by_serial, uint64_t key, int64_t delta, int64_t count,
-                                uint64_t tid)
+/* Applies the change to R if it is quiet (see object_tracker_quiet_count). */
+static inline bool apply_quiet(struct object_tracker *tracker, const struct log_sink *sink,
+                               struct live_record *r, int64_t delta, int64_t count, uint32_t tid_id)
 {
-    uint32_t record = by_serial ? find_by_serial(tracker, key)
-                                : index_find(tracker, &tracker->by_address, key);
-    if (record == NO_RECORD)
-        return false;
-    struct live_record *r = &tracker->records[record];
     uint32_t flags = r->tid_and_flags;
     if ((flags & FLAG_NOMINAL) || wants_quiet_change(sink, r))
         return false;
     /* What object_tracker_apply makes of a change of a live record: shared as soon as a
      * second thread changes it, and then its counts are not checked. */
-    if (!(flags & FLAG_SHARED)) {
-        uint32_t now = tid_id(tracker, tid);
-        if (now != (flags & TID_MASK) || now == TID_MANY)
-            flags |= FLAG_SHARED;
-    }
+    if (!(flags & FLAG_SHARED) && (tid_id != (flags & TID_MASK) || tid_id == TID_MANY))
+        flags |= FLAG_SHARED;
     bool checked = !(flags & FLAG_SHARED);
     if (count <= 0 || (checked && count != r->count + delta))
         return false;           /* an end, or something wrong: apply tells it */
     r->tid_and_flags = flags;
     r->count = count;
+    (void)tracker;
     return true;
+}
+
+/* Every case but the commonest, kept out of the way of object_tracker_quiet_count: the
+ * call of a line of a big log then saves and restores no register. */
+static __attribute__((noinline)) bool quiet_count_looked_up(struct object_tracker *tracker,
+                                                            const struct log_sink *sink,
+                                                            bool by_serial, uint64_t key,
+                                                            int64_t delta, int64_t count,
+                                                            uint64_t tid)
+{
+    uint32_t record = by_serial ? find_by_serial(tracker, key)
+                                : index_find(tracker, &tracker->by_address, key);
+    if (record == NO_RECORD)
+        return false;
+    return apply_quiet(tracker, sink, &tracker->records[record], delta, count,
+                       tid_id(tracker, tid));
+}
+
+bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
+                                bool by_serial, uint64_t key, int64_t delta, int64_t count,
+                                uint64_t tid)
+{
+    /* The commonest: an object of the serial cache, changed by the last thread seen. */
+    uint32_t cached = tracker->serial_cache[key % SERIAL_CACHE];
+    if (by_serial && cached != 0 && tid == tracker->last_tid && tracker->last_tid_id != 0) {
+        struct live_record *r = &tracker->records[cached - 1];
+        if (r->serial == key && (r->tid_and_flags & (FLAG_USED | FLAG_BY_SERIAL)) ==
+                                    (FLAG_USED | FLAG_BY_SERIAL))
+            return apply_quiet(tracker, sink, r, delta, count, tracker->last_tid_id);
+    }
+    return quiet_count_looked_up(tracker, sink, by_serial, key, delta, count, tid);
 }
 
 /* For qsort, which passes no context: the records being sorted. */

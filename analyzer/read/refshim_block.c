@@ -562,6 +562,35 @@ static bool deliver_token(const struct block *block, const struct event_token *t
     return deliver_live_event(block, &event, line_number);
 }
 
+/* The line of nearly every token of a big log in a reading of lives: an AddRef or
+ * Release of format 2 that changes a live object quietly (object_tracker_quiet_count),
+ * which is applied here with no event; false if TOKEN is anything else. The checks of
+ * deliver_token, for this case alone. */
+static inline bool quiet_token(const struct block *block, const struct event_token *token)
+{
+    struct refshim_state *state = block->state;
+    if (!block->sink->lives_only || state->version == REFSHIM_LOG_VERSION_V1 ||
+        state->have_first_event || (token->op != REFSHIM_OP_ADDREF && token->op != REFSHIM_OP_RELEASE) ||
+        (token->empty & 4))
+        return false;
+    uint64_t stack_id = token->value[2], tid;
+    if (token->fields == 4 && !(token->empty & 8))
+        tid = token->value[3];
+    else if (state->have_last_tid)
+        tid = state->last_tid;
+    else
+        return false;
+    if ((stack_id != 0 && !refshim_stack_defined(state, stack_id)) ||
+        !object_tracker_quiet_count(state->tracker, block->sink, true, token->value[0],
+                                    token->op == REFSHIM_OP_ADDREF ? 1 : -1,
+                                    (int32_t)token->value[1], tid))
+        return false;
+    state->last_tid = tid;
+    state->have_last_tid = true;
+    state->event_stack_id = stack_id;
+    return true;
+}
+
 size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more)
@@ -576,22 +605,25 @@ size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
     const struct block block = {state, sink};
     const char *p = data, *end = data + length;
     unsigned long line = *line_number;
-    while (scan->next < scan->count) {
-        const struct event_token *token =
-            (const struct event_token *)(const void *)scanned_token(scan, scan->next);
+    /* The scan's cursor in locals: stores through the state could change it, for all the
+     * compiler knows, and it would be read again from memory for every line. */
+    const struct event_token *tokens = scan->tokens;
+    size_t next = scan->next, count = scan->count;
+    for (; next < count; next++) {
+        const struct event_token *token = &tokens[next];
         const char *after = p + token->head.length;
         if (after > end)
             break;
-        if (!(token->op && deliver_token(&block, token, line + 1))) {
-            const char *next = read_line(&block, p, line + 1);
-            if (next != after)
+        if (!(token->op && (quiet_token(&block, token) || deliver_token(&block, token, line + 1)))) {
+            const char *read = read_line(&block, p, line + 1);
+            if (read != after)
                 break;          /* NULL: the line reader's (never another length) */
         }
         p = after;
         line++;
-        scan->next++;
-        scan->next_offset += token->head.length;
     }
+    scan->next_offset += (uint64_t)(p - data);
+    scan->next = next;
     state->block_stopped = scan->next < scan->count;
     state->block_stop_line = line;
     if (line != *line_number) {
