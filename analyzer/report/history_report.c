@@ -134,10 +134,14 @@ static inline void record_reserve(struct history_report *report, size_t more)
         record_grow(report, more);
 }
 
-/* Called for every field of every event: kept small enough to be inlined. */
+/* Room an event's record keeps ahead for its varints, of at most 10 bytes each: at most
+ * eight in a record (encode_event), so that put_varint need not look. */
+enum { VARINT_ROOM = 8 * 10 };
+
+/* Called for every field of every event: kept small enough to be inlined. The room is
+ * there: encode_event and put_bytes keep VARINT_ROOM. */
 static inline void put_varint(struct history_report *report, uint64_t value)
 {
-    record_reserve(report, 10);
     unsigned char *out = report->record + report->record_length;
     size_t n = 0;
     while (value >= 0x80) {
@@ -155,7 +159,7 @@ static uint64_t zigzag(int64_t value)
 
 static void put_bytes(struct history_report *report, const void *bytes, size_t length)
 {
-    record_reserve(report, length);
+    record_reserve(report, length + VARINT_ROOM);
     memcpy(report->record + report->record_length, bytes, length);
     report->record_length += length;
 }
@@ -259,9 +263,14 @@ static struct tag_cache_slot *tag_slot(struct history_report *report, const char
                                        size_t length, struct tag_cache_slot *probe)
 {
     probe->head = probe->tail = 0;
-    size_t edge = length < 8 ? length : 8;
-    memcpy(&probe->head, tag, edge);
-    memcpy(&probe->tail, tag + length - edge, edge);
+    if (length >= 8) {
+        /* The usual case, with loads of a fixed size. */
+        memcpy(&probe->head, tag, 8);
+        memcpy(&probe->tail, tag + length - 8, 8);
+    } else {
+        memcpy(&probe->head, tag, length);
+        memcpy(&probe->tail, tag, length);
+    }
     probe->length = (uint32_t)length;
     uint64_t mix = fast_hash_mix(probe->head ^ (probe->tail * 31) ^ length);
     return &report->tag_cache[mix & (TAG_CACHE_SLOTS - 1)];
@@ -324,7 +333,9 @@ static enum builtin_text op_tag(enum log_op op)
 static bool canonical_number(const char *text, int64_t *number)
 {
     const char *digits = text[0] == '-' ? text + 1 : text;
-    size_t length = strspn(digits, "0123456789");
+    size_t length = 0;
+    while ((unsigned)(digits[length] - '0') < 10)   /* a count has a digit or two */
+        length++;
     if (length == 0 || length > 18 || digits[length] != '\0' ||
         (digits[0] == '0' && (length > 1 || digits != text)))
         return false;
@@ -361,6 +372,7 @@ static void encode_event(struct history_report *report, const struct log_event *
                          bool with_address)
 {
     report->record_length = 0;
+    record_reserve(report, VARINT_ROOM);
     put_varint(report, event->tid);
     put_varint(report, zigzag(event->delta));
     struct frame_cache_slot *site = put_frame(report, event);
