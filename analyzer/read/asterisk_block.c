@@ -308,42 +308,125 @@ struct line_token {
     int64_t delta, state_count;
 };
 
-/* Reads the usual line LINE (LENGTH bytes, without its '\n'; COMMA its first COMMAS
- * commas) into TOKEN as cut_usual_line reads a copy of it, but where it is: nothing is
- * copied or cut, the numbers are read between the commas. False if it has not the usual
- * shape. */
-static bool scan_usual_line(const char *line, size_t length,
-                            const uint32_t comma[SPLITTING_COMMAS], unsigned commas,
-                            struct line_token *token)
+/* Reads the hex digits at P (after an optional 0x or 0X) up to the first other byte,
+ * which it returns; NULL unless there are 1 to 16: read_address's rule. */
+static inline const char *scan_hex(const char *p, uint64_t *value)
 {
-    if (commas < SPLITTING_COMMAS - 1)
-        return false;
-    const char *delta = line + comma[DELTA - 1] + 1;
-    delta += *delta == '+';
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+        p += 2;
+    const char *digits = p;
+    uint64_t parsed = 0;
+    unsigned digit;
+    while ((digit = hex_digit_plus_one[(unsigned char)*p]) != 0) {
+        parsed = parsed << 4 | (digit - 1);
+        p++;
+    }
+    if (p == digits || p - digits > 16)
+        return NULL;
+    *value = parsed;
+    return p;
+}
+
+/* Reads 1 to 18 decimal digits at P up to the first other byte, which it returns; NULL
+ * if there are none or more: read_decimal's rule. */
+static inline const char *scan_decimal(const char *p, uint64_t *value)
+{
+    const char *digits = p;
+    uint64_t parsed = 0;
+    unsigned digit;
+    while ((digit = (unsigned)(unsigned char)*p - '0') < 10) {
+        parsed = parsed * 10 + digit;
+        p++;
+    }
+    if (p == digits || p - digits > 18)
+        return NULL;
+    *value = parsed;
+    return p;
+}
+
+/* The same after an optional '-': read_signed's rule. */
+static inline const char *scan_signed(const char *p, int64_t *value)
+{
+    bool negative = *p == '-';
+    uint64_t magnitude;
+    if (!(p = scan_decimal(p + negative, &magnitude)))
+        return NULL;
+    *value = negative ? -(int64_t)magnitude : (int64_t)magnitude;
+    return p;
+}
+
+/* The first ',' or '\n' at or after P, which a '\n' at or before LIMIT bounds. */
+static inline const char *comma_or_line_end(const char *p, const char *limit)
+{
+#ifdef __SSE2__
+    const __m128i newline = _mm_set1_epi8('\n'), separator = _mm_set1_epi8(',');
+    for (; limit - p >= 16; p += 16) {
+        __m128i here = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned found = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(here, newline), _mm_cmpeq_epi8(here, separator)));
+        if (found)
+            return p + __builtin_ctz(found);
+    }
+#endif
+    while (*p != ',' && *p != '\n')
+        p++;
+    return p;
+}
+
+/* Reads the line at AT, which a '\n' at or before LIMIT ends, into TOKEN in one pass if
+ * it has the usual shape, as cut_line_at and cut_usual_line would read it: the numbers
+ * are read where they stand, and their ends are the commas, so only the texts (FILE,
+ * FUNC, the tag) are searched. Returns the line's '\n', or NULL if the line is not usual
+ * (its end is then still to be found). */
+static const char *scan_usual_line(const char *at, const char *limit, struct line_token *token)
+{
+    const char *p, *comma[SPLITTING_COMMAS];
     struct parsed_line parsed;
     uint64_t source_line;
-    const char *state = line + comma[STATE - 1] + 1;
-    const char *state_end = commas == SPLITTING_COMMAS ? line + comma[TAG - 1] : line + length;
-    if (!read_address(line, line + comma[ADDR], &parsed.address) ||
-        !read_signed(delta, line + comma[TID - 1], &parsed.delta) ||
-        !read_decimal(line + comma[TID - 1] + 1, line + comma[FILE_NAME - 1], &parsed.tid) ||
-        !read_decimal(line + comma[LINE - 1] + 1, line + comma[FUNC - 1], &source_line) ||
+    if (!(p = scan_hex(at, &parsed.address)) || *p != ',')
+        return NULL;
+    comma[ADDR] = p++;
+    p += *p == '+';
+    if (!(p = scan_signed(p, &parsed.delta)) || *p != ',')
+        return NULL;
+    comma[DELTA] = p++;
+    if (!(p = scan_decimal(p, &parsed.tid)) || *p != ',')
+        return NULL;
+    comma[TID] = p++;
+    const char *site = p;
+    if (*(p = comma_or_line_end(p, limit)) != ',')
+        return NULL;
+    comma[FILE_NAME] = p++;
+    if (!(p = scan_decimal(p, &source_line)) || *p != ',')
+        return NULL;
+    comma[LINE] = p++;
+    if (*(p = comma_or_line_end(p, limit)) != ',')
+        return NULL;
+    comma[FUNC] = p++;
+    const char *state = p, *state_end = comma_or_line_end(p, limit);
+    unsigned commas = SPLITTING_COMMAS - 1;
+    const char *newline = state_end;
+    if (*state_end == ',') {
+        comma[STATE] = state_end;
+        commas = SPLITTING_COMMAS;
+        newline = rawmemchr(state_end + 1, '\n');
+    }
+    size_t length = (size_t)(newline - at);
+    if (length >= USUAL_LINE_MAX || newline[-1] == '\r' ||
         !read_state(state, (size_t)(state_end - state), &parsed))
-        return false;
-    /* FILE,LINE,FUNC as written, the call site's key (asterisk_site_digest) */
-    const char *site = line + comma[FILE_NAME - 1] + 1;
-    size_t site_length = (size_t)(state - 1 - site);
+        return NULL;
+    size_t site_length = (size_t)(comma[FUNC] - site);
     token->commas = (uint8_t)commas;
     for (unsigned i = 0; i < commas; i++)
-        token->comma[i] = (uint16_t)comma[i];   /* lines are shorter than 1024 */
+        token->comma[i] = (uint16_t)(comma[i] - at);    /* lines are shorter than 1024 */
     token->line_kind = (uint8_t)parsed.kind;
     token->site_length = (uint16_t)site_length;
-    token->site = fast_digest(site, site_length);
+    token->site = fast_digest(site, site_length);   /* FILE,LINE,FUNC as written */
     token->address = parsed.address;
     token->tid = parsed.tid;
     token->delta = parsed.delta;
     token->state_count = parsed.state_count;
-    return true;
+    return newline;
 }
 
 void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
@@ -352,26 +435,26 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
     struct token_array tokens;
     if (!token_array_start(&tokens, length / 40 + 16, sizeof(struct line_token)))
         return;
-    const char *at = data, *end = data + length;
-    while (at < end) {
+    /* Only whole lines are scanned: then a line's '\n' stops every scan in it. */
+    const char *last_newline = length ? memrchr(data, '\n', length) : NULL;
+    const char *at = data, *limit = last_newline ? last_newline : data;
+    while (at < limit || (last_newline && at == limit)) {
         struct line_token *token = token_array_room(&tokens);
         if (!token)
             break;
-        uint32_t comma[SPLITTING_COMMAS];
-        unsigned commas;
-        const char *newline = scan_line(at, end, comma, &commas);
-        if (!newline || newline - at >= UINT32_MAX)
-            break;
-        size_t line_length = (size_t)(newline - at);
-        token->head.length = (uint32_t)line_length + 1;
-        /* The lines cut_line_at takes as usual, no others: both readers read alike. */
-        if (line_length == 0)
+        const char *newline;
+        if (*at == '\n') {
+            newline = at;
             token->kind = TOKEN_EMPTY_LINE;
-        else if (line_length < USUAL_LINE_MAX && newline[-1] != '\r' &&
-                 scan_usual_line(at, line_length, comma, commas, token))
+        } else if ((newline = scan_usual_line(at, limit, token)) != NULL) {
             token->kind = TOKEN_USUAL;
-        else
+        } else {
+            newline = rawmemchr(at, '\n');
             token->kind = TOKEN_TEXT;
+        }
+        if (newline - at >= UINT32_MAX)
+            break;
+        token->head.length = (uint32_t)(newline - at) + 1;
         tokens.count++;
         at = newline + 1;
     }
