@@ -3,15 +3,16 @@
  * same few places again and again.
  *
  * Why checking is enough: libunwind's walk from the hooked function's caller is a function
- * of the registers it starts from (return address, stack pointer, frame pointer: the key
- * of a remembered stack) and of the stack words it reads on the way: each frame's return
- * address and saved frame pointer (and, for a frame that realigned its stack, the word
- * below its frame pointer that holds where its frame starts). Given the same code, the
- * same start and the same words, it walks the same frames. So a stack met again is walked
- * once more with libunwind's step-by-step API, which tells where it read each word, and
- * from then on the key is looked up and those words compared with what they held:
- * equal, the frames are the remembered ones; different (same caller, reached another way),
- * the stack is unwound as before, and learned anew if that keeps happening.
+ * of where it starts (the caller's return address and stack pointer: the key of a
+ * remembered stack), of the code, and of the stack words it reads on the way: each
+ * frame's return address and, for a frame that finds its end through its frame pointer,
+ * the word that pointer was restored from (and, for a frame that realigned its stack,
+ * the word below its frame pointer that holds where its frame ends). Given the same
+ * start, code and words, it walks the same frames. So a stack met again is walked once
+ * more with libunwind's step-by-step API, which tells where it read each word, and from
+ * then on the key is looked up and those words compared with what they held: equal, the
+ * frames are the remembered ones; different (the same caller reached another way), the
+ * stack is unwound as before, and learned anew if that keeps happening.
  *
  * A stack is learned only when the step-by-step walk gives exactly the frames the fast
  * walk just gave, and never through a signal frame. Everything here is the thread's own:
