@@ -29,7 +29,8 @@
 #include "stack_capture.h"
 
 #define SLOTS 512               /* per thread; a power of two */
-#define LEARN_AFTER 2           /* misses of a key before its stack is learned */
+#define LEARN_AFTER 8           /* misses of a key before its stack is learned: a walk costs some
+                                 * microseconds, and start-up meets most stacks a few times only */
 #define RELEARNS_MAX 4          /* a key whose stack keeps changing is left alone after this */
 #define CALLER_SEARCH_MAX 32    /* the shim's own frames above the hooked call's caller */
 
