@@ -29,6 +29,7 @@
 #include "stack_capture.h"
 
 #define SLOTS 512               /* per thread; a power of two */
+#define WAYS 2                  /* slots a key may take: two hot keys of one home coexist */
 #define LEARN_AFTER 8           /* misses of a key before its stack is learned: a walk costs some
                                  * microseconds, and start-up meets most stacks a few times only */
 #define RELEARNS_MAX 4          /* a key whose stack keeps changing is left alone after this */
@@ -83,10 +84,21 @@ static uintptr_t caller_return_address(uintptr_t sp)
     return ((const uintptr_t *)sp)[-1];
 }
 
-static struct stack_slot *slot_of(struct thread_stacks *t, uintptr_t sp, uintptr_t ret)
+/* The first of the WAYS slots where the key SP, RET may be. */
+static struct stack_slot *home_of(struct thread_stacks *t, uintptr_t sp, uintptr_t ret)
 {
     uint64_t h = (sp ^ (ret << 17) ^ (ret >> 5)) * 0x9e3779b97f4a7c15ull;
-    return &t->slots[h >> (64 - __builtin_ctz(SLOTS))];
+    return &t->slots[(h >> (64 - __builtin_ctz(SLOTS))) & ~(uint64_t)(WAYS - 1)];
+}
+
+/* The slot that holds the key SP, RET, or NULL. */
+static struct stack_slot *slot_of(struct thread_stacks *t, uintptr_t sp, uintptr_t ret)
+{
+    struct stack_slot *home = home_of(t, sp, ret);
+    for (int i = 0; i < WAYS; i++)
+        if (home[i].sp == sp && home[i].ret == ret)
+            return &home[i];
+    return NULL;
 }
 
 __attribute__((no_sanitize_address)) static bool checks_hold(const struct learned_stack *l)
@@ -103,10 +115,9 @@ int stack_cache_find(uintptr_t sp, uintptr_t *ips, int max)
     if (t == NULL)
         return -1;
     uintptr_t ret = caller_return_address(sp);
-    struct stack_slot *s = slot_of(t, sp, ret);
-    const struct learned_stack *l = s->stack;
-    if (l == NULL || s->sp != sp || s->ret != ret ||
-        s->generation != __atomic_load_n(&generation, __ATOMIC_RELAXED) ||
+    const struct stack_slot *s = slot_of(t, sp, ret);
+    const struct learned_stack *l = s != NULL ? s->stack : NULL;
+    if (l == NULL || s->generation != __atomic_load_n(&generation, __ATOMIC_RELAXED) ||
         (max > l->max && !l->complete) || !checks_hold(l))
         return -1;
     int n = l->count < max ? l->count : max;
@@ -291,8 +302,16 @@ void stack_cache_learn(uintptr_t sp, const uintptr_t *ips, int count, int max)
     uintptr_t ret = caller_return_address(sp);
     unsigned current = __atomic_load_n(&generation, __ATOMIC_RELAXED);
     struct stack_slot *s = slot_of(t, sp, ret);
-    if (s->sp != sp || s->ret != ret || s->generation != current) {
-        free(s->stack);
+    if (s == NULL || s->generation != current) {
+        /* A new key takes the first way; the key there moves down, the last one goes. */
+        struct stack_slot *home = home_of(t, sp, ret);
+        if (s == NULL) {
+            s = home;
+            free(home[WAYS - 1].stack);
+            memmove(&home[1], &home[0], (WAYS - 1) * sizeof home[0]);
+        } else {
+            free(s->stack);
+        }
         *s = (struct stack_slot){sp, ret, current, 1, 0, NULL};
         return;
     }
