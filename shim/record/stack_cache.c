@@ -16,7 +16,11 @@
  *
  * A stack is learned only when the step-by-step walk gives exactly the frames the fast
  * walk just gave, and never through a signal frame. Everything here is the thread's own:
- * no lock, no atomic but the generation that an unload of code bumps. */
+ * no lock, no atomic but the generation that an unload of code bumps. The words checked
+ * lie between the caller's stack pointer and the top of the thread's stack, which stay
+ * mapped while the thread runs on that stack; a program that frees a stack it switched
+ * to (coroutines) and maps a smaller one at the same place could make them fall outside.
+ * The instrumentation API has no hooked call (no key) and always unwinds. */
 #include "stack_cache.h"
 
 #define UNW_LOCAL_ONLY

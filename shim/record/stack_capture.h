@@ -20,7 +20,9 @@ extern uintptr_t shim_text_start, shim_text_end;
 /* Fills IPS with up to MAX return addresses, innermost first, leaving out the shim's own
  * frames: the first is the caller of the hooked function, or the function that called the
  * instrumentation API. Returns the number of frames. Always inlined into the recorder:
- * every frame of the shim's own is one more frame to unwind for every event. */
+ * every frame of the shim's own is one more frame to unwind for every event. A hooked
+ * call whose stack this thread walked before, unchanged, is not unwound again
+ * (stack_cache.c). */
 __attribute__((always_inline)) static inline int capture_stack(uintptr_t *ips, int max)
 {
     uintptr_t caller_sp = stack_cache_caller();
