@@ -159,7 +159,7 @@ static uint64_t on_alloc(struct hook *hook, struct saved_regs *regs)
     const char *func = (const char *)(uintptr_t)saved_stack_arg(regs, 0);
     uint64_t result = hook_call_original(hook, regs);
     void *object = (void *)(uintptr_t)result;
-    if (object != NULL && hook_enter(hook)) {
+    if (object != NULL && hook_enter_call(hook, regs)) {
         struct ao2_class *class = class_for(destructor, func);
         if (class != NULL && class->wanted)
             recorder_created_tagged(class->name, &class->class_cache, object, size,
@@ -235,7 +235,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
      * A call that drops the last references of an object without a weak proxy destroys
      * it, since no other thread can reach an object only its caller holds: recorded
      * before the call, in the order of the object's events. */
-    if (delta < 0 && hook_enter(hook)) {
+    if (delta < 0 && hook_enter_call(hook, regs)) {
         recorder_pin(object, &call->pin);
         int32_t count = __atomic_load_n(&header->ref_counter, __ATOMIC_RELAXED);
         if (count == -delta && header->weakptr == NULL) {

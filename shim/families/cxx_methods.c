@@ -31,13 +31,13 @@ static void defer_counted(struct hook *hook, struct saved_regs *regs, uint64_t r
 static uint64_t on_release_call(struct hook *hook, struct saved_regs *regs)
 {
     struct recorder_pin pin = {NULL, 0};
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
             pin = recorder_pin_object(saved_first_arg(regs));
         shim_leave();
     }
     uint64_t result = hook_call_original(hook, regs);
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         /* Tail calls (recorder.h): the stack is captured without this frame. */
         if (pin.object != NULL)
             return recorder_pinned_release_then_leave(pin, hook->class_name,
@@ -57,7 +57,7 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
     if (hook->op == OP_RELEASE)
         return on_release_call(hook, regs);
     uint64_t result = hook_call_original(hook, regs);
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
             return recorder_counted_then_leave(hook->class_name, &hook->class_cache, REF_ADD,
                                                saved_first_arg(regs), result);

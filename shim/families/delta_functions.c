@@ -17,7 +17,7 @@ static uint64_t on_delta_call(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
     int32_t delta = (int32_t)saved_arg(regs, hook->change_argument - 1u);
-    if (object != NULL && delta != 0 && hook_enter(hook)) {
+    if (object != NULL && delta != 0 && hook_enter_call(hook, regs)) {
         enum ref_op op = delta > 0 ? OP_ADD : OP_RELEASE;
         for (int64_t n = delta > 0 ? delta : -(int64_t)delta; n > 0; n--)
             recorder_kept(hook->class_name, &hook->class_cache, op, object);

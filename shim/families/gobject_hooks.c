@@ -291,7 +291,7 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
     void *object = (void *)(uintptr_t)result;
     bool created_in_log = depth < CREATIONS_MAX && creations[depth].object == object;
     creation_depth = depth;
-    if (!created_in_log && hook_enter(hook)) {
+    if (!created_in_log && hook_enter_call(hook, regs)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
             deferred_hooks_install(&reference_hooks);
@@ -317,7 +317,7 @@ static void defer_event(struct type_info *type, enum ref_op op, void *object, ui
 static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         struct type_info *type = type_of(object);
         if (type != NULL)
             recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0, false,
@@ -353,7 +353,7 @@ static uint64_t reference_call(struct hook *hook, struct saved_regs *regs, bool 
     uint32_t before = ref_count_of(object);
     uint64_t recorded = recorder_events_on_thread();
     uint64_t result = hook_call_original(hook, regs);
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         uint32_t after = ref_count_of(object);
         bool sink_added = after > before && recorder_events_on_thread() == recorded;
         if (!sinks || sink_added)
@@ -404,7 +404,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
      * address before the change is recorded: the object is pinned (recorder.h). A
      * destruction inside the call waits for the pin, so the D stays the last event. */
     struct recorder_pin pin = {NULL, 0};
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         recorder_pin(object, &pin);
         shim_leave();
     }
@@ -413,7 +413,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     uint64_t result = hook_call_original(hook, regs);
     /* If g_type_free_instance ran, the D event is recorded and the memory is gone. */
     bool freed = freed_during_call == object;
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
         uint32_t after = before == 1 && !freed ? ref_count_of(object) : before - 1;

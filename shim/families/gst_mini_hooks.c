@@ -96,7 +96,7 @@ static uint64_t on_init(struct hook *hook, struct saved_regs *regs)
         return hook_call_original(hook, regs);
     uint64_t result = hook_call_original(hook, regs);
     const char *name = mini_type(object, &cache);
-    if (name != NULL && hook_enter(hook)) {
+    if (name != NULL && hook_enter_call(hook, regs)) {
         deferred_hooks_install(&reference_hooks);
         record(name, cache, OP_CREATE, object, count_of(object));
         if (weak_ref_fn != NULL)
@@ -114,7 +114,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     if (name == NULL)
         return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
     uint64_t result = hook_call_original(hook, regs);
-    if (hook_enter(hook)) {
+    if (hook_enter_call(hook, regs)) {
         uint32_t after = count_of(object);
         if (object == dropping_last_reference && after == 1) {
             /* A pool keeps the object whose unref just took it to 0. */
@@ -145,7 +145,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     uint64_t result = hook_call_original(hook, regs);
     bool freed = freed_during_unref == object;
     bool kept_by_pool = before == 1 && dropping_last_reference == NULL;
-    if (!freed && !kept_by_pool && hook_enter(hook)) {
+    if (!freed && !kept_by_pool && hook_enter_call(hook, regs)) {
         record(name, cache, OP_RELEASE, object, before - 1);
         shim_leave();
     } else if (!freed && !kept_by_pool) {

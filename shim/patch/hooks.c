@@ -11,6 +11,7 @@
 #include "deferred_events.h"
 #include "got_redirect.h"
 #include "report.h"
+#include "stack_cache.h"
 
 struct hook_entry {
     struct hook hook;           /* first: refshim_dispatch hands us &hook */
@@ -29,6 +30,7 @@ bool shim_enter(void)
         return false;
     in_shim = true;
     current_function = 0;
+    stack_cache_set_caller(0);
     return true;
 }
 
@@ -37,6 +39,14 @@ bool hook_enter(const struct hook *hook)
     if (!shim_enter())
         return false;
     current_function = hook->target;
+    return true;
+}
+
+bool hook_enter_call(const struct hook *hook, const struct saved_regs *regs)
+{
+    if (!hook_enter(hook))
+        return false;
+    stack_cache_set_caller(regs->stack_args);
     return true;
 }
 

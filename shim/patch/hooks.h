@@ -72,6 +72,9 @@ void shim_leave(void);
 /* shim_enter() for a hook's handler: also makes HOOK's function the one being recorded,
  * for formats that show it (Mozilla's frame #01). shim_leave() ends it. */
 bool hook_enter(const struct hook *hook);
+/* hook_enter() for the handler of the call REGS describes: its stack may then be taken
+ * from the thread's remembered stacks (stack_cache.h) instead of being unwound. */
+bool hook_enter_call(const struct hook *hook, const struct saved_regs *regs);
 /* The hooked function whose call is being recorded on this thread, or 0. */
 uintptr_t hook_current_function(void);
 

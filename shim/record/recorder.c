@@ -22,6 +22,7 @@
 #include "log_writer.h"
 #include "objects.h"
 #include "report.h"
+#include "stack_cache.h"
 #include "stack_capture.h"
 #include "textbuf.h"
 #include "xpcom_writer.h"
@@ -697,6 +698,7 @@ void recorder_annotate_survivors(enum object_family family,
 void recorder_forget_code(uintptr_t start, uintptr_t end)
 {
     depot_forget_frames(start, end);
+    stack_cache_forget_all();
 }
 
 void recorder_before_fork(void)

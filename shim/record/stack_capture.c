@@ -4,7 +4,9 @@
  * instrumented AddRef that is also hooked, a destructor run by a hooked Release). The
  * hooked function itself is never on the stack when its own event is captured:
  * refshim_dispatch runs in its place and calls it only through the trampoline, before or
- * after the capture. This file finds where the shim's code is. */
+ * after the capture. A hooked call met again from the same place takes its frames from
+ * the thread's remembered stacks instead (stack_cache.c), which keeps the same frames.
+ * This file finds where the shim's code is. */
 #include "stack_capture.h"
 
 #include <dlfcn.h>

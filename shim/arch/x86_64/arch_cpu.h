@@ -22,6 +22,9 @@ struct saved_regs {
     uint64_t back[10];          /* rdi, rsi, rdx, rcx, r8, r9, rax, r10, r11 for the caller */
 };
 
+/* libunwind's name of the frame pointer. */
+#define ARCH_UNW_FRAME_POINTER UNW_X86_64_RBP
+
 /* How many integer or pointer arguments arrive in registers. */
 #define ARCH_REGISTER_ARGS 6
 
