@@ -145,6 +145,7 @@ static bool cut_usual_line(char *line, size_t length, const uint32_t comma[SPLIT
 {
     if (commas < SPLITTING_COMMAS - 1)
         return false;
+    parsed->uncut_text = NULL;
     char **field = parsed->field;
     field[ADDR] = line;
     for (unsigned i = 0; i < commas; i++) {
@@ -485,14 +486,11 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     line->length = length;
     line->next = at + token->head.length;
     struct parsed_line *parsed = &line->parsed;
-    char **field = parsed->field;
-    field[ADDR] = at;
-    for (unsigned i = 0; i < token->commas; i++) {
-        at[token->comma[i]] = '\0';
-        field[i + 1] = at + token->comma[i] + 1;
-    }
-    if (token->commas == SPLITTING_COMMAS - 1)
-        field[TAG] = at + length;
+    /* Cut when its fields are needed (asterisk_cut_fields): a quiet line never is. */
+    parsed->uncut_text = at;
+    parsed->uncut_length = length;
+    memcpy(parsed->uncut_comma, token->comma, sizeof parsed->uncut_comma);
+    parsed->uncut_commas = token->commas;
     parsed->site_length = token->site_length;
     parsed->site = token->site;
     parsed->address = token->address;

@@ -244,6 +244,7 @@ static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
 {
     char **field = parsed->field;
     uint64_t source_line;
+    parsed->uncut_text = NULL;
     if (!split_fields(line, length, field))
         return log_sink_fail(sink, "expected ADDR,DELTA,TID,FILE,LINE,FUNC,STATE,TAG");
     if (!parse_hex_u64(field[ADDR], &parsed->address))
@@ -266,7 +267,7 @@ static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
 
 /* Turns a checked line into its event, in its turn. CHAIN, when given, follows what it
  * did. */
-static void take_parsed(struct asterisk_state *state, const struct parsed_line *parsed,
+static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed,
                         unsigned long line_number, struct log_sink *sink,
                         struct address_chain *chain)
 {
@@ -281,6 +282,7 @@ static void take_parsed(struct asterisk_state *state, const struct parsed_line *
         }
         return;
     }
+    asterisk_cut_fields(parsed);
     char *const *field = parsed->field;
     const struct site_slot *slot = find_site(state, parsed);
     struct call_site *site = slot->site;
@@ -419,9 +421,10 @@ static void take_waited_out(struct asterisk_state *state, unsigned long line_num
 }
 
 static void hold(struct asterisk_state *state, struct address_chain *chain,
-                 const struct parsed_line *parsed, const char *text, size_t length,
+                 struct parsed_line *parsed, const char *text, size_t length,
                  unsigned long line_number)
 {
+    asterisk_cut_fields(parsed);
     struct pending *p = xcalloc(1, sizeof *p);
     p->text = xmalloc(length + 1);
     memcpy(p->text, text, length + 1);
@@ -441,7 +444,7 @@ static void hold(struct asterisk_state *state, struct address_chain *chain,
     state->newest = p;
 }
 
-void asterisk_accept_line(struct asterisk_state *state, const struct parsed_line *parsed,
+void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,
                           const char *text, size_t length, unsigned long line_number,
                           struct log_sink *sink)
 {

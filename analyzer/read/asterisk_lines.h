@@ -29,13 +29,36 @@ struct parsed_line {
     uint64_t tid;
     enum line_kind kind;
     int64_t state_count;    /* LINE_COUNT: the count before the change */
+    /* Not NULL: FIELD is not set yet, and the line at UNCUT_TEXT (LENGTH bytes, NUL
+     * after them) not cut at its UNCUT_COMMAS commas, which asterisk_cut_fields does: a
+     * quiet line of a reading of lives is never cut. */
+    char *uncut_text;
+    size_t uncut_length;
+    uint16_t uncut_comma[ASTERISK_FIELD_COUNT - 1];
+    uint8_t uncut_commas;
 };
+
+/* Sets PARSED's fields if they are not set yet. */
+static inline void asterisk_cut_fields(struct parsed_line *parsed)
+{
+    char *text = parsed->uncut_text;
+    if (!text)
+        return;
+    parsed->field[0] = text;
+    for (unsigned i = 0; i < parsed->uncut_commas; i++) {
+        text[parsed->uncut_comma[i]] = '\0';
+        parsed->field[i + 1] = text + parsed->uncut_comma[i] + 1;
+    }
+    if (parsed->uncut_commas == ASTERISK_FIELD_COUNT - 2)
+        parsed->field[ASTERISK_FIELD_COUNT - 1] = text + parsed->uncut_length; /* no tag */
+    parsed->uncut_text = NULL;
+}
 
 struct asterisk_state;
 
 /* Gives a checked line (its text LENGTH bytes at TEXT, cut into PARSED) its turn: takes
  * it and the lines that waited for it, or holds a copy until its turn comes. */
-void asterisk_accept_line(struct asterisk_state *state, const struct parsed_line *parsed,
+void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,
                           const char *text, size_t length, unsigned long line_number,
                           struct log_sink *sink);
 
