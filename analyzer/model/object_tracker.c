@@ -274,7 +274,7 @@ static void index_place(struct record_index *index, struct index_slot slot)
 static void index_add(const struct object_tracker *tracker, struct record_index *index,
                       uint32_t record)
 {
-    if (!index->slots || (index->count + 1) * 2 > (index->mask + 1) * 1) {
+    if (!index->slots || (index->count + 1) * 4 > (index->mask + 1) * 3) {
         struct index_slot *old = index->slots;
         size_t old_count = old ? index->mask + 1 : 0;
         size_t capacity = old ? old_count * 2 : 1024;

@@ -626,8 +626,8 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
 
 void log_reader_tune_memory(void)
 {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
 }
 
 int log_read_path_wanting(const char *path, const struct log_wanted *wanted,
