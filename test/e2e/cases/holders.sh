@@ -171,3 +171,21 @@ scanned=$(grep -a '^# scan 0:' "$L" | awk '{ print $6 }')
 [ -n "${ASAN_OPTIONS:-}" ] ||
     expect "less than the block itself is read" "yes" "$([ "${scanned:-99999999}" -lt 4194304 ] && echo yes || echo "no: $scanned bytes")"
 finish
+
+start "holders found without reading the heap behind them: globals, and the first block of a 4 MB chain"
+g++ -O0 -g -fno-inline -Wall -Werror -o "$H/near_holders" "$SRC/near_holders.cc" 2>"$H/near.err"
+expect "compiler" "" "$(cat "$H/near.err")"
+L=$H/near.log
+traced "$L" "$H/near_holders"
+read -r chain_start <"$L.out"
+expect "shim says nothing" "" "$(cat "$L.err")"
+expect "reasons" "$(addr "$L" 1) (1) @ Node: global gFirst
+$(addr "$L" 2) (2) @ Node: global gSecond
+$(addr "$L" 3) (3) @ Node: heap $chain_start in [heap]" "$(refleaks --holders "$L" | grep -v '^    ')"
+# The roots alone give the globals' objects; the chain is followed only for the third,
+# and no further than its first block (the whole scan read the 4 MB chain before; some
+# 0.6 MB of roots now). Not under make check-asan, as above.
+scanned=$(grep -a '^# scan 0:' "$L" | awk '{ print $6 }')
+[ -n "${ASAN_OPTIONS:-}" ] ||
+    expect "less than the chain is read" "yes" "$([ "${scanned:-99999999}" -lt 2097152 ] && echo yes || echo "no: $scanned bytes")"
+finish
