@@ -412,7 +412,7 @@ static void scan_roots(struct scan *s, bool follow_blocks)
  * objects, since only its reason is made of those links. */
 static bool scan_all(struct scan *s)
 {
-    s->leads_nowhere = scan_alloc(s->region_count * sizeof *s->leads_nowhere);
+    s->leads_nowhere = scan_alloc((s->region_count + 1) * sizeof *s->leads_nowhere);
     if (s->leads_nowhere == NULL)
         return false;
     s->unheld = s->count;
@@ -661,7 +661,7 @@ static void release(struct scan *s)
     scan_free(s->lines, LINES * LINE);
     scan_free(s->line_start, 2 * LINES * sizeof *s->line_start);
     scan_free(s->work, s->work_bytes);
-    scan_free(s->leads_nowhere, s->region_count * sizeof *s->leads_nowhere);
+    scan_free(s->leads_nowhere, (s->region_count + 1) * sizeof *s->leads_nowhere);
     scan_free(s->shim_files, MAX_SHIM_FILES * sizeof *s->shim_files);
     heap_blocks_free(&s->heap);
     scan_pages_close();

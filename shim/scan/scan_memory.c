@@ -184,7 +184,7 @@ struct segment {
     uintptr_t start, end, bias;
     const char *path;
     bool shim;                          /* the shim's own data: never a holder */
-    size_t module;                      /* in the module list */
+    size_t module;                      /* in the module list, or SIZE_MAX */
 };
 
 struct segment_list {
@@ -279,10 +279,11 @@ static int note_segments(struct dl_phdr_info *info, size_t size, void *arg)
         if (ph->p_type == PT_LOAD && own >= start && own < start + ph->p_memsz)
             shim = true;
     }
-    if (list->module_count == MAX_SEGMENTS)
-        return 0;
-    size_t module = list->module_count++;
-    list->modules[module] = module_of(info, shim);
+    size_t module = SIZE_MAX;           /* past the list's room: read, as ever */
+    if (list->module_count < MAX_SEGMENTS) {
+        module = list->module_count++;
+        list->modules[module] = module_of(info, shim);
+    }
     const char *path = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "/proc/self/exe";
     for (int i = 0; i < info->dlpi_phnum && list->count < MAX_SEGMENTS; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -302,7 +303,7 @@ static void list_segments(struct segment_list *list)
     dl_iterate_phdr(note_segments, list);
     scan_find_shim_only(list->modules, list->module_count);
     for (size_t i = 0; i < list->count; i++)
-        if (list->modules[list->items[i].module].shim_only)
+        if (list->items[i].module != SIZE_MAX && list->modules[list->items[i].module].shim_only)
             list->items[i].shim = true;
 }
 
