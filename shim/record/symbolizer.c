@@ -680,11 +680,13 @@ static void tell_no_symbols(const char *path)
     log_write_comment("nosymbols", quoted);
 }
 
-static void visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
+/* Returns whether libdwfl's symbol table of MOD was read (and with it, perhaps, a debug
+ * file): the plain .dynsym of a C library is read in place, without it. */
+static bool visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
                             function_visitor visit, void *arg)
 {
     if (visit_plain_dynsym(mod, facts, visit, arg))
-        return;
+        return false;
     int count = dwfl_module_getsymtab(mod);
     if (!facts->shim_needs && lacks_cxx_symbols(mod))
         tell_no_symbols(facts->path);
@@ -698,6 +700,7 @@ static void visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
             continue;
         visit(facts, name, (uintptr_t)addr, (size_t)sym.st_size, arg);
     }
+    return true;
 }
 
 void symbolizer_each_new_function(function_visitor visit, void *arg)
@@ -710,10 +713,8 @@ void symbolizer_each_new_function(function_visitor visit, void *arg)
         m->visited = true;
         Dwfl_Module *mod = dwfl_addrmodule(dwfl, m->start);
         struct module_facts facts = {m->path, m->shim_needs};
-        if (mod != NULL) {
-            visit_functions(mod, &facts, visit, arg);
-            m->symtab_read = true;
-        }
+        if (mod != NULL)
+            m->symtab_read = visit_functions(mod, &facts, visit, arg);
     }
     pthread_mutex_unlock(&symbolizer_lock);
 }

@@ -42,12 +42,12 @@
 #define BITMAP_BITS (1u << 20)
 #define MAX_MARKED_PAGES 4096  /* bigger objects are found by pointers to their start */
 #define MAX_EDGES (64u << 20)
-#define READ_CHUNK (1u << 20)
+#define READ_CHUNK (64u * 1024)
 #define LISTED_MAX 16           /* serials shown in one reason; then "..." */
 #define PAGE_CHECK_MIN (64u * 1024) /* smaller ranges are read without asking which pages are touched */
 #define MAX_SHIM_FILES 4096
-#define LINE (16u * 1024)       /* heap memory read at once, for the small blocks in it */
-#define LINES 256
+#define LINE 4096u             /* heap memory read at once, for the small blocks in it */
+#define LINES 64
 
 struct scan_object {
     uintptr_t address;
@@ -88,6 +88,10 @@ struct scan {
     size_t shim_file_count;
     uint64_t *lines;            /* copies of heap memory (cached) */
     uintptr_t *line_start, *line_end;
+    bool roots_only;            /* the first pass: the roots' own words, no block followed */
+    bool reaches_block;         /* in it: the root read last points into a heap block */
+    bool *leads_nowhere;        /* per region: a root that reaches no heap block */
+    size_t unheld;              /* objects with no holder outside the objects found yet */
 };
 
 /* Who the memory being read belongs to: a root (then its kind and region say what kind of
@@ -261,6 +265,8 @@ static void note_holder(struct scan *s, const struct reader *r, uint32_t held, u
     } else if (o->heap_region == NONE) {
         o->heap_at = location;
         o->heap_region = r->region;
+        if (o->global_region == NONE && !o->stack)
+            s->unheld--;
     }
 }
 
@@ -293,7 +299,10 @@ static void scan_words(struct scan *s, const struct reader *r, uintptr_t at,
                 }
             }
         }
-        reach_block(s, r, value);
+        if (!s->roots_only)
+            reach_block(s, r, value);
+        else if (!s->reaches_block)
+            s->reaches_block = heap_block_at(&s->heap, value) != SIZE_MAX;
     }
 }
 
@@ -370,23 +379,54 @@ static void scan_range(struct scan *s, const struct reader *r, uintptr_t start, 
 
 static void drain(struct scan *s, const struct reader *from)
 {
-    while (s->work_count > 0) {
+    while (s->work_count > 0 && s->unheld > 0) {
         const struct heap_block *b = &s->heap.blocks[s->work[--s->work_count]];
         struct reader r = {from->holder, REGION_HEAP, b->region};
         scan_range(s, &r, b->start, b->scan_end, &s->regions[b->region]);
     }
 }
 
-static void scan_all(struct scan *s)
+/* The first pass (FOLLOW_BLOCKS false) notes which roots reach no heap block at all: the
+ * second, which follows blocks, passes them by, since they would add nothing. */
+static void scan_roots(struct scan *s, bool follow_blocks)
 {
-    for (uint32_t i = 0; i < s->region_count; i++) {
+    for (uint32_t i = 0; i < s->region_count && s->unheld > 0; i++) {
         const struct scan_region *region = &s->regions[i];
-        if (region->kind == REGION_HEAP)
+        if (region->kind == REGION_HEAP || (follow_blocks && s->leads_nowhere[i]))
             continue;
         struct reader r = {BLOCK_ROOT_OWNER, region->kind, i};
+        s->reaches_block = false;
         scan_range(s, &r, region->start, region->end, NULL);
-        drain(s, &r);
+        if (follow_blocks)
+            drain(s, &r);
+        else
+            s->leads_nowhere[i] = !s->reaches_block;
     }
+}
+
+/* A global or a stack holder wins over any other, and the roots alone say which objects
+ * have one: a first pass reads only them. The heap blocks the roots reach are followed
+ * only for the objects left, in the same order as ever, so that each still gets the same
+ * first heap holder, and no further than the last of them needs: the objects' own memory
+ * is read (for the links between them) only when some object has no holder outside the
+ * objects, since only its reason is made of those links. */
+static bool scan_all(struct scan *s)
+{
+    s->leads_nowhere = scan_alloc((s->region_count + 1) * sizeof *s->leads_nowhere);
+    if (s->leads_nowhere == NULL)
+        return false;
+    s->unheld = s->count;
+    s->roots_only = true;
+    scan_roots(s, false);
+    s->roots_only = false;
+    s->unheld = 0;
+    for (uint32_t i = 0; i < s->count; i++)
+        if (s->objects[i].global_region == NONE && !s->objects[i].stack)
+            s->unheld++;
+    scan_roots(s, true);
+    if (s->unheld == 0)
+        return true;
+    s->unheld = SIZE_MAX;       /* from here, every link counts: no early end */
     for (uint32_t i = 0; i < s->count; i++) {
         const struct scan_object *o = &s->objects[i];
         struct reader r = {i, REGION_HEAP, NONE};
@@ -395,6 +435,7 @@ static void scan_all(struct scan *s)
                    b != NULL ? &s->regions[b->region] : NULL);
         drain(s, &r);
     }
+    return true;
 }
 
 /* --- reasons ------------------------------------------------------------------------------- */
@@ -620,6 +661,7 @@ static void release(struct scan *s)
     scan_free(s->lines, LINES * LINE);
     scan_free(s->line_start, 2 * LINES * sizeof *s->line_start);
     scan_free(s->work, s->work_bytes);
+    scan_free(s->leads_nowhere, (s->region_count + 1) * sizeof *s->leads_nowhere);
     scan_free(s->shim_files, MAX_SHIM_FILES * sizeof *s->shim_files);
     heap_blocks_free(&s->heap);
     scan_pages_close();
@@ -676,7 +718,8 @@ static bool run_scan(struct scan *s, uintptr_t own_sp, uint64_t mark, bool quiet
         return false;
     if (s->count > 0) {
         set_extents(s);
-        scan_all(s);
+        if (!scan_all(s))
+            return false;
     }
     link_holders(s);
     if (!find_components(s))

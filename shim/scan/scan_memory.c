@@ -184,12 +184,88 @@ struct segment {
     uintptr_t start, end, bias;
     const char *path;
     bool shim;                          /* the shim's own data: never a holder */
+    size_t module;                      /* in the module list, or SIZE_MAX */
 };
 
 struct segment_list {
     struct segment *items;
     size_t count;
+    struct scan_module *modules;
+    size_t module_count;
 };
+
+static const struct scan_module *module_named(const struct scan_module *modules, size_t count,
+                                              const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (modules[i].name != NULL && strcmp(modules[i].name, name) == 0)
+            return &modules[i];
+    return NULL;
+}
+
+/* Marks (in MARKS, one per module) every module that a marked one needs, to the end. */
+static void mark_needed(const struct scan_module *modules, size_t count, bool *marks)
+{
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < count; i++) {
+            if (!marks[i] || modules[i].dyn == NULL || modules[i].strtab == NULL)
+                continue;
+            for (const ElfW(Dyn) *d = modules[i].dyn; d->d_tag != DT_NULL; d++) {
+                if (d->d_tag != DT_NEEDED)
+                    continue;
+                const struct scan_module *needed =
+                    module_named(modules, count, modules[i].strtab + d->d_un.d_val);
+                if (needed != NULL && !marks[needed - modules]) {
+                    marks[needed - modules] = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+}
+
+void scan_find_shim_only(struct scan_module *modules, size_t count)
+{
+    size_t bytes = 2 * count * sizeof(bool);
+    bool *shim_side = scan_alloc(bytes);
+    if (shim_side == NULL)
+        return;                 /* every module is read: the answers stay right */
+    bool *program_side = shim_side + count;
+    for (size_t i = 0; i < count; i++)
+        shim_side[i] = modules[i].shim;
+    mark_needed(modules, count, shim_side);
+    for (size_t i = 0; i < count; i++)
+        program_side[i] = !shim_side[i];
+    mark_needed(modules, count, program_side);
+    for (size_t i = 0; i < count; i++)
+        modules[i].shim_only = shim_side[i] && !program_side[i] && !modules[i].shim;
+    scan_free(shim_side, bytes);
+}
+
+/* The module's soname (else its file's base name), dynamic section and string table. */
+static struct scan_module module_of(const struct dl_phdr_info *info, bool shim)
+{
+    struct scan_module m = {NULL, NULL, NULL, shim, false};
+    for (int i = 0; i < info->dlpi_phnum; i++)
+        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+            m.dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+    size_t soname = SIZE_MAX;
+    for (const ElfW(Dyn) *d = m.dyn; d != NULL && d->d_tag != DT_NULL; d++) {
+        if (d->d_tag == DT_STRTAB)      /* glibc relocates most d_ptr values, not all */
+            m.strtab = (const char *)(d->d_un.d_ptr < info->dlpi_addr ? info->dlpi_addr + d->d_un.d_ptr
+                                                                       : d->d_un.d_ptr);
+        else if (d->d_tag == DT_SONAME)
+            soname = d->d_un.d_val;
+    }
+    if (m.strtab != NULL && soname != SIZE_MAX) {
+        m.name = m.strtab + soname;
+    } else if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0') {
+        const char *slash = strrchr(info->dlpi_name, '/');
+        m.name = slash ? slash + 1 : info->dlpi_name;
+    }
+    return m;
+}
 
 static int note_segments(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -203,6 +279,11 @@ static int note_segments(struct dl_phdr_info *info, size_t size, void *arg)
         if (ph->p_type == PT_LOAD && own >= start && own < start + ph->p_memsz)
             shim = true;
     }
+    size_t module = SIZE_MAX;           /* past the list's room: read, as ever */
+    if (list->module_count < MAX_SEGMENTS) {
+        module = list->module_count++;
+        list->modules[module] = module_of(info, shim);
+    }
     const char *path = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "/proc/self/exe";
     for (int i = 0; i < info->dlpi_phnum && list->count < MAX_SEGMENTS; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -211,9 +292,19 @@ static int note_segments(struct dl_phdr_info *info, size_t size, void *arg)
         uintptr_t start = info->dlpi_addr + ph->p_vaddr;
         list->items[list->count++] = (struct segment){
             start & ~(uintptr_t)(PAGE - 1), (start + ph->p_memsz + PAGE - 1) & ~(uintptr_t)(PAGE - 1),
-            info->dlpi_addr, path, shim};
+            info->dlpi_addr, path, shim, module};
     }
     return 0;
+}
+
+/* The segments of the modules, the shim's and those of the libraries only it needs marked. */
+static void list_segments(struct segment_list *list)
+{
+    dl_iterate_phdr(note_segments, list);
+    scan_find_shim_only(list->modules, list->module_count);
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i].module != SIZE_MAX && list->modules[list->items[i].module].shim_only)
+            list->items[i].shim = true;
 }
 
 /* --- threads ------------------------------------------------------------------------------ */
@@ -401,8 +492,10 @@ bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_fil
                          size_t shim_file_count, struct scan_region **regions, size_t *count,
                          size_t *bytes)
 {
-    size_t segments_bytes = MAX_SEGMENTS * sizeof(struct segment);
-    struct segment_list segments = {scan_alloc(segments_bytes), 0};
+    size_t segments_bytes = MAX_SEGMENTS * (sizeof(struct segment) + sizeof(struct scan_module));
+    struct segment_list segments = {scan_alloc(segments_bytes), 0, NULL, 0};
+    if (segments.items != NULL)
+        segments.modules = (struct scan_module *)(segments.items + MAX_SEGMENTS);
     uintptr_t *sps = scan_alloc(MAX_THREADS * sizeof *sps);
     /* The threads first: opendir's malloc may grow [heap], and the maps read after must
      * show its end where the top chunk ends, or the heap does not walk. */
@@ -412,7 +505,7 @@ bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_fil
     struct region_builder b = {NULL, 0, 0, false};
     bool ok = segments.items != NULL && sps != NULL && maps != NULL;
     if (ok) {
-        dl_iterate_phdr(note_segments, &segments);
+        list_segments(&segments);
         struct scan_context ctx = {&segments, sps, sp_count, shim_files, shim_file_count};
         for (char *line = maps, *next; *line; line = next) {
             next = strchr(line, '\n');

@@ -4,6 +4,7 @@
 #ifndef REFSHIM_SCAN_MEMORY_H
 #define REFSHIM_SCAN_MEMORY_H
 
+#include <link.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,14 +40,28 @@ const struct scan_exclusion *scan_own_range_after(uintptr_t address, uintptr_t e
 /* Grows *MEMORY (of *SIZE bytes) to at least NEED bytes; false when out of memory. */
 bool scan_grow(void **memory, size_t *size, size_t need);
 
-/* Lists the readable, writable, private regions of the process, skipping the shim's own
- * module and the file mappings wholly inside one of SHIM_FILES (the files libelf mapped
+/* Lists the readable, writable, private regions of the process, skipping the data of the
+ * shim and of the libraries only it needs (scan_find_shim_only), and the file mappings wholly inside one of SHIM_FILES (the files libelf mapped
  * for the symbolizer, which hold none of the program's pointers), into *REGIONS (scan_alloc'd, *COUNT of them; scan_free with
  * *BYTES). OWN_SP is the calling thread's stack pointer: its stack is scanned from there
  * up. Returns false when /proc/self/maps cannot be read. */
 bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_files,
                          size_t shim_file_count, struct scan_region **regions, size_t *count,
                          size_t *bytes);
+
+/* A loaded module, as far as what it needs goes. */
+struct scan_module {
+    const char *name;           /* its DT_SONAME, else its file's base name; NULL: none */
+    const ElfW(Dyn) *dyn;       /* its dynamic section (DT_NULL-ended), or NULL */
+    const char *strtab;         /* the strings its DT_NEEDED entries point into */
+    bool shim;                  /* the shim itself */
+    bool shim_only;             /* set by scan_find_shim_only */
+};
+
+/* Sets shim_only on the modules the shim needs (by DT_NEEDED, all the way down) that no
+ * other module needs: libraries loaded for the shim alone (capstone, libdw, libunwind and
+ * theirs), whose data holds none of the program's pointers and is no root. */
+void scan_find_shim_only(struct scan_module *modules, size_t count);
 
 /* Copies up to LEN bytes at ADDRESS into BUFFER without faulting; returns how many bytes
  * it could read from the start (0 when the first page is unreadable). */

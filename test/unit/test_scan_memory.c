@@ -1,6 +1,7 @@
 /* Unit tests for what the holder scan skips to stay cheap: pages of anonymous memory never
- * touched (they read as zeros) and the files libelf maps for the symbolizer, while the
- * pages the program wrote and its own file mappings are still read. */
+ * touched (they read as zeros), the files libelf maps for the symbolizer and the data of
+ * the libraries only the shim needs, while the pages the program wrote, its own file
+ * mappings and the libraries it needs too are still read. */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -76,12 +77,72 @@ START_TEST(shim_files_are_left_out_and_other_file_mappings_kept)
 }
 END_TEST
 
+/* The strings a fake module's DT_NEEDED entries point into, and the offset of each. */
+static const char needed_strings[] = "\0libc.so.6\0libcapstone.so.4\0libdw.so.1\0libelf.so.1\0"
+                                     "libz.so.1\0libglib-2.0.so.0\0ld-linux-x86-64.so.2";
+enum { LIBC = 1, CAPSTONE = 11, DW = 28, ELF = 39, Z = 51, GLIB = 61, LD = 78 };
+
+#define NEEDS(...) ((const ElfW(Dyn)[]){__VA_ARGS__, {DT_NULL, {0}}})
+#define N(at) {DT_NEEDED, {at}}
+
+static void list_shim_only(const struct scan_module *modules, size_t count, char *out)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < count; i++)
+        if (modules[i].shim_only) {
+            strcat(out, modules[i].name ? modules[i].name : "(program)");
+            strcat(out, " ");
+        }
+}
+
+START_TEST(libraries_only_the_shim_needs_are_told_from_the_programs)
+{
+    struct scan_module modules[] = {
+        {NULL, NEEDS(N(GLIB), N(LIBC)), needed_strings, false, false},          /* the program */
+        {"librefshim.so", NEEDS(N(CAPSTONE), N(DW), N(LIBC)), needed_strings, true, false},
+        {"libcapstone.so.4", NEEDS(N(LIBC)), needed_strings, false, false},
+        {"libdw.so.1", NEEDS(N(ELF), N(Z)), needed_strings, false, false},
+        {"libelf.so.1", NEEDS(N(Z)), needed_strings, false, false},
+        {"libz.so.1", NULL, NULL, false, false},
+        {"libglib-2.0.so.0", NEEDS(N(Z), N(LIBC)), needed_strings, false, false},
+        {"libc.so.6", NEEDS(N(LD)), needed_strings, false, false},
+        {"ld-linux-x86-64.so.2", NULL, NULL, false, false},
+    };
+    char names[256];
+    scan_find_shim_only(modules, sizeof modules / sizeof modules[0]);
+    list_shim_only(modules, sizeof modules / sizeof modules[0], names);
+    /* libz: the program's glib needs it too; the shim itself is left out on its own. */
+    ck_assert_str_eq(names, "libcapstone.so.4 libdw.so.1 libelf.so.1 ");
+}
+END_TEST
+
+START_TEST(a_library_the_program_needs_is_read)
+{
+    struct scan_module modules[] = {
+        {NULL, NEEDS(N(CAPSTONE)), needed_strings, false, false},
+        {"librefshim.so", NEEDS(N(CAPSTONE)), needed_strings, true, false},
+        {"libcapstone.so.4", NULL, NULL, false, false},
+    };
+    char names[256];
+    scan_find_shim_only(modules, 3);
+    list_shim_only(modules, 3, names);
+    ck_assert_str_eq(names, "");
+    /* Without the program's need, the same library is the shim's alone. */
+    modules[0].dyn = NULL;
+    scan_find_shim_only(modules, 3);
+    list_shim_only(modules, 3, names);
+    ck_assert_str_eq(names, "libcapstone.so.4 ");
+}
+END_TEST
+
 Suite *scan_memory_suite(void)
 {
     Suite *s = suite_create("scan_memory");
     TCase *tc = tcase_create("skipping");
     tcase_add_test(tc, page_runs_tell_touched_pages_from_untouched_ones);
     tcase_add_test(tc, shim_files_are_left_out_and_other_file_mappings_kept);
+    tcase_add_test(tc, libraries_only_the_shim_needs_are_told_from_the_programs);
+    tcase_add_test(tc, a_library_the_program_needs_is_read);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,73 @@
+// Holders the scan finds without reading the heap behind them: two objects held by
+// globals, whose holders the roots alone give, and one held by the first block of a chain
+// of 4096 blocks of 1 KB that a global holds, where the scan stops once every object has
+// a holder. Prints where the heap holder is, for the test to compare.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct Node {
+    unsigned AddRef();
+    unsigned Release();
+    unsigned mRefCnt = 0;
+};
+
+__attribute__((noinline)) unsigned Node::AddRef() { return ++mRefCnt; }
+
+__attribute__((noinline)) unsigned Node::Release()
+{
+    unsigned count = --mRefCnt;
+    if (count == 0)
+        delete this;
+    return count;
+}
+
+struct Block {
+    Block *next;
+    Node *node;
+    char filler[1008];          // not pointers: the scan reads them all the same
+};
+
+Node *gFirst;
+Node *gSecond;
+Block *gChain;
+
+static Node *MakeNode()
+{
+    Node *node = new Node();
+    node->AddRef();
+    return node;
+}
+
+// Stale copies of the nodes' addresses in the dead part of the stack would be stack
+// holders: cleared first.
+static void ScrubStack()
+{
+    char junk[65536];
+    memset(junk, 0, sizeof junk);
+    __asm__ volatile("" : : "r"(junk) : "memory");
+}
+
+__attribute__((noinline)) static void Fill(void **where)
+{
+    gFirst = MakeNode();
+    gSecond = MakeNode();
+    for (int i = 0; i < 4096; i++) {
+        Block *block = static_cast<Block *>(malloc(sizeof *block));
+        memset(block, 0x5a, sizeof *block);
+        block->node = nullptr;
+        block->next = gChain;
+        gChain = block;
+    }
+    gChain->node = MakeNode();
+    *where = &gChain->node;
+}
+
+int main()
+{
+    void *where;
+    Fill(&where);
+    ScrubStack();
+    printf("%p\n", where);
+    return 0;
+}
