@@ -524,7 +524,8 @@ static uint32_t start_object(struct object_tracker *tracker, struct record_index
     r->class_id = string_pool_id(tracker->classes, event->class_name ? event->class_name : "?");
     r->tid_and_flags = FLAG_USED | (by_serial ? FLAG_BY_SERIAL : 0) | tid_id(tracker, event->tid);
     const char *spelling = event->address ? event->address : "?";
-    if (strcmp(spelling, address_of(tracker, record)) != 0) {
+    if (!(event->address_plain && event->address) &&
+        strcmp(spelling, address_of(tracker, record)) != 0) {
         r->tid_and_flags |= FLAG_SPELLED;
         id_map_add(&tracker->spellings, (uint64_t)record + 1, xstrdup(spelling));
     }
@@ -590,8 +591,12 @@ static inline bool wants_quiet_change(const struct log_sink *sink, const struct 
 /* Fills EVENT's object fields from RECORD. */
 static void describe(struct object_tracker *tracker, uint32_t record, struct log_event *event)
 {
-    event->serial = tracker->records[record].serial;
-    event->address = address_of(tracker, record);
+    const struct live_record *r = &tracker->records[record];
+    event->serial = r->serial;
+    /* The format's spelling is the record's when both are the plain one. */
+    if (!(event->address_plain && event->address && event->address_value == r->address &&
+          !(r->tid_and_flags & FLAG_SPELLED)))
+        event->address = address_of(tracker, record);
     event->class_name = class_of(tracker, record);
     event->count = tracker->records[record].count;
 }

@@ -146,6 +146,7 @@ static bool cut_usual_line(char *line, size_t length, const uint32_t comma[SPLIT
     if (commas < SPLITTING_COMMAS - 1)
         return false;
     parsed->uncut_text = NULL;
+    parsed->address_plain = false;
     char **field = parsed->field;
     field[ADDR] = line;
     for (unsigned i = 0; i < commas; i++) {
@@ -302,6 +303,7 @@ struct line_token {
     uint8_t kind;                   /* TOKEN_* */
     uint8_t commas;
     uint8_t line_kind;              /* enum line_kind */
+    bool address_plain;             /* parsed_line's */
     uint16_t comma[SPLITTING_COMMAS];
     uint16_t site_length;
     struct fast_digest site;
@@ -311,20 +313,25 @@ struct line_token {
 
 /* Reads the hex digits at P (after an optional 0x or 0X) up to the first other byte,
  * which it returns; NULL unless there are 1 to 16: read_address's rule. */
-static inline const char *scan_hex(const char *p, uint64_t *value)
+static inline const char *scan_hex(const char *p, uint64_t *value, bool *plain)
 {
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-        p += 2;
+    bool prefix = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+    bool lower_x = prefix && p[1] == 'x';
+    p += prefix ? 2 : 0;
     const char *digits = p;
     uint64_t parsed = 0;
-    unsigned digit;
+    unsigned digit, all_bytes = 0xff;
     while ((digit = hex_digit_plus_one[(unsigned char)*p]) != 0) {
         parsed = parsed << 4 | (digit - 1);
+        all_bytes &= (unsigned char)*p;
         p++;
     }
     if (p == digits || p - digits > 16)
         return NULL;
     *value = parsed;
+    /* As the tracker spells it: 0x, no leading zero, lowercase (digits and a-f have bit
+     * 0x20, A-F not). */
+    *plain = lower_x && (digits[0] != '0' || p - digits == 1) && (all_bytes & 0x20);
     return p;
 }
 
@@ -384,7 +391,8 @@ static const char *scan_usual_line(const char *at, const char *limit, struct lin
     const char *p, *comma[SPLITTING_COMMAS];
     struct parsed_line parsed;
     uint64_t source_line;
-    if (!(p = scan_hex(at, &parsed.address)) || *p != ',')
+    bool address_plain;
+    if (!(p = scan_hex(at, &parsed.address, &address_plain)) || *p != ',')
         return NULL;
     comma[ADDR] = p++;
     p += *p == '+';
@@ -421,6 +429,7 @@ static const char *scan_usual_line(const char *at, const char *limit, struct lin
     for (unsigned i = 0; i < commas; i++)
         token->comma[i] = (uint16_t)(comma[i] - at);    /* lines are shorter than 1024 */
     token->line_kind = (uint8_t)parsed.kind;
+    token->address_plain = address_plain;
     token->site_length = (uint16_t)site_length;
     token->site = fast_digest(site, site_length);   /* FILE,LINE,FUNC as written */
     token->address = parsed.address;
@@ -498,6 +507,7 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     parsed->tid = token->tid;
     parsed->kind = (enum line_kind)token->line_kind;
     parsed->state_count = token->state_count;
+    parsed->address_plain = token->address_plain;
     source->token++;
     return CUT;
 }

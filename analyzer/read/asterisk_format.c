@@ -245,6 +245,7 @@ static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
     char **field = parsed->field;
     uint64_t source_line;
     parsed->uncut_text = NULL;
+    parsed->address_plain = false;
     if (!split_fields(line, length, field))
         return log_sink_fail(sink, "expected ADDR,DELTA,TID,FILE,LINE,FUNC,STATE,TAG");
     if (!parse_hex_u64(field[ADDR], &parsed->address))
@@ -286,19 +287,22 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
     char *const *field = parsed->field;
     const struct site_slot *slot = find_site(state, parsed);
     struct call_site *site = slot->site;
-    struct log_event event = {
-        .address = field[ADDR],
-        .address_value = parsed->address,
-        .class_name = "?",
-        .tid = parsed->tid,
-        .frames = &site->frame,
-        .frame_count = 1,
-        .stack_id = slot->id,
-        .line = line_number,
-        .delta = parsed->delta,
-        .tag = field[TAG],
-        .state = field[STATE],
-    };
+    /* Copied from a blank one, then filled: an initializer zeroed it with `rep stos`,
+     * whose start-up was half the time of this function. */
+    static const struct log_event blank_event;
+    struct log_event event = blank_event;
+    event.address = field[ADDR];
+    event.address_value = parsed->address;
+    event.class_name = "?";
+    event.tid = parsed->tid;
+    event.frames = &site->frame;
+    event.frame_count = 1;
+    event.stack_id = slot->id;
+    event.line = line_number;
+    event.delta = parsed->delta;
+    event.tag = field[TAG];
+    event.state = field[STATE];
+    event.address_plain = parsed->address_plain;
     struct change change = {0};
     switch (parsed->kind) {
     case LINE_CONSTRUCTOR:

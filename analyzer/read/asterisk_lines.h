@@ -29,6 +29,7 @@ struct parsed_line {
     uint64_t tid;
     enum line_kind kind;
     int64_t state_count;    /* LINE_COUNT: the count before the change */
+    bool address_plain;     /* ADDR is spelled 0x%x (log_event's address_plain) */
     /* Not NULL: FIELD is not set yet, and the line at UNCUT_TEXT (LENGTH bytes, NUL
      * after them) not cut at its UNCUT_COMMAS commas, which asterisk_cut_fields does: a
      * quiet line of a reading of lives is never cut. */

@@ -77,6 +77,9 @@ struct log_event {
     const char *tag;               /* Asterisk's reason text, else NULL */
     const char *state;             /* Asterisk's STATE field as written, else NULL */
     bool first_seen;               /* the object's first event, though not a creation */
+    /* ADDRESS is spelled "0x%" PRIx64 of ADDRESS_VALUE, as the tracker spells addresses:
+     * it may hand it on instead of spelling it again. False if not known. */
+    bool address_plain;
     const char *anomaly;           /* what cannot be right about this event, or NULL */
 };
 

@@ -287,19 +287,21 @@ void mozilla_deliver(struct mozilla_state *state, const char *lines, size_t leng
     state->current.length = length;
     state->current.spelled = false;
     state->current.named = false;
-    struct log_event event = {
-        .address = record->address,
-        .address_value = record->address_value,
-        .class_name = record->class_name,
-        .count = record->count,
-        .tid = record->tid,
-        .spell_frames = length ? spell_stack : NULL,
-        .spell_context = state,
-        .spell_stack_id = length ? name_stack : NULL,
-        .line = record->line,
-        .delta = record->op == 'A' || record->op == 'C' ? 1 : -1,
-        .size = record->size,
-    };
+    /* From a blank one, not an initializer, which zeroes with `rep stos` (slow to start:
+     * a tenth of the time of Asterisk's reader, which had the same). */
+    static const struct log_event blank_event;
+    struct log_event event = blank_event;
+    event.address = record->address;
+    event.address_value = record->address_value;
+    event.class_name = record->class_name;
+    event.count = record->count;
+    event.tid = record->tid;
+    event.spell_frames = length ? spell_stack : NULL;
+    event.spell_context = state;
+    event.spell_stack_id = length ? name_stack : NULL;
+    event.line = record->line;
+    event.delta = record->op == 'A' || record->op == 'C' ? 1 : -1;
+    event.size = record->size;
     object_tracker_apply(state->tracker, &change, &event, sink);
 }
 
