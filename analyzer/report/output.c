@@ -125,11 +125,14 @@ char *output_decimal(char text[24], int64_t value, bool plus_sign)
 
 static const struct field *find_field(const struct level *level, const char *key, size_t length)
 {
-    /* The first byte first: a report's lines each look up every field of theirs. */
-    for (size_t i = 0; i < level->field_count; i++)
-        if (level->fields[i].key[0] == key[0] && strncmp(level->fields[i].key, key, length) == 0 &&
-            level->fields[i].key[length] == '\0')
+    /* The first two bytes first (a key's second byte is its NUL at worst): a report's
+     * lines each look up every field of theirs. */
+    for (size_t i = 0; i < level->field_count; i++) {
+        const char *candidate = level->fields[i].key;
+        if (candidate[0] == key[0] && (length < 2 || candidate[1] == key[1]) &&
+            strncmp(candidate, key, length) == 0 && candidate[length] == '\0')
             return &level->fields[i];
+    }
     return NULL;
 }
 
