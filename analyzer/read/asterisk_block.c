@@ -17,6 +17,7 @@
 #endif
 
 #include "asterisk_lines.h"
+#include "parse_number.h"
 
 enum { SPLITTING_COMMAS = ASTERISK_FIELD_COUNT - 1 };
 /* A usual line is shorter: it fits a cut line's text. */
@@ -339,17 +340,8 @@ static inline const char *scan_hex(const char *p, uint64_t *value, bool *plain)
  * if there are none or more: read_decimal's rule. */
 static inline const char *scan_decimal(const char *p, uint64_t *value)
 {
-    const char *digits = p;
-    uint64_t parsed = 0;
-    unsigned digit;
-    while ((digit = (unsigned)(unsigned char)*p - '0') < 10) {
-        parsed = parsed * 10 + digit;
-        p++;
-    }
-    if (p == digits || p - digits > 18)
-        return NULL;
-    *value = parsed;
-    return p;
+    const char *end = digit_run(p, value);
+    return end == p || end - p > 18 ? NULL : end;
 }
 
 /* The same after an optional '-': read_signed's rule. */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "parse_number.h"
 #include "refshim_log.h"
 #include "refshim_state.h"
 
@@ -38,17 +39,12 @@ static const unsigned char hex_digit_plus_one[256] = {
  * (SWAR) measured slower, its chain of multiplies being on the way to the lookups. */
 static inline const char *read_digits(const char *p, int max_digits, uint64_t *value)
 {
-    const char *digits = p;
-    uint64_t parsed = 0;
-    unsigned digit;
-    while ((digit = (unsigned)(unsigned char)*p - '0') < 10) {
-        parsed = parsed * 10 + digit;
-        p++;
-    }
-    if (p == digits || p - digits > max_digits)
+    uint64_t parsed;
+    const char *end = digit_run(p, &parsed);
+    if (end == p || end - p > max_digits)
         return NULL;
     *value = parsed;
-    return p;
+    return end;
 }
 
 static inline const char *read_decimal(const char *p, uint64_t *value)
@@ -442,15 +438,10 @@ struct event_token {
  * them, or NULL after 10 or more, which cannot be read without an overflow check. */
 static inline const char *scan_digits(const char *p, uint32_t *value)
 {
-    const char *start = p;
-    uint32_t parsed = 0;
-    unsigned digit;
-    while ((digit = (unsigned)(unsigned char)*p - '0') < 10) {
-        parsed = parsed * 10 + digit;
-        p++;
-    }
-    *value = parsed;
-    return p - start <= 9 ? p : NULL;
+    uint64_t parsed;
+    const char *end = digit_run(p, &parsed);
+    *value = (uint32_t)parsed;
+    return end - p <= 9 ? end : NULL;
 }
 
 /* Fills TOKEN from the event line at P, `OP SERIAL [-]COUNT X [Y]`, reading its fields
