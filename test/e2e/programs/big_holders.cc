@@ -6,21 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct Node {
-    unsigned AddRef();
-    unsigned Release();
-    unsigned mRefCnt = 0;
-};
-
-__attribute__((noinline)) unsigned Node::AddRef() { return ++mRefCnt; }
-
-__attribute__((noinline)) unsigned Node::Release()
-{
-    unsigned count = --mRefCnt;
-    if (count == 0)
-        delete this;
-    return count;
-}
+#include "holder_node.h"
 
 struct Link {
     Link *next;
