@@ -305,6 +305,7 @@ struct line_token {
     uint8_t commas;
     uint8_t line_kind;              /* enum line_kind */
     bool address_plain;             /* parsed_line's */
+    bool site_known;                /* parsed_line's */
     uint16_t comma[SPLITTING_COMMAS];
     uint16_t site_length;
     struct fast_digest site;
@@ -378,7 +379,8 @@ static inline const char *comma_or_line_end(const char *p, const char *limit)
  * are read where they stand, and their ends are the commas, so only the texts (FILE,
  * FUNC, the tag) are searched. Returns the line's '\n', or NULL if the line is not usual
  * (its end is then still to be found). */
-static const char *scan_usual_line(const char *at, const char *limit, struct line_token *token)
+static const char *scan_usual_line(const char *at, const char *limit, bool lives_only,
+                                   struct line_token *token)
 {
     const char *p, *comma[SPLITTING_COMMAS];
     struct parsed_line parsed;
@@ -423,7 +425,11 @@ static const char *scan_usual_line(const char *at, const char *limit, struct lin
     token->line_kind = (uint8_t)parsed.kind;
     token->address_plain = address_plain;
     token->site_length = (uint16_t)site_length;
-    token->site = fast_digest(site, site_length);   /* FILE,LINE,FUNC as written */
+    /* FILE,LINE,FUNC as written. A count line of a reading of lives is nearly always
+     * quiet, and a quiet line needs no call site: the parser digests it if not. */
+    token->site_known = !(lives_only && parsed.kind == LINE_COUNT);
+    if (token->site_known)
+        token->site = fast_digest(site, site_length);
     token->address = parsed.address;
     token->tid = parsed.tid;
     token->delta = parsed.delta;
@@ -448,7 +454,7 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
         if (*at == '\n') {
             newline = at;
             token->kind = TOKEN_EMPTY_LINE;
-        } else if ((newline = scan_usual_line(at, limit, token)) != NULL) {
+        } else if ((newline = scan_usual_line(at, limit, scan->lives_only, token)) != NULL) {
             token->kind = TOKEN_USUAL;
         } else {
             newline = rawmemchr(at, '\n');
@@ -500,6 +506,7 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     parsed->kind = (enum line_kind)token->line_kind;
     parsed->state_count = token->state_count;
     parsed->address_plain = token->address_plain;
+    parsed->site_known = token->site_known;
     source->token++;
     return CUT;
 }

@@ -88,7 +88,7 @@ void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_l
     const struct address_chains *chains = &state->chains;
     if (chains->slots)
         __builtin_prefetch(&chains->slots[address_chains_home(chains, parsed->address)]);
-    if (state->sites.slots)
+    if (state->sites.slots && parsed->site_known)
         __builtin_prefetch(&state->sites.slots[(size_t)parsed->site.low & state->sites.mask]);
     object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_SLOT);
 }
@@ -284,6 +284,8 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
         return;
     }
     asterisk_cut_fields(parsed);
+    if (!parsed->site_known)
+        asterisk_site_digest(parsed);
     char *const *field = parsed->field;
     const struct site_slot *slot = find_site(state, parsed);
     struct call_site *site = slot->site;

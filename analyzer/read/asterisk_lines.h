@@ -30,6 +30,7 @@ struct parsed_line {
     enum line_kind kind;
     int64_t state_count;    /* LINE_COUNT: the count before the change */
     bool address_plain;     /* ADDR is spelled 0x%x (log_event's address_plain) */
+    bool site_known;        /* SITE is set; else asterisk_site_digest sets it, when needed */
     /* Not NULL: FIELD is not set yet, and the line at UNCUT_TEXT (LENGTH bytes, NUL
      * after them) not cut at its UNCUT_COMMAS commas, which asterisk_cut_fields does: a
      * quiet line of a reading of lives is never cut. */
@@ -92,6 +93,7 @@ static inline void asterisk_site_digest(struct parsed_line *parsed)
     char *line_comma = parsed->field[LINE] - 1, *function_comma = parsed->field[FUNC] - 1;
     *line_comma = *function_comma = ',';
     parsed->site = fast_digest(parsed->field[FILE_NAME], parsed->site_length);
+    parsed->site_known = true;
     *line_comma = *function_comma = '\0';
 }
 

@@ -32,6 +32,7 @@ enum { CHUNK_COUNT = 6 };
 
 struct chunk_reader {
     FILE *file;
+    bool lives_only;                    /* chunk_reader_start's */
     int fd;                             /* >= 0: read with pread, by either side */
     uint64_t base;                      /* the file offset the reading started at */
     pthread_t thread;
@@ -102,7 +103,7 @@ static void finish_chunk(struct chunk_reader *reader, struct chunk *chunk,
 {
     const char *data = chunk->buffer + CHUNK_ROOM;
     chunk->has_nul = memchr(data, '\0', chunk->length) != NULL;
-    chunk->scan = (struct scanned_lines){0};
+    chunk->scan = (struct scanned_lines){.lives_only = reader->lives_only};
     if (chunk->offset == reader->base && reader->detect)
         format = detect_format(reader, data, chunk->length);
     /* Past a NUL the parser's offsets no longer match the file's: no scans there (the
@@ -253,10 +254,11 @@ static bool read_one_while_waiting(struct chunk_reader *reader)
 
 /* --- the parser's side ----------------------------------------------------------------- */
 
-struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect)
+struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect, bool lives_only)
 {
     struct chunk_reader *reader = xcalloc(1, sizeof *reader);
     reader->file = file;
+    reader->lives_only = lives_only;
     reader->detect = detect;
     reader->after_newline = true;
     for (size_t i = 0; i < CHUNK_COUNT; i++) {

@@ -38,8 +38,9 @@ struct chunk_reader;
 typedef const struct log_format *(*chunk_format_fn)(const char *data, size_t length);
 
 /* Starts reading FILE. With DETECT, the reading thread finds the format from the first
- * chunk and scans from there on; without, only once told (chunk_reader_use_format). */
-struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect);
+ * chunk and scans from there on; without, only once told (chunk_reader_use_format).
+ * LIVES_ONLY: the reading is one of lives (scanned_lines' lives_only). */
+struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect, bool lives_only);
 /* From now on, chunks are scanned with FORMAT's scan_lines (if it has one). */
 void chunk_reader_use_format(struct chunk_reader *reader, const struct log_format *format);
 /* Waits for the next chunk. */

@@ -57,6 +57,9 @@ struct scanned_lines {
     size_t next;                /* the token of the line at NEXT_OFFSET */
     uint64_t next_offset;
     const void *scanned_by;     /* the struct log_format whose scan_lines made them */
+    /* Set before scan_lines: the reading is one of lives (log_reader.h), so a token may
+     * leave out what only a delivered line needs, for the parser to work out if it is. */
+    bool lives_only;
 };
 
 static inline const struct scanned_line_head *scanned_token(const struct scanned_lines *scan,

@@ -459,7 +459,8 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
     char error[512] = "";
     char escaped_name[1024];
     name = escape_text(name, escaped_name, sizeof escaped_name);
-    struct chunk_reader *chunks = chunk_reader_start(log, use_scans ? format_of_chunk : NULL);
+    struct chunk_reader *chunks = chunk_reader_start(log, use_scans ? format_of_chunk : NULL,
+                                                   wanted && wanted->events == LOG_EVENTS_LIVES);
     struct reading reading = {
         .name = name,
         .diag = diag,
