@@ -43,19 +43,25 @@ static bool in_c_library(const struct log_frame *frame)
            starts_with(base, "ld-");
 }
 
-/* Frames that run before `main` or around a thread's start routine. Without the C
- * library's debug symbols its frames have no name; one of them outside every frame
- * of the program can only be start-up code. */
-static bool is_startup_plumbing(const struct log_frame *frame)
+bool frame_text_is_startup_name(const char *function)
 {
     static const char *const plumbing[] = {
         "_start", "__libc_start_main", "__libc_start_call_main", "start_thread",
         "clone",  "clone3",            "__clone",                "__clone3",
     };
     for (size_t i = 0; i < sizeof plumbing / sizeof plumbing[0]; i++)
-        if (is_named(frame->function, plumbing[i]))
+        if (is_named(function, plumbing[i]))
             return true;
-    return frame_text_is_nameless(frame) && in_c_library(frame);
+    return false;
+}
+
+/* Frames that run before `main` or around a thread's start routine. Without the C
+ * library's debug symbols its frames have no name; one of them outside every frame
+ * of the program can only be start-up code. */
+static bool is_startup_plumbing(const struct log_frame *frame)
+{
+    return frame_text_is_startup_name(frame->function) ||
+           (frame_text_is_nameless(frame) && in_c_library(frame));
 }
 
 size_t frame_text_path_start(const struct log_frame *frames, size_t frame_count)

@@ -16,6 +16,9 @@
 
 #include "log_reader.h"
 
+/* True if FUNCTION names process or thread start-up code (`_start`, `__libc_start_main`,
+ * `start_thread`, `clone`...), which no report shows (frame_text_path_start). */
+bool frame_text_is_startup_name(const char *function);
 /* Number of the outermost frame (counting from the innermost, 0) that a report shows:
  * the outermost `main`; else the frame that `__libc_start_main` (or its helper) called;
  * else the outermost frame that is not process or thread start-up. Start-up frames are

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "debug_symbols.h"
+#include "frame_text.h"
 #include "holder_records.h"
 #include "log_format.h"
 #include "parse_number.h"
@@ -316,6 +317,11 @@ static size_t frame_levels(struct frame_def *frame)
 {
     if (!frame->looked_up) {
         frame->looked_up = true;
+        /* Start-up code, named already, is never shown: the lookup would only cost, and
+         * for the C library's frames with its debug file installed it is libdw inflating
+         * the whole of that file's DWARF (30 to 40 ms). */
+        if (frame_text_is_startup_name(frame->frame.function))
+            return 1;
         frame->level_count = debug_symbols_resolve(
             &frame->frame, frame->module ? frame->module->build_id : NULL, &frame->levels);
     }

@@ -201,6 +201,22 @@ START_TEST(path_start_index)
 }
 END_TEST
 
+/* The names the refshim reader looks up no debug information for: start-up code, which
+ * no report shows; with parameter lists or not, and nothing that merely looks alike. */
+START_TEST(startup_names_are_known)
+{
+    ck_assert(frame_text_is_startup_name("__libc_start_call_main"));
+    ck_assert(frame_text_is_startup_name("__libc_start_main"));
+    ck_assert(frame_text_is_startup_name("start_thread"));
+    ck_assert(frame_text_is_startup_name("clone3"));
+    ck_assert(frame_text_is_startup_name("_start"));
+    ck_assert(!frame_text_is_startup_name("main"));
+    ck_assert(!frame_text_is_startup_name("start_thread_pool(int)"));
+    ck_assert(!frame_text_is_startup_name("???"));
+    ck_assert(!frame_text_is_startup_name(NULL));
+}
+END_TEST
+
 START_TEST(excluded_stacks_do_not_count_anywhere)
 {
     struct exclude_list *excludes = exclude_list_new();
@@ -348,6 +364,7 @@ Suite *balance_tree_suite(void)
     tcase_add_test(building, recursion_gives_nested_nodes);
     tcase_add_test(building, startup_frames_and_thread_plumbing_are_dropped);
     tcase_add_test(building, path_start_index);
+    tcase_add_test(building, startup_names_are_known);
     tcase_add_test(building, deep_stack_does_not_recurse);
     tcase_add_test(building, deep_stack_prints_in_linear_size);
     tcase_add_test(building, nameless_frames_are_named_by_module_and_offset);
