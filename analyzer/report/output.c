@@ -144,6 +144,8 @@ static const struct field *find_field(const struct level *level, const char *key
  * --history. */
 static void put_text(struct output *output, const char *text, size_t length)
 {
+    if (length == 0)
+        return;
     if (output->line_used + length > output->line_capacity) {
         output->line_capacity = (output->line_used + length) * 2 + 256;
         output->line = xrealloc(output->line, output->line_capacity);
