@@ -130,7 +130,7 @@ demo: deps
 
 # Installs what the build and the tests need on Debian 12 (as root), only if missing.
 DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev libxxhash-dev check libcapstone-dev \
-           libdw-dev libelf-dev libdebuginfod-dev debuginfod libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
+           libdw-dev libelf-dev libdebuginfod-dev debuginfod curl libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good clang libclang-rt-14-dev \
            libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev \
            debhelper dpkg-dev fakeroot lintian time \
