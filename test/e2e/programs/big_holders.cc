@@ -16,21 +16,6 @@ struct Link {
 void **gBig;
 Link *gChain;
 
-static Node *MakeNode()
-{
-    Node *node = new Node();
-    node->AddRef();
-    return node;
-}
-
-// Stale copies of the nodes' addresses lie in the dead part of the stack, which the scan
-// reads as stack (exit's frames reuse only some of it): cleared first.
-static void ScrubStack()
-{
-    char junk[65536];
-    memset(junk, 0, sizeof junk);
-    __asm__ volatile("" : : "r"(junk) : "memory");
-}
 
 __attribute__((noinline)) static void Fill(void **where[3])
 {

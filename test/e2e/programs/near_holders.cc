@@ -18,21 +18,6 @@ Node *gFirst;
 Node *gSecond;
 Block *gChain;
 
-static Node *MakeNode()
-{
-    Node *node = new Node();
-    node->AddRef();
-    return node;
-}
-
-// Stale copies of the nodes' addresses in the dead part of the stack would be stack
-// holders: cleared first.
-static void ScrubStack()
-{
-    char junk[65536];
-    memset(junk, 0, sizeof junk);
-    __asm__ volatile("" : : "r"(junk) : "memory");
-}
 
 __attribute__((noinline)) static void Fill(void **where)
 {
