@@ -139,25 +139,31 @@ static const char *read_introduction(const struct block *block, const char *p,
     return introduction->class_def ? next : NULL;
 }
 
+/* In a reading of lives, applies EVENT (checked, of a live object) if it is a quiet
+ * change (object_tracker_quiet_count), which is delivered to nobody; false if it is not.
+ * The tracker has an object only while the reader has it too (it forgets it at the same
+ * D or `x`, or earlier): a quiet change needs neither the reader's object nor an event. */
+static inline bool apply_quietly(const struct block *block, const struct refshim_event *event)
+{
+    struct refshim_state *state = block->state;
+    if (!block->sink->lives_only ||
+        (event->op != REFSHIM_OP_ADDREF && event->op != REFSHIM_OP_RELEASE))
+        return false;
+    refshim_release_held_event(state, block->sink);
+    if (!object_tracker_quiet_count(state->tracker, block->sink, true, event->serial,
+                                    event->op == REFSHIM_OP_ADDREF ? 1 : -1, event->count,
+                                    event->tid))
+        return false;
+    refshim_note_event(state, event);
+    return true;
+}
+
 /* Delivers EVENT, a change of a live object (an object not live, after its D, is the
  * line reader's: false). */
 static bool deliver_live_event(const struct block *block, struct refshim_event *event,
                                unsigned long line_number)
 {
     struct refshim_state *state = block->state;
-    if (block->sink->lives_only &&
-        (event->op == REFSHIM_OP_ADDREF || event->op == REFSHIM_OP_RELEASE)) {
-        /* The tracker has an object only while the reader has it too (it forgets it at
-         * the same D or `x`, or earlier): a quiet change needs neither the reader's
-         * object nor an event. */
-        refshim_release_held_event(state, block->sink);
-        if (object_tracker_quiet_count(state->tracker, block->sink, true, event->serial,
-                                       event->op == REFSHIM_OP_ADDREF ? 1 : -1, event->count,
-                                       event->tid)) {
-            refshim_note_event(state, event);
-            return true;
-        }
-    }
     event->object = id_map_find(&state->objects, event->serial);
     if (!event->object)
         return false;
@@ -204,7 +210,9 @@ static const char *read_event(const struct block *block, const char *p,
         return NULL;
     const char *next = line_end(p);
     if (next)
-        return deliver_live_event(block, &event, line_number) ? next : NULL;
+        return apply_quietly(block, &event) || deliver_live_event(block, &event, line_number)
+                   ? next
+                   : NULL;
     struct introduction introduction;
     if (*p != '\t' || !(next = read_introduction(block, p + 1, &introduction)) ||
         event.serial == 0 || id_map_find(&state->objects, event.serial))
@@ -284,7 +292,9 @@ static const char *read_event_v2(const struct block *block, const char *p,
         event.tid = state->last_tid;
     }
     if (next)
-        return deliver_live_event(block, &event, line_number) ? next : NULL;
+        return apply_quietly(block, &event) || deliver_live_event(block, &event, line_number)
+                   ? next
+                   : NULL;
     struct introduction introduction;
     if (*p != '\t' || event.serial == 0 || id_map_find(&state->objects, event.serial) ||
         !(next = read_introduction_v2(block, p + 1, event.op, event.tid, &introduction)))
@@ -521,16 +531,17 @@ void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *s
 
 /* The event of TOKEN, checked as read_event (format 1) or read_event_v2 check a line of
  * this shape; false to read the line from its text instead. */
-static bool deliver_token(const struct block *block, const struct event_token *token,
-                          unsigned long line_number)
+static inline __attribute__((always_inline)) bool
+deliver_token(const struct block *block, const struct event_token *token, unsigned long line_number)
 {
     struct refshim_state *state = block->state;
-    /* From a blank one, not an initializer, which zeroes with `rep stos` (slow to start). */
-    static const struct refshim_event blank_event;
-    struct refshim_event event = blank_event;
+    /* Field by field, not an initializer, which zeroes with `rep stos` (slow to start). */
+    struct refshim_event event;
     event.op = token->op;
+    event.first = false;
     event.serial = token->value[0];
     event.count = (int32_t)token->value[1];
+    event.object = NULL;
     bool tid_given;
     if (state->version == REFSHIM_LOG_VERSION_V1) {
         /* OP SERIAL COUNT TID STACK, TID maybe empty */
@@ -554,36 +565,7 @@ static bool deliver_token(const struct block *block, const struct event_token *t
     }
     if (event.stack_id != 0 && !refshim_stack_defined(state, event.stack_id))
         return false;
-    return deliver_live_event(block, &event, line_number);
-}
-
-/* The line of nearly every token of a big log in a reading of lives: an AddRef or
- * Release of format 2 that changes a live object quietly (object_tracker_quiet_count),
- * which is applied here with no event; false if TOKEN is anything else. The checks of
- * deliver_token, for this case alone. */
-static inline bool quiet_token(const struct block *block, const struct event_token *token)
-{
-    struct refshim_state *state = block->state;
-    if (!block->sink->lives_only || state->version == REFSHIM_LOG_VERSION_V1 ||
-        state->have_first_event || (token->op != REFSHIM_OP_ADDREF && token->op != REFSHIM_OP_RELEASE) ||
-        (token->empty & 4))
-        return false;
-    uint64_t stack_id = token->value[2], tid;
-    if (token->fields == 4 && !(token->empty & 8))
-        tid = token->value[3];
-    else if (state->have_last_tid)
-        tid = state->last_tid;
-    else
-        return false;
-    if ((stack_id != 0 && !refshim_stack_defined(state, stack_id)) ||
-        !object_tracker_quiet_count(state->tracker, block->sink, true, token->value[0],
-                                    token->op == REFSHIM_OP_ADDREF ? 1 : -1,
-                                    (int32_t)token->value[1], tid))
-        return false;
-    state->last_tid = tid;
-    state->have_last_tid = true;
-    state->event_stack_id = stack_id;
-    return true;
+    return apply_quietly(block, &event) || deliver_live_event(block, &event, line_number);
 }
 
 size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
@@ -609,7 +591,7 @@ size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
         const char *after = p + token->head.length;
         if (after > end)
             break;
-        if (!(token->op && (quiet_token(&block, token) || deliver_token(&block, token, line + 1)))) {
+        if (!(token->op && deliver_token(&block, token, line + 1))) {
             const char *read = read_line(&block, p, line + 1);
             if (read != after)
                 break;          /* NULL: the line reader's (never another length) */
