@@ -245,20 +245,29 @@ static uint32_t index_find(const struct object_tracker *tracker,
     return slot ? slot->record - 1 : NO_RECORD;
 }
 
+/* The live record of the log's serial SERIAL if the serial cache has it, or NO_RECORD. */
+static inline uint32_t cached_by_serial(const struct object_tracker *tracker, uint64_t serial)
+{
+    uint32_t cached = tracker->serial_cache[serial % SERIAL_CACHE];
+    if (cached != 0) {
+        const struct live_record *r = &tracker->records[cached - 1];
+        if (r->serial == serial && (r->tid_and_flags & (FLAG_USED | FLAG_BY_SERIAL)) ==
+                                       (FLAG_USED | FLAG_BY_SERIAL))
+            return cached - 1;
+    }
+    return NO_RECORD;
+}
+
 /* The live record of the log's serial SERIAL, or NO_RECORD. */
 static inline __attribute__((always_inline)) uint32_t find_by_serial(struct object_tracker *tracker,
                                                                     uint64_t serial)
 {
-    uint32_t *cached = &tracker->serial_cache[serial % SERIAL_CACHE];
-    if (*cached != 0) {
-        const struct live_record *r = &tracker->records[*cached - 1];
-        if (r->serial == serial && (r->tid_and_flags & (FLAG_USED | FLAG_BY_SERIAL)) ==
-                                       (FLAG_USED | FLAG_BY_SERIAL))
-            return *cached - 1;
-    }
-    uint32_t record = index_find(tracker, &tracker->by_serial, serial);
+    uint32_t record = cached_by_serial(tracker, serial);
     if (record != NO_RECORD)
-        *cached = record + 1;
+        return record;
+    record = index_find(tracker, &tracker->by_serial, serial);
+    if (record != NO_RECORD)
+        tracker->serial_cache[serial % SERIAL_CACHE] = record + 1;
     return record;
 }
 
@@ -430,6 +439,15 @@ static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
     tracker->last_tid = tid;
     tracker->last_tid_id = id;
     return id;
+}
+
+/* A record's flags after a change by the thread of id TID_ID: shared as soon as a second
+ * thread changes it (or one beyond the ids), and then its counts are not checked. */
+static inline uint32_t with_thread(uint32_t flags, uint32_t tid_id)
+{
+    if (!(flags & FLAG_SHARED) && (tid_id != (flags & TID_MASK) || tid_id == TID_MANY))
+        flags |= FLAG_SHARED;
+    return flags;
 }
 
 static void deliver(struct object_tracker *tracker, uint32_t record, struct log_event *event,
@@ -735,11 +753,8 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     } else {
         r = &tracker->records[record];
         count_before = r->count;
-        if (!(r->tid_and_flags & FLAG_SHARED)) {
-            uint32_t first = r->tid_and_flags & TID_MASK, now = tid_id(tracker, event->tid);
-            if (now != first || now == TID_MANY)
-                r->tid_and_flags |= FLAG_SHARED;
-        }
+        if (!(r->tid_and_flags & FLAG_SHARED))
+            r->tid_and_flags = with_thread(r->tid_and_flags, tid_id(tracker, event->tid));
     }
     bool nominal = r->tid_and_flags & FLAG_NOMINAL;
     bool check_count = !nominal && !event->first_seen && !(r->tid_and_flags & FLAG_SHARED);
@@ -783,22 +798,18 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
 }
 
 /* Applies the change to R if it is quiet (see object_tracker_quiet_count). */
-static inline bool apply_quiet(struct object_tracker *tracker, const struct log_sink *sink,
-                               struct live_record *r, int64_t delta, int64_t count, uint32_t tid_id)
+static inline bool apply_quiet(const struct log_sink *sink, struct live_record *r, int64_t delta,
+                               int64_t count, uint32_t tid_id)
 {
     uint32_t flags = r->tid_and_flags;
     if ((flags & FLAG_NOMINAL) || wants_quiet_change(sink, r))
         return false;
-    /* What object_tracker_apply makes of a change of a live record: shared as soon as a
-     * second thread changes it, and then its counts are not checked. */
-    if (!(flags & FLAG_SHARED) && (tid_id != (flags & TID_MASK) || tid_id == TID_MANY))
-        flags |= FLAG_SHARED;
+    flags = with_thread(flags, tid_id);     /* as object_tracker_apply does */
     bool checked = !(flags & FLAG_SHARED);
     if (count <= 0 || (checked && count != r->count + delta))
         return false;           /* an end, or something wrong: apply tells it */
     r->tid_and_flags = flags;
     r->count = count;
-    (void)tracker;
     return true;
 }
 
@@ -814,8 +825,7 @@ static __attribute__((noinline)) bool quiet_count_looked_up(struct object_tracke
                                 : index_find(tracker, &tracker->by_address, key);
     if (record == NO_RECORD)
         return false;
-    return apply_quiet(tracker, sink, &tracker->records[record], delta, count,
-                       tid_id(tracker, tid));
+    return apply_quiet(sink, &tracker->records[record], delta, count, tid_id(tracker, tid));
 }
 
 bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
@@ -823,12 +833,11 @@ bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log
                                 uint64_t tid)
 {
     /* The commonest: an object of the serial cache, changed by the last thread seen. */
-    uint32_t cached = tracker->serial_cache[key % SERIAL_CACHE];
-    if (by_serial && cached != 0 && tid == tracker->last_tid && tracker->last_tid_id != 0) {
-        struct live_record *r = &tracker->records[cached - 1];
-        if (r->serial == key && (r->tid_and_flags & (FLAG_USED | FLAG_BY_SERIAL)) ==
-                                    (FLAG_USED | FLAG_BY_SERIAL))
-            return apply_quiet(tracker, sink, r, delta, count, tracker->last_tid_id);
+    if (by_serial && tid == tracker->last_tid && tracker->last_tid_id != 0) {
+        uint32_t record = cached_by_serial(tracker, key);
+        if (record != NO_RECORD)
+            return apply_quiet(sink, &tracker->records[record], delta, count,
+                               tracker->last_tid_id);
     }
     return quiet_count_looked_up(tracker, sink, by_serial, key, delta, count, tid);
 }
