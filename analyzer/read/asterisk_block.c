@@ -68,51 +68,48 @@ static const unsigned char hex_digit_plus_one[256] = {
     ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
-/* Reads the address [AT, END): an optional 0x, 1 to 16 hex digits (no overflow
- * possible), as parse_hex_u64 reads it. */
-static bool read_address(const char *at, const char *end, uint64_t *value)
+/* Reads the hex digits at P (after an optional 0x or 0X) up to the first other byte,
+ * which it returns; NULL unless there are 1 to 16, as parse_hex_u64 reads an address. */
+static inline const char *scan_hex(const char *p, uint64_t *value, bool *plain)
 {
-    if (end - at >= 2 && at[0] == '0' && (at[1] == 'x' || at[1] == 'X'))
-        at += 2;
-    if (at == end || end - at > 16)
-        return false;
+    bool prefix = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
+    bool lower_x = prefix && p[1] == 'x';
+    p += prefix ? 2 : 0;
+    const char *digits = p;
     uint64_t parsed = 0;
-    for (; at < end; at++) {
-        unsigned digit = hex_digit_plus_one[(unsigned char)*at];
-        if (digit == 0)
-            return false;
-        parsed = parsed * 16 + (digit - 1);
+    unsigned digit, all_bytes = 0xff;
+    while ((digit = hex_digit_plus_one[(unsigned char)*p]) != 0) {
+        parsed = parsed << 4 | (digit - 1);
+        all_bytes &= (unsigned char)*p;
+        p++;
     }
+    if (p == digits || p - digits > 16)
+        return NULL;
     *value = parsed;
-    return true;
+    /* As the tracker spells it: 0x, no leading zero, lowercase (digits and a-f have bit
+     * 0x20, A-F not). */
+    *plain = lower_x && (digits[0] != '0' || p - digits == 1) && (all_bytes & 0x20);
+    return p;
 }
 
-/* Reads [AT, END) as 1 to 18 decimal digits (no overflow possible). A 0x number is left
- * to the line reader: its 'x' is no digit. */
-static bool read_decimal(const char *at, const char *end, uint64_t *value)
+/* Reads 1 to 18 decimal digits at P up to the first other byte, which it returns; NULL
+ * if there are none or more (no overflow possible). A 0x number is left to the line
+ * reader: its 'x' is no digit. */
+static inline const char *scan_decimal(const char *p, uint64_t *value)
 {
-    if (at == end || end - at > 18)
-        return false;
-    uint64_t parsed = 0;
-    for (; at < end; at++) {
-        unsigned digit = (unsigned char)(*at - '0');
-        if (digit > 9)
-            return false;
-        parsed = parsed * 10 + digit;
-    }
-    *value = parsed;
-    return true;
+    const char *end = digit_run(p, value);
+    return end == p || end - p > 18 ? NULL : end;
 }
 
-/* The same with an optional '-', as parse_i64 reads it. */
-static bool read_signed(const char *at, const char *end, int64_t *value)
+/* The same after an optional '-', as parse_i64 reads it. */
+static inline const char *scan_signed(const char *p, int64_t *value)
 {
-    bool negative = at < end && *at == '-';
+    bool negative = *p == '-';
     uint64_t magnitude;
-    if (!read_decimal(at + negative, end, &magnitude))
-        return false;
+    if (!(p = scan_decimal(p + negative, &magnitude)))
+        return NULL;
     *value = negative ? -(int64_t)magnitude : (int64_t)magnitude;
-    return true;
+    return p;
 }
 
 #define HAS_PREFIX(text, length, prefix) \
@@ -135,7 +132,7 @@ static bool read_state(const char *state, size_t length, struct parsed_line *par
         return true;
     }
     parsed->kind = LINE_COUNT;
-    return read_signed(state, state + length, &parsed->state_count);
+    return scan_signed(state, &parsed->state_count) == state + length;
 }
 
 /* Cuts LINE (LENGTH bytes, NUL-terminated, no line end; COMMA its first COMMAS commas)
@@ -146,23 +143,20 @@ static bool cut_usual_line(char *line, size_t length, const uint32_t comma[SPLIT
 {
     if (commas < SPLITTING_COMMAS - 1)
         return false;
-    parsed->uncut_text = NULL;
-    parsed->address_plain = false;
+    parsed->uncut_text = line;
+    parsed->uncut_length = length;
+    for (unsigned i = 0; i < commas; i++)
+        parsed->uncut_comma[i] = (uint16_t)comma[i];    /* lines are shorter than 1024 */
+    parsed->uncut_commas = (uint8_t)commas;
+    asterisk_cut_fields(parsed);    /* no tag: an empty one, as split_fields gives */
     char **field = parsed->field;
-    field[ADDR] = line;
-    for (unsigned i = 0; i < commas; i++) {
-        line[comma[i]] = '\0';
-        field[i + 1] = line + comma[i] + 1;
-    }
     char *line_end = line + length;
-    if (commas == SPLITTING_COMMAS - 1)
-        field[TAG] = line_end; /* no tag: an empty one, as split_fields gives */
     uint64_t source_line;
     const char *delta = field[DELTA] + (field[DELTA][0] == '+');
-    if (!read_address(field[ADDR], field[DELTA] - 1, &parsed->address) ||
-        !read_signed(delta, field[TID] - 1, &parsed->delta) ||
-        !read_decimal(field[TID], field[FILE_NAME] - 1, &parsed->tid) ||
-        !read_decimal(field[LINE], field[FUNC] - 1, &source_line))
+    if (scan_hex(field[ADDR], &parsed->address, &parsed->address_plain) != field[DELTA] - 1 ||
+        scan_signed(delta, &parsed->delta) != field[TID] - 1 ||
+        scan_decimal(field[TID], &parsed->tid) != field[FILE_NAME] - 1 ||
+        scan_decimal(field[LINE], &source_line) != field[FUNC] - 1)
         return false;
     parsed->site_length = (size_t)(field[STATE] - 1 - field[FILE_NAME]);
     asterisk_site_digest(parsed);
@@ -312,49 +306,6 @@ struct line_token {
     uint64_t address, tid;
     int64_t delta, state_count;
 };
-
-/* Reads the hex digits at P (after an optional 0x or 0X) up to the first other byte,
- * which it returns; NULL unless there are 1 to 16: read_address's rule. */
-static inline const char *scan_hex(const char *p, uint64_t *value, bool *plain)
-{
-    bool prefix = p[0] == '0' && (p[1] == 'x' || p[1] == 'X');
-    bool lower_x = prefix && p[1] == 'x';
-    p += prefix ? 2 : 0;
-    const char *digits = p;
-    uint64_t parsed = 0;
-    unsigned digit, all_bytes = 0xff;
-    while ((digit = hex_digit_plus_one[(unsigned char)*p]) != 0) {
-        parsed = parsed << 4 | (digit - 1);
-        all_bytes &= (unsigned char)*p;
-        p++;
-    }
-    if (p == digits || p - digits > 16)
-        return NULL;
-    *value = parsed;
-    /* As the tracker spells it: 0x, no leading zero, lowercase (digits and a-f have bit
-     * 0x20, A-F not). */
-    *plain = lower_x && (digits[0] != '0' || p - digits == 1) && (all_bytes & 0x20);
-    return p;
-}
-
-/* Reads 1 to 18 decimal digits at P up to the first other byte, which it returns; NULL
- * if there are none or more: read_decimal's rule. */
-static inline const char *scan_decimal(const char *p, uint64_t *value)
-{
-    const char *end = digit_run(p, value);
-    return end == p || end - p > 18 ? NULL : end;
-}
-
-/* The same after an optional '-': read_signed's rule. */
-static inline const char *scan_signed(const char *p, int64_t *value)
-{
-    bool negative = *p == '-';
-    uint64_t magnitude;
-    if (!(p = scan_decimal(p + negative, &magnitude)))
-        return NULL;
-    *value = negative ? -(int64_t)magnitude : (int64_t)magnitude;
-    return p;
-}
 
 /* The first ',' or '\n' at or after P, which a '\n' at or before LIMIT bounds. */
 static inline const char *comma_or_line_end(const char *p, const char *limit)
