@@ -133,7 +133,7 @@ DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev libxxhash-dev che
            libdw-dev libelf-dev libdebuginfod-dev debuginfod curl libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good clang libclang-rt-14-dev \
            libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev \
-           debhelper dpkg-dev fakeroot lintian time \
+           debhelper dpkg-dev fakeroot lintian time strace \
            libjansson-dev libxml2-dev libxslt1-dev libsqlite3-dev libedit-dev libncurses-dev \
            uuid-dev libssl-dev binutils bc chromium
 deps:

@@ -17,6 +17,7 @@
 struct redirect {
     uintptr_t target, replacement;
     const char *name;
+    uintptr_t only_in;          /* nonzero: only the module whose segments hold it */
     size_t changed;
 };
 
@@ -77,9 +78,23 @@ static void redirect_relocations(const struct dynamic_info *info, const ElfW(Rel
     }
 }
 
+static bool module_holds(const struct dl_phdr_info *phdr, uintptr_t address)
+{
+    for (int i = 0; i < phdr->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &phdr->dlpi_phdr[i];
+        uintptr_t start = phdr->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && address >= start && address - start < ph->p_memsz)
+            return true;
+    }
+    return false;
+}
+
 static int redirect_in_module(struct dl_phdr_info *phdr, size_t size, void *arg)
 {
     (void)size;
+    const struct redirect *want = arg;
+    if (want->only_in != 0 && !module_holds(phdr, want->only_in))
+        return 0;
     struct dynamic_info info = {.base = phdr->dlpi_addr};
     const ElfW(Dyn) *dyn = NULL;
     for (int i = 0; i < phdr->dlpi_phnum; i++) {
@@ -109,7 +124,15 @@ static int redirect_in_module(struct dl_phdr_info *phdr, size_t size, void *arg)
 
 size_t got_redirect(uintptr_t target, const char *name, uintptr_t replacement)
 {
-    struct redirect want = {target, replacement, name, 0};
+    struct redirect want = {target, replacement, name, 0, 0};
+    dl_iterate_phdr(redirect_in_module, &want);
+    return want.changed;
+}
+
+size_t got_redirect_in(uintptr_t module_address, uintptr_t target, const char *name,
+                       uintptr_t replacement)
+{
+    struct redirect want = {target, replacement, name, module_address, 0};
     dl_iterate_phdr(redirect_in_module, &want);
     return want.changed;
 }

@@ -10,5 +10,8 @@
  * many slots were changed; slots already redirected are left alone, so calling it again
  * after dlopen changes only the new modules. */
 size_t got_redirect(uintptr_t target, const char *name, uintptr_t replacement);
+/* The same in one module only: the one that holds MODULE_ADDRESS. */
+size_t got_redirect_in(uintptr_t module_address, uintptr_t target, const char *name,
+                       uintptr_t replacement);
 
 #endif

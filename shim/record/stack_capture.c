@@ -35,4 +35,5 @@ void stack_capture_init(void)
     Dl_info info;
     if (dladdr((void *)stack_capture_init, &info) != 0)
         dl_iterate_phdr(find_own_text, info.dli_fbase);
+    unwind_signals_init();
 }

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "stack_cache.h"
+#include "unwind_signals.h"
 
 /* Finds the shim's own code, whose frames are left out of every stack. */
 void stack_capture_init(void);
@@ -35,6 +36,7 @@ __attribute__((always_inline)) static inline int capture_stack(uintptr_t *ips, i
     int want = max + SHIM_FRAMES_MAX;
     if (want > (int)(sizeof raw / sizeof raw[0]))
         want = (int)(sizeof raw / sizeof raw[0]);
+    bool held = unwind_signals_hold();
     int n = unw_backtrace(raw, want);
     int count = 0;
     for (int i = 0; i < n && count < max; i++) {
@@ -44,6 +46,7 @@ __attribute__((always_inline)) static inline int capture_stack(uintptr_t *ips, i
     }
     if (caller_sp != 0)
         stack_cache_learn(caller_sp, ips, count, max);
+    unwind_signals_release(held);
     return count;
 }
 

@@ -46,3 +46,4 @@ $CXX $FLAGS -o "$out/closer" "$src/closer.cc" $LINK
 $CXX $FLAGS -o "$out/hidden_refs" "$src/hidden_refs.cc"
 $CC $FLAGS -o "$out/things" "$src/things.c"
 $CXX $FLAGS -o "$out/signals" "$src/signals.cc"
+$CXX $FLAGS -pthread -o "$out/unwinding_handler" "$src/unwinding_handler.cc" $LINK -lunwind
