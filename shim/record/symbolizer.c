@@ -315,9 +315,34 @@ struct symbol_span {
     unsigned char binding;
 };
 
+/* A symbol table read in place: gelf_getsym and elf_strptr, a call each per symbol with
+ * checks of their own, were most of the scan of the modules at start (every C library's
+ * .dynsym is read whole, twice), and libdwfl's dwfl_module_getsym_info, some 260
+ * instructions a symbol, most of the naming of frames (libc's 10,000 symbols from its
+ * debug file at every start). 64-bit modules only; others go through gelf or libdwfl. */
+struct symbol_view {
+    const Elf64_Sym *symbols;
+    size_t count;
+    const char *strings;
+    size_t strings_size;
+};
+
+/* A module's symbols are first read where they stand, in table order, a scan per frame:
+ * most modules name a few frames (libc's 10,000 symbols from its debug file, four at a
+ * gst-launch start), and sorting them cost more than the scans, in time and in fresh pages.
+ * A module that names more frames gets its sorted spans. */
+#define SCANS_BEFORE_SORTING 4
+
 struct symbol_table {
+    int symbol_count;                   /* libdwfl's, the null symbol included */
+    bool in_place;                      /* VIEW holds the symbols libdwfl numbers */
+    struct symbol_view view;
+    Dwarf_Addr bias;                    /* of VIEW's file: added to a biased symbol's value */
+    unsigned scans;                     /* frames named by scanning VIEW */
+    bool sorted;                        /* SPANS are built (always, when not IN_PLACE) */
     struct symbol_span *spans;
     size_t count;
+    bool labels_known;                  /* HAS_LABELS is computed */
     bool has_labels;                    /* sizeless symbols, which only libdwfl weighs */
     bool build_id_known;                /* build_id below is computed (NULL: none) */
     char *build_id;                     /* the module's, in hex: the same for its every frame */
@@ -382,6 +407,31 @@ static void sort_by_start(struct symbol_span *spans, size_t count)
     free(other);
 }
 
+static bool view_symbols(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data, struct symbol_view *view)
+{
+    if (gelf_getclass(elf) != ELFCLASS64 || data->d_type != ELF_T_SYM || data->d_buf == NULL)
+        return false;
+    Elf_Scn *strings = elf_getscn(elf, shdr->sh_link);
+    Elf_Data *text = strings ? elf_getdata(strings, NULL) : NULL;
+    if (text == NULL || text->d_buf == NULL)
+        return false;
+    size_t count = shdr->sh_size / shdr->sh_entsize;
+    size_t held = data->d_size / sizeof(Elf64_Sym);
+    *view = (struct symbol_view){data->d_buf, count < held ? count : held, text->d_buf,
+                                 text->d_size};
+    return true;
+}
+
+/* Symbol I's name, or NULL where elf_strptr gives none (an offset past the table, or no
+ * NUL before its end). */
+static const char *view_name(const struct symbol_view *view, size_t i)
+{
+    size_t at = view->symbols[i].st_name;
+    if (at >= view->strings_size || memchr(view->strings + at, '\0', view->strings_size - at) == NULL)
+        return NULL;
+    return view->strings + at;
+}
+
 static bool names_code(const char *name, const GElf_Sym *sym)
 {
     int type = GELF_ST_TYPE(sym->st_info);
@@ -389,25 +439,101 @@ static bool names_code(const char *name, const GElf_Sym *sym)
            type != STT_SECTION && type != STT_FILE && type != STT_TLS;
 }
 
+static void add_span(struct symbol_table *t, const char *name, const GElf_Sym *sym,
+                     GElf_Addr addr, int order)
+{
+    if (!names_code(name, sym))
+        return;
+    if (sym->st_size == 0)
+        t->has_labels = true;
+    else
+        t->spans[t->count++] = (struct symbol_span){(uintptr_t)addr, (size_t)sym->st_size, name,
+                                                    (unsigned)order, (unsigned char)GELF_ST_BIND(sym->st_info)};
+}
+
+/* Whether libdwfl moves symbol SYM's value by its file's bias: a symbol of a section, not
+ * an undefined or absolute one (__libdwfl_getsym's rule for the files of a process). */
+static bool biased(const GElf_Sym *sym)
+{
+    return sym->st_shndx != SHN_UNDEF && (sym->st_shndx < SHN_LORESERVE || sym->st_shndx == SHN_XINDEX);
+}
+
+static GElf_Addr value_of(const GElf_Sym *sym, Dwarf_Addr bias)
+{
+    return biased(sym) ? sym->st_value + bias : sym->st_value;
+}
+
+/* Points T's view at the symbols libdwfl numbers 1..COUNT-1 for MOD, where they stand in
+ * the one table they come from: the .symtab (else the .dynsym) of the file libdwfl gives
+ * for symbol 1, when that table has exactly COUNT entries (an auxiliary table merged in
+ * makes it differ). Three symbols are asked of libdwfl too, and must agree; false when any
+ * of this fails. */
+static bool view_in_place(Dwfl_Module *mod, int count, struct symbol_table *t)
+{
+    GElf_Sym sym;
+    GElf_Addr addr;
+    Elf *elf = NULL;
+    Dwarf_Addr bias = 0;
+    if (count < 2 || dwfl_module_getsym_info(mod, 1, &sym, &addr, NULL, &elf, &bias) == NULL ||
+        elf == NULL)
+        return false;
+    GElf_Shdr shdr;
+    Elf_Data *data = NULL;
+    for (int type = SHT_SYMTAB; data == NULL && type != 0; type = type == SHT_SYMTAB ? SHT_DYNSYM : 0)
+        for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL; scn = elf_nextscn(elf, scn))
+            if (gelf_getshdr(scn, &shdr) != NULL && shdr.sh_type == (GElf_Word)type) {
+                data = elf_getdata(scn, NULL);
+                break;
+            }
+    struct symbol_view view;
+    if (data == NULL || shdr.sh_entsize == 0 || shdr.sh_size / shdr.sh_entsize != (size_t)count ||
+        !view_symbols(elf, &shdr, data, &view) || view.count != (size_t)count)
+        return false;
+    int probes[] = {1, count / 2, count - 1};
+    for (size_t p = 0; p < sizeof probes / sizeof probes[0]; p++) {
+        const char *theirs = dwfl_module_getsym_info(mod, probes[p], &sym, &addr, NULL, NULL, NULL);
+        GElf_Sym ours = view.symbols[probes[p]];
+        const char *name = view_name(&view, (size_t)probes[p]);
+        bool same_name = theirs == name || (theirs != NULL && name != NULL && strcmp(theirs, name) == 0);
+        if (!same_name || value_of(&ours, bias) != addr || sym.st_size != ours.st_size)
+            return false;
+    }
+    t->view = view;
+    t->bias = bias;
+    t->in_place = true;
+    return true;
+}
+
+/* T's sorted spans, from its view or from libdwfl. */
+static void sort_symbols(Dwfl_Module *mod, struct symbol_table *t)
+{
+    t->sorted = true;
+    t->labels_known = true;
+    if ((t->spans = malloc((size_t)t->symbol_count * sizeof *t->spans)) == NULL)
+        return;
+    for (int i = 1; i < t->symbol_count; i++) {
+        GElf_Sym sym;
+        GElf_Addr addr;
+        const char *name;
+        if (t->in_place) {
+            sym = t->view.symbols[i];
+            name = view_name(&t->view, (size_t)i);
+            addr = value_of(&sym, t->bias);
+        } else {
+            name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+        }
+        add_span(t, name, &sym, addr, i);
+    }
+    sort_by_start(t->spans, t->count);
+}
+
 static struct symbol_table *build_symbol_table(Dwfl_Module *mod)
 {
     struct symbol_table *t = calloc(1, sizeof *t);
-    int count = dwfl_module_getsymtab(mod);
-    if (t == NULL || count <= 0 || (t->spans = malloc((size_t)count * sizeof *t->spans)) == NULL)
+    if (t == NULL || (t->symbol_count = dwfl_module_getsymtab(mod)) <= 0)
         return t;
-    for (int i = 1; i < count; i++) {
-        GElf_Sym sym;
-        GElf_Addr addr;
-        const char *name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
-        if (!names_code(name, &sym))
-            continue;
-        if (sym.st_size == 0)
-            t->has_labels = true;
-        else
-            t->spans[t->count++] = (struct symbol_span){(uintptr_t)addr, (size_t)sym.st_size, name,
-                                                        (unsigned)i, (unsigned char)GELF_ST_BIND(sym.st_info)};
-    }
-    sort_by_start(t->spans, t->count);
+    if (!view_in_place(mod, t->symbol_count, t))
+        sort_symbols(mod, t);
     return t;
 }
 
@@ -460,13 +586,59 @@ static const char *sized_symbol_at(const struct symbol_table *t, uintptr_t pc)
     return best ? best->name : NULL;
 }
 
+/* What sized_symbol_at answers, from T's view in table order: the last start at or before
+ * PC among the sized symbols that name code, and of the symbols that start there and hold
+ * PC, the one the same rule picks. */
+static const char *scanned_symbol_at(const struct symbol_table *t, uintptr_t pc)
+{
+    bool any = false;
+    uintptr_t last = 0;
+    size_t best = 0;                    /* 0: none at LAST holds PC */
+    for (size_t i = 1; i < t->view.count; i++) {
+        GElf_Sym sym = t->view.symbols[i];
+        if (sym.st_size == 0 || sym.st_shndx == SHN_UNDEF)
+            continue;
+        uintptr_t start = (uintptr_t)value_of(&sym, t->bias);
+        if (start > pc || (any && start < last) || !names_code(view_name(&t->view, i), &sym))
+            continue;
+        if (!any || start > last) {
+            any = true;
+            last = start;
+            best = 0;
+        }
+        if (pc - start >= sym.st_size)
+            continue;
+        const Elf64_Sym *b = &t->view.symbols[best];
+        if (best == 0 || (GELF_ST_BIND(b->st_info) != STB_GLOBAL && GELF_ST_BIND(sym.st_info) == STB_GLOBAL) ||
+            b->st_size < sym.st_size)
+            best = i;
+    }
+    return best != 0 ? view_name(&t->view, best) : NULL;
+}
+
+/* Whether T has sizeless symbols that name code, which only libdwfl weighs. */
+static bool has_labels(struct symbol_table *t)
+{
+    for (size_t i = 1; !t->labels_known && i < t->view.count; i++) {
+        GElf_Sym sym = t->view.symbols[i];
+        if (sym.st_size == 0 && names_code(view_name(&t->view, i), &sym))
+            t->has_labels = true;
+    }
+    t->labels_known = true;
+    return t->has_labels;
+}
+
 static char *function_name(Dwfl_Module *mod, uintptr_t pc)
 {
     GElf_Off off;
     GElf_Sym sym;
     struct symbol_table *t = symbol_table_of(mod);
-    const char *name = t != NULL ? sized_symbol_at(t, pc) : NULL;
-    if (name == NULL && (t == NULL || t->has_labels))
+    const char *name = NULL;
+    if (t != NULL && !t->sorted && t->scans++ >= SCANS_BEFORE_SORTING)
+        sort_symbols(mod, t);
+    if (t != NULL)
+        name = t->sorted ? sized_symbol_at(t, pc) : scanned_symbol_at(t, pc);
+    if (name == NULL && (t == NULL || has_labels(t)))
         name = dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL);
     if (name == NULL)
         return NULL;
@@ -557,45 +729,10 @@ static Elf_Data *dynsym_only(Elf *elf, GElf_Shdr *shdr)
     return data;
 }
 
-/* A .dynsym read in place: gelf_getsym and elf_strptr, a call each per symbol with checks
- * of their own, were most of the scan of the modules at start (every C library's .dynsym
- * is read whole, twice). 64-bit modules only; others go through gelf. */
-struct dynsym_view {
-    const Elf64_Sym *symbols;
-    size_t count;
-    const char *strings;
-    size_t strings_size;
-};
-
-static bool view_dynsym(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data, struct dynsym_view *view)
-{
-    if (gelf_getclass(elf) != ELFCLASS64 || data->d_type != ELF_T_SYM || data->d_buf == NULL)
-        return false;
-    Elf_Scn *strings = elf_getscn(elf, shdr->sh_link);
-    Elf_Data *text = strings ? elf_getdata(strings, NULL) : NULL;
-    if (text == NULL || text->d_buf == NULL)
-        return false;
-    size_t count = shdr->sh_size / shdr->sh_entsize;
-    size_t held = data->d_size / sizeof(Elf64_Sym);
-    *view = (struct dynsym_view){data->d_buf, count < held ? count : held, text->d_buf,
-                                 text->d_size};
-    return true;
-}
-
-/* Symbol I's name, or NULL where elf_strptr gives none (an offset past the table, or no
- * NUL before its end). */
-static const char *view_name(const struct dynsym_view *view, size_t i)
-{
-    size_t at = view->symbols[i].st_name;
-    if (at >= view->strings_size || memchr(view->strings + at, '\0', view->strings_size - at) == NULL)
-        return NULL;
-    return view->strings + at;
-}
-
 /* Symbol I of DATA (described by SHDR) and its name, or NULL, through VIEW when there is
  * one (VIEWED), else gelf. */
 static const char *dynsym_at(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data, bool viewed,
-                             const struct dynsym_view *view, size_t i, GElf_Sym *sym)
+                             const struct symbol_view *view, size_t i, GElf_Sym *sym)
 {
     if (viewed) {
         if (i >= view->count)
@@ -611,8 +748,8 @@ static const char *dynsym_at(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data, bo
 /* Whether a .dynsym (DATA, described by SHDR) names C++ symbols, defined or imported. */
 static bool dynsym_has_cxx(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data)
 {
-    struct dynsym_view view;
-    bool viewed = view_dynsym(elf, shdr, data, &view);
+    struct symbol_view view;
+    bool viewed = view_symbols(elf, shdr, data, &view);
     size_t count = shdr->sh_size / shdr->sh_entsize;
     for (size_t i = 1; i < count; i++) {
         GElf_Sym sym;
@@ -637,8 +774,8 @@ static bool visit_plain_dynsym(Dwfl_Module *mod, const struct module_facts *fact
     Elf_Data *data = dynsym_only(elf, &shdr);
     if (data == NULL || dynsym_has_cxx(elf, &shdr, data))
         return false;       /* a .symtab, or C++: the full table */
-    struct dynsym_view view;
-    bool viewed = view_dynsym(elf, &shdr, data, &view);
+    struct symbol_view view;
+    bool viewed = view_symbols(elf, &shdr, data, &view);
     size_t count = shdr.sh_size / shdr.sh_entsize;
     for (size_t i = 1; i < count; i++) {
         GElf_Sym sym;
