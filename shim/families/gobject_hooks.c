@@ -72,7 +72,7 @@ struct type_info {
 
 static struct type_info *types;         /* never freed: type_cache points into it */
 
-#define TYPE_CACHE_SLOTS 64
+#define TYPE_CACHE_SLOTS 256
 struct type_cache_slot {
     gtype type;
     struct type_info *info;
@@ -131,7 +131,7 @@ __attribute__((noinline)) static struct type_info *learn_type(gtype type,
 
 /* What the shim knows of TYPE. Runs for every hooked call, most of which are of types
  * that are not logged: a small cache per thread answers without a lock. */
-#define TYPE_CACHE_SLOT(type) (&type_cache[((type) * 0x9e3779b97f4a7c15ull) >> 58])
+#define TYPE_CACHE_SLOT(type) (&type_cache[((type) * 0x9e3779b97f4a7c15ull) >> 56])
 static inline struct type_info *type_info_for(gtype type)
 {
     struct type_cache_slot *slot = TYPE_CACHE_SLOT(type);
@@ -443,7 +443,10 @@ static bool offer(const struct config *config, const struct hook_site *site)
     }
     const char *name = site->symbol, *module = site->module;
     uintptr_t address = site->address;
-    if (strncmp(name, "g_", 2) != 0 || strstr(module, "libgobject-2.0") == NULL)
+    /* The prefixes first: libglib and libgio offer thousands of g_ functions, and the
+     * module's path is searched only for the few that may be ours. */
+    if ((strncmp(name, "g_type_", 7) != 0 && strncmp(name, "g_object_", 9) != 0) ||
+        strstr(module, "libgobject-2.0") == NULL)
         return false;
     static const struct {
         const char *name;

@@ -22,6 +22,7 @@
  * to (coroutines) and maps a smaller one at the same place could make them fall outside.
  * The instrumentation API has no hooked call (no key) and always unwinds. */
 #include "stack_cache.h"
+#include "unwind_signals.h"
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
@@ -324,7 +325,9 @@ void stack_cache_learn(uintptr_t sp, const uintptr_t *ips, int count, int max)
     s->misses = 0;
     s->learned++;
     free(s->stack);
+    bool blocked = unwind_signals_begin_slow();
     s->stack = learn(sp, ips, count, max);
+    unwind_signals_end_slow(blocked);
 }
 
 void stack_cache_forget_all(void)
