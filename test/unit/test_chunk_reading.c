@@ -266,6 +266,72 @@ START_TEST(end_of_a_line_after_nuls_that_end_a_chunk)
 }
 END_TEST
 
+/* Refshim event lines, serial after serial, into TEXT up to SIZE bytes. */
+static void write_refshim_events(struct text *text, long size, unsigned long *serial)
+{
+    while (ftell(text->out) < size) {
+        (*serial)++;
+        fprintf(text->out, "N\t%lu\t1\t%lu\t1\t0x%lx\t1\t24\n", *serial, 4242 + *serial % 3,
+                0x1000 + *serial * 32);
+        fprintf(text->out, "A\t%lu\t2\t\t1\nR\t%lu\t1\t\t1\n", *serial, *serial);
+        if (*serial % 2)
+            fprintf(text->out, "D\t%lu\t0\t\t1\n", *serial);
+    }
+}
+
+/* A log torn by a kill, read from a regular file at any chunk: a run of NULs after a
+ * line end in the second chunk, a line cut by NULs in the third, a run that straddles
+ * the third chunk's end. Each chunk with NULs has them dropped, and the chunks after
+ * read as before (whether copied or mapped). */
+START_TEST(nuls_inside_a_log_of_many_chunks)
+{
+    struct text text;
+    text_open(&text);
+    fputs(REFSHIM_HEADER "c\t1\tnsFoo\nf\t1\t0\t0x11\t???\t-\ns\t1\t0\t1\n", text.out);
+    unsigned long serial = 0;
+    write_refshim_events(&text, CHUNK_DATA + 5000, &serial);
+    for (int i = 0; i < 4096; i++)
+        fputc('\0', text.out);
+    write_refshim_events(&text, 2 * CHUNK_DATA + 3000, &serial);
+    fputs("A\t1\t2", text.out);                 /* a line its thread never finished */
+    for (int i = 0; i < 300; i++)
+        fputc('\0', text.out);
+    fputc('\n', text.out);
+    write_refshim_events(&text, 3 * CHUNK_DATA - 100, &serial);
+    for (int i = 0; i < 200; i++)
+        fputc('\0', text.out);
+    write_refshim_events(&text, 4 * CHUNK_DATA + 999, &serial);
+    text_close(&text);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    free(text.data);
+}
+END_TEST
+
+/* A log of exactly three chunks, whose last line has no line end: the file ends on a
+ * page and a chunk boundary, and the cut line is terminated past the last byte read. */
+START_TEST(cut_last_line_at_the_end_of_a_whole_chunk)
+{
+    struct text text;
+    text_open(&text);
+    fputs(REFSHIM_HEADER "c\t1\tnsFoo\nf\t1\t0\t0x11\t???\t-\ns\t1\t0\t1\n", text.out);
+    unsigned long serial = 0;
+    write_refshim_events(&text, 3 * CHUNK_DATA - 200, &serial);
+    while (ftell(text.out) < 3 * CHUNK_DATA - 1)
+        fputs("#\n", text.out);
+    while (ftell(text.out) < 3 * CHUNK_DATA)
+        fputc('#', text.out);
+    text_close(&text);
+    ck_assert_uint_eq(text.size, 3 * CHUNK_DATA);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    struct transcript transcript;
+    struct log_diag diag;
+    read_file_after_junk(text.data, text.size, &transcript, &diag);
+    ck_assert_msg(strstr(diag.warning, "log was cut") != NULL, "%s", diag.warning);
+    free(transcript.text);
+    free(text.data);
+}
+END_TEST
+
 /* A line past 16 MiB is not a log line: a clear error, not a reader that waits for the
  * end of it forever. */
 START_TEST(line_over_16_mib_is_an_error)
@@ -298,6 +364,8 @@ Suite *chunk_reading_suite(void)
     tcase_add_test(chunks, log_of_exactly_two_chunks);
     tcase_add_test(chunks, end_of_a_line_after_nuls_that_end_a_chunk);
     tcase_add_test(chunks, line_over_16_mib_is_an_error);
+    tcase_add_test(chunks, nuls_inside_a_log_of_many_chunks);
+    tcase_add_test(chunks, cut_last_line_at_the_end_of_a_whole_chunk);
     suite_add_tcase(suite, chunks);
     return suite;
 }
