@@ -13,22 +13,6 @@
  * first chunk that comes back short: the chunks after it were read later and could
  * continue a file the short one saw end, so they are left out.
  *
- * A regular file is mapped too, once, whole, at the size it has when the reading starts
- * (a 64-bit address space holds any log; windows would only add lines that straddle
- * them). A chunk after the first that lies wholly in the mapping is not read at all: its
- * data is the mapping's, checked for NULs and scanned where it is, so the kernel's copy
- * out of the page cache, a third of the reading's time on Mozilla logs, is gone. A chunk
- * with NULs is copied into its buffer, for the parser to drop them there; the first
- * chunk, the chunks past the mapped size (a growing file) and every chunk of a file
- * that cannot be mapped are read with pread as before. The mapping is private and
- * writable: the parser may terminate a line in place, and that page alone is copied.
- * The parser tells how far it has read (chunk_reader_done_before) and the pages behind
- * it are dropped, so that a mapped reading is resident a few chunks at a time.
- *
- * A file cut shorter while it is read (the shim cuts a log to its length when its
- * program ends) would raise SIGBUS for the mapped pages past its new end: those pages
- * read as NULs instead, the unwritten end of a log, which the parser knows.
- *
  * Buffers go round: the readers fill free ones, the parser holds at most two (the chunk
  * it reads and the one it moves its unfinished line into). A mutex and one condition
  * variable are plenty: a chunk is a megabyte, a handover per millisecond at most. */
@@ -36,11 +20,8 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,9 +35,6 @@ struct chunk_reader {
     bool lives_only;                    /* chunk_reader_start's */
     int fd;                             /* >= 0: read with pread, by either side */
     uint64_t base;                      /* the file offset the reading started at */
-    char *map;                          /* the file from offset 0, or NULL */
-    uint64_t map_size;                  /* bytes of the file mapped */
-    uint64_t dropped_to;                /* mapped pages before it are dropped */
     pthread_t thread;
     bool threaded;                      /* false: chunks are read when asked for */
     pthread_mutex_t lock;
@@ -84,7 +62,7 @@ struct chunk_reader {
 /* Scans the whole lines of CHUNK that begin in it, if the format can. */
 static void scan_chunk(struct chunk *chunk, const struct log_format *format, bool after_newline)
 {
-    const char *data = chunk->data;
+    const char *data = chunk->buffer + CHUNK_ROOM;
     size_t from = 0;
     if (!after_newline) {
         const char *newline = memchr(data, '\n', chunk->length);
@@ -123,7 +101,7 @@ static const struct log_format *detect_format(struct chunk_reader *reader, const
 static void finish_chunk(struct chunk_reader *reader, struct chunk *chunk,
                          const struct log_format *format, bool after_newline, bool nul_before)
 {
-    const char *data = chunk->data;
+    const char *data = chunk->buffer + CHUNK_ROOM;
     chunk->has_nul = memchr(data, '\0', chunk->length) != NULL;
     chunk->scan = (struct scanned_lines){.lives_only = reader->lives_only};
     if (chunk->offset == reader->base && reader->detect)
@@ -141,8 +119,7 @@ static void fill_in_order(struct chunk_reader *reader, struct chunk *chunk)
     pthread_mutex_lock(&reader->lock);
     const struct log_format *format = reader->format;
     pthread_mutex_unlock(&reader->lock);
-    chunk->data = chunk->buffer + CHUNK_ROOM;
-    chunk->length = fread(chunk->data, 1, CHUNK_DATA, reader->file);
+    chunk->length = fread(chunk->buffer + CHUNK_ROOM, 1, CHUNK_DATA, reader->file);
     int error = ferror(reader->file) ? (errno ? errno : EIO) : 0;
     chunk->error = chunk->length == 0 ? error : 0;
     if (chunk->length > 0)
@@ -152,7 +129,7 @@ static void fill_in_order(struct chunk_reader *reader, struct chunk *chunk)
     finish_chunk(reader, chunk, format, reader->after_newline, reader->nul_seen);
     reader->nul_seen = reader->nul_seen || chunk->has_nul;
     if (chunk->length > 0)
-        reader->after_newline = chunk->data[chunk->length - 1] == '\n';
+        reader->after_newline = chunk->buffer[CHUNK_ROOM + chunk->length - 1] == '\n';
 }
 
 /* --- at any chunk, from a regular file -------------------------------------------------- */
@@ -175,159 +152,19 @@ static ssize_t read_fully(int fd, char *to, size_t length, uint64_t offset)
     return (ssize_t)done;
 }
 
-/* --- the mapping ------------------------------------------------------------------- */
-
-/* The mappings being read, for the SIGBUS handler: a file cut shorter under them. */
-enum { MAPPING_SLOTS = 8 };
-static _Atomic(char *) mapping_start[MAPPING_SLOTS];
-static _Atomic size_t mapping_length[MAPPING_SLOTS];
-static struct sigaction sigbus_before;
-static size_t sigbus_page_size;
-static pthread_once_t sigbus_once = PTHREAD_ONCE_INIT;
-static bool sigbus_caught;
-
-/* A page of a mapped log past the file's new end: an anonymous page of zeroes takes its
- * place, the NULs of an unwritten log end. A SIGBUS elsewhere is not ours: the handler
- * before is put back and the fault happens again under it. */
-static void on_sigbus(int signal, siginfo_t *info, void *context)
-{
-    (void)signal;
-    (void)context;
-    char *at = info->si_addr;
-    for (size_t i = 0; i < MAPPING_SLOTS; i++) {
-        char *start = atomic_load(&mapping_start[i]);
-        if (start && at >= start && at < start + atomic_load(&mapping_length[i])) {
-            char *page = (char *)((uintptr_t)at & ~(uintptr_t)(sigbus_page_size - 1));
-            if (mmap(page, sigbus_page_size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
-                return;
-        }
-    }
-    sigaction(SIGBUS, &sigbus_before, NULL);
-}
-
-static void catch_sigbus(void)
-{
-    sigbus_page_size = (size_t)sysconf(_SC_PAGESIZE);
-    struct sigaction action = {.sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO | SA_NODEFER};
-    sigemptyset(&action.sa_mask);
-    sigbus_caught = sigaction(SIGBUS, &action, &sigbus_before) == 0;
-}
-
-static bool note_mapping(char *start, size_t length)
-{
-    for (size_t i = 0; i < MAPPING_SLOTS; i++) {
-        char *free_slot = NULL;
-        atomic_store(&mapping_length[i], length);
-        if (atomic_compare_exchange_strong(&mapping_start[i], &free_slot, start))
-            return true;
-    }
-    return false;
-}
-
-static void forget_mapping(char *start)
-{
-    for (size_t i = 0; i < MAPPING_SLOTS; i++) {
-        char *expected = start;
-        if (atomic_compare_exchange_strong(&mapping_start[i], &expected, NULL))
-            return;
-    }
-}
-
-/* The room mapped: the file, and a page of zeroes after it where the parser can
- * terminate a last line that ends with the file. */
-static size_t map_room(uint64_t size)
-{
-    return (size_t)size + sigbus_page_size;
-}
-
-/* Maps the file of READER, SIZE bytes, if there is something to gain: a chunk after the
- * first that lies wholly in it. Without a mapping, every chunk is read with pread. */
-static void map_file(struct chunk_reader *reader, uint64_t size)
-{
-    if (size < reader->base + 2 * (uint64_t)CHUNK_DATA || size > SIZE_MAX / 2)
-        return;
-    pthread_once(&sigbus_once, catch_sigbus);
-    if (!sigbus_caught)
-        return;
-    /* MAP_NORESERVE: a private writable mapping counts, in full, against the memory the
-     * system commits to; the few pages written need no such promise. */
-    char *room = mmap(NULL, map_room(size), PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (room == MAP_FAILED)
-        return;
-    if (mmap(room, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_NORESERVE,
-             reader->fd, 0) == MAP_FAILED || !note_mapping(room, (size_t)size)) {
-        munmap(room, map_room(size));
-        return;
-    }
-    reader->map = room;
-    reader->map_size = size;
-}
-
-static void unmap_file(struct chunk_reader *reader)
-{
-    if (!reader->map)
-        return;
-    forget_mapping(reader->map);
-    munmap(reader->map, map_room(reader->map_size));
-}
-
-void chunk_reader_done_before(struct chunk_reader *reader, uint64_t offset)
-{
-    uint64_t to = offset & ~(uint64_t)(sigbus_page_size - 1);
-    if (!reader->map || to <= reader->dropped_to)
-        return;
-    to = to < reader->map_size ? to : reader->map_size & ~(uint64_t)(sigbus_page_size - 1);
-    madvise(reader->map + reader->dropped_to, (size_t)(to - reader->dropped_to), MADV_DONTNEED);
-    reader->dropped_to = to;
-}
-
-void chunk_reader_copy_out(struct chunk *chunk)
-{
-    if (!chunk->mapped)
-        return;
-    memcpy(chunk->buffer + CHUNK_ROOM, chunk->data, chunk->length);
-    chunk->data = chunk->buffer + CHUNK_ROOM;
-    chunk->mapped = false;
-}
-
-/* Takes chunk NUMBER, at OFFSET, from the mapping if it lies wholly in it; false if
- * not. The byte before it is read from the file, not the mapping, where the parser may
- * have terminated a line in place. */
-static bool take_mapped(struct chunk_reader *reader, struct chunk *chunk, uint64_t number,
-                        uint64_t offset, bool *after_newline)
-{
-    char before;
-    if (!reader->map || number == 0 || offset + CHUNK_DATA > reader->map_size ||
-        read_fully(reader->fd, &before, 1, offset - 1) != 1)
-        return false;
-    chunk->data = reader->map + offset;
-    chunk->mapped = true;
-    chunk->length = CHUNK_DATA;
-    chunk->error = 0;
-    *after_newline = before == '\n';
-    return true;
-}
-
-/* Reads chunk NUMBER into CHUNK, or takes it from the mapping. The byte before it is
- * read along (into the room before the data, which the parser overwrites later), for
- * scan_chunk's after_newline. */
+/* Reads chunk NUMBER into CHUNK. The byte before it is read along (into the room before
+ * the data, which the parser overwrites later), for scan_chunk's after_newline. */
 static void fill_at(struct chunk_reader *reader, struct chunk *chunk, uint64_t number)
 {
     uint64_t offset = reader->base + number * CHUNK_DATA;
     bool first = number == 0;
+    char *to = chunk->buffer + CHUNK_ROOM - (first ? 0 : 1);
+    ssize_t got = read_fully(reader->fd, to, CHUNK_DATA + (first ? 0 : 1), offset - !first);
     chunk->offset = offset;
-    chunk->data = chunk->buffer + CHUNK_ROOM;
-    chunk->mapped = false;
-    bool after_newline;
-    if (!take_mapped(reader, chunk, number, offset, &after_newline)) {
-        char *to = chunk->data - (first ? 0 : 1);
-        ssize_t got = read_fully(reader->fd, to, CHUNK_DATA + (first ? 0 : 1), offset - !first);
-        chunk->error = got < 0 ? errno : 0;
-        chunk->length = got <= 0 ? 0 : (size_t)got - !first;
-        after_newline = first || (got > 0 && chunk->data[-1] == '\n');
-    }
+    chunk->error = got < 0 ? errno : 0;
+    size_t length = got <= 0 ? 0 : (size_t)got - !first;
+    chunk->length = length;
+    bool after_newline = first || (got > 0 && chunk->buffer[CHUNK_ROOM - 1] == '\n');
     const struct log_format *format;
     pthread_mutex_lock(&reader->lock);
     /* The first chunk's format is found by now, unless its thread is behind this one. */
@@ -336,9 +173,6 @@ static void fill_at(struct chunk_reader *reader, struct chunk *chunk, uint64_t n
     format = reader->format;
     pthread_mutex_unlock(&reader->lock);
     finish_chunk(reader, chunk, format, after_newline, false);
-    /* NULs are dropped in the buffer (rare: a log torn by a kill). */
-    if (chunk->has_nul)
-        chunk_reader_copy_out(chunk);
 }
 
 static void fill(struct chunk_reader *reader, struct chunk *chunk, uint64_t number)
@@ -442,7 +276,6 @@ struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect, bool
         ftello(file) == position) {
         reader->fd = fd;
         reader->base = (uint64_t)position;
-        map_file(reader, (uint64_t)about.st_size);
     }
     /* Without a thread (none to be had) the chunks are read when asked for: slower, the
      * same. */
@@ -521,7 +354,6 @@ void chunk_reader_stop(struct chunk_reader *reader)
         free(reader->chunks[i].scan.tokens);
         free(reader->chunks[i].buffer);
     }
-    unmap_file(reader);
     pthread_mutex_destroy(&reader->lock);
     pthread_cond_destroy(&reader->changed);
     free(reader);

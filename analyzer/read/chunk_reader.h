@@ -7,11 +7,7 @@
  * file, the parser reads a chunk itself rather than wait for the thread.
  *
  * Chunk buffers have room before their data, so that the parser can put the unfinished
- * last line of the chunk before in front of it and read on without copying the chunk.
- *
- * A regular file is also mapped (private, copy-on-write): a chunk that lies wholly in the
- * mapping and holds no NUL byte is not copied at all, its data is the mapping's, and the
- * bytes before it in the file are the unfinished line of the chunk before. */
+ * last line of the chunk before in front of it and read on without copying the chunk. */
 #ifndef REFSHIM_CHUNK_READER_H
 #define REFSHIM_CHUNK_READER_H
 
@@ -29,8 +25,6 @@ enum {
 
 struct chunk {
     char *buffer;                /* CHUNK_ROOM + CHUNK_DATA + 1 bytes; data at CHUNK_ROOM */
-    char *data;                  /* at CHUNK_ROOM in buffer, or in the file's mapping */
-    bool mapped;                 /* data is the mapping's: the file's bytes precede it */
     size_t length;               /* bytes of data; 0 at the end of the file */
     uint64_t offset;             /* of the data's first byte in the file */
     bool has_nul;                /* NUL bytes in the data: offsets past them shift */
@@ -51,12 +45,6 @@ struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect, bool
 void chunk_reader_use_format(struct chunk_reader *reader, const struct log_format *format);
 /* Waits for the next chunk. */
 struct chunk *chunk_reader_next(struct chunk_reader *reader);
-/* Copies the data of a mapped CHUNK into its buffer, for a parser that needs the room
- * before it. */
-void chunk_reader_copy_out(struct chunk *chunk);
-/* The parser is done with the file's bytes before OFFSET: their mapped pages may go, so
- * that the pages resident stay a few chunks' worth however long the file. */
-void chunk_reader_done_before(struct chunk_reader *reader, uint64_t offset);
 /* Gives CHUNK back (its tokens too) once the parser is done with it. */
 void chunk_reader_release(struct chunk_reader *reader, struct chunk *chunk);
 /* Stops the thread (it may be blocked ahead) and frees everything. */

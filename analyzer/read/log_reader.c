@@ -395,55 +395,37 @@ static size_t bytes_to_next_scan(const struct pending_scans *pending, uint64_t a
 }
 
 /* The bytes being read: a chunk of the chunk reader, with the unfinished line of the
- * chunk before in front of its data (in the room of its buffer, or, for a mapped chunk,
- * in the file's mapping, where it is already), or, for lines and records longer than
- * that room, a buffer of our own. */
+ * chunk before put in front of its data, or, for lines and records longer than that
+ * room, a buffer of our own. */
 struct window {
     char *buffer;
     size_t start, end;
     uint64_t offset;            /* in the stream, of buffer[0] (mod 2^64) */
-    size_t mended_end;          /* from here on, buffer[i] is the byte at offset + i */
     struct chunk *chunk;        /* the chunk buffer is, or NULL */
     char *own;
     size_t own_capacity;
 };
 
-/* Whether the unread bytes of WINDOW are the file's bytes just before NEXT's data, as
- * they are in the mapping: no NUL was dropped among them nor a mark put in. */
-static bool carry_is_in_file(const struct window *window, const struct chunk *next)
-{
-    return window->start == window->end ||
-           (window->start >= window->mended_end &&
-            window->offset + window->end == next->offset);
-}
-
 /* Moves the unread bytes of WINDOW in front of the data of NEXT; returns false if that
  * would make a line longer than MAX_LINE. Returns where NEXT's data starts in the new
- * buffer. A mapped NEXT whose unfinished line is the file's is read where it is; the
- * mapped pages before that line are let go. */
+ * buffer. */
 static bool window_advance(struct window *window, struct chunk_reader *chunks,
-                           struct chunk *next, bool mark_first_line, size_t *data_at)
+                           struct chunk *next, size_t *data_at)
 {
     size_t carry = window->end - window->start;
-    bool carry_in_file = carry_is_in_file(window, next);
-    bool in_place = next->mapped && !mark_first_line && carry_in_file;
-    if (in_place)
-        chunk_reader_done_before(chunks, next->offset - carry);
-    else
-        chunk_reader_copy_out(next);
-    if (carry > MAX_LINE && (in_place || carry > CHUNK_ROOM))
-        return false;
-    char *data = next->data;
-    if (in_place || carry <= CHUNK_ROOM) {
-        if (carry > 0 && !in_place) /* the first window has no buffer yet */
-            memcpy(data - carry, window->buffer + window->start, carry);
+    const char *data = next->buffer + CHUNK_ROOM;
+    if (carry <= CHUNK_ROOM) {
+        if (carry > 0) /* the first window has no buffer yet */
+            memcpy(next->buffer + CHUNK_ROOM - carry, window->buffer + window->start, carry);
         if (window->chunk)
             chunk_reader_release(chunks, window->chunk);
         window->chunk = next;
-        window->buffer = in_place ? data - carry : next->buffer;
-        window->start = in_place ? 0 : CHUNK_ROOM - carry;
-        *data_at = window->start + carry;
+        window->buffer = next->buffer;
+        window->start = CHUNK_ROOM - carry;
+        *data_at = CHUNK_ROOM;
     } else {
+        if (carry > MAX_LINE)
+            return false;
         size_t needed = carry + next->length + 1; /* +1: room to terminate a cut last line */
         if (window->own_capacity < needed) {
             char *grown = xmalloc(needed * 2);
@@ -462,7 +444,6 @@ static bool window_advance(struct window *window, struct chunk_reader *chunks,
         window->start = 0;
         *data_at = carry;
     }
-    window->mended_end = carry_in_file ? 0 : *data_at;
     window->end = *data_at + next->length;
     window->offset = next->offset - *data_at;
     return true;
@@ -570,7 +551,7 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
             add_scan(&pending, &next->scan);
         size_t data_at;
         bool has_nul = next->has_nul;
-        if (!window_advance(&window, chunks, next, run_before, &data_at)) {
+        if (!window_advance(&window, chunks, next, &data_at)) {
             chunk_reader_release(chunks, next);
             fail_at(&reading, reading.line_number + 1, "line too long (over 16 MiB): not a log");
             break;
@@ -583,19 +564,15 @@ static int read_stream(FILE *log, const char *name, log_event_fn on_event, void 
          * (nothing was carried over, the unfinished line being none). */
         char first_byte = window.buffer[data_at];
         if (run_before && window.start == data_at && data_at > 0 && first_byte != '\0') {
-            if (first_byte != '\n') {
+            if (first_byte != '\n')
                 window.buffer[--window.start] = AFTER_NUL_RUN;
-                window.mended_end = data_at;
-            }
             run_before = false;
         }
         /* From the window's start: what lies before it in a chunk buffer is stale. */
-        if (has_nul) {
+        if (has_nul)
             window.end = window.start + mend_nul_runs(window.buffer + window.start,
                                                       data_at - window.start,
                                                       window.end - data_at, &run_before);
-            window.mended_end = window.end;
-        }
     }
 
     progress_end(&progress);

@@ -282,7 +282,7 @@ static void write_refshim_events(struct text *text, long size, unsigned long *se
 /* A log torn by a kill, read from a regular file at any chunk: a run of NULs after a
  * line end in the second chunk, a line cut by NULs in the third, a run that straddles
  * the third chunk's end. Each chunk with NULs has them dropped, and the chunks after
- * read as before (whether copied or mapped). */
+ * read as before, whichever side read them. */
 START_TEST(nuls_inside_a_log_of_many_chunks)
 {
     struct text text;
