@@ -19,7 +19,7 @@
 #include "log_format.h"
 
 enum {
-    CHUNK_DATA = 1 << 20,        /* bytes read per chunk */
+    CHUNK_DATA = 1 << 18,        /* bytes read per chunk */
     CHUNK_ROOM = 1 << 18         /* bytes before the data, for the line carried over */
 };
 
