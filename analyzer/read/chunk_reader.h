@@ -19,7 +19,11 @@
 #include "log_format.h"
 
 enum {
-    CHUNK_DATA = 1 << 20,        /* bytes read per chunk */
+    /* Bytes read per chunk: small enough for a chunk and its tokens to stay in the
+     * second-level cache of the core that reads and scans it, and for a chunk's tokens
+     * to come from the heap, under malloc's mmap threshold, not in fresh pages (1 MiB:
+     * gst log 44,000 page faults, 33% more CPU). */
+    CHUNK_DATA = 1 << 18,
     CHUNK_ROOM = 1 << 18         /* bytes before the data, for the line carried over */
 };
 

@@ -3,7 +3,7 @@
  * same errors and warnings, whichever reads its lines. The logs mix the usual lines with
  * what only the line reader reads (hex numbers, `\r`, long lines, missing tags), lines
  * that wait for their object's earlier lines, **invalid** records, destructor lines,
- * bad lines, and lines cut by the ends of the reader's 1 MiB blocks. */
+ * bad lines, and lines cut by the ends of the reader's chunks. */
 #include <check.h>
 #include <inttypes.h>
 #include <stdio.h>

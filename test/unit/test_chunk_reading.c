@@ -1,4 +1,4 @@
-/* test_chunk_reading.c - the reader reads a log in 1 MiB chunks on a second thread
+/* test_chunk_reading.c - the reader reads a log in chunks (CHUNK_DATA) on a second thread
  * (chunk_reader.c), carrying the unfinished line of a chunk in front of the next one, or
  * into a buffer of its own when it is longer than the room kept for it. Lines and
  * records that straddle chunks, long or short, must read exactly as the line reader reads
@@ -175,16 +175,17 @@ START_TEST(asterisk_lines_across_many_chunks)
 }
 END_TEST
 
-/* A Mozilla record with a frame line of 600 KiB that starts 300 KiB before the first
- * chunk's end, more than the room kept before a chunk's data: the line is read through
+/* A Mozilla record with a frame line of 600 KiB that starts 44 KiB more than the room
+ * kept before a chunk's data before the second chunk's end: the line is read through
  * the reader's own buffer. */
 START_TEST(mozilla_record_longer_than_the_carry_room)
 {
+    enum { LONG_LINE_AT = 2 * CHUNK_DATA - CHUNK_ROOM - 44 * 1024 };
     struct text text;
     text_open(&text);
     fputs("\n", text.out);
     unsigned long serial = 0;
-    while (ftell(text.out) < CHUNK_DATA - 400 * 1024) {
+    while (ftell(text.out) < LONG_LINE_AT - 100 * 1024) {
         serial++;
         fprintf(text.out, "<nsFoo> 0x%lx %lu AddRef 1\n    #01: main[/tmp/app +0x10]\n\n",
                 0x1000 + serial * 32, serial);
@@ -193,7 +194,7 @@ START_TEST(mozilla_record_longer_than_the_carry_room)
     fprintf(text.out, "<nsFoo> 0x%lx %lu AddRef 1\n", 0x1000 + serial * 32, serial);
     bool long_line_written = false;
     for (unsigned frame = 1; frame <= 10000; frame++) {
-        if (long_line_written || ftell(text.out) < CHUNK_DATA - 300 * 1024) {
+        if (long_line_written || ftell(text.out) < LONG_LINE_AT) {
             fprintf(text.out, "    #%02u: function_%u[/tmp/app +0x%x]\n", frame, frame, frame * 16);
             continue;
         }
@@ -243,7 +244,8 @@ START_TEST(end_of_a_line_after_nuls_that_end_a_chunk)
     text_open(&text);
     fputs(REFSHIM_HEADER "c\t1\tnsFoo\nf\t1\t0\t0x11\t???\t-\ns\t1\t0\t1\n", text.out);
     fputs("N\t1\t1\t7\t1\t0x1000\t1\t24\n", text.out);
-    while (ftell(text.out) < CHUNK_DATA - 200)
+    unsigned long lines = 8;
+    for (; ftell(text.out) < CHUNK_DATA - 200; lines++)
         fputs("# padding\n", text.out);
     while (ftell(text.out) < CHUNK_DATA)
         fputc('\0', text.out);
@@ -255,13 +257,83 @@ START_TEST(end_of_a_line_after_nuls_that_end_a_chunk)
         read_log, read_file_from_start, read_log_by_lines};
     for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
         ck_assert_int_eq(readers[i](text.data, text.size, &transcript, &diag), LOG_STATUS_OK);
-        ck_assert_str_eq(transcript.text, "8: N 1 0x1000=0x1000 nsFoo 1 7 [???|(none)|0x11|(none)] size=24\n"
-                                          "104835: D 1 0x1000=0x1000 nsFoo 0 7 [???|(none)|0x11|(none)] size=24\n");
-        static const char torn[] = "t.log:104834: warning: 1 line left unfinished";
-        ck_assert_msg(strncmp(diag.torn, torn, sizeof torn - 1) == 0, "reader %zu: %s", i,
+        /* The torn line is the one after the padding; the D line the one after it. */
+        char expected[200], torn[100];
+        snprintf(expected, sizeof expected,
+                 "8: N 1 0x1000=0x1000 nsFoo 1 7 [???|(none)|0x11|(none)] size=24\n"
+                 "%lu: D 1 0x1000=0x1000 nsFoo 0 7 [???|(none)|0x11|(none)] size=24\n", lines + 2);
+        snprintf(torn, sizeof torn, "t.log:%lu: warning: 1 line left unfinished", lines + 1);
+        ck_assert_str_eq(transcript.text, expected);
+        ck_assert_msg(strncmp(diag.torn, torn, strlen(torn)) == 0, "reader %zu: %s", i,
                       diag.torn);
         free(transcript.text);
     }
+    free(text.data);
+}
+END_TEST
+
+/* Refshim event lines, serial after serial, into TEXT up to SIZE bytes. */
+static void write_refshim_events(struct text *text, long size, unsigned long *serial)
+{
+    while (ftell(text->out) < size) {
+        (*serial)++;
+        fprintf(text->out, "N\t%lu\t1\t%lu\t1\t0x%lx\t1\t24\n", *serial, 4242 + *serial % 3,
+                0x1000 + *serial * 32);
+        fprintf(text->out, "A\t%lu\t2\t\t1\nR\t%lu\t1\t\t1\n", *serial, *serial);
+        if (*serial % 2)
+            fprintf(text->out, "D\t%lu\t0\t\t1\n", *serial);
+    }
+}
+
+/* A log torn by a kill, read from a regular file at any chunk: a run of NULs after a
+ * line end in the second chunk, a line cut by NULs in the third, a run that straddles
+ * the third chunk's end. Each chunk with NULs has them dropped, and the chunks after
+ * read as before, whichever side read them. */
+START_TEST(nuls_inside_a_log_of_many_chunks)
+{
+    struct text text;
+    text_open(&text);
+    fputs(REFSHIM_HEADER "c\t1\tnsFoo\nf\t1\t0\t0x11\t???\t-\ns\t1\t0\t1\n", text.out);
+    unsigned long serial = 0;
+    write_refshim_events(&text, CHUNK_DATA + 5000, &serial);
+    for (int i = 0; i < 4096; i++)
+        fputc('\0', text.out);
+    write_refshim_events(&text, 2 * CHUNK_DATA + 3000, &serial);
+    fputs("A\t1\t2", text.out);                 /* a line its thread never finished */
+    for (int i = 0; i < 300; i++)
+        fputc('\0', text.out);
+    fputc('\n', text.out);
+    write_refshim_events(&text, 3 * CHUNK_DATA - 100, &serial);
+    for (int i = 0; i < 200; i++)
+        fputc('\0', text.out);
+    write_refshim_events(&text, 4 * CHUNK_DATA + 999, &serial);
+    text_close(&text);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    free(text.data);
+}
+END_TEST
+
+/* A log of exactly three chunks, whose last line has no line end: the file ends on a
+ * page and a chunk boundary, and the cut line is terminated past the last byte read. */
+START_TEST(cut_last_line_at_the_end_of_a_whole_chunk)
+{
+    struct text text;
+    text_open(&text);
+    fputs(REFSHIM_HEADER "c\t1\tnsFoo\nf\t1\t0\t0x11\t???\t-\ns\t1\t0\t1\n", text.out);
+    unsigned long serial = 0;
+    write_refshim_events(&text, 3 * CHUNK_DATA - 200, &serial);
+    while (ftell(text.out) < 3 * CHUNK_DATA - 1)
+        fputs("#\n", text.out);
+    while (ftell(text.out) < 3 * CHUNK_DATA)
+        fputc('#', text.out);
+    text_close(&text);
+    ck_assert_uint_eq(text.size, 3 * CHUNK_DATA);
+    ck_assert_uint_gt(assert_readers_agree(&text), 1000);
+    struct transcript transcript;
+    struct log_diag diag;
+    read_file_after_junk(text.data, text.size, &transcript, &diag);
+    ck_assert_msg(strstr(diag.warning, "log was cut") != NULL, "%s", diag.warning);
+    free(transcript.text);
     free(text.data);
 }
 END_TEST
@@ -298,6 +370,8 @@ Suite *chunk_reading_suite(void)
     tcase_add_test(chunks, log_of_exactly_two_chunks);
     tcase_add_test(chunks, end_of_a_line_after_nuls_that_end_a_chunk);
     tcase_add_test(chunks, line_over_16_mib_is_an_error);
+    tcase_add_test(chunks, nuls_inside_a_log_of_many_chunks);
+    tcase_add_test(chunks, cut_last_line_at_the_end_of_a_whole_chunk);
     suite_add_tcase(suite, chunks);
     return suite;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunk_reader.h"
 #include "event_transcript.h"
 #include "log_reader.h"
 
@@ -209,7 +210,7 @@ END_TEST
 /* The torn part begins in one read of the file and its NULs come in the next. */
 START_TEST(line_torn_across_a_read_block)
 {
-    enum { BLOCK = 1 << 20 };
+    enum { BLOCK = CHUNK_DATA };
     static const char start[] = HEADER "c\t1\tnsFoo\no\t1\t0x10\t1\n";
     static const char torn[] = "N\t1\t1\t7";
     static const char after[] = "N\t1\t1\t8\t0\n";

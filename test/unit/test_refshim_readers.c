@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunk_reader.h"
 #include "log_format.h"
 #include "lives_reading.h"
 #include "log_reader.h"
@@ -312,11 +313,11 @@ START_TEST(block_and_line_readers_agree_on_torn_lines)
 }
 END_TEST
 
-/* The log's first read ends at 1 MiB (log_reader.c's READ_BLOCK): with a padding line
+/* The log's first read ends after a chunk (chunk_reader.h's CHUNK_DATA): with a padding line
  * of each length before it, the records there are cut at each of their bytes. */
 START_TEST(block_and_line_readers_agree_on_records_cut_by_a_read)
 {
-    enum { FIRST_READ = 1 << 20 };
+    enum { FIRST_READ = CHUNK_DATA };
     for (int shift = 0; shift < 24; shift++) {
         char *log = NULL;
         size_t length = 0;
