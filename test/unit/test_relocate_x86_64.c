@@ -200,6 +200,18 @@ START_TEST(rip_relative_vex_load_gets_a_new_displacement)
 }
 END_TEST
 
+START_TEST(rip_relative_sse_load_with_operand_size_prefix)
+{
+    /* movdqa 0x10(%rip),%xmm0: 66-prefixed, as in libm's and libcrypto's entries; Capstone
+     * 4 misread its displacement's size and such entries could not be hooked */
+    static const uint8_t code[] = {0x66, 0x0f, 0x6f, 0x05, 0x10, 0x00, 0x00, 0x00};
+    ck_assert(move_entry(code, sizeof code, OUT_AT));
+    ck_assert_uint_eq(moved.written, 8);
+    ck_assert_mem_eq(out, code, 4);
+    ck_assert_int_eq(disp32_at(4), (int64_t)(CODE_AT + 8 + 0x10) - (int64_t)(OUT_AT + 8));
+}
+END_TEST
+
 START_TEST(indirect_jump_through_rip_is_not_a_relative_branch)
 {
     /* jmp *0x10(%rip), as in a PLT entry: its memory operand moves, it stays a jmp */
@@ -273,6 +285,7 @@ Suite *relocate_suite(void)
     tcase_add_test(tc, endbr64_prologue_is_copied);
     tcase_add_test(tc, rip_relative_operand_before_an_immediate);
     tcase_add_test(tc, rip_relative_vex_load_gets_a_new_displacement);
+    tcase_add_test(tc, rip_relative_sse_load_with_operand_size_prefix);
     tcase_add_test(tc, indirect_jump_through_rip_is_not_a_relative_branch);
     tcase_add_test(tc, bnd_jmp_becomes_absolute);
     tcase_add_test(tc, relative_branch_destinations);
