@@ -13,11 +13,16 @@ LDFLAGS += $(SAN)
 # pkg-config is asked when a recipe runs, not while the Makefile is read: `make demo` on a
 # new machine reads this file before `deps` has installed the -dev packages. Recursive
 # variables are expanded again at each use, so each answer is kept once it is asked.
-SHIM_PKGS   = libunwind libdw capstone
+SHIM_PKGS   = libunwind libdw
 pkg_once    = $(or $($(1)_cache),$(eval $(1)_cache := $(shell pkg-config $(2)))$($(1)_cache))
 SHIM_CFLAGS = $(call pkg_once,shim_cflags,--cflags $(SHIM_PKGS)) -fPIC \
               -fvisibility=hidden -ftls-model=initial-exec -flto
-SHIM_LIBS   = $(call pkg_once,shim_libs,--libs $(SHIM_PKGS)) -liberty -ldl -pthread
+SHIM_LIBS   = $(call pkg_once,shim_libs,--libs $(SHIM_PKGS)) $(ZYDIS_LIBS) -liberty -ldl -pthread
+# Zydis decodes the instructions an entry hook moves (shim/arch/x86_64). Debian 12 ships
+# no pkg-config file for it, so its library is named here and need_zydis asks the compiler
+# for its header. libZydis needs nothing but libc at run time (Zycore is headers only here).
+ZYDIS_LIBS  = -lZydis
+need_zydis  = @echo '\#include <Zydis/Decoder.h>' | $(CC) -E -x c - >/dev/null 2>&1 || { echo "refshim: missing Zydis (libzydis-dev; run make deps as root)" >&2; exit 1; }
 # The analyzers look bare frames up in debug files and debuginfod (debug_symbols.c).
 # libdebuginfod is opened only when a frame needs it: linked, it and the 28 libraries it
 # brings (curl, TLS, Kerberos, LDAP) cost every run some 4 ms of start-up.
@@ -65,6 +70,7 @@ all: $(BUILD)/librefshim.so $(TOOLS)
 
 $(BUILD)/shim/%.o: shim/%.c $(SHIM_H)
 	$(call need_pkgs,$(SHIM_PKGS))
+	$(need_zydis)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SHIM_INC) $(SHIM_CFLAGS) -c $< -o $@
 
@@ -88,10 +94,10 @@ $(BUILD)/refbalance: $(BUILD)/analyzer/tools/refbalance_main.o $(AN_LIB_OBJ)
 $(BUILD)/test/unit/%.o: test/unit/%.c $(SHIM_H) $(AN_H)
 	@mkdir -p $(@D)
 	$(call need_pkgs,check)
-	$(CC) $(CFLAGS) $(AN_INC) $(SHIM_INC) $(CHECK_CFLAGS) $(call pkg_once,capstone_cflags,--cflags capstone) -c $< -o $@
+	$(CC) $(CFLAGS) $(AN_INC) $(SHIM_INC) $(CHECK_CFLAGS) -c $< -o $@
 
 $(BUILD)/unit_tests: $(UNIT_OBJ) $(AN_LIB_OBJ) $(SHIM_PURE) $(SHIM_DOUBLED)
-	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(AN_LIBS) $(call pkg_once,capstone_libs,--libs capstone) -pthread
+	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(AN_LIBS) $(ZYDIS_LIBS) -pthread
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests
@@ -129,7 +135,7 @@ demo: deps
 	@scripts/demo.sh $(BUILD)
 
 # Installs what the build and the tests need on Debian 12 (as root), only if missing.
-DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev libxxhash-dev check libcapstone-dev \
+DEB_PKGS = build-essential pkg-config libunwind-dev uthash-dev libxxhash-dev check libzydis-dev \
            libdw-dev libelf-dev libdebuginfod-dev debuginfod curl libglib2.0-dev libgstreamer1.0-dev gstreamer1.0-tools \
            gstreamer1.0-plugins-base gstreamer1.0-plugins-good clang libclang-rt-14-dev \
            libiberty-dev xvfb xauth python3-gi gir1.2-gtk-3.0 libgtk-3-dev \

@@ -36,14 +36,25 @@ static uintptr_t dyn_address(const struct dynamic_info *info, ElfW(Addr) value)
     return value < info->base ? info->base + value : value;
 }
 
-static void write_slot(const struct dynamic_info *info, uintptr_t *slot, uintptr_t value)
+/* A relocated pointer need not be aligned: Zydis's packed tables hold 1,767 of them. */
+static uintptr_t read_slot(uintptr_t slot)
+{
+    uintptr_t value;
+    memcpy(&value, (const void *)slot, sizeof value);
+    return value;
+}
+
+static void write_slot(const struct dynamic_info *info, uintptr_t slot, uintptr_t value)
 {
     long page = sysconf(_SC_PAGESIZE);
-    uintptr_t start = (uintptr_t)slot & ~(uintptr_t)(page - 1);
-    bool relro = (uintptr_t)slot >= info->relro_start && (uintptr_t)slot < info->relro_end;
+    uintptr_t start = slot & ~(uintptr_t)(page - 1);
+    bool relro = slot >= info->relro_start && slot < info->relro_end;
     if (relro && mprotect((void *)start, (size_t)page, PROT_READ | PROT_WRITE) != 0)
         return;
-    __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+    if (slot % sizeof value == 0)
+        __atomic_store_n((uintptr_t *)slot, value, __ATOMIC_RELEASE);
+    else
+        memcpy((void *)slot, &value, sizeof value);
     if (relro)
         mprotect((void *)start, (size_t)page, PROT_READ);
 }
@@ -60,17 +71,18 @@ static void redirect_relocations(const struct dynamic_info *info, const ElfW(Rel
 {
     for (size_t i = 0; rela != NULL && i < size / sizeof *rela; i++) {
         const ElfW(Rela) *r = &rela[i];
-        uintptr_t *slot = (uintptr_t *)(info->base + r->r_offset);
+        uintptr_t slot = info->base + r->r_offset;
+        uintptr_t value = read_slot(slot);
         enum reloc_kind kind = arch_reloc_kind((unsigned)ELF64_R_TYPE(r->r_info));
         bool match = false;
         if (kind == RELOC_RELATIVE)
-            match = *slot == want->target;
+            match = value == want->target;
         else if (kind == RELOC_SYMBOL_POINTER || kind == RELOC_PLT_SLOT)
-            match = *slot == want->target ||
+            match = value == want->target ||
                     /* a lazy PLT slot not bound yet: bind it to us now */
-                    (kind == RELOC_PLT_SLOT && *slot != want->replacement &&
-                     names_symbol(info, r, want->name) && *slot >= info->base &&
-                     *slot - info->base < 0x10000000);
+                    (kind == RELOC_PLT_SLOT && value != want->replacement &&
+                     names_symbol(info, r, want->name) && value >= info->base &&
+                     value - info->base < 0x10000000);
         if (match && (kind == RELOC_RELATIVE || names_symbol(info, r, want->name))) {
             write_slot(info, slot, want->replacement);
             want->changed++;

@@ -71,7 +71,7 @@ static void report_module(const struct loaded_module *m)
 /* --- the libraries the shim itself runs on ----------------------------------------------
  * A user's glob may match any function; hooking the shim's own code, or code it calls
  * while recording (libc, the dynamic linker, libunwind, libdw and libelf with their
- * decompressors, capstone), would re-enter the shim or kill the program. They are the
+ * decompressors, Zydis), would re-enter the shim or kill the program. They are the
  * shim's DT_NEEDED closure, found by soname at start-up, plus the C++ runtime's
  * unwinding libraries, which the unwinders may load later. */
 

@@ -59,7 +59,7 @@ struct scan_module {
 };
 
 /* Sets shim_only on the modules the shim needs (by DT_NEEDED, all the way down) that no
- * other module needs: libraries loaded for the shim alone (capstone, libdw, libunwind and
+ * other module needs: libraries loaded for the shim alone (Zydis, libdw, libunwind and
  * theirs), whose data holds none of the program's pointers and is no root. */
 void scan_find_shim_only(struct scan_module *modules, size_t count);
 

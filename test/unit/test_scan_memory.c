@@ -78,9 +78,9 @@ START_TEST(shim_files_are_left_out_and_other_file_mappings_kept)
 END_TEST
 
 /* The strings a fake module's DT_NEEDED entries point into, and the offset of each. */
-static const char needed_strings[] = "\0libc.so.6\0libcapstone.so.4\0libdw.so.1\0libelf.so.1\0"
+static const char needed_strings[] = "\0libc.so.6\0libZydis.so.4.0\0libdw.so.1\0libelf.so.1\0"
                                      "libz.so.1\0libglib-2.0.so.0\0ld-linux-x86-64.so.2";
-enum { LIBC = 1, CAPSTONE = 11, DW = 28, ELF = 39, Z = 51, GLIB = 61, LD = 78 };
+enum { LIBC = 1, ZYDIS = 11, DW = 27, ELF = 38, Z = 50, GLIB = 60, LD = 77 };
 
 #define NEEDS(...) ((const ElfW(Dyn)[]){__VA_ARGS__, {DT_NULL, {0}}})
 #define N(at) {DT_NEEDED, {at}}
@@ -99,8 +99,8 @@ START_TEST(libraries_only_the_shim_needs_are_told_from_the_programs)
 {
     struct scan_module modules[] = {
         {NULL, NEEDS(N(GLIB), N(LIBC)), needed_strings, false, false},          /* the program */
-        {"librefshim.so", NEEDS(N(CAPSTONE), N(DW), N(LIBC)), needed_strings, true, false},
-        {"libcapstone.so.4", NEEDS(N(LIBC)), needed_strings, false, false},
+        {"librefshim.so", NEEDS(N(ZYDIS), N(DW), N(LIBC)), needed_strings, true, false},
+        {"libZydis.so.4.0", NEEDS(N(LIBC)), needed_strings, false, false},
         {"libdw.so.1", NEEDS(N(ELF), N(Z)), needed_strings, false, false},
         {"libelf.so.1", NEEDS(N(Z)), needed_strings, false, false},
         {"libz.so.1", NULL, NULL, false, false},
@@ -112,16 +112,16 @@ START_TEST(libraries_only_the_shim_needs_are_told_from_the_programs)
     scan_find_shim_only(modules, sizeof modules / sizeof modules[0]);
     list_shim_only(modules, sizeof modules / sizeof modules[0], names);
     /* libz: the program's glib needs it too; the shim itself is left out on its own. */
-    ck_assert_str_eq(names, "libcapstone.so.4 libdw.so.1 libelf.so.1 ");
+    ck_assert_str_eq(names, "libZydis.so.4.0 libdw.so.1 libelf.so.1 ");
 }
 END_TEST
 
 START_TEST(a_library_the_program_needs_is_read)
 {
     struct scan_module modules[] = {
-        {NULL, NEEDS(N(CAPSTONE)), needed_strings, false, false},
-        {"librefshim.so", NEEDS(N(CAPSTONE)), needed_strings, true, false},
-        {"libcapstone.so.4", NULL, NULL, false, false},
+        {NULL, NEEDS(N(ZYDIS)), needed_strings, false, false},
+        {"librefshim.so", NEEDS(N(ZYDIS)), needed_strings, true, false},
+        {"libZydis.so.4.0", NULL, NULL, false, false},
     };
     char names[256];
     scan_find_shim_only(modules, 3);
@@ -131,7 +131,7 @@ START_TEST(a_library_the_program_needs_is_read)
     modules[0].dyn = NULL;
     scan_find_shim_only(modules, 3);
     list_shim_only(modules, 3, names);
-    ck_assert_str_eq(names, "libcapstone.so.4 ");
+    ck_assert_str_eq(names, "libZydis.so.4.0 ");
 }
 END_TEST
 

@@ -1,12 +1,11 @@
 /* x86-64 entry patching: a function's first instructions are replaced by a 5-byte jump to
  * a per-hook stub, and moved (relocated where they are position-dependent) into a
  * trampoline that then jumps back into the function. Instructions are decoded with
- * Capstone, never by hand. Stubs and trampolines live within +-2 GiB of the function so
+ * Zydis, never by hand. Stubs and trampolines live within +-2 GiB of the function so
  * that the entry jump and relocated rip-relative operands keep 32-bit displacements. */
 #include "arch.h"
 #include "relocate_x86_64.h"
 
-#include <capstone/capstone.h>
 #include <cpuid.h>
 #include <elf.h>
 #include <pthread.h>
@@ -139,21 +138,21 @@ static void find_vector_state(void)
 
 /* True when some branch in the function lands strictly inside the bytes we displace:
  * jumping there after patching would execute half of our jump. */
-static bool branches_into(csh cs, const uint8_t *code, size_t size, uintptr_t from, uintptr_t to)
+static bool branches_into(const uint8_t *code, size_t size, uintptr_t from, uintptr_t to)
 {
-    cs_insn *insn = cs_malloc(cs);
-    const uint8_t *p = code;
-    uint64_t addr = (uint64_t)(uintptr_t)code;
+    struct x86_insn insn;
+    size_t at = 0;
     bool found = false;
-    while (!found && size > 0 && cs_disasm_iter(cs, &p, &size, &addr, insn)) {
-        if (x86_is_relative_branch(insn)) {
-            uint64_t dest = (uint64_t)insn->detail->x86.operands[0].imm;
+    while (!found && at < size && x86_decode(code + at, size - at, (uintptr_t)code + at, &insn)) {
+        uint64_t dest;
+        if (x86_relative_branch(&insn, &dest)) {
             /* A jump back to the entry itself would also enter the hook again, on every
              * turn of a compare-and-swap retry loop. A recursive call is a real call. */
-            found = (dest > from && dest < to) || (dest == from && insn->id != X86_INS_CALL);
+            found = (dest > from && dest < to) ||
+                    (dest == from && insn.zy.mnemonic != ZYDIS_MNEMONIC_CALL);
         }
+        at += insn.zy.length;
     }
-    cs_free(insn, 1);
     return found;
 }
 
@@ -186,21 +185,20 @@ static bool make_writable(uint8_t *target, size_t len, bool writable)
 /* A function shorter than the entry jump can still be patched when the bytes after it, up
  * to the next 16-byte boundary, are alignment padding (nops or int3), as after glibc's
  * one-byte _dl_debug_state. Returns SIZE extended over that padding. */
-static size_t size_with_padding(csh cs, const uint8_t *target, size_t size)
+static size_t size_with_padding(const uint8_t *target, size_t size)
 {
     if (size == 0 || size >= JMP_REL32_LEN)
         return size;
     uintptr_t end = (uintptr_t)target + size;
     uintptr_t aligned = (end + 15) & ~(uintptr_t)15;
-    cs_insn *insn = cs_malloc(cs);
-    const uint8_t *p = target + size;
-    size_t avail = aligned - end;
-    uint64_t addr = end;
+    struct x86_insn insn;
+    size_t at = 0, avail = aligned - end;
     bool padding = true;
-    while (padding && avail > 0)
-        padding = cs_disasm_iter(cs, &p, &avail, &addr, insn) &&
-                  (insn->id == X86_INS_NOP || insn->id == X86_INS_INT3);
-    cs_free(insn, 1);
+    while (padding && at < avail) {
+        padding = x86_decode(target + size + at, avail - at, end + at, &insn) &&
+                  (insn.zy.mnemonic == ZYDIS_MNEMONIC_NOP || insn.zy.mnemonic == ZYDIS_MNEMONIC_INT3);
+        at += padding ? insn.zy.length : 0;
+    }
     return padding ? aligned - (uintptr_t)target : size;
 }
 
@@ -209,37 +207,30 @@ static pthread_mutex_t patch_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool patch_locked(uint8_t *target, size_t size, void *context, bool lean,
                          void **original, char *err, size_t errlen)
 {
-    csh cs;
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
-        snprintf(err, errlen, "capstone could not start");
-        return false;
-    }
-    cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-    size = size_with_padding(cs, target, size);
-    bool ok = false;
+    size = size_with_padding(target, size);
     uint8_t *code = near_alloc((uintptr_t)target);
     if (code == NULL) {
         snprintf(err, errlen, "no free memory within 2 GiB of the function for its trampoline");
-        goto out;
+        return false;
     }
     uint8_t *stub = code;
     uint8_t *trampoline = emit_stub(stub, context, lean);
 
     /* Move whole instructions until the entry jump fits. */
     struct x86_moved moved;
-    if (!x86_relocate_entry(cs, target, size ? size : 64, (uint64_t)(uintptr_t)target,
+    if (!x86_relocate_entry(target, size ? size : 64, (uint64_t)(uintptr_t)target,
                             JMP_REL32_LEN, trampoline, (uint64_t)(uintptr_t)trampoline, &moved,
                             err, errlen))
-        goto out;
+        return false;
     size_t displaced = moved.displaced;
     uint8_t *out = trampoline + moved.written;
     if (size != 0 && displaced > size) {
         snprintf(err, errlen, "the function is shorter than the entry jump");
-        goto out;
+        return false;
     }
-    if (size != 0 && branches_into(cs, target, size, (uintptr_t)target, (uintptr_t)target + displaced)) {
+    if (size != 0 && branches_into(target, size, (uintptr_t)target, (uintptr_t)target + displaced)) {
         snprintf(err, errlen, "the function branches back into its first instructions");
-        goto out;
+        return false;
     }
     x86_emit_jmp_abs(out, (uint64_t)(uintptr_t)target + displaced);
     __builtin___clear_cache((char *)code, (char *)code + HOOK_CODE_SIZE);
@@ -249,16 +240,13 @@ static bool patch_locked(uint8_t *target, size_t size, void *context, bool lean,
     memcpy(jump + 1, &rel, 4);
     if (!make_writable(target, JMP_REL32_LEN + 3, true)) {
         snprintf(err, errlen, "cannot make the code writable: %m");
-        goto out;
+        return false;
     }
     *original = trampoline;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     write_entry_jump(target, jump);
     make_writable(target, JMP_REL32_LEN + 3, false);
-    ok = true;
-out:
-    cs_close(&cs);
-    return ok;
+    return true;
 }
 
 bool arch_patch_entry(void *target, size_t size, void *context, bool lean, void **original,

@@ -4,7 +4,7 @@
 #ifndef REFSHIM_RELOCATE_X86_64_H
 #define REFSHIM_RELOCATE_X86_64_H
 
-#include <capstone/capstone.h>
+#include <Zydis/Decoder.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,10 +14,22 @@
 /* The most one instruction can become: a call through an absolute address. */
 #define RELOCATED_MAX 16
 
+/* One decoded instruction, with the bytes it was decoded from and where they run. */
+struct x86_insn {
+    ZydisDecodedInstruction zy;
+    ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
+    const uint8_t *bytes;
+    uint64_t address;
+};
+
+/* Decodes the instruction at CODE (at most AVAIL bytes), which runs at ADDRESS. False
+ * when the bytes are not a whole valid instruction. Allocates nothing. */
+bool x86_decode(const uint8_t *code, size_t avail, uint64_t address, struct x86_insn *insn);
+/* True for jmp, call, jcc, jrcxz, loop with an immediate (relative) destination; DEST
+ * then gets that destination. */
+bool x86_relative_branch(const struct x86_insn *insn, uint64_t *dest);
 /* Writes jmp *0(%rip); .quad TO at OUT. Returns its end. */
 uint8_t *x86_emit_jmp_abs(uint8_t *out, uint64_t to);
-/* True for jmp, call and jcc with an immediate (relative) destination. */
-bool x86_is_relative_branch(const cs_insn *insn);
 
 struct x86_moved {
     size_t displaced;           /* bytes taken from the entry: whole instructions */
@@ -28,10 +40,9 @@ struct x86_moved {
  * least MIN bytes are taken, to OUT, which will run at OUT_ADDRESS and has room for
  * RELOCATED_MAX bytes per instruction. Relative jumps and calls become absolute ones,
  * conditional jumps an inverted short jump over an absolute one, rip-relative operands
- * get new displacements. CS is a Capstone handle for x86-64 with details on. On failure
- * returns false with a reason in ERR. */
-bool x86_relocate_entry(csh cs, const uint8_t *code, size_t avail, uint64_t code_address,
-                        size_t min, uint8_t *out, uint64_t out_address,
-                        struct x86_moved *moved, char *err, size_t errlen);
+ * get new displacements. On failure returns false with a reason in ERR. */
+bool x86_relocate_entry(const uint8_t *code, size_t avail, uint64_t code_address, size_t min,
+                        uint8_t *out, uint64_t out_address, struct x86_moved *moved, char *err,
+                        size_t errlen);
 
 #endif
