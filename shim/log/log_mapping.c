@@ -64,7 +64,7 @@
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23                  /* Linux 5.14 */
 #endif
-#define FIRST_CHUNK ((size_t)1 << 20)
+#define FIRST_CHUNK ((size_t)256 << 10)
 #define LARGEST_CHUNK ((size_t)64 << 20)
 
 /* One per thread that appends: lets log_mapping_finish wait for appends under way. A

@@ -55,6 +55,30 @@ static bool lists_region_at(uintptr_t start, const struct scan_exclusion *files,
     return found;
 }
 
+START_TEST(maps_lines_are_read_field_by_field)
+{
+    unsigned long start, end, inode;
+    const char *perms, *path;
+    ck_assert(scan_parse_maps_line("7f01a2b3c000-7f01a2b3e000 rw-p 0001c000 fe:01 1835042                    /usr/lib/x86_64-linux-gnu/libz.so.1.2.13",
+                                   &start, &end, &perms, &inode, &path));
+    ck_assert_uint_eq(start, 0x7f01a2b3c000ul);
+    ck_assert_uint_eq(end, 0x7f01a2b3e000ul);
+    ck_assert_int_eq(strncmp(perms, "rw-p ", 5), 0);
+    ck_assert_uint_eq(inode, 1835042);
+    ck_assert_str_eq(path, "/usr/lib/x86_64-linux-gnu/libz.so.1.2.13");
+    ck_assert(scan_parse_maps_line("55d0c8a1f000-55d0c8a40000 rw-p 00000000 00:00 0 ", &start, &end,
+                                   &perms, &inode, &path));
+    ck_assert_uint_eq(inode, 0);
+    ck_assert_str_eq(path, "");
+    ck_assert(scan_parse_maps_line("1000-2000 rw-s 00000000 00:05 77 /tmp/a b (deleted)", &start, &end,
+                                   &perms, &inode, &path));
+    ck_assert_str_eq(path, "/tmp/a b (deleted)");
+    ck_assert(!scan_parse_maps_line("1000-2000 rw-p", &start, &end, &perms, &inode, &path));
+    ck_assert(!scan_parse_maps_line("1000 2000 rw-p 0 00:00 0", &start, &end, &perms, &inode, &path));
+    ck_assert(!scan_parse_maps_line("", &start, &end, &perms, &inode, &path));
+}
+END_TEST
+
 START_TEST(shim_files_are_left_out_and_other_file_mappings_kept)
 {
     char path[] = "/tmp/refshim_scan_memory_XXXXXX";
@@ -140,6 +164,7 @@ Suite *scan_memory_suite(void)
     Suite *s = suite_create("scan_memory");
     TCase *tc = tcase_create("skipping");
     tcase_add_test(tc, page_runs_tell_touched_pages_from_untouched_ones);
+    tcase_add_test(tc, maps_lines_are_read_field_by_field);
     tcase_add_test(tc, shim_files_are_left_out_and_other_file_mappings_kept);
     tcase_add_test(tc, libraries_only_the_shim_needs_are_told_from_the_programs);
     tcase_add_test(tc, a_library_the_program_needs_is_read);
