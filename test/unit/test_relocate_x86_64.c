@@ -189,14 +189,21 @@ START_TEST(rip_relative_operand_before_an_immediate)
 }
 END_TEST
 
+/* An 8-byte load whose rip-relative displacement 0x10 ends it: copied but for the
+ * displacement, which points at the same place from the trampoline. */
+static void assert_load_moves(const uint8_t *code)
+{
+    ck_assert(move_entry(code, 8, OUT_AT));
+    ck_assert_uint_eq(moved.written, 8);
+    ck_assert_mem_eq(out, code, 4);
+    ck_assert_int_eq(disp32_at(4), (int64_t)(CODE_AT + 8 + 0x10) - (int64_t)(OUT_AT + 8));
+}
+
 START_TEST(rip_relative_vex_load_gets_a_new_displacement)
 {
     /* vmovdqa 0x10(%rip),%xmm0: a two-byte VEX prefix before the opcode */
     static const uint8_t code[] = {0xc5, 0xf9, 0x6f, 0x05, 0x10, 0x00, 0x00, 0x00};
-    ck_assert(move_entry(code, sizeof code, OUT_AT));
-    ck_assert_uint_eq(moved.written, 8);
-    ck_assert_mem_eq(out, code, 4);
-    ck_assert_int_eq(disp32_at(4), (int64_t)(CODE_AT + 8 + 0x10) - (int64_t)(OUT_AT + 8));
+    assert_load_moves(code);
 }
 END_TEST
 
@@ -205,10 +212,7 @@ START_TEST(rip_relative_sse_load_with_operand_size_prefix)
     /* movdqa 0x10(%rip),%xmm0: 66-prefixed, as in libm's and libcrypto's entries; Capstone
      * 4 misread its displacement's size and such entries could not be hooked */
     static const uint8_t code[] = {0x66, 0x0f, 0x6f, 0x05, 0x10, 0x00, 0x00, 0x00};
-    ck_assert(move_entry(code, sizeof code, OUT_AT));
-    ck_assert_uint_eq(moved.written, 8);
-    ck_assert_mem_eq(out, code, 4);
-    ck_assert_int_eq(disp32_at(4), (int64_t)(CODE_AT + 8 + 0x10) - (int64_t)(OUT_AT + 8));
+    assert_load_moves(code);
 }
 END_TEST
 
