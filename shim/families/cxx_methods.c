@@ -97,9 +97,10 @@ static size_t parse_method(const char *pretty, enum ref_change *change)
 /* Cheap test on the mangled name before demangling: _ZN...6AddRefEv or _ZN...7ReleaseEv. */
 static bool may_be_refcount_method(const char *name)
 {
+    if (name[0] != '_' || name[1] != 'Z' || name[2] != 'N')
+        return false;           /* most names: no strlen */
     size_t len = strlen(name);
-    return strncmp(name, "_ZN", 3) == 0 &&
-           (ends_with(name, len, "6AddRefEv") || ends_with(name, len, "7ReleaseEv"));
+    return ends_with(name, len, "6AddRefEv") || ends_with(name, len, "7ReleaseEv");
 }
 
 static bool offer(const struct config *config, const struct hook_site *site)

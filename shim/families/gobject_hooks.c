@@ -445,7 +445,8 @@ static bool offer(const struct config *config, const struct hook_site *site)
     uintptr_t address = site->address;
     /* The prefixes first: libglib and libgio offer thousands of g_ functions, and the
      * module's path is searched only for the few that may be ours. */
-    if ((strncmp(name, "g_type_", 7) != 0 && strncmp(name, "g_object_", 9) != 0) ||
+    if (name[0] != 'g' || name[1] != '_' ||
+        (strncmp(name, "g_type_", 7) != 0 && strncmp(name, "g_object_", 9) != 0) ||
         strstr(module, "libgobject-2.0") == NULL)
         return false;
     static const struct {

@@ -96,12 +96,15 @@ bool scan_grow(void **memory, size_t *size, size_t need)
 /* --- reading ------------------------------------------------------------------------------ */
 
 static int mem_fd = -1;                 /* /proc/self/mem, when process_vm_readv is refused */
+/* This process, noted at each scan's start (a forked child's scan notes its own): a
+ * scan reads memory some 300 times, and getpid is a system call each. 0: ask. */
+static pid_t scanning_pid;
 
 static ssize_t read_once(uintptr_t address, void *buffer, size_t len)
 {
     if (mem_fd < 0) {
         struct iovec local = {buffer, len}, remote = {(void *)address, len};
-        ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+        ssize_t n = process_vm_readv(scanning_pid ? scanning_pid : getpid(), &local, 1, &remote, 1, 0);
         if (n >= 0 || (errno != ENOSYS && errno != EPERM))
             return n;
         mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
@@ -533,6 +536,7 @@ bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_fil
                          size_t shim_file_count, struct scan_region **regions, size_t *count,
                          size_t *bytes)
 {
+    scanning_pid = getpid();
     size_t segments_bytes = MAX_SEGMENTS * (sizeof(struct segment) + sizeof(struct scan_module));
     struct segment_list segments = {scan_alloc(segments_bytes), 0, NULL, 0};
     if (segments.items != NULL)
