@@ -619,7 +619,7 @@ static const char *scanned_symbol_at(const struct symbol_table *t, uintptr_t pc)
 /* Whether T has sizeless symbols that name code, which only libdwfl weighs. */
 static bool has_labels(struct symbol_table *t)
 {
-    for (size_t i = 1; !t->labels_known && i < t->view.count; i++) {
+    for (size_t i = 1; !t->labels_known && !t->has_labels && i < t->view.count; i++) {
         GElf_Sym sym = t->view.symbols[i];
         if (sym.st_size == 0 && names_code(view_name(&t->view, i), &sym))
             t->has_labels = true;
