@@ -7,6 +7,7 @@
 #include "got_redirect.h"
 
 #include "arch.h"
+#include "dl_module.h"
 #include <elf.h>
 #include <link.h>
 #include <stdbool.h>
@@ -90,22 +91,11 @@ static void redirect_relocations(const struct dynamic_info *info, const ElfW(Rel
     }
 }
 
-static bool module_holds(const struct dl_phdr_info *phdr, uintptr_t address)
-{
-    for (int i = 0; i < phdr->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &phdr->dlpi_phdr[i];
-        uintptr_t start = phdr->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type == PT_LOAD && address >= start && address - start < ph->p_memsz)
-            return true;
-    }
-    return false;
-}
-
 static int redirect_in_module(struct dl_phdr_info *phdr, size_t size, void *arg)
 {
     (void)size;
     const struct redirect *want = arg;
-    if (want->only_in != 0 && !module_holds(phdr, want->only_in))
+    if (want->only_in != 0 && !dl_module_holds(phdr, want->only_in))
         return 0;
     struct dynamic_info info = {.base = phdr->dlpi_addr};
     const ElfW(Dyn) *dyn = NULL;

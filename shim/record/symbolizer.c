@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "demangle.h"
+#include "dl_module.h"
 #include "log_writer.h"
 #include "report.h"
 
@@ -103,52 +104,16 @@ static void add_needed(const char *name, bool *changed)
     *changed = true;
 }
 
-struct dynamic_names {
-    const ElfW(Dyn) *dyn;
-    const char *strtab;
-    const char *soname;         /* DT_SONAME, else the file's base name */
-};
-
-static struct dynamic_names dynamic_names_of(const struct dl_phdr_info *info)
-{
-    struct dynamic_names names = {NULL, NULL, NULL};
-    for (int i = 0; i < info->dlpi_phnum; i++)
-        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-            names.dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-    size_t soname = SIZE_MAX;
-    for (const ElfW(Dyn) *d = names.dyn; d != NULL && d->d_tag != DT_NULL; d++) {
-        if (d->d_tag == DT_STRTAB)      /* glibc relocates most d_ptr values, not all */
-            names.strtab = (const char *)(d->d_un.d_ptr < info->dlpi_addr
-                                              ? info->dlpi_addr + d->d_un.d_ptr
-                                              : d->d_un.d_ptr);
-        else if (d->d_tag == DT_SONAME)
-            soname = d->d_un.d_val;
-    }
-    if (names.strtab != NULL && soname != SIZE_MAX) {
-        names.soname = names.strtab + soname;
-    } else if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0') {
-        const char *slash = strrchr(info->dlpi_name, '/');
-        names.soname = slash ? slash + 1 : info->dlpi_name;
-    }
-    return names;
-}
-
+/* The module that holds the shim's own code. */
 static bool contains_shim(const struct dl_phdr_info *info)
 {
-    uintptr_t own = (uintptr_t)symbolizer_init;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type == PT_LOAD && own >= start && own < start + ph->p_memsz)
-            return true;
-    }
-    return false;
+    return dl_module_holds(info, (uintptr_t)symbolizer_init);
 }
 
 static int add_needs_of_needed(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size;
-    struct dynamic_names names = dynamic_names_of(info);
+    struct dl_module_names names = dl_module_names_of(info);
     if (names.strtab == NULL ||
         !(contains_shim(info) || (names.soname != NULL && in_needed(names.soname))))
         return 0;
@@ -172,7 +137,7 @@ static bool shim_needs(const struct dl_phdr_info *info)
     static const char *const runtime[] = {"libgcc_s.so", "libstdc++.so"};
     if (contains_shim(info))
         return true;
-    const char *soname = dynamic_names_of(info).soname;
+    const char *soname = dl_module_names_of(info).soname;
     if (soname == NULL)
         return false;
     for (size_t i = 0; i < sizeof runtime / sizeof runtime[0]; i++)

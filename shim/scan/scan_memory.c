@@ -4,6 +4,7 @@
  * Memory is read with process_vm_readv on this process, which fails where a plain read
  * would fault: a mapping unmapped meanwhile, a guard page, a file mapping past its end. */
 #include "scan_memory.h"
+#include "dl_module.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -249,39 +250,15 @@ void scan_find_shim_only(struct scan_module *modules, size_t count)
 /* The module's soname (else its file's base name), dynamic section and string table. */
 static struct scan_module module_of(const struct dl_phdr_info *info, bool shim)
 {
-    struct scan_module m = {NULL, NULL, NULL, shim, false};
-    for (int i = 0; i < info->dlpi_phnum; i++)
-        if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-            m.dyn = (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
-    size_t soname = SIZE_MAX;
-    for (const ElfW(Dyn) *d = m.dyn; d != NULL && d->d_tag != DT_NULL; d++) {
-        if (d->d_tag == DT_STRTAB)      /* glibc relocates most d_ptr values, not all */
-            m.strtab = (const char *)(d->d_un.d_ptr < info->dlpi_addr ? info->dlpi_addr + d->d_un.d_ptr
-                                                                       : d->d_un.d_ptr);
-        else if (d->d_tag == DT_SONAME)
-            soname = d->d_un.d_val;
-    }
-    if (m.strtab != NULL && soname != SIZE_MAX) {
-        m.name = m.strtab + soname;
-    } else if (info->dlpi_name != NULL && info->dlpi_name[0] != '\0') {
-        const char *slash = strrchr(info->dlpi_name, '/');
-        m.name = slash ? slash + 1 : info->dlpi_name;
-    }
-    return m;
+    struct dl_module_names names = dl_module_names_of(info);
+    return (struct scan_module){names.soname, names.dyn, names.strtab, shim, false};
 }
 
 static int note_segments(struct dl_phdr_info *info, size_t size, void *arg)
 {
     (void)size;
     struct segment_list *list = arg;
-    uintptr_t own = (uintptr_t)scan_memory_regions;
-    bool shim = false;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type == PT_LOAD && own >= start && own < start + ph->p_memsz)
-            shim = true;
-    }
+    bool shim = dl_module_holds(info, (uintptr_t)scan_memory_regions);
     size_t module = SIZE_MAX;           /* past the list's room: read, as ever */
     if (list->module_count < MAX_SEGMENTS) {
         module = list->module_count++;
