@@ -48,14 +48,33 @@ static void assert_jmp_abs(size_t offset, uint64_t dest)
     ck_assert_uint_eq(quad_at(offset + 6), dest);
 }
 
+/* CODE, one instruction of SIZE bytes whose rip-relative displacement 0x10 is at
+ * DISP_AT: copied but for the displacement, which points at the same place from the
+ * trampoline (a displacement counts from the instruction's end). */
+static void assert_rip_relative_moved(const uint8_t *code, size_t size, size_t disp_at)
+{
+    ck_assert(move_entry(code, size, OUT_AT));
+    ck_assert_uint_eq(moved.written, size);
+    ck_assert_mem_eq(out, code, disp_at);
+    int64_t length = (int64_t)size;
+    ck_assert_int_eq(disp32_at(disp_at),
+                     ((int64_t)CODE_AT + length + 0x10) - ((int64_t)OUT_AT + length));
+}
+
+/* CODE's first COPIED bytes, whole instructions, moved as they are. */
+static void assert_copied(const uint8_t *code, size_t size, size_t copied)
+{
+    ck_assert(move_entry(code, size, OUT_AT));
+    ck_assert_uint_eq(moved.displaced, copied);
+    ck_assert_uint_eq(moved.written, copied);
+    ck_assert_mem_eq(out, code, copied);
+}
+
 START_TEST(position_independent_instructions_are_copied)
 {
     /* push %rbp; mov %rsp,%rbp; sub $0x10,%rsp */
     static const uint8_t code[] = {0x55, 0x48, 0x89, 0xe5, 0x48, 0x83, 0xec, 0x10, 0xc3};
-    ck_assert(move_entry(code, sizeof code, OUT_AT));
-    ck_assert_uint_eq(moved.displaced, 8);
-    ck_assert_uint_eq(moved.written, 8);
-    ck_assert_mem_eq(out, code, 8);
+    assert_copied(code, sizeof code, 8);
 }
 END_TEST
 
@@ -63,11 +82,8 @@ START_TEST(rip_relative_mov_gets_a_new_displacement)
 {
     /* mov 0x10(%rip),%rax: reads CODE_AT + 7 + 0x10 */
     static const uint8_t code[] = {0x48, 0x8b, 0x05, 0x10, 0x00, 0x00, 0x00};
-    ck_assert(move_entry(code, sizeof code, OUT_AT));
+    assert_rip_relative_moved(code, sizeof code, 3);
     ck_assert_uint_eq(moved.displaced, 7);
-    ck_assert_uint_eq(moved.written, 7);
-    ck_assert_mem_eq(out, code, 3);
-    ck_assert_int_eq(disp32_at(3), (int64_t)(CODE_AT + 7 + 0x10) - (int64_t)(OUT_AT + 7));
 }
 END_TEST
 
@@ -170,10 +186,7 @@ START_TEST(endbr64_prologue_is_copied)
 {
     /* endbr64; push %rbp; mov %rsp,%rbp: the jump needs the first two */
     static const uint8_t code[] = {0xf3, 0x0f, 0x1e, 0xfa, 0x55, 0x48, 0x89, 0xe5};
-    ck_assert(move_entry(code, sizeof code, OUT_AT));
-    ck_assert_uint_eq(moved.displaced, 5);
-    ck_assert_uint_eq(moved.written, 5);
-    ck_assert_mem_eq(out, code, 5);
+    assert_copied(code, sizeof code, 5);
 }
 END_TEST
 
@@ -181,29 +194,16 @@ START_TEST(rip_relative_operand_before_an_immediate)
 {
     /* cmpl $5,0x10(%rip): the displacement is counted from the end, after the immediate */
     static const uint8_t code[] = {0x83, 0x3d, 0x10, 0x00, 0x00, 0x00, 0x05};
-    ck_assert(move_entry(code, sizeof code, OUT_AT));
-    ck_assert_uint_eq(moved.written, 7);
-    ck_assert_mem_eq(out, code, 2);
-    ck_assert_int_eq(disp32_at(2), (int64_t)(CODE_AT + 7 + 0x10) - (int64_t)(OUT_AT + 7));
+    assert_rip_relative_moved(code, sizeof code, 2);
     ck_assert_uint_eq(out[6], 0x05);
 }
 END_TEST
-
-/* An 8-byte load whose rip-relative displacement 0x10 ends it: copied but for the
- * displacement, which points at the same place from the trampoline. */
-static void assert_load_moves(const uint8_t *code)
-{
-    ck_assert(move_entry(code, 8, OUT_AT));
-    ck_assert_uint_eq(moved.written, 8);
-    ck_assert_mem_eq(out, code, 4);
-    ck_assert_int_eq(disp32_at(4), (int64_t)(CODE_AT + 8 + 0x10) - (int64_t)(OUT_AT + 8));
-}
 
 START_TEST(rip_relative_vex_load_gets_a_new_displacement)
 {
     /* vmovdqa 0x10(%rip),%xmm0: a two-byte VEX prefix before the opcode */
     static const uint8_t code[] = {0xc5, 0xf9, 0x6f, 0x05, 0x10, 0x00, 0x00, 0x00};
-    assert_load_moves(code);
+    assert_rip_relative_moved(code, sizeof code, 4);
 }
 END_TEST
 
@@ -212,7 +212,7 @@ START_TEST(rip_relative_sse_load_with_operand_size_prefix)
     /* movdqa 0x10(%rip),%xmm0: 66-prefixed, as in libm's and libcrypto's entries; Capstone
      * 4 misread its displacement's size and such entries could not be hooked */
     static const uint8_t code[] = {0x66, 0x0f, 0x6f, 0x05, 0x10, 0x00, 0x00, 0x00};
-    assert_load_moves(code);
+    assert_rip_relative_moved(code, sizeof code, 4);
 }
 END_TEST
 
@@ -220,10 +220,7 @@ START_TEST(indirect_jump_through_rip_is_not_a_relative_branch)
 {
     /* jmp *0x10(%rip), as in a PLT entry: its memory operand moves, it stays a jmp */
     static const uint8_t code[] = {0xff, 0x25, 0x10, 0x00, 0x00, 0x00};
-    ck_assert(move_entry(code, sizeof code, OUT_AT));
-    ck_assert_uint_eq(moved.written, 6);
-    ck_assert_mem_eq(out, code, 2);
-    ck_assert_int_eq(disp32_at(2), (int64_t)(CODE_AT + 6 + 0x10) - (int64_t)(OUT_AT + 6));
+    assert_rip_relative_moved(code, sizeof code, 2);
 }
 END_TEST
 

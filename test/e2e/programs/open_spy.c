@@ -35,14 +35,21 @@ static mode_t mode_of(int flags, va_list args)
     return (flags & (O_CREAT | O_TMPFILE)) ? va_arg(args, mode_t) : 0;
 }
 
+/* NAME's next definition, called with the mode that only O_CREAT and O_TMPFILE pass. */
+static int spied_open(const char *name, const char *path, int flags, mode_t mode)
+{
+    note(path);
+    return next_open(name)(path, flags, mode);
+}
+
+/* Two entry points, since a program or library may call either. */
 int open(const char *path, int flags, ...)
 {
     va_list args;
     va_start(args, flags);
     mode_t mode = mode_of(flags, args);
     va_end(args);
-    note(path);
-    return next_open("open")(path, flags, mode);
+    return spied_open("open", path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
@@ -51,6 +58,5 @@ int open64(const char *path, int flags, ...)
     va_start(args, flags);
     mode_t mode = mode_of(flags, args);
     va_end(args);
-    note(path);
-    return next_open("open64")(path, flags, mode);
+    return spied_open("open64", path, flags, mode);
 }
