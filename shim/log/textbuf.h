@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct textbuf {
     char *data;
@@ -34,18 +35,34 @@ static inline void textbuf_add_char(struct textbuf *b, char c)
         b->data[b->len++] = c;
 }
 
+/* Two digits a division, from a table of the hundred pairs: a digit at a time was a
+ * tenth of the shim's instructions in a program's start-up, where every new stack node
+ * writes three numbers. */
 static inline void textbuf_add_uint(struct textbuf *b, uint64_t v)
 {
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char tmp[20];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
+    size_t at = sizeof tmp;
+    while (v >= 100) {
+        const char *pair = pairs + 2 * (v % 100);
+        v /= 100;
+        tmp[--at] = pair[1];
+        tmp[--at] = pair[0];
+    }
+    if (v >= 10) {
+        tmp[--at] = pairs[2 * v + 1];
+        tmp[--at] = pairs[2 * v];
+    } else {
+        tmp[--at] = (char)('0' + v);
+    }
+    size_t n = sizeof tmp - at;
     if (b->len + n > b->cap && !textbuf_reserve(b, n))
         return;
-    while (n > 0)
-        b->data[b->len++] = tmp[--n];
+    memcpy(b->data + b->len, tmp + at, n);
+    b->len += n;
 }
 void textbuf_add_hex(struct textbuf *b, uint64_t v);     /* 0x-prefixed, lowercase */
 void textbuf_clear(struct textbuf *b);

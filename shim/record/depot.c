@@ -4,9 +4,10 @@
  *
  * Finding a stack's node by walking the tree costs a hash lookup per frame, so whole stacks
  * are also kept by a hash of their return addresses: once globally (under depot_lock), and
- * in a small cache per thread that needs no lock at all. Definitions are written to the log
- * before the number is handed out, so a record that uses a number always comes after its
- * definition in the file. */
+ * in a small cache per thread that needs no lock at all. A new stack is walked only below
+ * the outer frames it shares with the last new stack of its thread, whose nodes that
+ * thread remembers. Definitions are written to the log before the number is handed out, so
+ * a record that uses a number always comes after its definition in the file. */
 #include "depot.h"
 
 #include <pthread.h>
@@ -40,9 +41,23 @@ struct stack_entry {
     uintptr_t ips[];
 };
 
+/* The last new stack a thread interned, outermost frame first, with the node of each depth.
+ * The next new stack of the thread nearly always shares its outer frames (the same main,
+ * the same loop, the same caller of the hooked function): at a program's start, when most
+ * stacks are new, looking up each of their 30 or so frames and nodes anew was half of the
+ * depot's time. Deeper frames than PATH_DEPTH are walked as before. */
+#define PATH_DEPTH 128
+struct last_path {
+    unsigned generation;                /* the nodes hold for this generation only */
+    int count;
+    uintptr_t ips[PATH_DEPTH];
+    uint32_t nodes[PATH_DEPTH];
+};
+
 struct thread_cache {
     unsigned generation;
     const struct stack_entry *slots[THREAD_CACHE_SLOTS];
+    struct last_path path;
 };
 
 static pthread_mutex_t depot_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -220,16 +235,45 @@ static uint32_t intern_node(uint32_t parent, uint32_t frame)
     return id;
 }
 
+/* Under depot_mutex: the node of IPS (COUNT return addresses, innermost first), walked from
+ * the outermost frame, the tree's root being main, and from below the frames it shares with
+ * PATH (the calling thread's; NULL: none), which it then describes. */
+static uint32_t intern_nodes(const uintptr_t *ips, int count, struct last_path *path)
+{
+    int shared = 0;
+    uint32_t node = 0;
+    if (path != NULL && path->generation == generation) {
+        int limit = count < path->count ? count : path->count;
+        while (shared < limit && path->ips[shared] == ips[count - 1 - shared])
+            shared++;
+        if (shared > 0)
+            node = path->nodes[shared - 1];
+    }
+    for (int depth = shared; depth < count; depth++) {
+        uintptr_t ip = ips[count - 1 - depth];
+        node = intern_node(node, intern_frame(ip));
+        if (path != NULL && depth < PATH_DEPTH) {
+            path->ips[depth] = ip;
+            path->nodes[depth] = node;
+        }
+    }
+    if (path != NULL) {
+        path->generation = generation;
+        /* After a failed definition the nodes are not those a later walk would find. */
+        path->count = defs.failed ? 0 : count < PATH_DEPTH ? count : PATH_DEPTH;
+    }
+    return node;
+}
+
 /* Under depot_mutex: the whole stack's entry, interned frame by frame when new. */
-static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ips, int count)
+static const struct stack_entry *intern_stack(uint64_t hash, const uintptr_t *ips, int count,
+                                              struct last_path *path)
 {
     struct stack_entry *first = (struct stack_entry *)(uintptr_t)key_table_find(&stacks, hash);
     for (struct stack_entry *s = first; s != NULL; s = s->same_hash)
         if (same_stack(s, hash, ips, count))
             return s;
-    uint32_t node = 0;
-    for (int i = count - 1; i >= 0; i--)      /* outermost first: the tree's root is main */
-        node = intern_node(node, intern_frame(ips[i]));
+    uint32_t node = intern_nodes(ips, count, path);
     flush_definitions();
     struct stack_entry *s = malloc(sizeof *s + (size_t)count * sizeof *ips);
     if (s == NULL)
@@ -276,7 +320,7 @@ uint32_t depot_stack(const uintptr_t *ips, int count, size_t *defined_end)
         return (*slot)->id;
     }
     pthread_mutex_lock(&depot_mutex);
-    const struct stack_entry *s = intern_stack(hash, ips, count);
+    const struct stack_entry *s = intern_stack(hash, ips, count, cache ? &cache->path : NULL);
     uint32_t id = s ? s->id : 0;
     raise_to(defined_end, s ? s->defined_end : log_definitions_end());
     if (slot != NULL && s != NULL && cache->generation == generation)

@@ -12,6 +12,8 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include "unwind_modules.h"
+
 uintptr_t shim_text_start, shim_text_end;
 
 static int find_own_text(struct dl_phdr_info *info, size_t size, void *arg)
@@ -36,4 +38,5 @@ void stack_capture_init(void)
     if (dladdr((void *)stack_capture_init, &info) != 0)
         dl_iterate_phdr(find_own_text, info.dli_fbase);
     unwind_signals_init();
+    unwind_modules_init();
 }

@@ -356,6 +356,31 @@ START_TEST(unloaded_frames_are_defined_again)
 }
 END_TEST
 
+/* A thread keeps the nodes of its last new stack, to walk the next one only below the
+ * outer frames they share; after an unload those nodes may name frames of the code that
+ * is gone, and a stack sharing them is walked whole again. */
+START_TEST(last_path_is_walked_again_after_an_unload)
+{
+    KEPT_ON_PURPOSE_FROM_HERE();
+    /* liba+0x20 (outermost) calls prog+0x200 */
+    const uintptr_t from_lib[] = {0x400200, 0x10020};
+    ck_assert_uint_eq(stack_of(from_lib, COUNT(from_lib)), 2);
+    ck_assert_str_eq(fake_log_take(),
+                     M_BUILD(1, LIBA, LIBA_BUILD_ID) F(1, 1, "0x20", "fn_20") S(1, 0, 1)
+                     M(2, PROG) F(2, 2, "0x200", "fn_200") S(2, 1, 2));
+    KEPT_ON_PURPOSE_UNTIL_HERE();
+    fake_module_unload(LIB_START);
+    depot_forget_frames(LIB_START, LIB_END);
+    fake_module_load("/lib/libb.so", NULL, LIB_START, LIB_END);
+    /* libb+0x20 calls prog+0x300: the outer frame is libb's, not liba's node 1 */
+    const uintptr_t from_new_lib[] = {0x400300, 0x10020};
+    ck_assert_uint_eq(stack_of(from_new_lib, COUNT(from_new_lib)), 4);
+    ck_assert_str_eq(fake_log_take(),
+                     M(3, "/lib/libb.so") F(3, 3, "0x20", "fn_20") S(3, 0, 3)
+                     F(4, 2, "0x300", "fn_300") S(4, 3, 4));
+}
+END_TEST
+
 /* Reads everything from FD into BUF (NUL-terminated). */
 static void read_all(int fd, char *buf, size_t size)
 {
@@ -442,6 +467,7 @@ Suite *depot_suite(void)
     tcase_add_test(tc, thread_cache_answers_without_the_lock);
     tcase_add_test(tc, classes_are_defined_once);
     tcase_add_test(tc, unloaded_frames_are_defined_again);
+    tcase_add_test(tc, last_path_is_walked_again_after_an_unload);
     tcase_add_test(tc, child_defines_everything_again);
     suite_add_tcase(s, tc);
     return s;

@@ -31,6 +31,26 @@ START_TEST(textbuf_formats_fields_and_numbers)
 }
 END_TEST
 
+/* Numbers are written two digits at a time: every length, odd and even, and the pairs'
+ * edges (9/10, 99/100, 999/1000). */
+START_TEST(textbuf_writes_every_length_of_number)
+{
+    static const uint64_t numbers[] = {1, 9, 10, 42, 99, 100, 101, 999, 1000, 12345, 100000,
+                                       9876543210ull, 10000000000000000000ull};
+    struct textbuf b = {0};
+    char expected[512] = "";
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        textbuf_add_uint(&b, numbers[i]);
+        textbuf_add_char(&b, ',');
+        snprintf(expected + strlen(expected), sizeof expected - strlen(expected), "%llu,",
+                 (unsigned long long)numbers[i]);
+    }
+    textbuf_add_char(&b, '\0');
+    ck_assert_str_eq(b.data, expected);
+    textbuf_free(&b);
+}
+END_TEST
+
 START_TEST(textbuf_on_the_stack_never_overflows)
 {
     char storage[8];
@@ -343,6 +363,7 @@ Suite *log_mapping_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, textbuf_formats_fields_and_numbers);
+    tcase_add_test(tc, textbuf_writes_every_length_of_number);
     tcase_add_test(tc, textbuf_on_the_stack_never_overflows);
     tcase_add_test(tc, threads_append_whole_lines_and_finish_cuts_the_file);
     tcase_add_test(tc, events_keep_each_objects_order_across_blocks);
