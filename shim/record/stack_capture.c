@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 #include <link.h>
 
+#include "got_redirect.h"
 #include "unwind_modules.h"
 
 uintptr_t shim_text_start, shim_text_end;
@@ -38,5 +39,7 @@ void stack_capture_init(void)
     if (dladdr((void *)stack_capture_init, &info) != 0)
         dl_iterate_phdr(find_own_text, info.dli_fbase);
     unwind_signals_init();
-    unwind_modules_init();
+    /* libunwind's search for a frame's module, the last module found first. */
+    got_redirect_in((uintptr_t)unw_backtrace, (uintptr_t)dl_iterate_phdr, "dl_iterate_phdr",
+                    (uintptr_t)last_first_dl_iterate_phdr);
 }

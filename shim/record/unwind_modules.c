@@ -11,15 +11,10 @@
  * dl_iterate_phdr, while it holds the loader's lock, and only if the loader's counts of
  * loads and unloads are those of the moment it was taken: a module cannot be unloaded
  * while it is in use, and a stale copy is never offered. The lock is one for all threads,
- * so it also guards the copy. */
+ * so it also guards the copy. stack_capture_init points libunwind's import here. */
 #include "unwind_modules.h"
 
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 #include <stdint.h>
-#include <string.h>
-
-#include "got_redirect.h"
 
 typedef int (*phdr_callback)(struct dl_phdr_info *, size_t, void *);
 
@@ -75,10 +70,4 @@ int last_first_dl_iterate_phdr(phdr_callback callback, void *data)
 {
     struct last_first_walk walk = {callback, data, false, false};
     return dl_iterate_phdr(offer_in_turn, &walk);
-}
-
-void unwind_modules_init(void)
-{
-    got_redirect_in((uintptr_t)unw_backtrace, (uintptr_t)dl_iterate_phdr, "dl_iterate_phdr",
-                    (uintptr_t)last_first_dl_iterate_phdr);
 }

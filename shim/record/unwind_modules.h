@@ -6,9 +6,6 @@
 #include <link.h>
 #include <stdbool.h>
 
-/* Redirects libunwind's dl_iterate_phdr to last_first_dl_iterate_phdr; once, at start. */
-void unwind_modules_init(void);
-
 /* dl_iterate_phdr(CALLBACK, DATA), but the module for which CALLBACK last returned
  * non-zero is offered first, while the loader's lock is held and no module was loaded
  * or unloaded since; every other module then follows in the loader's order, each once.

@@ -7,6 +7,7 @@ Suite *config_suite(void);
 Suite *name_list_suite(void);
 Suite *log_mapping_suite(void);
 Suite *depot_suite(void);
+Suite *unwind_modules_suite(void);
 Suite *key_table_suite(void);
 /* analyzer suites */
 Suite *func_name_suite(void);
@@ -34,6 +35,7 @@ int main(void)
     srunner_add_suite(runner, name_list_suite());
     srunner_add_suite(runner, log_mapping_suite());
     srunner_add_suite(runner, depot_suite());
+    srunner_add_suite(runner, unwind_modules_suite());
     srunner_add_suite(runner, key_table_suite());
     srunner_add_suite(runner, func_name_suite());
     srunner_add_suite(runner, log_reader_suite());
