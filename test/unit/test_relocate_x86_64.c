@@ -259,6 +259,37 @@ START_TEST(relative_branch_destinations)
 }
 END_TEST
 
+/* The walk for branches decodes operands only of instructions with relative ones: its
+ * answers are x86_decode's, for branches, rip-relative operands and everything else. */
+START_TEST(decoding_for_branches_answers_as_a_full_decoding)
+{
+    static const uint8_t call[] = {0xe8, 0xe0, 0xff, 0xff, 0xff};
+    static const uint8_t jne_back[] = {0x75, 0xfe};
+    static const uint8_t jmp_rel32[] = {0xe9, 0x10, 0x00, 0x00, 0x00};
+    static const uint8_t lea_rip[] = {0x48, 0x8d, 0x3d, 0x20, 0x00, 0x00, 0x00};
+    static const uint8_t call_rax[] = {0xff, 0xd0};
+    static const uint8_t mov_imm[] = {0x48, 0xc7, 0xc0, 0x01, 0x00, 0x00, 0x00};
+    static const uint8_t jmp_rip[] = {0xff, 0x25, 0x00, 0x10, 0x00, 0x00};
+    const struct { const uint8_t *bytes; size_t size; } cases[] = {
+        {call, sizeof call}, {jne_back, sizeof jne_back}, {jmp_rel32, sizeof jmp_rel32},
+        {lea_rip, sizeof lea_rip}, {call_rax, sizeof call_rax}, {mov_imm, sizeof mov_imm},
+        {jmp_rip, sizeof jmp_rip},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct x86_insn full, relative;
+        uint64_t full_dest = 0, relative_dest = 0;
+        ck_assert(x86_decode(cases[i].bytes, cases[i].size, CODE_AT, &full));
+        ck_assert(x86_decode_relative(cases[i].bytes, cases[i].size, CODE_AT, &relative));
+        ck_assert_uint_eq(relative.zy.length, full.zy.length);
+        ck_assert_int_eq(x86_relative_branch(&relative, &relative_dest),
+                         x86_relative_branch(&full, &full_dest));
+        ck_assert_uint_eq(relative_dest, full_dest);
+    }
+    struct x86_insn insn;
+    ck_assert(!x86_decode_relative(call, 3, CODE_AT, &insn));
+}
+END_TEST
+
 START_TEST(loop_cannot_be_moved)
 {
     static const uint8_t code[] = {0xe2, 0x10, 0x90, 0x90, 0x90};
@@ -291,6 +322,7 @@ Suite *relocate_suite(void)
     tcase_add_test(tc, bnd_jmp_becomes_absolute);
     tcase_add_test(tc, relative_branch_destinations);
     tcase_add_test(tc, loop_cannot_be_moved);
+    tcase_add_test(tc, decoding_for_branches_answers_as_a_full_decoding);
     suite_add_tcase(s, tc);
     return s;
 }

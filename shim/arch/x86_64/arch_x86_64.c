@@ -143,7 +143,8 @@ static bool branches_into(const uint8_t *code, size_t size, uintptr_t from, uint
     struct x86_insn insn;
     size_t at = 0;
     bool found = false;
-    while (!found && at < size && x86_decode(code + at, size - at, (uintptr_t)code + at, &insn)) {
+    while (!found && at < size &&
+           x86_decode_relative(code + at, size - at, (uintptr_t)code + at, &insn)) {
         uint64_t dest;
         if (x86_relative_branch(&insn, &dest)) {
             /* A jump back to the entry itself would also enter the hook again, on every

@@ -25,6 +25,25 @@ bool x86_decode(const uint8_t *code, size_t avail, uint64_t address, struct x86_
     return true;
 }
 
+bool x86_decode_relative(const uint8_t *code, size_t avail, uint64_t address,
+                         struct x86_insn *insn)
+{
+    ZydisDecoder decoder;
+    ZydisDecoderContext context;
+    if (!ZYAN_SUCCESS(ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64,
+                                       ZYDIS_STACK_WIDTH_64)) ||
+        !ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder, &context, code, avail, &insn->zy)))
+        return false;
+    insn->bytes = code;
+    insn->address = address;
+    if (!(insn->zy.attributes & ZYDIS_ATTRIB_IS_RELATIVE)) {
+        insn->zy.operand_count = insn->zy.operand_count_visible = 0;
+        return true;
+    }
+    return ZYAN_SUCCESS(ZydisDecoderDecodeOperands(&decoder, &context, &insn->zy, insn->operands,
+                                                   insn->zy.operand_count));
+}
+
 uint8_t *x86_emit_jmp_abs(uint8_t *out, uint64_t to)
 {
     out[0] = 0xff;
