@@ -134,6 +134,21 @@ static void add_region_blocks(struct heap_blocks *heap, struct word_reader *read
     add_block(heap, r->start, r->end, r->end, region, false, false);
 }
 
+/* Sets the bits of COUNT pages from PAGE, a word at a time: an 8 MB region is 2,048
+ * pages, and a bit at a time was a tenth of the heap's indexing. */
+static void mark_pages(uint64_t *bits, uintptr_t page, size_t count)
+{
+    if (count > PAGE_BITS)
+        count = PAGE_BITS;          /* every bit: the pages wrap around the bitmap */
+    while (count > 0) {
+        size_t bit = page % PAGE_BITS, shift = bit % 64;
+        size_t n = 64 - shift < count ? 64 - shift : count;
+        bits[bit / 64] |= (n == 64 ? ~0ull : (1ull << n) - 1) << shift;
+        page += n;
+        count -= n;
+    }
+}
+
 static bool index_area(struct heap_blocks *heap, const struct scan_region *r, size_t first)
 {
     if (!scan_grow((void **)&heap->areas, &heap->area_bytes,
@@ -155,9 +170,8 @@ static bool index_area(struct heap_blocks *heap, const struct scan_region *r, si
         while (b < heap->count && heap->blocks[b].end <= page_start)
             b++;
         a->page_first[p] = (uint32_t)b;
-        uintptr_t page = page_start >> PAGE_SHIFT;
-        heap->page_bits[(page % PAGE_BITS) / 64] |= 1ull << (page % 64);
     }
+    mark_pages(heap->page_bits, r->start >> PAGE_SHIFT, pages);
     return true;
 }
 

@@ -108,12 +108,16 @@ static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
 
 typedef bool (*before_fn)(const void *a, const void *b);
 
+/* A region is some 300 bytes with its label: swapped a byte at a time, sorting a
+ * hundred of them was a sixth of the scan's instructions at a short program's exit. */
 static void swap_bytes(char *a, char *b, size_t size)
 {
-    for (size_t i = 0; i < size; i++) {
-        char t = a[i];
-        a[i] = b[i];
-        b[i] = t;
+    char t[64];
+    for (size_t n; size > 0; a += n, b += n, size -= n) {
+        n = size < sizeof t ? size : sizeof t;
+        memcpy(t, a, n);
+        memcpy(a, b, n);
+        memcpy(b, t, n);
     }
 }
 
