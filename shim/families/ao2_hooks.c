@@ -304,6 +304,7 @@ static void at_exit(void)
 const struct hook_family ao2_family = {
     .name = "Asterisk ao2",
     .offer = offer,
+    .first_bytes = "_",             /* __ao2_... */
     .after_fork_child = after_fork_child,
     .at_exit = at_exit,
 };

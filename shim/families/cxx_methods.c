@@ -127,4 +127,5 @@ static bool offer(const struct config *config, const struct hook_site *site)
 const struct hook_family cxx_methods_family = {
     .name = "C++ AddRef() and Release() methods",
     .offer = offer,
+    .first_bytes = "_",             /* _ZN...6AddRefEv */
 };

@@ -65,9 +65,15 @@ static bool offer(const struct config *config, const struct hook_site *site)
     return false;
 }
 
+static bool idle(const struct config *config)
+{
+    return config->delta_fns.count == 0;
+}
+
 /* Users' patterns: never offered the shim's own code or the libraries it runs on. */
 const struct hook_family delta_functions_family = {
     .name = "REFLOG_REF functions",
     .skips_shim_needs = true,
     .offer = offer,
+    .idle = idle,
 };

@@ -45,4 +45,5 @@ static bool offer(const struct config *config, const struct hook_site *site)
 const struct hook_family exec_family = {
     .name = "execve",
     .offer = offer,
+    .first_bytes = "e",
 };

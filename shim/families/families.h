@@ -19,6 +19,12 @@ struct hook_family {
     /* Offered each function of each new module that no family before it in the table
      * took: hooks SITE if it is one of the family's and returns true then. */
     bool (*offer)(const struct config *config, const struct hook_site *site);
+    /* The first bytes of the names OFFER may take ("g" for g_object_ref, "_" for mangled
+     * C++): it is offered no other name. NULL: any name. */
+    const char *first_bytes;
+    /* True when the configuration gives the family nothing to hook (no patterns): it is
+     * then offered nothing. NULL: never. */
+    bool (*idle)(const struct config *config);
     /* After each scan of new modules (at start-up and after each dlopen). */
     void (*after_scan)(void);
     /* Once, after the first scan, when tracing starts. */

@@ -497,6 +497,7 @@ static void at_exit(void)
 const struct hook_family gobject_family = {
     .name = "GObject",
     .offer = offer,
+    .first_bytes = "g",
     .after_fork_child = after_fork_child,
     .at_exit = at_exit,
 };

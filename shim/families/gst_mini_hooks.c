@@ -210,6 +210,7 @@ static void at_exit(void)
 const struct hook_family gst_mini_family = {
     .name = "GStreamer mini objects",
     .offer = offer,
+    .first_bytes = "g",
     .after_fork_child = after_fork_child,
     .at_exit = at_exit,
 };

@@ -271,9 +271,18 @@ static bool offer(const struct config *config, const struct hook_site *site)
     return hooked;
 }
 
+static bool idle(const struct config *config)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (((const struct name_list *)((const char *)config + kinds[i].list))->count > 0)
+            return false;
+    return true;
+}
+
 const struct hook_family named_functions_family = {
     .name = "REFLOG_NEW, REFLOG_ADDREF and REFLOG_RELEASE",
     .skips_shim_needs = true,
     .offer = offer,
+    .idle = idle,
     .after_scan = warn_wide_patterns,
 };
