@@ -74,7 +74,7 @@ struct successor {
     unsigned long line;     /* where it started */
 };
 
-enum { SPELLED_ADDRESSES = 256, SERIAL_CACHE = 256 };
+enum { SPELLED_ADDRESSES = 256, SERIAL_CACHE = 256, TID_CACHE = 64 };
 
 struct spelled_address {
     uint64_t address;
@@ -100,6 +100,10 @@ struct object_tracker {
     uint32_t tid_zero_id, next_tid_id;
     uint64_t last_tid;          /* the last thread asked about, and its id */
     uint32_t last_tid_id;
+    /* Thread ids met lately, at their low bits: threads log interleaved, not only in
+     * runs, and the map was a lookup on most lines of a busy log. */
+    struct { uint64_t tid; uint32_t id; } tid_cache[TID_CACHE];
+    uint32_t touched;           /* record + 1 the last change left alive, 0: none */
     struct id_map spellings;    /* record + 1 -> its address as the log spelled it */
     struct id_map successors;   /* record + 1 -> struct successor */
     /* Addresses whose object was destroyed and that no object took since (the set of
@@ -243,6 +247,21 @@ static uint32_t index_find(const struct object_tracker *tracker,
 {
     const struct index_slot *slot = index_slot(tracker, index, key);
     return slot ? slot->record - 1 : NO_RECORD;
+}
+
+/* The live record found by address ADDRESS: HINT's (record + 1, as object_tracker_touched
+ * told) if it still is that one, else the index's. A record in use and not found by
+ * serial is the one of its address: two live objects never share one. */
+static inline uint32_t find_hinted(const struct object_tracker *tracker, uint64_t address,
+                                   uint32_t hint)
+{
+    if (hint != 0 && hint <= tracker->record_count) {
+        const struct live_record *r = &tracker->records[hint - 1];
+        if (r->address == address &&
+            (r->tid_and_flags & (FLAG_USED | FLAG_BY_SERIAL)) == FLAG_USED)
+            return hint - 1;
+    }
+    return index_find(tracker, &tracker->by_address, address);
 }
 
 /* The live record of the log's serial SERIAL if the serial cache has it, or NO_RECORD. */
@@ -424,7 +443,10 @@ static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
     if (tid == tracker->last_tid && tracker->last_tid_id != 0)
         return tracker->last_tid_id;
     uint32_t id;
-    if (tid == 0) {
+    /* A cached id is never 0, so the zeroed cache holds nothing. */
+    if (tracker->tid_cache[tid % TID_CACHE].tid == tid && tracker->tid_cache[tid % TID_CACHE].id) {
+        id = tracker->tid_cache[tid % TID_CACHE].id;
+    } else if (tid == 0) {
         if (tracker->tid_zero_id == 0)
             tracker->tid_zero_id = tracker->next_tid_id < TID_MANY ? tracker->next_tid_id++
                                                                    : TID_MANY;
@@ -436,6 +458,8 @@ static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
             id_map_add(&tracker->tid_ids, tid, (void *)(uintptr_t)id);
         }
     }
+    tracker->tid_cache[tid % TID_CACHE].tid = tid;
+    tracker->tid_cache[tid % TID_CACHE].id = id;
     tracker->last_tid = tid;
     tracker->last_tid_id = id;
     return id;
@@ -532,14 +556,26 @@ static bool was_destroyed(struct object_tracker *tracker, bool by_serial, uint64
     return by_serial ? serial_finished(tracker, key) : address_destroyed(tracker, key);
 }
 
+/* The pool's id of CLASS_NAME; CACHE (if not NULL) keeps it, + 1, for the next time. */
+static uint32_t class_id(struct object_tracker *tracker, const char *class_name, uint32_t *cache)
+{
+    if (cache && *cache)
+        return *cache - 1;
+    uint32_t id = string_pool_id(tracker->classes, class_name ? class_name : "?");
+    if (cache)
+        *cache = id + 1;
+    return id;
+}
+
 static uint32_t start_object(struct object_tracker *tracker, struct record_index *index,
-                             uint64_t key, bool by_serial, const struct log_event *event)
+                             uint64_t key, bool by_serial, const struct log_event *event,
+                             uint32_t *class_id_cache)
 {
     uint32_t record = new_record(tracker);
     struct live_record *r = &tracker->records[record];
     r->serial = by_serial ? key : ++tracker->next_serial;
     r->address = event->address_value;
-    r->class_id = string_pool_id(tracker->classes, event->class_name ? event->class_name : "?");
+    r->class_id = class_id(tracker, event->class_name, class_id_cache);
     r->tid_and_flags = FLAG_USED | (by_serial ? FLAG_BY_SERIAL : 0) | tid_id(tracker, event->tid);
     const char *spelling = event->address ? event->address : "?";
     if (!(event->address_plain && event->address) &&
@@ -699,7 +735,9 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     bool by_serial = change->log_serial != 0;
     struct record_index *index = by_serial ? &tracker->by_serial : &tracker->by_address;
     uint64_t key = by_serial ? change->log_serial : event->address_value;
-    uint32_t record = by_serial ? find_by_serial(tracker, key) : index_find(tracker, index, key);
+    uint32_t record = by_serial ? find_by_serial(tracker, key)
+                                : find_hinted(tracker, key, change->record_hint);
+    tracker->touched = 0;
     event->anomaly = NULL;
     event->first_seen = false;
 
@@ -743,7 +781,7 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
                 note(tracker, event, "%s of an object never created",
                      kind == CHANGE_DESTROY ? "destruction" : "Release");
         }
-        record = start_object(tracker, index, key, by_serial, event);
+        record = start_object(tracker, index, key, by_serial, event, change->class_id_cache);
         r = &tracker->records[record];
         if (change->alloc_only)
             r->tid_and_flags |= FLAG_NOMINAL;
@@ -786,6 +824,8 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
         event->op = LOG_OP_NEW;
     else
         event->op = event->delta >= 0 ? LOG_OP_ADDREF : LOG_OP_RELEASE;
+    if (!destroyed)
+        tracker->touched = record + 1;
     if (kind == CHANGE_COUNT && !destroyed && !event->anomaly && !event->first_seen &&
         !wants_quiet_change(sink, r))
         return;                 /* a quiet count change: applied, not wanted */
@@ -840,6 +880,31 @@ bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log
                                tracker->last_tid_id);
     }
     return quiet_count_looked_up(tracker, sink, by_serial, key, delta, count, tid);
+}
+
+uint32_t object_tracker_touched(const struct object_tracker *tracker)
+{
+    return tracker->touched;
+}
+
+void object_tracker_prefetch_hinted(const struct object_tracker *tracker, uint32_t hint)
+{
+    if (hint == 0 || hint > tracker->record_count)
+        return;
+    __builtin_prefetch(&tracker->records[hint - 1]);
+    if (tracker->user)
+        __builtin_prefetch(&tracker->user[(size_t)(hint - 1) * tracker->user_slots]);
+}
+
+bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
+                                       const struct log_sink *sink, uint32_t hint,
+                                       uint64_t address, int64_t delta, int64_t count,
+                                       uint64_t tid)
+{
+    uint32_t record = find_hinted(tracker, address, hint);
+    if (record == NO_RECORD)
+        return false;
+    return apply_quiet(sink, &tracker->records[record], delta, count, tid_id(tracker, tid));
 }
 
 /* For qsort, which passes no context: the records being sorted. */

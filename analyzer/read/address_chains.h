@@ -22,6 +22,8 @@ struct address_chain {
     uint64_t address;
     int64_t count;                  /* after the last line taken */
     struct pending *first_pending;  /* the lines that wait for this chain, in order */
+    uint32_t record_hint;           /* the tracker's record of its live object (struct
+                                     * change's record_hint): one lookup serves both */
     bool used;                      /* false: an empty slot */
     bool alive;
 };

@@ -37,6 +37,7 @@
 struct call_site {
     struct log_frame frame;
     char *function, *source;
+    uint32_t class_id;      /* the tracker's, of FUNCTION as a class (struct change) */
 };
 
 /* The call sites by the digest of "FILE,LINE,FUNC" (as written), looked up on
@@ -90,12 +91,19 @@ void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_l
         __builtin_prefetch(&chains->slots[address_chains_home(chains, parsed->address)]);
     if (state->sites.slots && parsed->site_known)
         __builtin_prefetch(&state->sites.slots[(size_t)parsed->site.low & state->sites.mask]);
-    object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_SLOT);
+    /* A count line's object is found through its chain's hint: the tracker's index is
+     * looked at only for the others (a new object, an end). */
+    if (parsed->kind != LINE_COUNT)
+        object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_SLOT);
 }
 
 void asterisk_prefetch_record(const struct asterisk_state *state, const struct parsed_line *parsed)
 {
-    object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_RECORD);
+    const struct address_chain *chain = address_chains_find(&state->chains, parsed->address);
+    if (chain && chain->record_hint)
+        object_tracker_prefetch_hinted(state->tracker, chain->record_hint);
+    else if (parsed->kind != LINE_COUNT)
+        object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_RECORD);
 }
 
 /* Splits LINE at its first seven commas; false if there are fewer than six (the tag
@@ -275,8 +283,9 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
     /* A quiet change, which a reading of lives does not deliver, needs no call site. */
     int64_t count_after = parsed->state_count + parsed->delta;
     if (parsed->kind == LINE_COUNT && sink->lives_only &&
-        object_tracker_quiet_count(state->tracker, sink, false, parsed->address, parsed->delta,
-                                   count_after, parsed->tid)) {
+        object_tracker_quiet_count_hinted(state->tracker, sink, chain ? chain->record_hint : 0,
+                                          parsed->address, parsed->delta, count_after,
+                                          parsed->tid)) {
         if (chain) {
             chain->alive = true;
             chain->count = count_after;
@@ -305,7 +314,7 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
     event.tag = field[TAG];
     event.state = field[STATE];
     event.address_plain = parsed->address_plain;
-    struct change change = {0};
+    struct change change = {.record_hint = chain ? chain->record_hint : 0};
     switch (parsed->kind) {
     case LINE_CONSTRUCTOR:
         change.kind = CHANGE_CREATE;
@@ -313,6 +322,7 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
         event.count = parsed->delta;
         event.size = constructor_size(field[STATE]);
         event.class_name = site->function;
+        change.class_id_cache = &site->class_id;
         break;
     case LINE_DESTRUCTOR:
         change.kind = CHANGE_DESTROY;
@@ -332,6 +342,7 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
         chain->alive = event.op == LOG_OP_NEW || event.op == LOG_OP_ADDREF ||
                        event.op == LOG_OP_RELEASE;
         chain->count = chain->alive ? event.count : 0;
+        chain->record_hint = object_tracker_touched(state->tracker);
     }
 }
 
@@ -468,6 +479,7 @@ void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *pars
             chain = address_chains_add(&state->chains, parsed->address);
             chain->alive = true;
             chain->count = idle.count;
+            chain->record_hint = idle.record_hint;
         }
         return;
     }
