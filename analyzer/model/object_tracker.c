@@ -103,7 +103,6 @@ struct object_tracker {
     /* Thread ids met lately, at their low bits: threads log interleaved, not only in
      * runs, and the map was a lookup on most lines of a busy log. */
     struct { uint64_t tid; uint32_t id; } tid_cache[TID_CACHE];
-    uint32_t touched;           /* record + 1 the last change left alive, 0: none */
     struct id_map spellings;    /* record + 1 -> its address as the log spelled it */
     struct id_map successors;   /* record + 1 -> struct successor */
     /* Addresses whose object was destroyed and that no object took since (the set of
@@ -249,8 +248,8 @@ static uint32_t index_find(const struct object_tracker *tracker,
     return slot ? slot->record - 1 : NO_RECORD;
 }
 
-/* The live record found by address ADDRESS: HINT's (record + 1, as object_tracker_touched
- * told) if it still is that one, else the index's. A record in use and not found by
+/* The live record found by address ADDRESS: HINT's (record + 1, as
+ * object_tracker_find_address told) if it still is that one, else the index's. A record in use and not found by
  * serial is the one of its address: two live objects never share one. */
 static inline uint32_t find_hinted(const struct object_tracker *tracker, uint64_t address,
                                    uint32_t hint)
@@ -716,10 +715,10 @@ void object_tracker_prefetch(const struct object_tracker *tracker, bool by_seria
         return;
     uint32_t hash = key_hash(key);
     const struct index_slot *slot = &index->slots[hash & index->mask];
-    if (stage == PREFETCH_SLOT) {
+    if (stage != PREFETCH_RECORD) {
         __builtin_prefetch(slot);
         /* A new object at an address is looked for among the destroyed ones too. */
-        if (!by_serial && tracker->destroyed_addresses.slots)
+        if (stage == PREFETCH_SLOT && !by_serial && tracker->destroyed_addresses.slots)
             __builtin_prefetch(&tracker->destroyed_addresses.slots[
                 fast_hash_mix(key) & tracker->destroyed_addresses.mask]);
     } else if (slot->record != 0 && slot->hash == hash) {
@@ -737,7 +736,6 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     uint64_t key = by_serial ? change->log_serial : event->address_value;
     uint32_t record = by_serial ? find_by_serial(tracker, key)
                                 : find_hinted(tracker, key, change->record_hint);
-    tracker->touched = 0;
     event->anomaly = NULL;
     event->first_seen = false;
 
@@ -824,8 +822,6 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
         event->op = LOG_OP_NEW;
     else
         event->op = event->delta >= 0 ? LOG_OP_ADDREF : LOG_OP_RELEASE;
-    if (!destroyed)
-        tracker->touched = record + 1;
     if (kind == CHANGE_COUNT && !destroyed && !event->anomaly && !event->first_seen &&
         !wants_quiet_change(sink, r))
         return;                 /* a quiet count change: applied, not wanted */
@@ -882,18 +878,14 @@ bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log
     return quiet_count_looked_up(tracker, sink, by_serial, key, delta, count, tid);
 }
 
-uint32_t object_tracker_touched(const struct object_tracker *tracker)
+uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint64_t address,
+                                     int64_t *count)
 {
-    return tracker->touched;
-}
-
-void object_tracker_prefetch_hinted(const struct object_tracker *tracker, uint32_t hint)
-{
-    if (hint == 0 || hint > tracker->record_count)
-        return;
-    __builtin_prefetch(&tracker->records[hint - 1]);
-    if (tracker->user)
-        __builtin_prefetch(&tracker->user[(size_t)(hint - 1) * tracker->user_slots]);
+    uint32_t record = index_find(tracker, &tracker->by_address, address);
+    if (record == NO_RECORD)
+        return 0;
+    *count = tracker->records[record].count;
+    return record + 1;
 }
 
 bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,

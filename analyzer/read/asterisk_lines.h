@@ -75,7 +75,7 @@ struct asterisk_cut_line {
 };
 
 /* The state's ASTERISK_LOOKAHEAD cut lines. */
-enum { ASTERISK_LOOKAHEAD = 4 };
+enum { ASTERISK_LOOKAHEAD = 16 };
 struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state);
 /* Starts fetching what PARSED's line will look up, its address's chain and its call site,
  * into the cache. Out of line: inlined into the block reader, GCC 12 -O2 left the
