@@ -75,6 +75,8 @@ struct successor {
 };
 
 enum { SPELLED_ADDRESSES = 256, SERIAL_CACHE = 256, TID_CACHE = 64 };
+/* Index slots the second prefetch stage looks at for its key. */
+enum { PREFETCH_PROBES = 4 };
 
 struct spelled_address {
     uint64_t address;
@@ -107,7 +109,7 @@ struct object_tracker {
     struct id_map successors;   /* record + 1 -> struct successor */
     /* Addresses whose object was destroyed and that no object took since (the set of
      * them: the value is unused), address 0 apart, id_map's empty key. */
-    struct id_map destroyed_addresses;
+    struct id_set destroyed_addresses;
     bool destroyed_at_zero;
     uint8_t *finished_serials; /* one bit per serial */
     uint64_t finished_capacity; /* in bits */
@@ -166,7 +168,7 @@ void object_tracker_release(struct object_tracker *tracker)
     id_map_free(&tracker->tid_ids);
     id_map_free_with(&tracker->spellings, free);
     id_map_free_with(&tracker->successors, free);
-    id_map_free(&tracker->destroyed_addresses);
+    id_set_free(&tracker->destroyed_addresses);
     free(tracker->finished_serials);
     free(tracker);
 }
@@ -195,7 +197,7 @@ static void drop_lookups(struct object_tracker *tracker)
         indexes[i]->mask = indexes[i]->count = 0;
     }
     id_map_free(&tracker->tid_ids);
-    id_map_free(&tracker->destroyed_addresses);
+    id_set_free(&tracker->destroyed_addresses);
     free(tracker->finished_serials);
     tracker->finished_serials = NULL;
     tracker->finished_capacity = 0;
@@ -526,7 +528,7 @@ bool object_tracker_serial_finished(const struct object_tracker *tracker, uint64
 
 static bool address_destroyed(const struct object_tracker *tracker, uint64_t address)
 {
-    return address ? id_map_find(&tracker->destroyed_addresses, address) != NULL
+    return address ? id_set_contains(&tracker->destroyed_addresses, address)
                    : tracker->destroyed_at_zero;
 }
 
@@ -534,10 +536,10 @@ static void set_address_destroyed(struct object_tracker *tracker, uint64_t addre
 {
     if (address == 0)
         tracker->destroyed_at_zero = destroyed;
-    else if (destroyed && !address_destroyed(tracker, address))
-        id_map_add(&tracker->destroyed_addresses, address, tracker); /* any non-NULL value */
-    else if (!destroyed)
-        id_map_remove(&tracker->destroyed_addresses, address);
+    else if (destroyed)
+        id_set_add(&tracker->destroyed_addresses, address);   /* once, if there already */
+    else
+        id_set_remove(&tracker->destroyed_addresses, address);
 }
 
 /* Called when an object is destroyed, so that later changes are known to come after. */
@@ -720,11 +722,23 @@ void object_tracker_prefetch(const struct object_tracker *tracker, bool by_seria
         /* A new object at an address is looked for among the destroyed ones too. */
         if (stage == PREFETCH_SLOT && !by_serial && tracker->destroyed_addresses.slots)
             __builtin_prefetch(&tracker->destroyed_addresses.slots[
-                fast_hash_mix(key) & tracker->destroyed_addresses.mask]);
-    } else if (slot->record != 0 && slot->hash == hash) {
-        __builtin_prefetch(&tracker->records[slot->record - 1]);
-        if (tracker->user)
-            __builtin_prefetch(&tracker->user[(size_t)(slot->record - 1) * tracker->user_slots]);
+                id_set_home(&tracker->destroyed_addresses, key)]);
+    } else {
+        /* The key is often a slot or two past its home (the index is up to three quarters
+         * full): those slots came with the home's cache line, most times. */
+        for (size_t i = hash & index->mask, probes = 0; probes < PREFETCH_PROBES;
+             i = (i + 1) & index->mask, probes++) {
+            slot = &index->slots[i];
+            if (slot->record == 0)
+                return;
+            if (slot->hash == hash) {
+                __builtin_prefetch(&tracker->records[slot->record - 1]);
+                if (tracker->user)
+                    __builtin_prefetch(
+                        &tracker->user[(size_t)(slot->record - 1) * tracker->user_slots]);
+                return;
+            }
+        }
     }
 }
 

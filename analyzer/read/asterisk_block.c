@@ -330,24 +330,6 @@ static inline const char *comma_or_line_end(const char *p, const char *limit)
     return p;
 }
 
-/* The first '\n' at or after P, which one at or before LIMIT bounds: inline, as the tags
- * are short, where rawmemchr's call and set-up were a tenth of the scan. */
-static inline const char *line_end(const char *p, const char *limit)
-{
-#ifdef __SSE2__
-    const __m128i newline = _mm_set1_epi8('\n');
-    for (; limit - p >= 16; p += 16) {
-        __m128i here = _mm_loadu_si128((const __m128i *)(const void *)p);
-        unsigned found = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(here, newline));
-        if (found)
-            return p + __builtin_ctz(found);
-    }
-#endif
-    while (*p != '\n')
-        p++;
-    return p;
-}
-
 /* Reads the line at AT, which a '\n' at or before LIMIT ends, into TOKEN in one pass if
  * it has the usual shape, as cut_line_at and cut_usual_line would read it: the numbers
  * are read where they stand, and their ends are the commas, so only the texts (FILE,
@@ -386,7 +368,7 @@ static const char *scan_usual_line(const char *at, const char *limit, bool lives
     if (*state_end == ',') {
         comma[STATE] = state_end;
         commas = SPLITTING_COMMAS;
-        newline = line_end(state_end + 1, limit);
+        newline = rawmemchr(state_end + 1, '\n');
     }
     size_t length = (size_t)(newline - at);
     if (length >= USUAL_LINE_MAX || newline[-1] == '\r' ||
@@ -411,10 +393,6 @@ static const char *scan_usual_line(const char *at, const char *limit, bool lives
     return newline;
 }
 
-/* Without GCC's vectorizing of neighbouring stores: it built each token's 16-byte pairs
- * (the digest's halves, returned in two registers; the numbers) by storing the halves on
- * the stack and loading them back as one, a store-forwarding stall on every line. */
-__attribute__((optimize("no-tree-slp-vectorize")))
 void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
 {
     /* Room for lines of 40 bytes; grown when shorter. */
