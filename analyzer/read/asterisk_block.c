@@ -444,8 +444,7 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     if (token->kind != TOKEN_USUAL)
         return CUT_NOT_USUAL;
     size_t length = token->head.length - 1;
-    at[length] = '\0';     /* the line's '\n' */
-    line->line = at;
+    line->line = at;        /* its '\n' made a NUL when it is cut */
     line->length = length;
     line->next = at + token->head.length;
     struct parsed_line *parsed = &line->parsed;

@@ -31,9 +31,10 @@ struct parsed_line {
     int64_t state_count;    /* LINE_COUNT: the count before the change */
     bool address_plain;     /* ADDR is spelled 0x%x (log_event's address_plain) */
     bool site_known;        /* SITE is set; else asterisk_site_digest sets it, when needed */
-    /* Not NULL: FIELD is not set yet, and the line at UNCUT_TEXT (LENGTH bytes, NUL
-     * after them) not cut at its UNCUT_COMMAS commas, which asterisk_cut_fields does: a
-     * quiet line of a reading of lives is never cut. */
+    /* Not NULL: FIELD is not set yet, and the line at UNCUT_TEXT (LENGTH bytes, then
+     * its '\n' or a NUL) not cut at its UNCUT_COMMAS commas, which asterisk_cut_fields
+     * does, ending it with a NUL: a quiet line of a reading of lives is never cut, nor
+     * written (its bytes are in the reading thread's cache). */
     char *uncut_text;
     size_t uncut_length;
     uint16_t uncut_comma[ASTERISK_FIELD_COUNT - 1];
@@ -47,6 +48,7 @@ static inline void asterisk_cut_fields(struct parsed_line *parsed)
     if (!text)
         return;
     parsed->field[0] = text;
+    text[parsed->uncut_length] = '\0';
     for (unsigned i = 0; i < parsed->uncut_commas; i++) {
         text[parsed->uncut_comma[i]] = '\0';
         parsed->field[i + 1] = text + parsed->uncut_comma[i] + 1;
