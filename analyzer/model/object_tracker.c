@@ -75,8 +75,6 @@ struct successor {
 };
 
 enum { SPELLED_ADDRESSES = 256, SERIAL_CACHE = 256, TID_CACHE = 64 };
-/* Index slots the second prefetch stage looks at for its key. */
-enum { PREFETCH_PROBES = 4 };
 
 struct spelled_address {
     uint64_t address;
@@ -228,7 +226,7 @@ static uint32_t key_hash(uint64_t key)
 }
 
 /* The slot of INDEX that holds KEY's record, or NULL. */
-static struct index_slot *index_slot(const struct object_tracker *tracker,
+static inline struct index_slot *index_slot(const struct object_tracker *tracker,
                                      const struct record_index *index, uint64_t key)
 {
     if (!index->slots)
@@ -243,7 +241,7 @@ static struct index_slot *index_slot(const struct object_tracker *tracker,
     }
 }
 
-static uint32_t index_find(const struct object_tracker *tracker,
+static inline uint32_t index_find(const struct object_tracker *tracker,
                            const struct record_index *index, uint64_t key)
 {
     const struct index_slot *slot = index_slot(tracker, index, key);
@@ -437,17 +435,12 @@ static const char *class_of(const struct object_tracker *tracker, uint32_t recor
     return string_pool_text(tracker->classes, tracker->records[record].class_id);
 }
 
-/* A small id for thread TID; the last one asked about is remembered, since threads log
- * in runs. */
-static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
+/* tid_id of a thread the cache does not hold. */
+static __attribute__((noinline)) uint32_t tid_id_looked_up(struct object_tracker *tracker,
+                                                           uint64_t tid)
 {
-    if (tid == tracker->last_tid && tracker->last_tid_id != 0)
-        return tracker->last_tid_id;
     uint32_t id;
-    /* A cached id is never 0, so the zeroed cache holds nothing. */
-    if (tracker->tid_cache[tid % TID_CACHE].tid == tid && tracker->tid_cache[tid % TID_CACHE].id) {
-        id = tracker->tid_cache[tid % TID_CACHE].id;
-    } else if (tid == 0) {
+    if (tid == 0) {
         if (tracker->tid_zero_id == 0)
             tracker->tid_zero_id = tracker->next_tid_id < TID_MANY ? tracker->next_tid_id++
                                                                    : TID_MANY;
@@ -461,6 +454,19 @@ static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
     }
     tracker->tid_cache[tid % TID_CACHE].tid = tid;
     tracker->tid_cache[tid % TID_CACHE].id = id;
+    return id;
+}
+
+/* A small id for thread TID, numbered in the order threads are first asked about; the
+ * last one is remembered for the serial fast path (object_tracker_quiet_count). */
+static inline uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
+{
+    /* A cached id is never 0, so the zeroed cache holds nothing. */
+    uint32_t id = tracker->tid_cache[tid % TID_CACHE].tid == tid
+                      ? tracker->tid_cache[tid % TID_CACHE].id
+                      : 0;
+    if (id == 0)
+        id = tid_id_looked_up(tracker, tid);
     tracker->last_tid = tid;
     tracker->last_tid_id = id;
     return id;
@@ -723,22 +729,10 @@ void object_tracker_prefetch(const struct object_tracker *tracker, bool by_seria
         if (stage == PREFETCH_SLOT && !by_serial && tracker->destroyed_addresses.slots)
             __builtin_prefetch(&tracker->destroyed_addresses.slots[
                 id_set_home(&tracker->destroyed_addresses, key)]);
-    } else {
-        /* The key is often a slot or two past its home (the index is up to three quarters
-         * full): those slots came with the home's cache line, most times. */
-        for (size_t i = hash & index->mask, probes = 0; probes < PREFETCH_PROBES;
-             i = (i + 1) & index->mask, probes++) {
-            slot = &index->slots[i];
-            if (slot->record == 0)
-                return;
-            if (slot->hash == hash) {
-                __builtin_prefetch(&tracker->records[slot->record - 1]);
-                if (tracker->user)
-                    __builtin_prefetch(
-                        &tracker->user[(size_t)(slot->record - 1) * tracker->user_slots]);
-                return;
-            }
-        }
+    } else if (slot->record != 0 && slot->hash == hash) {
+        __builtin_prefetch(&tracker->records[slot->record - 1]);
+        if (tracker->user)
+            __builtin_prefetch(&tracker->user[(size_t)(slot->record - 1) * tracker->user_slots]);
     }
 }
 
@@ -900,6 +894,17 @@ uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint6
         return 0;
     *count = tracker->records[record].count;
     return record + 1;
+}
+
+bool object_tracker_quiet_count_from(struct object_tracker *tracker,
+                                     const struct log_sink *sink, uint64_t address,
+                                     int64_t count_before, int64_t delta, uint64_t tid)
+{
+    uint32_t record = index_find(tracker, &tracker->by_address, address);
+    if (record == NO_RECORD || tracker->records[record].count != count_before)
+        return false;
+    return apply_quiet(sink, &tracker->records[record], delta, count_before + delta,
+                       tid_id(tracker, tid));
 }
 
 bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,

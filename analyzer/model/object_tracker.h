@@ -125,6 +125,12 @@ bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log
  * change's record_hint), and its count in *COUNT; 0 if none is alive there. */
 uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint64_t address,
                                      int64_t *count);
+/* For a log that tells the count before each change (Asterisk's STATE): the quiet count
+ * change of the live object found by ADDRESS, applied (true) only if its count is
+ * COUNT_BEFORE; else nothing changes. One call for a line that needs no more. */
+bool object_tracker_quiet_count_from(struct object_tracker *tracker,
+                                     const struct log_sink *sink, uint64_t address,
+                                     int64_t count_before, int64_t delta, uint64_t tid);
 /* object_tracker_quiet_count of an object found by ADDRESS, through HINT first. */
 bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
                                        const struct log_sink *sink, uint32_t hint,
