@@ -263,8 +263,8 @@ static size_t read_lines(struct asterisk_state *state, const char *data, struct 
             continue;
         }
         if (ahead > RECORD_AHEAD)
-            asterisk_prefetch_record(state,
-                                     &ring[(first + RECORD_AHEAD) % ASTERISK_LOOKAHEAD].parsed);
+            asterisk_prefetch_record(
+                state, ring[(first + RECORD_AHEAD) % ASTERISK_LOOKAHEAD].parsed.address);
         struct asterisk_cut_line *line = &ring[first];
         asterisk_accept_line(state, &line->parsed, line->line, line->length, *line_number + 1,
                              sink);
@@ -472,6 +472,63 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     return CUT;
 }
 
+/* Starts fetching what token INDEX's line will look up, in prefetch STAGE (the first, or
+ * the record): tokens know the lines ahead, as the cut lines of read_lines do. */
+static inline void prefetch_token(struct asterisk_state *state, const struct scanned_lines *scan,
+                                  size_t index, bool record)
+{
+    if (index >= scan->count)
+        return;
+    const struct line_token *token =
+        (const struct line_token *)(const void *)scanned_token(scan, index);
+    if (token->kind != TOKEN_USUAL)
+        return;
+    if (record)
+        asterisk_prefetch_record(state, token->address);
+    else
+        asterisk_prefetch_object(state, (enum line_kind)token->line_kind, token->address,
+                                 token->site_known ? &token->site : NULL);
+}
+
+/* read_lines for a reading of lives, from the tokens themselves: most lines are quiet
+ * count changes (asterisk_take_quiet), taken from the token's numbers without a line
+ * cut in the ring; the others are cut as read_lines cuts them, in their turn (their
+ * fields are cut when needed, in take_parsed or hold). */
+static size_t read_tokens(struct asterisk_state *state, const char *data,
+                          struct line_source *source, unsigned long *line_number,
+                          struct log_sink *sink)
+{
+    struct scanned_lines *scan = source->scan;
+    struct asterisk_cut_line *line = asterisk_cut_lines(state);
+    const char *at = data;
+    for (size_t i = source->token; i < scan->count; i++) {
+        const struct line_token *token =
+            (const struct line_token *)(const void *)scanned_token(scan, i);
+        if (at + token->head.length > source->end)
+            break;
+        prefetch_token(state, scan, i + ASTERISK_LOOKAHEAD, false);
+        prefetch_token(state, scan, i + RECORD_AHEAD, true);
+        if (token->kind == TOKEN_EMPTY_LINE) {
+            at++;
+            (*line_number)++;
+            continue;
+        }
+        if (token->kind != TOKEN_USUAL)
+            break;
+        bool tried = token->line_kind == LINE_COUNT;
+        if (!(tried && asterisk_take_quiet(state, sink, token->address, token->state_count,
+                                           token->delta, token->tid))) {
+            source->token = i;
+            cut_from_token(source, source->writable + (at - data), line);
+            (tried ? asterisk_accept_unquiet_line : asterisk_accept_line)(
+                state, &line->parsed, line->line, line->length, *line_number + 1, sink);
+        }
+        (*line_number)++;
+        at += token->head.length;
+    }
+    return (size_t)(at - data);
+}
+
 size_t asterisk_parse_scanned(void *opaque, char *data, size_t length,
                               struct scanned_lines *scan, unsigned long *line_number,
                               struct log_sink *sink, bool *need_more)
@@ -482,7 +539,8 @@ size_t asterisk_parse_scanned(void *opaque, char *data, size_t length,
     if (!end)
         return 0;
     struct line_source source = {end, scan, scan->next, data};
-    size_t read = read_lines(opaque, data, &source, line_number, sink);
+    size_t read = scan->lives_only ? read_tokens(opaque, data, &source, line_number, sink)
+                                   : read_lines(opaque, data, &source, line_number, sink);
     /* Tokens cut ahead but not taken are cut again next time. */
     const char *at = data;
     while (scan->next < scan->count && (size_t)(at - data) < read) {

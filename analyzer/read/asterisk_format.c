@@ -84,17 +84,24 @@ struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state)
     return state->cut_lines;
 }
 
-void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed)
+void asterisk_prefetch_object(const struct asterisk_state *state, enum line_kind kind,
+                              uint64_t address, const struct fast_digest *site)
 {
-    if (state->sites.slots && parsed->site_known)
-        __builtin_prefetch(&state->sites.slots[(size_t)parsed->site.low & state->sites.mask]);
-    object_tracker_prefetch(state->tracker, false, parsed->address,
-                            parsed->kind == LINE_COUNT ? PREFETCH_LIVE_SLOT : PREFETCH_SLOT);
+    if (state->sites.slots && site)
+        __builtin_prefetch(&state->sites.slots[(size_t)site->low & state->sites.mask]);
+    object_tracker_prefetch(state->tracker, false, address,
+                            kind == LINE_COUNT ? PREFETCH_LIVE_SLOT : PREFETCH_SLOT);
 }
 
-void asterisk_prefetch_record(const struct asterisk_state *state, const struct parsed_line *parsed)
+void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed)
 {
-    object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_RECORD);
+    asterisk_prefetch_object(state, parsed->kind, parsed->address,
+                             parsed->site_known ? &parsed->site : NULL);
+}
+
+void asterisk_prefetch_record(const struct asterisk_state *state, uint64_t address)
+{
+    object_tracker_prefetch(state->tracker, false, address, PREFETCH_RECORD);
 }
 
 /* Where the chain of an object at an address stands: the tracker's record of it. */
@@ -455,18 +462,44 @@ static void hold(struct asterisk_state *state, struct address_chain *chain,
     state->newest = p;
 }
 
+bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *sink,
+                         uint64_t address, int64_t state_count, int64_t delta, uint64_t tid)
+{
+    return sink->lives_only && !state->oldest &&
+           object_tracker_quiet_count_from(state->tracker, sink, address, state_count, delta,
+                                           tid);
+}
+
+static void accept_in_order(struct asterisk_state *state, struct parsed_line *parsed,
+                            const char *text, size_t length, unsigned long line_number,
+                            struct log_sink *sink);
+
 void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,
                           const char *text, size_t length, unsigned long line_number,
                           struct log_sink *sink)
 {
     take_waited_out(state, line_number, sink);
-    /* The commonest line of a reading of lives, when no line waits: a count change that
-     * fits its live object and is quiet, taken in one call. Otherwise nothing changed,
-     * and the line goes the way of any other. */
-    if (parsed->kind == LINE_COUNT && sink->lives_only && !state->oldest &&
-        object_tracker_quiet_count_from(state->tracker, sink, parsed->address,
-                                        parsed->state_count, parsed->delta, parsed->tid))
+    if (parsed->kind == LINE_COUNT &&
+        asterisk_take_quiet(state, sink, parsed->address, parsed->state_count, parsed->delta,
+                            parsed->tid))
         return;
+    accept_in_order(state, parsed, text, length, line_number, sink);
+}
+
+void asterisk_accept_unquiet_line(struct asterisk_state *state, struct parsed_line *parsed,
+                                  const char *text, size_t length, unsigned long line_number,
+                                  struct log_sink *sink)
+{
+    take_waited_out(state, line_number, sink);
+    accept_in_order(state, parsed, text, length, line_number, sink);
+}
+
+/* Takes PARSED if it fits its object's chain, and the lines that waited for it; else
+ * holds it. */
+static void accept_in_order(struct asterisk_state *state, struct parsed_line *parsed,
+                            const char *text, size_t length, unsigned long line_number,
+                            struct log_sink *sink)
+{
     if (parsed->kind == LINE_INVALID) {
         take_parsed(state, parsed, line_number, sink, 0);
         return;
