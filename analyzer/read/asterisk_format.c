@@ -233,6 +233,8 @@ static bool starts_with(const char *text, const char *prefix)
 static uint64_t constructor_size(const char *state)
 {
     const char *overhead = state + strlen("**constructor**");
+    if (!*overhead)
+        return 0;   /* the older logs' plain one, without strstr's set-up */
     const char *stars = strstr(overhead, "**");
     if (!stars)
         return 0;
