@@ -330,6 +330,44 @@ static inline const char *comma_or_line_end(const char *p, const char *limit)
     return p;
 }
 
+/* The separators (',' and '\n') of the 64 bytes at SITE, a line's FILE,LINE,FUNC,STATE,
+ * found at once when the text goes on that far before LIMIT: the ends of FILE, LINE and
+ * FUNC into COMMA, the end of STATE into *STATE_END; COMMA[FILE_NAME] NULL if one of the
+ * first three is no ','. False if they are not all there (nothing found, nothing set):
+ * then each is searched for in turn. */
+static inline bool site_separators(const char *site, const char *limit,
+                                   const char *comma[SPLITTING_COMMAS], const char **state_end)
+{
+#ifdef __SSE2__
+    if (limit - site < 63)
+        return false;
+    const __m128i newline = _mm_set1_epi8('\n'), separator = _mm_set1_epi8(',');
+    uint64_t found = 0;
+    for (unsigned i = 0; i < 4; i++) {
+        __m128i here = _mm_loadu_si128((const __m128i *)(const void *)(site + 16 * i));
+        found |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+                     _mm_cmpeq_epi8(here, newline), _mm_cmpeq_epi8(here, separator)))
+                 << (16 * i);
+    }
+    const char *end[4];
+    for (unsigned i = 0; i < 4; i++) {
+        if (!found)
+            return false;
+        end[i] = site + __builtin_ctzll(found);
+        found &= found - 1;
+    }
+    bool commas = *end[0] == ',' && *end[1] == ',' && *end[2] == ',';
+    comma[FILE_NAME] = commas ? end[0] : NULL;
+    comma[LINE] = end[1];
+    comma[FUNC] = end[2];
+    *state_end = end[3];
+    return true;
+#else
+    (void)site, (void)limit, (void)comma, (void)state_end;
+    return false;
+#endif
+}
+
 /* Reads the line at AT, which a '\n' at or before LIMIT ends, into TOKEN in one pass if
  * it has the usual shape, as cut_line_at and cut_usual_line would read it: the numbers
  * are read where they stand, and their ends are the commas, so only the texts (FILE,
@@ -352,17 +390,23 @@ static const char *scan_usual_line(const char *at, const char *limit, bool lives
     if (!(p = scan_decimal(p, &parsed.tid)) || *p != ',')
         return NULL;
     comma[TID] = p++;
-    const char *site = p;
-    if (*(p = comma_or_line_end(p, limit)) != ',')
+    const char *site = p, *state, *state_end;
+    if (!site_separators(site, limit, comma, &state_end)) {
+        if (*(p = comma_or_line_end(p, limit)) != ',')
+            return NULL;
+        comma[FILE_NAME] = p++;
+        if (!(p = scan_decimal(p, &source_line)) || *p != ',')
+            return NULL;
+        comma[LINE] = p++;
+        if (*(p = comma_or_line_end(p, limit)) != ',')
+            return NULL;
+        comma[FUNC] = p++;
+        state_end = comma_or_line_end(p, limit);
+    } else if (comma[FILE_NAME] == NULL || scan_decimal(comma[FILE_NAME] + 1, &source_line) !=
+                                               comma[LINE]) {
         return NULL;
-    comma[FILE_NAME] = p++;
-    if (!(p = scan_decimal(p, &source_line)) || *p != ',')
-        return NULL;
-    comma[LINE] = p++;
-    if (*(p = comma_or_line_end(p, limit)) != ',')
-        return NULL;
-    comma[FUNC] = p++;
-    const char *state = p, *state_end = comma_or_line_end(p, limit);
+    }
+    state = comma[FUNC] + 1;
     unsigned commas = SPLITTING_COMMAS - 1;
     const char *newline = state_end;
     if (*state_end == ',') {
