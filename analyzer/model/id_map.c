@@ -1,4 +1,4 @@
-/* id_map.c - growth, insertion and removal for id_map.h. */
+/* id_map.c - growth, insertion and removal for id_map.h's map and set. */
 #include "id_map.h"
 
 #include <stdlib.h>
@@ -77,4 +77,59 @@ void id_map_free_with(struct id_map *map, void (*free_value)(void *value))
         if (map->slots[i].id != 0)
             free_value(map->slots[i].value);
     id_map_free(map);
+}
+
+static void set_place(struct id_set *set, uint64_t id)
+{
+    size_t i = id_set_home(set, id);
+    while (set->slots[i] != 0)
+        i = (i + 1) & set->mask;
+    set->slots[i] = id;
+}
+
+void id_set_add(struct id_set *set, uint64_t id)
+{
+    if (id == 0 || id_set_contains(set, id))
+        return;
+    if (!set->slots || (set->count + 1) * 3 > (set->mask + 1) * 2) {
+        uint64_t *old = set->slots;
+        size_t old_count = old ? set->mask + 1 : 0;
+        size_t capacity = old ? old_count * 2 : FIRST_SLOTS;
+        set->slots = xcalloc(capacity, sizeof *set->slots);
+        set->mask = capacity - 1;
+        for (size_t i = 0; i < old_count; i++)
+            if (old[i] != 0)
+                set_place(set, old[i]);
+        free(old);
+    }
+    set_place(set, id);
+    set->count++;
+}
+
+/* As id_map_remove: no tombstones. */
+void id_set_remove(struct id_set *set, uint64_t id)
+{
+    if (!set->slots || id == 0)
+        return;
+    size_t hole = id_set_home(set, id);
+    while (set->slots[hole] != id) {
+        if (set->slots[hole] == 0)
+            return;
+        hole = (hole + 1) & set->mask;
+    }
+    set->slots[hole] = 0;
+    set->count--;
+    for (size_t i = (hole + 1) & set->mask; set->slots[i] != 0; i = (i + 1) & set->mask) {
+        if (probe_fills_hole(hole, i, id_set_home(set, set->slots[i]))) {
+            set->slots[hole] = set->slots[i];
+            set->slots[i] = 0;
+            hole = i;
+        }
+    }
+}
+
+void id_set_free(struct id_set *set)
+{
+    free(set->slots);
+    *set = (struct id_set){0};
 }

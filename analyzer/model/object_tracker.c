@@ -74,7 +74,7 @@ struct successor {
     unsigned long line;     /* where it started */
 };
 
-enum { SPELLED_ADDRESSES = 256, SERIAL_CACHE = 256 };
+enum { SPELLED_ADDRESSES = 256, SERIAL_CACHE = 256, TID_CACHE = 64 };
 
 struct spelled_address {
     uint64_t address;
@@ -100,11 +100,14 @@ struct object_tracker {
     uint32_t tid_zero_id, next_tid_id;
     uint64_t last_tid;          /* the last thread asked about, and its id */
     uint32_t last_tid_id;
+    /* Thread ids met lately, at their low bits: threads log interleaved, not only in
+     * runs, and the map was a lookup on most lines of a busy log. */
+    struct { uint64_t tid; uint32_t id; } tid_cache[TID_CACHE];
     struct id_map spellings;    /* record + 1 -> its address as the log spelled it */
     struct id_map successors;   /* record + 1 -> struct successor */
     /* Addresses whose object was destroyed and that no object took since (the set of
      * them: the value is unused), address 0 apart, id_map's empty key. */
-    struct id_map destroyed_addresses;
+    struct id_set destroyed_addresses;
     bool destroyed_at_zero;
     uint8_t *finished_serials; /* one bit per serial */
     uint64_t finished_capacity; /* in bits */
@@ -163,7 +166,7 @@ void object_tracker_release(struct object_tracker *tracker)
     id_map_free(&tracker->tid_ids);
     id_map_free_with(&tracker->spellings, free);
     id_map_free_with(&tracker->successors, free);
-    id_map_free(&tracker->destroyed_addresses);
+    id_set_free(&tracker->destroyed_addresses);
     free(tracker->finished_serials);
     free(tracker);
 }
@@ -192,7 +195,7 @@ static void drop_lookups(struct object_tracker *tracker)
         indexes[i]->mask = indexes[i]->count = 0;
     }
     id_map_free(&tracker->tid_ids);
-    id_map_free(&tracker->destroyed_addresses);
+    id_set_free(&tracker->destroyed_addresses);
     free(tracker->finished_serials);
     tracker->finished_serials = NULL;
     tracker->finished_capacity = 0;
@@ -223,7 +226,7 @@ static uint32_t key_hash(uint64_t key)
 }
 
 /* The slot of INDEX that holds KEY's record, or NULL. */
-static struct index_slot *index_slot(const struct object_tracker *tracker,
+static inline struct index_slot *index_slot(const struct object_tracker *tracker,
                                      const struct record_index *index, uint64_t key)
 {
     if (!index->slots)
@@ -238,11 +241,26 @@ static struct index_slot *index_slot(const struct object_tracker *tracker,
     }
 }
 
-static uint32_t index_find(const struct object_tracker *tracker,
+static inline uint32_t index_find(const struct object_tracker *tracker,
                            const struct record_index *index, uint64_t key)
 {
     const struct index_slot *slot = index_slot(tracker, index, key);
     return slot ? slot->record - 1 : NO_RECORD;
+}
+
+/* The live record found by address ADDRESS: HINT's (record + 1, as
+ * object_tracker_find_address told) if it still is that one, else the index's. A record in use and not found by
+ * serial is the one of its address: two live objects never share one. */
+static inline uint32_t find_hinted(const struct object_tracker *tracker, uint64_t address,
+                                   uint32_t hint)
+{
+    if (hint != 0 && hint <= tracker->record_count) {
+        const struct live_record *r = &tracker->records[hint - 1];
+        if (r->address == address &&
+            (r->tid_and_flags & (FLAG_USED | FLAG_BY_SERIAL)) == FLAG_USED)
+            return hint - 1;
+    }
+    return index_find(tracker, &tracker->by_address, address);
 }
 
 /* The live record of the log's serial SERIAL if the serial cache has it, or NO_RECORD. */
@@ -417,12 +435,10 @@ static const char *class_of(const struct object_tracker *tracker, uint32_t recor
     return string_pool_text(tracker->classes, tracker->records[record].class_id);
 }
 
-/* A small id for thread TID; the last one asked about is remembered, since threads log
- * in runs. */
-static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
+/* tid_id of a thread the cache does not hold. */
+static __attribute__((noinline)) uint32_t tid_id_looked_up(struct object_tracker *tracker,
+                                                           uint64_t tid)
 {
-    if (tid == tracker->last_tid && tracker->last_tid_id != 0)
-        return tracker->last_tid_id;
     uint32_t id;
     if (tid == 0) {
         if (tracker->tid_zero_id == 0)
@@ -436,6 +452,21 @@ static uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
             id_map_add(&tracker->tid_ids, tid, (void *)(uintptr_t)id);
         }
     }
+    tracker->tid_cache[tid % TID_CACHE].tid = tid;
+    tracker->tid_cache[tid % TID_CACHE].id = id;
+    return id;
+}
+
+/* A small id for thread TID, numbered in the order threads are first asked about; the
+ * last one is remembered for the serial fast path (object_tracker_quiet_count). */
+static inline uint32_t tid_id(struct object_tracker *tracker, uint64_t tid)
+{
+    /* A cached id is never 0, so the zeroed cache holds nothing. */
+    uint32_t id = tracker->tid_cache[tid % TID_CACHE].tid == tid
+                      ? tracker->tid_cache[tid % TID_CACHE].id
+                      : 0;
+    if (id == 0)
+        id = tid_id_looked_up(tracker, tid);
     tracker->last_tid = tid;
     tracker->last_tid_id = id;
     return id;
@@ -503,7 +534,7 @@ bool object_tracker_serial_finished(const struct object_tracker *tracker, uint64
 
 static bool address_destroyed(const struct object_tracker *tracker, uint64_t address)
 {
-    return address ? id_map_find(&tracker->destroyed_addresses, address) != NULL
+    return address ? id_set_contains(&tracker->destroyed_addresses, address)
                    : tracker->destroyed_at_zero;
 }
 
@@ -511,10 +542,10 @@ static void set_address_destroyed(struct object_tracker *tracker, uint64_t addre
 {
     if (address == 0)
         tracker->destroyed_at_zero = destroyed;
-    else if (destroyed && !address_destroyed(tracker, address))
-        id_map_add(&tracker->destroyed_addresses, address, tracker); /* any non-NULL value */
-    else if (!destroyed)
-        id_map_remove(&tracker->destroyed_addresses, address);
+    else if (destroyed)
+        id_set_add(&tracker->destroyed_addresses, address);   /* once, if there already */
+    else
+        id_set_remove(&tracker->destroyed_addresses, address);
 }
 
 /* Called when an object is destroyed, so that later changes are known to come after. */
@@ -532,14 +563,26 @@ static bool was_destroyed(struct object_tracker *tracker, bool by_serial, uint64
     return by_serial ? serial_finished(tracker, key) : address_destroyed(tracker, key);
 }
 
+/* The pool's id of CLASS_NAME; CACHE (if not NULL) keeps it, + 1, for the next time. */
+static uint32_t class_id(struct object_tracker *tracker, const char *class_name, uint32_t *cache)
+{
+    if (cache && *cache)
+        return *cache - 1;
+    uint32_t id = string_pool_id(tracker->classes, class_name ? class_name : "?");
+    if (cache)
+        *cache = id + 1;
+    return id;
+}
+
 static uint32_t start_object(struct object_tracker *tracker, struct record_index *index,
-                             uint64_t key, bool by_serial, const struct log_event *event)
+                             uint64_t key, bool by_serial, const struct log_event *event,
+                             uint32_t *class_id_cache)
 {
     uint32_t record = new_record(tracker);
     struct live_record *r = &tracker->records[record];
     r->serial = by_serial ? key : ++tracker->next_serial;
     r->address = event->address_value;
-    r->class_id = string_pool_id(tracker->classes, event->class_name ? event->class_name : "?");
+    r->class_id = class_id(tracker, event->class_name, class_id_cache);
     r->tid_and_flags = FLAG_USED | (by_serial ? FLAG_BY_SERIAL : 0) | tid_id(tracker, event->tid);
     const char *spelling = event->address ? event->address : "?";
     if (!(event->address_plain && event->address) &&
@@ -680,12 +723,12 @@ void object_tracker_prefetch(const struct object_tracker *tracker, bool by_seria
         return;
     uint32_t hash = key_hash(key);
     const struct index_slot *slot = &index->slots[hash & index->mask];
-    if (stage == PREFETCH_SLOT) {
+    if (stage != PREFETCH_RECORD) {
         __builtin_prefetch(slot);
         /* A new object at an address is looked for among the destroyed ones too. */
-        if (!by_serial && tracker->destroyed_addresses.slots)
+        if (stage == PREFETCH_SLOT && !by_serial && tracker->destroyed_addresses.slots)
             __builtin_prefetch(&tracker->destroyed_addresses.slots[
-                fast_hash_mix(key) & tracker->destroyed_addresses.mask]);
+                id_set_home(&tracker->destroyed_addresses, key)]);
     } else if (slot->record != 0 && slot->hash == hash) {
         __builtin_prefetch(&tracker->records[slot->record - 1]);
         if (tracker->user)
@@ -699,7 +742,8 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
     bool by_serial = change->log_serial != 0;
     struct record_index *index = by_serial ? &tracker->by_serial : &tracker->by_address;
     uint64_t key = by_serial ? change->log_serial : event->address_value;
-    uint32_t record = by_serial ? find_by_serial(tracker, key) : index_find(tracker, index, key);
+    uint32_t record = by_serial ? find_by_serial(tracker, key)
+                                : find_hinted(tracker, key, change->record_hint);
     event->anomaly = NULL;
     event->first_seen = false;
 
@@ -743,7 +787,7 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
                 note(tracker, event, "%s of an object never created",
                      kind == CHANGE_DESTROY ? "destruction" : "Release");
         }
-        record = start_object(tracker, index, key, by_serial, event);
+        record = start_object(tracker, index, key, by_serial, event, change->class_id_cache);
         r = &tracker->records[record];
         if (change->alloc_only)
             r->tid_and_flags |= FLAG_NOMINAL;
@@ -840,6 +884,38 @@ bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log
                                tracker->last_tid_id);
     }
     return quiet_count_looked_up(tracker, sink, by_serial, key, delta, count, tid);
+}
+
+uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint64_t address,
+                                     int64_t *count)
+{
+    uint32_t record = index_find(tracker, &tracker->by_address, address);
+    if (record == NO_RECORD)
+        return 0;
+    *count = tracker->records[record].count;
+    return record + 1;
+}
+
+bool object_tracker_quiet_count_from(struct object_tracker *tracker,
+                                     const struct log_sink *sink, uint64_t address,
+                                     int64_t count_before, int64_t delta, uint64_t tid)
+{
+    uint32_t record = index_find(tracker, &tracker->by_address, address);
+    if (record == NO_RECORD || tracker->records[record].count != count_before)
+        return false;
+    return apply_quiet(sink, &tracker->records[record], delta, count_before + delta,
+                       tid_id(tracker, tid));
+}
+
+bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
+                                       const struct log_sink *sink, uint32_t hint,
+                                       uint64_t address, int64_t delta, int64_t count,
+                                       uint64_t tid)
+{
+    uint32_t record = find_hinted(tracker, address, hint);
+    if (record == NO_RECORD)
+        return false;
+    return apply_quiet(sink, &tracker->records[record], delta, count, tid_id(tracker, tid));
 }
 
 /* For qsort, which passes no context: the records being sorted. */

@@ -39,6 +39,12 @@ struct change {
     bool logs_count_before; /* ...worked out from the count before it, which the log gives
                              * (Asterisk's STATE): messages then speak of that one */
     bool alloc_only;      /* an alloc-log line (Create/Ctor/Destroy/Dtor): no count */
+    /* Found by address: the record + 1 object_tracker_find_address told, checked before
+     * it is used; 0: none, looked up. */
+    uint32_t record_hint;
+    /* Not NULL: the pool id + 1 of event->class_name, kept here by the tracker for the
+     * next change with the same class text (0: not yet known); saves hashing the name. */
+    uint32_t *class_id_cache;
 };
 
 struct object_tracker;
@@ -98,8 +104,10 @@ void object_tracker_finish(struct object_tracker *tracker, unsigned long last_li
 /* Starts fetching what an event of the object with KEY (its log serial if BY_SERIAL,
  * else its address) will look up, a few events ahead of it: in the first STAGE, its
  * index slot; in the second, a few events later, its record. Readers that know the
- * keys ahead (tokens of the reading thread) call it; it changes nothing. */
-enum tracker_prefetch { PREFETCH_SLOT, PREFETCH_RECORD };
+ * keys ahead (tokens of the reading thread) call it; it changes nothing. PREFETCH_LIVE_SLOT
+ * is the first stage for a change that needs no more than a live object (a count change):
+ * the destroyed objects' table is left alone. */
+enum tracker_prefetch { PREFETCH_SLOT, PREFETCH_RECORD, PREFETCH_LIVE_SLOT };
 void object_tracker_prefetch(const struct object_tracker *tracker, bool by_serial, uint64_t key,
                              enum tracker_prefetch stage);
 void object_tracker_apply(struct object_tracker *tracker, const struct change *change,
@@ -113,5 +121,20 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
 bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
                                 bool by_serial, uint64_t key, int64_t delta, int64_t count,
                                 uint64_t tid);
+/* The live object found by ADDRESS (no log serial): its record + 1 (a hint for struct
+ * change's record_hint), and its count in *COUNT; 0 if none is alive there. */
+uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint64_t address,
+                                     int64_t *count);
+/* For a log that tells the count before each change (Asterisk's STATE): the quiet count
+ * change of the live object found by ADDRESS, applied (true) only if its count is
+ * COUNT_BEFORE; else nothing changes. One call for a line that needs no more. */
+bool object_tracker_quiet_count_from(struct object_tracker *tracker,
+                                     const struct log_sink *sink, uint64_t address,
+                                     int64_t count_before, int64_t delta, uint64_t tid);
+/* object_tracker_quiet_count of an object found by ADDRESS, through HINT first. */
+bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
+                                       const struct log_sink *sink, uint32_t hint,
+                                       uint64_t address, int64_t delta, int64_t count,
+                                       uint64_t tid);
 
 #endif

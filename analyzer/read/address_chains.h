@@ -1,12 +1,11 @@
-/* address_chains.h - where each address's chain of Asterisk changes stands, looked up
- * on every line of an Asterisk refs log (see asterisk_format.c).
+/* address_chains.h - the Asterisk lines that wait for an earlier change of their object,
+ * by address, looked up on every line of an Asterisk refs log (see asterisk_format.c).
  *
- * Open addressing with the chain itself in the slot: the lookup of a line's address is
- * one cache miss, where a map of pointers to allocated chains was two, and an object's
- * chain costs no allocation. Only addresses with a live object or waiting lines are
- * kept, so the table stays the size of the live set, not of every address a log used.
- * Any address may be a key, 0 included. Slots move when the table grows or a slot is
- * removed: a pointer to one is good only until the next add or remove. */
+ * Open addressing with the entry itself in the slot: no allocation per address. Only
+ * addresses with waiting lines are kept (where an object's chain stands otherwise is the
+ * tracker's record of it), so the table is small and stays in the cache. Any address may
+ * be a key, 0 included. Slots move when the table grows or a slot is removed: a pointer
+ * to one is good only until the next add or remove. */
 #ifndef REFSHIM_ADDRESS_CHAINS_H
 #define REFSHIM_ADDRESS_CHAINS_H
 
@@ -20,10 +19,8 @@ struct pending;
 
 struct address_chain {
     uint64_t address;
-    int64_t count;                  /* after the last line taken */
-    struct pending *first_pending;  /* the lines that wait for this chain, in order */
+    struct pending *first_pending;  /* the lines that wait at this address, in order */
     bool used;                      /* false: an empty slot */
-    bool alive;
 };
 
 struct address_chains {
@@ -37,7 +34,7 @@ static inline size_t address_chains_home(const struct address_chains *chains, ui
     return (size_t)fast_hash_mix(address) & chains->mask;
 }
 
-/* ADDRESS's chain, or NULL if the address is idle. */
+/* ADDRESS's waiting lines, or NULL if none waits. */
 static inline struct address_chain *address_chains_find(const struct address_chains *chains,
                                                         uint64_t address)
 {
@@ -52,7 +49,7 @@ static inline struct address_chain *address_chains_find(const struct address_cha
     }
 }
 
-/* A new idle chain for ADDRESS, which has none. */
+/* A new entry, with no line yet, for ADDRESS, which has none. */
 struct address_chain *address_chains_add(struct address_chains *chains, uint64_t address);
 /* Removes CHAIN, a slot of CHAINS. */
 void address_chains_remove(struct address_chains *chains, struct address_chain *chain);

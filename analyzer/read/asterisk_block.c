@@ -224,6 +224,10 @@ struct line_source {
 static enum cut_result cut_from_token(struct line_source *source, char *at,
                                       struct asterisk_cut_line *line);
 
+/* How many lines before its turn a line's second fetch (asterisk_prefetch_record) starts:
+ * halfway between its cutting and its turn. */
+enum { RECORD_AHEAD = ASTERISK_LOOKAHEAD / 2 };
+
 /* Lines are cut a few ahead of their turn, and the chain and call site slots of each are
  * fetched from memory as it is cut: looking them up is otherwise a wait on memory for
  * every line, the chains being as many as the live objects. */
@@ -258,8 +262,9 @@ static size_t read_lines(struct asterisk_state *state, const char *data, struct 
             stop = CUT;
             continue;
         }
-        if (ahead > 2)
-            asterisk_prefetch_record(state, &ring[(first + 2) % ASTERISK_LOOKAHEAD].parsed);
+        if (ahead > RECORD_AHEAD)
+            asterisk_prefetch_record(
+                state, ring[(first + RECORD_AHEAD) % ASTERISK_LOOKAHEAD].parsed.address);
         struct asterisk_cut_line *line = &ring[first];
         asterisk_accept_line(state, &line->parsed, line->line, line->length, *line_number + 1,
                              sink);
@@ -325,6 +330,44 @@ static inline const char *comma_or_line_end(const char *p, const char *limit)
     return p;
 }
 
+/* The separators (',' and '\n') of the 64 bytes at SITE, a line's FILE,LINE,FUNC,STATE,
+ * found at once when the text goes on that far before LIMIT: the ends of FILE, LINE and
+ * FUNC into COMMA, the end of STATE into *STATE_END; COMMA[FILE_NAME] NULL if one of the
+ * first three is no ','. False if they are not all there (nothing found, nothing set):
+ * then each is searched for in turn. */
+static inline bool site_separators(const char *site, const char *limit,
+                                   const char *comma[SPLITTING_COMMAS], const char **state_end)
+{
+#ifdef __SSE2__
+    if (limit - site < 63)
+        return false;
+    const __m128i newline = _mm_set1_epi8('\n'), separator = _mm_set1_epi8(',');
+    uint64_t found = 0;
+    for (unsigned i = 0; i < 4; i++) {
+        __m128i here = _mm_loadu_si128((const __m128i *)(const void *)(site + 16 * i));
+        found |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+                     _mm_cmpeq_epi8(here, newline), _mm_cmpeq_epi8(here, separator)))
+                 << (16 * i);
+    }
+    const char *end[4];
+    for (unsigned i = 0; i < 4; i++) {
+        if (!found)
+            return false;
+        end[i] = site + __builtin_ctzll(found);
+        found &= found - 1;
+    }
+    bool commas = *end[0] == ',' && *end[1] == ',' && *end[2] == ',';
+    comma[FILE_NAME] = commas ? end[0] : NULL;
+    comma[LINE] = end[1];
+    comma[FUNC] = end[2];
+    *state_end = end[3];
+    return true;
+#else
+    (void)site, (void)limit, (void)comma, (void)state_end;
+    return false;
+#endif
+}
+
 /* Reads the line at AT, which a '\n' at or before LIMIT ends, into TOKEN in one pass if
  * it has the usual shape, as cut_line_at and cut_usual_line would read it: the numbers
  * are read where they stand, and their ends are the commas, so only the texts (FILE,
@@ -347,17 +390,23 @@ static const char *scan_usual_line(const char *at, const char *limit, bool lives
     if (!(p = scan_decimal(p, &parsed.tid)) || *p != ',')
         return NULL;
     comma[TID] = p++;
-    const char *site = p;
-    if (*(p = comma_or_line_end(p, limit)) != ',')
+    const char *site = p, *state, *state_end;
+    if (!site_separators(site, limit, comma, &state_end)) {
+        if (*(p = comma_or_line_end(p, limit)) != ',')
+            return NULL;
+        comma[FILE_NAME] = p++;
+        if (!(p = scan_decimal(p, &source_line)) || *p != ',')
+            return NULL;
+        comma[LINE] = p++;
+        if (*(p = comma_or_line_end(p, limit)) != ',')
+            return NULL;
+        comma[FUNC] = p++;
+        state_end = comma_or_line_end(p, limit);
+    } else if (comma[FILE_NAME] == NULL || scan_decimal(comma[FILE_NAME] + 1, &source_line) !=
+                                               comma[LINE]) {
         return NULL;
-    comma[FILE_NAME] = p++;
-    if (!(p = scan_decimal(p, &source_line)) || *p != ',')
-        return NULL;
-    comma[LINE] = p++;
-    if (*(p = comma_or_line_end(p, limit)) != ',')
-        return NULL;
-    comma[FUNC] = p++;
-    const char *state = p, *state_end = comma_or_line_end(p, limit);
+    }
+    state = comma[FUNC] + 1;
     unsigned commas = SPLITTING_COMMAS - 1;
     const char *newline = state_end;
     if (*state_end == ',') {
@@ -439,8 +488,7 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     if (token->kind != TOKEN_USUAL)
         return CUT_NOT_USUAL;
     size_t length = token->head.length - 1;
-    at[length] = '\0';     /* the line's '\n' */
-    line->line = at;
+    line->line = at;        /* its '\n' made a NUL when it is cut */
     line->length = length;
     line->next = at + token->head.length;
     struct parsed_line *parsed = &line->parsed;
@@ -468,6 +516,63 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     return CUT;
 }
 
+/* Starts fetching what token INDEX's line will look up, in prefetch STAGE (the first, or
+ * the record): tokens know the lines ahead, as the cut lines of read_lines do. */
+static inline void prefetch_token(struct asterisk_state *state, const struct scanned_lines *scan,
+                                  size_t index, bool record)
+{
+    if (index >= scan->count)
+        return;
+    const struct line_token *token =
+        (const struct line_token *)(const void *)scanned_token(scan, index);
+    if (token->kind != TOKEN_USUAL)
+        return;
+    if (record)
+        asterisk_prefetch_record(state, token->address);
+    else
+        asterisk_prefetch_object(state, (enum line_kind)token->line_kind, token->address,
+                                 token->site_known ? &token->site : NULL);
+}
+
+/* read_lines for a reading of lives, from the tokens themselves: most lines are quiet
+ * count changes (asterisk_take_quiet), taken from the token's numbers without a line
+ * cut in the ring; the others are cut as read_lines cuts them, in their turn (their
+ * fields are cut when needed, in take_parsed or hold). */
+static size_t read_tokens(struct asterisk_state *state, const char *data,
+                          struct line_source *source, unsigned long *line_number,
+                          struct log_sink *sink)
+{
+    struct scanned_lines *scan = source->scan;
+    struct asterisk_cut_line *line = asterisk_cut_lines(state);
+    const char *at = data;
+    for (size_t i = source->token; i < scan->count; i++) {
+        const struct line_token *token =
+            (const struct line_token *)(const void *)scanned_token(scan, i);
+        if (at + token->head.length > source->end)
+            break;
+        prefetch_token(state, scan, i + ASTERISK_LOOKAHEAD, false);
+        prefetch_token(state, scan, i + RECORD_AHEAD, true);
+        if (token->kind == TOKEN_EMPTY_LINE) {
+            at++;
+            (*line_number)++;
+            continue;
+        }
+        if (token->kind != TOKEN_USUAL)
+            break;
+        bool tried = token->line_kind == LINE_COUNT;
+        if (!(tried && asterisk_take_quiet(state, sink, token->address, token->state_count,
+                                           token->delta, token->tid))) {
+            source->token = i;
+            cut_from_token(source, source->writable + (at - data), line);
+            (tried ? asterisk_accept_unquiet_line : asterisk_accept_line)(
+                state, &line->parsed, line->line, line->length, *line_number + 1, sink);
+        }
+        (*line_number)++;
+        at += token->head.length;
+    }
+    return (size_t)(at - data);
+}
+
 size_t asterisk_parse_scanned(void *opaque, char *data, size_t length,
                               struct scanned_lines *scan, unsigned long *line_number,
                               struct log_sink *sink, bool *need_more)
@@ -478,7 +583,8 @@ size_t asterisk_parse_scanned(void *opaque, char *data, size_t length,
     if (!end)
         return 0;
     struct line_source source = {end, scan, scan->next, data};
-    size_t read = read_lines(opaque, data, &source, line_number, sink);
+    size_t read = scan->lives_only ? read_tokens(opaque, data, &source, line_number, sink)
+                                   : read_lines(opaque, data, &source, line_number, sink);
     /* Tokens cut ahead but not taken are cut again next time. */
     const char *at = data;
     while (scan->next < scan->count && (size_t)(at - data) < read) {

@@ -37,6 +37,7 @@
 struct call_site {
     struct log_frame frame;
     char *function, *source;
+    uint32_t class_id;      /* the tracker's, of FUNCTION as a class (struct change) */
 };
 
 /* The call sites by the digest of "FILE,LINE,FUNC" (as written), looked up on
@@ -70,9 +71,9 @@ struct pending {
 struct asterisk_state {
     struct site_table sites;
     struct object_tracker *tracker;
-    /* The chains of the addresses that have a live object or waiting lines. An idle
-     * chain is forgotten: it is the same as a new one, and the addresses a log ever used
-     * are many more than those in use. */
+    /* The waiting lines by address: few, so that looking an address up here costs next
+     * to nothing. Where an object's chain stands (whether it is alive, its count after
+     * the last line taken) is the tracker's record of it: one lookup serves both. */
     struct address_chains chains;
     struct pending *oldest, *newest;
     struct asterisk_cut_line cut_lines[ASTERISK_LOOKAHEAD];   /* asterisk_block.c's */
@@ -83,19 +84,37 @@ struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state)
     return state->cut_lines;
 }
 
-void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed)
+void asterisk_prefetch_object(const struct asterisk_state *state, enum line_kind kind,
+                              uint64_t address, const struct fast_digest *site)
 {
-    const struct address_chains *chains = &state->chains;
-    if (chains->slots)
-        __builtin_prefetch(&chains->slots[address_chains_home(chains, parsed->address)]);
-    if (state->sites.slots && parsed->site_known)
-        __builtin_prefetch(&state->sites.slots[(size_t)parsed->site.low & state->sites.mask]);
-    object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_SLOT);
+    if (state->sites.slots && site)
+        __builtin_prefetch(&state->sites.slots[(size_t)site->low & state->sites.mask]);
+    object_tracker_prefetch(state->tracker, false, address,
+                            kind == LINE_COUNT ? PREFETCH_LIVE_SLOT : PREFETCH_SLOT);
 }
 
-void asterisk_prefetch_record(const struct asterisk_state *state, const struct parsed_line *parsed)
+void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed)
 {
-    object_tracker_prefetch(state->tracker, false, parsed->address, PREFETCH_RECORD);
+    asterisk_prefetch_object(state, parsed->kind, parsed->address,
+                             parsed->site_known ? &parsed->site : NULL);
+}
+
+void asterisk_prefetch_record(const struct asterisk_state *state, uint64_t address)
+{
+    object_tracker_prefetch(state->tracker, false, address, PREFETCH_RECORD);
+}
+
+/* Where the chain of an object at an address stands: the tracker's record of it. */
+struct chain_end {
+    uint32_t record_hint;   /* struct change's: the record + 1 of the live object, 0: none */
+    int64_t count;          /* its count after the last line taken, if alive */
+};
+
+static struct chain_end chain_end_at(const struct asterisk_state *state, uint64_t address)
+{
+    struct chain_end end = {0, 0};
+    end.record_hint = object_tracker_find_address(state->tracker, address, &end.count);
+    return end;
 }
 
 /* Splits LINE at its first seven commas; false if there are fewer than six (the tag
@@ -214,6 +233,8 @@ static bool starts_with(const char *text, const char *prefix)
 static uint64_t constructor_size(const char *state)
 {
     const char *overhead = state + strlen("**constructor**");
+    if (!*overhead)
+        return 0;   /* the older logs' plain one, without strstr's set-up */
     const char *stars = strstr(overhead, "**");
     if (!stars)
         return 0;
@@ -266,23 +287,17 @@ static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
     return true;
 }
 
-/* Turns a checked line into its event, in its turn. CHAIN, when given, follows what it
- * did. */
+/* Turns a checked line into its event, in its turn. RECORD_HINT: its object's record
+ * (struct change's), if known. */
 static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed,
-                        unsigned long line_number, struct log_sink *sink,
-                        struct address_chain *chain)
+                        unsigned long line_number, struct log_sink *sink, uint32_t record_hint)
 {
     /* A quiet change, which a reading of lives does not deliver, needs no call site. */
     int64_t count_after = parsed->state_count + parsed->delta;
     if (parsed->kind == LINE_COUNT && sink->lives_only &&
-        object_tracker_quiet_count(state->tracker, sink, false, parsed->address, parsed->delta,
-                                   count_after, parsed->tid)) {
-        if (chain) {
-            chain->alive = true;
-            chain->count = count_after;
-        }
+        object_tracker_quiet_count_hinted(state->tracker, sink, record_hint, parsed->address,
+                                          parsed->delta, count_after, parsed->tid))
         return;
-    }
     asterisk_cut_fields(parsed);
     if (!parsed->site_known)
         asterisk_site_digest(parsed);
@@ -305,7 +320,7 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
     event.tag = field[TAG];
     event.state = field[STATE];
     event.address_plain = parsed->address_plain;
-    struct change change = {0};
+    struct change change = {.record_hint = record_hint};
     switch (parsed->kind) {
     case LINE_CONSTRUCTOR:
         change.kind = CHANGE_CREATE;
@@ -313,6 +328,7 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
         event.count = parsed->delta;
         event.size = constructor_size(field[STATE]);
         event.class_name = site->function;
+        change.class_id_cache = &site->class_id;
         break;
     case LINE_DESTRUCTOR:
         change.kind = CHANGE_DESTROY;
@@ -328,30 +344,26 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
         break;
     }
     object_tracker_apply(state->tracker, &change, &event, sink);
-    if (chain != NULL) {
-        chain->alive = event.op == LOG_OP_NEW || event.op == LOG_OP_ADDREF ||
-                       event.op == LOG_OP_RELEASE;
-        chain->count = chain->alive ? event.count : 0;
-    }
 }
 
 /* True when a line of KIND (count before it STATE_COUNT, change DELTA) is the next change
- * of CHAIN's object. */
-static bool fits_chain(const struct address_chain *chain, enum line_kind kind,
-                       int64_t state_count, int64_t delta)
+ * of the object whose chain ends at END. */
+static bool fits_chain(const struct chain_end *end, enum line_kind kind, int64_t state_count,
+                       int64_t delta)
 {
+    bool alive = end->record_hint != 0;
     switch (kind) {
-    case LINE_CONSTRUCTOR: return !chain->alive;
-    case LINE_DESTRUCTOR: return !chain->alive || chain->count + delta <= 0;
-    case LINE_COUNT: return !chain->alive || chain->count == state_count;
+    case LINE_CONSTRUCTOR: return !alive;
+    case LINE_DESTRUCTOR: return !alive || end->count + delta <= 0;
+    case LINE_COUNT: return !alive || end->count == state_count;
     default: return true;
     }
 }
 
-/* Forgets CHAIN if nothing is alive at its address and no line waits for it. */
+/* Forgets CHAIN once no line waits for it. */
 static void forget_if_idle(struct asterisk_state *state, struct address_chain *chain)
 {
-    if (!chain->alive && !chain->first_pending)
+    if (!chain->first_pending)
         address_chains_remove(&state->chains, chain);
 }
 
@@ -378,7 +390,8 @@ static void take_pending(struct asterisk_state *state, struct address_chain *cha
                          struct pending *before, struct pending *p, struct log_sink *sink)
 {
     unlink_pending(state, chain, before, p);
-    take_parsed(state, &p->parsed, p->line_number, sink, chain);
+    take_parsed(state, &p->parsed, p->line_number, sink,
+                chain_end_at(state, chain->address).record_hint);
     free(p->text);
     free(p);
 }
@@ -397,7 +410,8 @@ static void take_fitting(struct asterisk_state *state, struct address_chain *cha
 {
     for (;;) {
         struct pending *before = NULL, *p = chain->first_pending;
-        while (p && !fits_chain(chain, p->parsed.kind, p->parsed.state_count, p->parsed.delta)) {
+        struct chain_end end = chain_end_at(state, chain->address);
+        while (p && !fits_chain(&end, p->parsed.kind, p->parsed.state_count, p->parsed.delta)) {
             before = p;
             p = p->next_of_address;
         }
@@ -450,32 +464,67 @@ static void hold(struct asterisk_state *state, struct address_chain *chain,
     state->newest = p;
 }
 
+bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *sink,
+                         uint64_t address, int64_t state_count, int64_t delta, uint64_t tid)
+{
+    return sink->lives_only && !state->oldest &&
+           object_tracker_quiet_count_from(state->tracker, sink, address, state_count, delta,
+                                           tid);
+}
+
+static void accept_in_order(struct asterisk_state *state, struct parsed_line *parsed,
+                            const char *text, size_t length, unsigned long line_number,
+                            struct log_sink *sink);
+
 void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,
                           const char *text, size_t length, unsigned long line_number,
                           struct log_sink *sink)
 {
     take_waited_out(state, line_number, sink);
+    if (parsed->kind == LINE_COUNT &&
+        asterisk_take_quiet(state, sink, parsed->address, parsed->state_count, parsed->delta,
+                            parsed->tid))
+        return;
+    accept_in_order(state, parsed, text, length, line_number, sink);
+}
+
+void asterisk_accept_unquiet_line(struct asterisk_state *state, struct parsed_line *parsed,
+                                  const char *text, size_t length, unsigned long line_number,
+                                  struct log_sink *sink)
+{
+    take_waited_out(state, line_number, sink);
+    accept_in_order(state, parsed, text, length, line_number, sink);
+}
+
+/* Takes PARSED if it fits its object's chain, and the lines that waited for it; else
+ * holds it. */
+static void accept_in_order(struct asterisk_state *state, struct parsed_line *parsed,
+                            const char *text, size_t length, unsigned long line_number,
+                            struct log_sink *sink)
+{
     if (parsed->kind == LINE_INVALID) {
-        take_parsed(state, parsed, line_number, sink, NULL);
+        take_parsed(state, parsed, line_number, sink, 0);
         return;
     }
-    struct address_chain *chain = address_chains_find(&state->chains, parsed->address);
+    struct chain_end end = chain_end_at(state, parsed->address);
+    bool fits = fits_chain(&end, parsed->kind, parsed->state_count, parsed->delta);
+    struct address_chain *chain = state->chains.count
+                                      ? address_chains_find(&state->chains, parsed->address)
+                                      : NULL;
     if (chain == NULL) {
-        /* An idle address: every line fits, and only a live object makes a chain. */
-        struct address_chain idle = {.address = parsed->address};
-        take_parsed(state, parsed, line_number, sink, &idle);
-        if (idle.alive) {
-            chain = address_chains_add(&state->chains, parsed->address);
-            chain->alive = true;
-            chain->count = idle.count;
-        }
+        /* No line waits at this address: the commonest case. */
+        if (fits)
+            take_parsed(state, parsed, line_number, sink, end.record_hint);
+        else
+            hold(state, address_chains_add(&state->chains, parsed->address), parsed, text,
+                 length, line_number);
         return;
     }
-    if (!fits_chain(chain, parsed->kind, parsed->state_count, parsed->delta)) {
+    if (!fits) {
         hold(state, chain, parsed, text, length, line_number);
         return;
     }
-    take_parsed(state, parsed, line_number, sink, chain);
+    take_parsed(state, parsed, line_number, sink, end.record_hint);
     take_fitting(state, chain, sink);
     forget_if_idle(state, chain);
 }

@@ -31,9 +31,10 @@ struct parsed_line {
     int64_t state_count;    /* LINE_COUNT: the count before the change */
     bool address_plain;     /* ADDR is spelled 0x%x (log_event's address_plain) */
     bool site_known;        /* SITE is set; else asterisk_site_digest sets it, when needed */
-    /* Not NULL: FIELD is not set yet, and the line at UNCUT_TEXT (LENGTH bytes, NUL
-     * after them) not cut at its UNCUT_COMMAS commas, which asterisk_cut_fields does: a
-     * quiet line of a reading of lives is never cut. */
+    /* Not NULL: FIELD is not set yet, and the line at UNCUT_TEXT (LENGTH bytes, then
+     * its '\n' or a NUL) not cut at its UNCUT_COMMAS commas, which asterisk_cut_fields
+     * does, ending it with a NUL: a quiet line of a reading of lives is never cut, nor
+     * written (its bytes are in the reading thread's cache). */
     char *uncut_text;
     size_t uncut_length;
     uint16_t uncut_comma[ASTERISK_FIELD_COUNT - 1];
@@ -47,6 +48,7 @@ static inline void asterisk_cut_fields(struct parsed_line *parsed)
     if (!text)
         return;
     parsed->field[0] = text;
+    text[parsed->uncut_length] = '\0';
     for (unsigned i = 0; i < parsed->uncut_commas; i++) {
         text[parsed->uncut_comma[i]] = '\0';
         parsed->field[i + 1] = text + parsed->uncut_comma[i] + 1;
@@ -63,6 +65,16 @@ struct asterisk_state;
 void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,
                           const char *text, size_t length, unsigned long line_number,
                           struct log_sink *sink);
+/* The commonest line of a reading of lives, when no line waits: a count change (from
+ * STATE_COUNT by DELTA, by thread TID) that fits the live object at ADDRESS and is quiet.
+ * Takes it in one call and returns true; else changes nothing, and the line goes the way
+ * of any other. */
+bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *sink,
+                         uint64_t address, int64_t state_count, int64_t delta, uint64_t tid);
+/* asterisk_accept_line of a line asterisk_take_quiet did not take. */
+void asterisk_accept_unquiet_line(struct asterisk_state *state, struct parsed_line *parsed,
+                                  const char *text, size_t length, unsigned long line_number,
+                                  struct log_sink *sink);
 
 /* A line asterisk_block.c cut ahead of its turn: in its own copy, or, cut from a token
  * of the reading thread, where it is in the reader's buffer. */
@@ -75,15 +87,18 @@ struct asterisk_cut_line {
 };
 
 /* The state's ASTERISK_LOOKAHEAD cut lines. */
-enum { ASTERISK_LOOKAHEAD = 4 };
+enum { ASTERISK_LOOKAHEAD = 16 };
 struct asterisk_cut_line *asterisk_cut_lines(struct asterisk_state *state);
-/* Starts fetching what PARSED's line will look up, its address's chain and its call site,
- * into the cache. Out of line: inlined into the block reader, GCC 12 -O2 left the
- * prefetches out. */
+/* Starts fetching what a line of KIND will look up, its object's slot in the tracker (and
+ * its call site, SITE if known), into the cache. Out of line: inlined into the block
+ * reader, GCC 12 -O2 left the prefetches out. */
+void asterisk_prefetch_object(const struct asterisk_state *state, enum line_kind kind,
+                              uint64_t address, const struct fast_digest *site);
+/* The same for PARSED's line. */
 void asterisk_prefetch(const struct asterisk_state *state, const struct parsed_line *parsed);
-/* The second step, a line or two later, once the first brought the tracker's slot: the
- * tracker's record of PARSED's object. */
-void asterisk_prefetch_record(const struct asterisk_state *state, const struct parsed_line *parsed);
+/* The second step, a few lines later, once the first brought the tracker's slot: the
+ * tracker's record of the object at ADDRESS. */
+void asterisk_prefetch_record(const struct asterisk_state *state, uint64_t address);
 
 /* Sets PARSED's site digest from its FILE..FUNC fields and site_length. */
 static inline void asterisk_site_digest(struct parsed_line *parsed)

@@ -127,6 +127,91 @@ START_TEST(kept_objects_are_forgotten)
 }
 END_TEST
 
+/* As apply, with a record hint and a class id cell (struct change) for the object at
+ * ADDRESS, found by address. */
+static const char *apply_hinted(enum change_kind kind, const char *address, int64_t delta,
+                                int64_t count, uint32_t hint, uint32_t *class_id_cache,
+                                const char *class_name)
+{
+    char error[128] = "";
+    struct log_sink sink = {.on_event = remember_event, .error = error, .error_size = sizeof error};
+    struct log_event event = {
+        .address = address,
+        .address_value = strtoull(address, NULL, 16),
+        .class_name = class_name,
+        .count = count,
+        .tid = 7,
+        .delta = delta,
+    };
+    struct change change = {.kind = kind, .count_known = count >= 0, .record_hint = hint,
+                            .class_id_cache = class_id_cache};
+    delivered[0] = '\0';
+    object_tracker_apply(tracker, &change, &event, &sink);
+    return delivered;
+}
+
+START_TEST(a_record_hint_of_an_ended_object_is_not_followed)
+{
+    int64_t count = -1;
+    apply(CHANGE_CREATE, 0, "0x10", 1, 1);
+    uint32_t hint = object_tracker_find_address(tracker, 0x10, &count);
+    ck_assert_uint_ne(hint, 0);
+    ck_assert_int_eq(count, 1);
+    ck_assert_str_eq(apply_hinted(CHANGE_COUNT, "0x10", 1, 2, hint, NULL, "?"), "A 1 0x10 nsFoo 2");
+    ck_assert_str_eq(apply(CHANGE_COUNT, 0, "0x10", -2, 0), "D 1 0x10 nsFoo 0");
+    ck_assert_uint_eq(object_tracker_find_address(tracker, 0x10, &count), 0);
+    /* The next object takes the freed record: the hint now names it, at another address. */
+    apply(CHANGE_CREATE, 0, "0x20", 1, 1);
+    ck_assert_uint_eq(object_tracker_find_address(tracker, 0x20, &count), hint);
+    const char *stray = apply_hinted(CHANGE_COUNT, "0x10", 1, 1, hint, NULL, "?");
+    ck_assert_int_eq(stray[0], LOG_OP_STRAY);
+    ck_assert_str_eq(strstr(stray, " !"), " !change after the object's destruction");
+    ck_assert_uint_eq(object_tracker_find_address(tracker, 0x20, &count), hint);
+    ck_assert_int_eq(count, 1);
+}
+END_TEST
+
+START_TEST(a_class_id_cell_names_the_class_of_later_objects)
+{
+    uint32_t cell = 0;
+    ck_assert_str_eq(apply_hinted(CHANGE_CREATE, "0x10", 1, 1, 0, &cell, "ast_channel"),
+                     "N 1 0x10 ast_channel 1");
+    ck_assert_uint_ne(cell, 0);
+    ck_assert_str_eq(apply_hinted(CHANGE_CREATE, "0x20", 1, 1, 0, NULL, "ast_bridge"),
+                     "N 2 0x20 ast_bridge 1");
+    ck_assert_str_eq(apply_hinted(CHANGE_CREATE, "0x30", 1, 1, 0, &cell, "ast_channel"),
+                     "N 3 0x30 ast_channel 1");
+}
+END_TEST
+
+/* object_tracker_quiet_count_from: ADDRESS's object changed by DELTA from COUNT_BEFORE, on
+ * a reading of lives; true if it was taken. */
+static bool quiet_from(uint64_t address, int64_t count_before, int64_t delta)
+{
+    char error[128] = "";
+    struct log_sink sink = {.on_event = remember_event, .error = error,
+                            .error_size = sizeof error, .lives_only = true};
+    return object_tracker_quiet_count_from(tracker, &sink, address, count_before, delta, 7);
+}
+
+START_TEST(a_quiet_change_from_the_count_before_is_taken_only_where_it_fits)
+{
+    int64_t count = -1;
+    apply(CHANGE_CREATE, 0, "0x10", 1, 1);
+    ck_assert(!quiet_from(0x20, 1, 1));        /* no object there */
+    ck_assert(!quiet_from(0x10, 2, 1));        /* the count before is not the object's */
+    ck_assert(object_tracker_find_address(tracker, 0x10, &count));
+    ck_assert_int_eq(count, 1);
+    ck_assert(quiet_from(0x10, 1, 1));
+    ck_assert(object_tracker_find_address(tracker, 0x10, &count));
+    ck_assert_int_eq(count, 2);
+    ck_assert(!quiet_from(0x10, 2, -2));       /* an end: not quiet, nothing changed */
+    ck_assert(object_tracker_find_address(tracker, 0x10, &count));
+    ck_assert_int_eq(count, 2);
+    ck_assert_str_eq(apply(CHANGE_COUNT, 0, "0x10", -1, 1), "R 1 0x10 nsFoo 1");
+}
+END_TEST
+
 /* Makes the fixture's tracker one claimed by CLAIM, as a report claims a reading's. */
 static void claim_tracker(struct tracker_claim *claim, bool user_slots)
 {
@@ -276,6 +361,9 @@ Suite *object_tracker_suite(void)
     tcase_add_test(tc, release_of_an_object_never_created);
     tcase_add_test(tc, change_after_destruction_is_stray);
     tcase_add_test(tc, kept_objects_are_forgotten);
+    tcase_add_test(tc, a_record_hint_of_an_ended_object_is_not_followed);
+    tcase_add_test(tc, a_class_id_cell_names_the_class_of_later_objects);
+    tcase_add_test(tc, a_quiet_change_from_the_count_before_is_taken_only_where_it_fits);
     tcase_add_test(tc, live_objects_are_listed_in_serial_order_as_the_log_spells_them);
     tcase_add_test(tc, a_user_slot_lives_and_dies_with_its_object);
     tcase_add_test(tc, a_claim_no_tracker_took_is_withdrawn);

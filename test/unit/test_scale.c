@@ -39,6 +39,33 @@ START_TEST(id_map_finds_adds_and_removes_ids_of_64_bits)
 }
 END_TEST
 
+START_TEST(id_set_adds_once_finds_and_removes_ids_of_64_bits)
+{
+    struct id_set set = {0};
+    const uint64_t large[] = {UINT64_C(1) << 32, (UINT64_C(1) << 32) + 1, UINT64_MAX};
+    for (uint64_t id = 1; id <= 100000; id++)
+        id_set_add(&set, id);
+    for (size_t i = 0; i < 3; i++)
+        id_set_add(&set, large[i]);
+    id_set_add(&set, 7);            /* there already: added once */
+    id_set_add(&set, 0);            /* not an id: nothing happens */
+    ck_assert_uint_eq(set.count, 100003);
+    for (uint64_t id = 2; id <= 100000; id += 2)
+        id_set_remove(&set, id);
+    id_set_remove(&set, 200000);    /* not there: nothing happens */
+    id_set_remove(&set, large[0]);
+    ck_assert_uint_eq(set.count, 50002);
+    for (uint64_t id = 1; id <= 100000; id++)
+        ck_assert(id_set_contains(&set, id) == (id % 2 == 1));
+    ck_assert(!id_set_contains(&set, large[0]));
+    ck_assert(id_set_contains(&set, large[1]));
+    ck_assert(id_set_contains(&set, large[2]));
+    ck_assert(!id_set_contains(&set, 0));
+    id_set_free(&set);
+    ck_assert(!id_set_contains(&set, 1));
+}
+END_TEST
+
 START_TEST(numbers_are_read_to_64_bits_and_no_further)
 {
     uint64_t value = 0;
@@ -120,6 +147,7 @@ Suite *scale_suite(void)
     Suite *suite = suite_create("scale");
     TCase *cases = tcase_create("scale");
     tcase_add_test(cases, id_map_finds_adds_and_removes_ids_of_64_bits);
+    tcase_add_test(cases, id_set_adds_once_finds_and_removes_ids_of_64_bits);
     tcase_add_test(cases, numbers_are_read_to_64_bits_and_no_further);
     tcase_add_test(cases, progress_line_counts_past_4_gigabytes);
     tcase_add_test(cases, serials_and_counts_past_32_bits_reach_the_events);
