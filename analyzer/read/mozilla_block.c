@@ -416,6 +416,22 @@ static void prefetch_object(const struct mozilla_state *state, const struct scan
                             by_serial ? record->serial : record->address_value, stage);
 }
 
+/* In a reading of lives, applies RECORD if it is a quiet count change of a live object
+ * (object_tracker_quiet_count), which is delivered to nobody: as mozilla_deliver would
+ * apply it, without the copies of its texts and the event. False if it is not. */
+static bool applied_quietly(struct mozilla_state *state, const struct usual_record *record,
+                            const struct log_sink *sink)
+{
+    /* mozilla_deliver's CHANGE_COUNT: an AddRef to 1 is a creation. */
+    if (!sink->lives_only || (record->op == 'A' && record->count == 1))
+        return false;
+    bool by_serial = record->serial != 0;
+    return object_tracker_quiet_count(state->tracker, sink, by_serial,
+                                      by_serial ? record->serial : record->address_value,
+                                      record->op == 'A' ? 1 : -1, (int64_t)record->count,
+                                      record->tid);
+}
+
 size_t mozilla_parse_scanned(void *opaque, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more)
@@ -442,7 +458,10 @@ size_t mozilla_parse_scanned(void *opaque, char *data, size_t length,
         const char *after = at + token->head.length;
         if (after > end)
             break;
-        if (token->kind == TOKEN_RECORD) {
+        if (token->kind == TOKEN_RECORD && token->usual &&
+            applied_quietly(state, &token->usual_record, sink)) {
+            *line_number += token->lines;
+        } else if (token->kind == TOKEN_RECORD) {
             if (token->usual)
                 take_usual_record(at, &token->usual_record, &state->record);
             else if (!parse_record(at, token->record_length, end, &state->record))
