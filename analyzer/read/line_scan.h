@@ -5,7 +5,8 @@
  * reading a Mozilla log, and most stacks are never looked at, so the lines are not cut
  * out one by one: the newlines of 16 bytes at once are found with SSE2 where the
  * compiler has it (every x86-64), a plain loop elsewhere, and at each newline only the
- * few bytes that say whether the next line is a usual frame line are read. */
+ * few bytes that say whether the next line is a usual frame line are read. With AVX-512
+ * the middle of a stack is gone over 64 bytes a step, its lines checked all at once. */
 #ifndef REFSHIM_LINE_SCAN_H
 #define REFSHIM_LINE_SCAN_H
 
@@ -101,46 +102,12 @@ scan_frame_lines_avx2(const char **at_inout, const char *end, struct frame_lines
     return FRAMES_GO_ON;
 }
 
-/* The bytes of the 64 at P that equal BYTE, one bit each. */
-__attribute__((target("avx2"))) static inline uint64_t bytes_equal_64(const char *p, __m256i byte)
-{
-    uint32_t low = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)p), byte));
-    uint32_t high = (uint32_t)_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(p + 32)), byte));
-    return (uint64_t)high << 32 | low;
-}
-
-/* The middle of a stack, 64 bytes a step, after its first line (AT follows a newline
- * already read, LINES counts it): as long as every newline of a step starts a usual
- * frame line, ends no '\r' line and is not the stack's end, the step is only counted,
- * with no branch per line, whose outcome the CPU could not foresee. Returns where the
- * line by line steps go on: at the step that holds the stack's end or anything else. */
-__attribute__((target("avx2,popcnt"))) static const char *
-skip_usual_frame_lines_avx2(const char *at, const char *end, struct frame_lines *lines)
-{
-    const __m256i newline = _mm256_set1_epi8('\n'), space = _mm256_set1_epi8(' '),
-                  tab = _mm256_set1_epi8('\t'), hash = _mm256_set1_epi8('#'),
-                  colon = _mm256_set1_epi8(':'), carriage = _mm256_set1_epi8('\r');
-    /* A newline's line is read up to its tenth byte (frame_line_after). */
-    for (; end - at >= 64 + 10; at += 64) {
-        uint64_t newlines = bytes_equal_64(at, newline);
-        uint64_t blank = bytes_equal_64(at + 1, space) | bytes_equal_64(at + 1, tab);
-        uint64_t usual = bytes_equal_64(at + 5, hash) & bytes_equal_64(at + 8, colon) &
-                         bytes_equal_64(at + 9, space);
-        uint64_t after_carriage = bytes_equal_64(at - 1, carriage);
-        uint64_t starts = newlines & blank;
-        if ((newlines & ~blank) | (starts & ~usual) | (newlines & after_carriage))
-            break;
-        if (!lines->kept && starts)
-            lines->kept = at + __builtin_ctzll(starts) + 1;
-        lines->count += (unsigned long)__builtin_popcountll(starts);
-    }
-    return at;
-}
-#endif
-
-/* skip_usual_frame_lines_avx2 with AVX-512BW, whose compares give the 64 bits at once. */
+/* The middle of a stack, 64 bytes a step, on CPUs with AVX-512BW (checked at run time),
+ * whose compares give a bit per byte: after its first line (AT follows a newline already
+ * read, LINES counts it), as long as every newline of a step starts a usual frame line,
+ * ends no '\r' line and is not the stack's end, the step is only counted, with no branch
+ * per line, whose outcome the CPU could not foresee. Returns where the line by line steps
+ * go on: at the step that holds the stack's end or anything else. */
 __attribute__((target("avx512bw,popcnt"))) static const char *
 skip_usual_frame_lines_avx512(const char *at, const char *end, struct frame_lines *lines)
 {
@@ -163,6 +130,7 @@ skip_usual_frame_lines_avx512(const char *at, const char *end, struct frame_line
     }
     return at;
 }
+#endif
 
 /* Reads the frame lines after AT, the newline that ends a record line, up to END. */
 static inline enum frame_scan scan_frame_lines(const char *at, const char *end,
@@ -172,18 +140,15 @@ static inline enum frame_scan scan_frame_lines(const char *at, const char *end,
     lines->count = 0;
     enum frame_scan step;
 #ifdef LINE_SCAN_AVX2
-    if (__builtin_cpu_supports("avx2")) {
-        /* The first frame line alone (the #01 it may drop), then the lines after it. */
-        if (end - at >= 2 && (at[1] == ' ' || at[1] == '\t')) {
-            if ((step = frame_line_after(at, end, lines)) != FRAMES_GO_ON)
-                return step;
-            at = __builtin_cpu_supports("avx512bw")
-                     ? skip_usual_frame_lines_avx512(at + 1, end, lines)
-                     : skip_usual_frame_lines_avx2(at + 1, end, lines);
-        }
-        if ((step = scan_frame_lines_avx2(&at, end, lines)) != FRAMES_GO_ON)
+    /* The first frame line alone (the #01 it may drop), then the lines after it. */
+    if (__builtin_cpu_supports("avx512bw") && end - at >= 2 && (at[1] == ' ' || at[1] == '\t')) {
+        if ((step = frame_line_after(at, end, lines)) != FRAMES_GO_ON)
             return step;
+        at = skip_usual_frame_lines_avx512(at + 1, end, lines);
     }
+    if (__builtin_cpu_supports("avx2") &&
+        (step = scan_frame_lines_avx2(&at, end, lines)) != FRAMES_GO_ON)
+        return step;
 #endif
 #ifdef __SSE2__
     const __m128i newline = _mm_set1_epi8('\n'), space = _mm_set1_epi8(' '),

@@ -416,6 +416,17 @@ static void prefetch_object(const struct mozilla_state *state, const struct scan
                             by_serial ? record->serial : record->address_value, stage);
 }
 
+/* Token INDEX is a count change that leaves its object alive: in a reading of lives,
+ * applied_quietly most likely takes it without reading its text. */
+static bool may_be_quiet(const struct scanned_lines *scan, size_t index)
+{
+    const struct record_token *token =
+        (const struct record_token *)(const void *)scanned_token(scan, index);
+    const struct usual_record *record = &token->usual_record;
+    return token->kind == TOKEN_RECORD && token->usual &&
+           (record->op == 'A' ? record->count != 1 : record->count != 0);
+}
+
 /* In a reading of lives, applies RECORD if it is a quiet count change of a live object
  * (object_tracker_quiet_count), which is delivered to nobody: as mozilla_deliver would
  * apply it, without the copies of its texts and the event. False if it is not. */
@@ -447,7 +458,8 @@ size_t mozilla_parse_scanned(void *opaque, char *data, size_t length,
     /* A record begun by the line reader is finished by it. */
     while (scan->next < scan->count && !state->record.present) {
         for (; ahead < scan->count && ahead < scan->next + PREFETCHED_RECORDS; ahead++) {
-            __builtin_prefetch(ahead_at);
+            if (!(scan->lives_only && may_be_quiet(scan, ahead)))
+                __builtin_prefetch(ahead_at);
             ahead_at += scanned_token(scan, ahead)->length;
             prefetch_object(state, scan, ahead, PREFETCH_SLOT);
         }
