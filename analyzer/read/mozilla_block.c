@@ -190,7 +190,8 @@ static bool read_usual_record(const char *line, size_t length, const char *reada
     if (!read_decimal(&at, end, &record->count))
         return false;
     record->tid = 0;
-    if (at != end && !(skip_text(&at, end, " [thread ", 9) && read_hex(&at, end, readable, &record->tid) &&
+    if (at != end && !(skip_text(&at, end, " [thread ", 9) &&
+                       read_hex(&at, end, readable, &record->tid) &&
                        skip_text(&at, end, "]", 1) && at == end))
         return false;
     record->class_length = (uint32_t)class_length;
