@@ -308,8 +308,10 @@ static void write_long_stack(FILE *out, int unusual, int kind)
  * deep inside, and objects with anomalies: one that starts at the address of one still
  * alive, changes after destruction, counts that jump, objects shared by threads seen
  * first on them. Objects 1000002 and 1000004 start at addresses still in use; 1000002
- * is created again while alive. */
-static char *record_numbers_log(size_t *length)
+ * is created again while alive. Without UNUSUAL_LINES, every stack is usual: the block
+ * reader then reads it all ahead on the reading thread (an unusual record ends that for
+ * the rest of its chunk). */
+static char *record_numbers_log(size_t *length, bool unusual_lines)
 {
     char *log = NULL;
     FILE *out = open_memstream(&log, length);
@@ -354,7 +356,7 @@ static char *record_numbers_log(size_t *length)
                 const char *thread = threads[(a + (k < 4 ? 0 : k) + (size_t)round) % 6];
                 fprintf(out, "<nsFoo> %s %d %s%s\n", address, object, ops[k], thread);
                 if ((k + a) % 3 == 0)
-                    write_long_stack(out, (int)(k + a + (size_t)round) % 13,
+                    write_long_stack(out, unusual_lines ? (int)(k + a + (size_t)round) % 13 : 0,
                                      (int)(a + k) % 4);
                 else
                     fputs("    #01: nsFoo::AddRef()[/l.so +0x1a2c]\n"
@@ -378,40 +380,45 @@ static char *record_numbers_log(size_t *length)
  * the line reader does, anomalies and the object followed included. */
 START_TEST(block_and_line_readers_agree_on_record_numbers)
 {
-    size_t length;
-    char *log = record_numbers_log(&length);
-    struct transcript fast, blocks, lines;
-    struct log_diag fast_diag, blocks_diag, lines_diag;
-    int fast_status = read_log(log, length, &fast, &fast_diag);
-    int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
-    int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
-    ck_assert_int_eq(lines_status, LOG_STATUS_OK);
-    assert_same_reading("numbers", "with scans", fast_status, &fast, &fast_diag, lines_status,
-                        &lines, &lines_diag);
-    assert_same_reading("numbers", "by blocks", blocks_status, &blocks, &blocks_diag,
-                        lines_status, &lines, &lines_diag);
-    /* What the log holds shows in the reading: the spellings, the anomalies. */
-    ck_assert_ptr_nonnull(strstr(fast.text, " 0X7F0A10D97300=0x7f0a10d97300 "));
-    ck_assert_ptr_nonnull(strstr(fast.text, " 0xffffffffffffffff=0xffffffffffffffff "));
-    ck_assert_ptr_nonnull(strstr(fast.text, " 0x00007f0a10d97380=0x7f0a10d97380 "));
-    ck_assert_ptr_nonnull(strstr(fast.text, " 18446744073709551615 [")); /* thread 0xFF..F */
-    ck_assert_ptr_nonnull(strstr(fast.text, "!change after the object's destruction"));
-    ck_assert_ptr_nonnull(strstr(fast.text, "!the count after this AddRef is 5 in the log "
-                                            "but 4 after the events before it"));
-    ck_assert_ptr_nonnull(strstr(fast.text, "starts at this address while object 1000002 "
-                                            "is alive there"));
-    ck_assert_ptr_nonnull(strstr(fast.text, "CrLf()|/l.so|0x10"));
-    ck_assert_ptr_nonnull(strstr(fast.text, "Tabbed()|/l.so|0x20"));
-    /* A reading of lives, following nothing and then the object at the reused address. */
-    ck_assert_ptr_nonnull(strstr(fast.text, "ThirdGone()"));
-    assert_lives_reading_agrees(log, length, transcript_event_line, 1000002);
-    assert_lives_reading_agrees(log, length, transcript_event_line, 1000001);
-    assert_lives_reading_agrees(log, length, transcript_event_line, 1000004);
-    assert_lives_reading_agrees(log, length, transcript_event_line, 3);
-    free(fast.text);
-    free(blocks.text);
-    free(lines.text);
-    free(log);
+    for (int unusual_lines = 0; unusual_lines <= 1; unusual_lines++) {
+        size_t length;
+        char *log = record_numbers_log(&length, unusual_lines);
+        struct transcript fast, blocks, lines;
+        struct log_diag fast_diag, blocks_diag, lines_diag;
+        int fast_status = read_log(log, length, &fast, &fast_diag);
+        int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
+        int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
+        ck_assert_int_eq(lines_status, LOG_STATUS_OK);
+        assert_same_reading("numbers", "with scans", fast_status, &fast, &fast_diag,
+                            lines_status, &lines, &lines_diag);
+        assert_same_reading("numbers", "by blocks", blocks_status, &blocks, &blocks_diag,
+                            lines_status, &lines, &lines_diag);
+        /* What the log holds shows in the reading: the spellings, the anomalies. */
+        ck_assert_ptr_nonnull(strstr(fast.text, " 0X7F0A10D97300=0x7f0a10d97300 "));
+        ck_assert_ptr_nonnull(strstr(fast.text, " 0xffffffffffffffff=0xffffffffffffffff "));
+        ck_assert_ptr_nonnull(strstr(fast.text, " 0x00007f0a10d97380=0x7f0a10d97380 "));
+        ck_assert_ptr_nonnull(strstr(fast.text, " 18446744073709551615 [")); /* 0xFF..F */
+        ck_assert_ptr_nonnull(strstr(fast.text, "!change after the object's destruction"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "!the count after this AddRef is 5 in the "
+                                                "log but 4 after the events before it"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "starts at this address while object "
+                                                "1000002 is alive there"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "ThirdGone()"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "Caller12(int)|/l.so|0xc0"));
+        if (unusual_lines) {
+            ck_assert_ptr_nonnull(strstr(fast.text, "CrLf()|/l.so|0x10"));
+            ck_assert_ptr_nonnull(strstr(fast.text, "Tabbed()|/l.so|0x20"));
+        }
+        /* Readings of lives, following nothing and then objects with anomalies. */
+        assert_lives_reading_agrees(log, length, transcript_event_line, 1000002);
+        assert_lives_reading_agrees(log, length, transcript_event_line, 1000001);
+        assert_lives_reading_agrees(log, length, transcript_event_line, 1000004);
+        assert_lives_reading_agrees(log, length, transcript_event_line, 3);
+        free(fast.text);
+        free(blocks.text);
+        free(lines.text);
+        free(log);
+    }
 }
 END_TEST
 
