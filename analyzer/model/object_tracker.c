@@ -869,7 +869,11 @@ static __attribute__((noinline)) bool quiet_count_looked_up(struct object_tracke
                                 : index_find(tracker, &tracker->by_address, key);
     if (record == NO_RECORD)
         return false;
-    return apply_quiet(sink, &tracker->records[record], delta, count, tid_id(tracker, tid));
+    /* The thread's id only where object_tracker_apply asks for it (an object not yet
+     * shared): asked elsewhere, a new thread would be numbered in another order. */
+    struct live_record *r = &tracker->records[record];
+    uint32_t id = r->tid_and_flags & FLAG_SHARED ? 0 : tid_id(tracker, tid);
+    return apply_quiet(sink, r, delta, count, id);
 }
 
 bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,

@@ -282,6 +282,237 @@ START_TEST(stack_ids_name_stacks_and_are_spelled_on_demand)
 }
 END_TEST
 
+/* Writes a frame line of a long stack: 12 frames, so that the block reader goes over
+ * most of them 64 bytes at a time (line_scan.h), with one unusual line at frame UNUSUAL
+ * (0: none) deep in it, of kind KIND. */
+static void write_long_stack(FILE *out, int unusual, int kind)
+{
+    fputs("    #01: nsFoo::AddRef()[/l.so +0x1a2c]\n", out);
+    for (int frame = 2; frame <= 12; frame++) {
+        if (frame != unusual) {
+            fprintf(out, "    #%02d: Caller%d(int)[/l.so +0x%x]\n", frame, frame, frame * 16);
+            continue;
+        }
+        static const char *const unusual_lines[] = {
+            "    #%02d: CrLf()[/l.so +0x10]\r\n",       /* a '\r' before one newline */
+            "\t#%02d: Tabbed()[/l.so +0x20]\n",        /* a tab instead of blanks */
+            "    #%d: OneDigit()[/l.so +0x30]\n",      /* numbered `#N:` */
+            "     #%02d: SixBlanks()[/l.so +0x40]\n",  /* `#` one byte later */
+        };
+        fprintf(out, unusual_lines[kind], frame);
+    }
+}
+
+/* A Mozilla log whose record lines spell their numbers every way the block reader takes
+ * (and a few it leaves to the line reader), with long stacks that have an unusual line
+ * deep inside, and objects with anomalies: one that starts at the address of one still
+ * alive, changes after destruction, counts that jump, objects shared by threads seen
+ * first on them. Objects 1000002 and 1000004 start at addresses still in use; 1000002
+ * is created again while alive. Without UNUSUAL_LINES, every stack is usual: the block
+ * reader then reads it all ahead on the reading thread (an unusual record ends that for
+ * the rest of its chunk). */
+static char *record_numbers_log(size_t *length, bool unusual_lines)
+{
+    char *log = NULL;
+    FILE *out = open_memstream(&log, length);
+    static const char *const addresses[] = {
+        "0x7f0a10d972c0", "0X7F0A10D97300", "0x7f0a10D97340", "0x1", "0xffffffffffffffff",
+        "0x00007f0a10d97380", "7f0a10d973c0",
+    };
+    static const char *const threads[] = {
+        "", " [thread 0x7f0a1c4e5000]", " [thread 0x1]", " [thread 0xFFFFFFFFFFFFFFFF]",
+        " [thread 0x7f0a1c4e6000]", " [thread 0x000000000000001]",
+    };
+    /* Objects that start where one is alive: at 0x5000 the older one never ends (its end
+     * is missing), at 0x6000 its Release comes after the newer one's start (threads). */
+    fputs("<nsBar> 0x5000 1000001 AddRef 1 [thread 0x7f0a1c4e5000]\n"
+          "    #02: First()[/l.so +0x1]\n\n"
+          "<nsBar> 0x6000 1000003 AddRef 1 [thread 0x7f0a1c4e5000]\n"
+          "    #02: Third()[/l.so +0x1]\n\n"
+          "<nsBar> 0x5000 1000002 AddRef 1 [thread 0x7f0a1c4e5000]\n"
+          "    #02: Second()[/l.so +0x2]\n\n"
+          "<nsBar> 0x6000 1000004 AddRef 1 [thread 0x7f0a1c4e6000]\n"
+          "    #02: Fourth()[/l.so +0x2]\n\n"
+          "<nsBar> 0x5000 1000002 AddRef 2 [thread 0x7f0a1c4e7000]\n"
+          "    #02: Second()[/l.so +0x3]\n\n"
+          "<nsBar> 0x6000 1000003 Release 0 [thread 0x7f0a1c4e5000]\n"
+          "    #02: ThirdGone()[/l.so +0x4]\n\n"
+          "<nsBar> 0x5000 1000002 Release 1 [thread 0x7f0a1c4e8000]\n"
+          "    #02: Second()[/l.so +0x5]\n\n"
+          /* created again while alive: its end is missing */
+          "<nsBar> 0x5000 1000002 AddRef 1 [thread 0x7f0a1c4e8000]\n"
+          "    #02: Again()[/l.so +0x6]\n\n", out);
+    int serial = 0;
+    size_t address_count = sizeof addresses / sizeof addresses[0];
+    for (int round = 0; round < 40; round++) {
+        for (size_t a = 0; a < address_count; a++) {
+            const char *address = addresses[a];
+            int object = ++serial;
+            /* created, shared by a second thread, a jump, released to 0 */
+            static const char *const ops[] = {"AddRef 1", "AddRef 2", "AddRef 3", "AddRef 5",
+                                              "Release 4", "Release 3", "Release 0"};
+            for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+                /* one thread up to the jump, so that its count is checked */
+                const char *thread = threads[(a + (k < 4 ? 0 : k) + (size_t)round) % 6];
+                fprintf(out, "<nsFoo> %s %d %s%s\n", address, object, ops[k], thread);
+                if ((k + a) % 3 == 0)
+                    write_long_stack(out, unusual_lines ? (int)(k + a + (size_t)round) % 13 : 0,
+                                     (int)(a + k) % 4);
+                else
+                    fputs("    #01: nsFoo::AddRef()[/l.so +0x1a2c]\n"
+                          "    #02: Short()[/l.so +0x8]\n", out);
+                fputc('\n', out);
+            }
+            /* a change after destruction */
+            if (a % 4 == 1)
+                fprintf(out, "<nsFoo> %s %d Release 1\n    #02: Late()[/l.so +0x9]\n\n",
+                        address, object);
+        }
+    }
+    /* the last record line ends the log: its thread is read near the buffer's end */
+    fputs("<nsBar> 0x5000 1000002 AddRef 2 [thread 0x7f0a1c4e9000]\n", out);
+    fclose(out);
+    return log;
+}
+
+/* The record line's numbers are read 16 bytes at a time, the frame lines 64 bytes at a
+ * time, and quiet count changes of a reading of lives skip the event: all must read as
+ * the line reader does, anomalies and the object followed included. */
+START_TEST(block_and_line_readers_agree_on_record_numbers)
+{
+    for (int unusual_lines = 0; unusual_lines <= 1; unusual_lines++) {
+        size_t length;
+        char *log = record_numbers_log(&length, unusual_lines);
+        struct transcript fast, blocks, lines;
+        struct log_diag fast_diag, blocks_diag, lines_diag;
+        int fast_status = read_log(log, length, &fast, &fast_diag);
+        int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
+        int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
+        ck_assert_int_eq(lines_status, LOG_STATUS_OK);
+        assert_same_reading("numbers", "with scans", fast_status, &fast, &fast_diag,
+                            lines_status, &lines, &lines_diag);
+        assert_same_reading("numbers", "by blocks", blocks_status, &blocks, &blocks_diag,
+                            lines_status, &lines, &lines_diag);
+        /* What the log holds shows in the reading: the spellings, the anomalies. */
+        ck_assert_ptr_nonnull(strstr(fast.text, " 0X7F0A10D97300=0x7f0a10d97300 "));
+        ck_assert_ptr_nonnull(strstr(fast.text, " 0xffffffffffffffff=0xffffffffffffffff "));
+        ck_assert_ptr_nonnull(strstr(fast.text, " 0x00007f0a10d97380=0x7f0a10d97380 "));
+        ck_assert_ptr_nonnull(strstr(fast.text, " 18446744073709551615 [")); /* 0xFF..F */
+        ck_assert_ptr_nonnull(strstr(fast.text, "!change after the object's destruction"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "!the count after this AddRef is 5 in the "
+                                                "log but 4 after the events before it"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "starts at this address while object "
+                                                "1000002 is alive there"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "ThirdGone()"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "Caller12(int)|/l.so|0xc0"));
+        if (unusual_lines) {
+            ck_assert_ptr_nonnull(strstr(fast.text, "CrLf()|/l.so|0x10"));
+            ck_assert_ptr_nonnull(strstr(fast.text, "Tabbed()|/l.so|0x20"));
+        }
+        /* Readings of lives, following nothing and then objects with anomalies. */
+        assert_lives_reading_agrees(log, length, transcript_event_line, 1000002);
+        assert_lives_reading_agrees(log, length, transcript_event_line, 1000001);
+        assert_lives_reading_agrees(log, length, transcript_event_line, 1000004);
+        assert_lives_reading_agrees(log, length, transcript_event_line, 3);
+        free(fast.text);
+        free(blocks.text);
+        free(lines.text);
+        free(log);
+    }
+}
+END_TEST
+
+/* Numbers the block reader leaves to the line reader: 17 hex digits (refused), a serial
+ * in hex (taken), a blank inside the thread's brackets (refused). Either way the reading
+ * is the line reader's, errors where they are included. */
+START_TEST(block_reader_leaves_unusual_record_numbers_to_the_line_reader)
+{
+    static const struct {
+        const char *line;
+        int status;
+    } cases[] = {
+        {"<nsFoo> 0x17f0a10d972c01234 2 AddRef 1\n", LOG_STATUS_BAD_LOG},
+        {"<nsFoo> 0x7f0a10d972c0 0x2 AddRef 1\n", LOG_STATUS_OK},
+        {"<nsFoo> 0x7f0a10d972c0 2 AddRef 1 [thread 0x17f0a1c4e50001234]\n", LOG_STATUS_BAD_LOG},
+        {"<nsFoo> 0x7f0a10d972c0 2 AddRef 1 [thread 0x7f0a1c4e5000 ]\n", LOG_STATUS_BAD_LOG},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *log = NULL;
+        size_t length = 0;
+        FILE *out = open_memstream(&log, &length);
+        fputs("<nsFoo> 0x7f0a10d97300 1 AddRef 1 [thread 0x7f0a1c4e5000]\n"
+              "    #01: nsFoo::AddRef()[/l.so +0x1a2c]\n    #02: Short()[/l.so +0x8]\n\n",
+              out);
+        fputs(cases[i].line, out);
+        fputs("    #01: nsFoo::AddRef()[/l.so +0x1a2c]\n    #02: Short()[/l.so +0x8]\n\n"
+              "<nsFoo> 0x7f0a10d97300 1 Release 0 [thread 0x7f0a1c4e5000]\n\n", out);
+        fclose(out);
+        struct transcript fast, lines;
+        struct log_diag fast_diag, lines_diag;
+        int fast_status = read_log(log, length, &fast, &fast_diag);
+        int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
+        ck_assert_int_eq(lines_status, cases[i].status);
+        assert_same_reading(cases[i].line, "with scans", fast_status, &fast, &fast_diag,
+                            lines_status, &lines, &lines_diag);
+        if (cases[i].status == LOG_STATUS_OK)
+            ck_assert_ptr_nonnull(strstr(fast.text, "5: N 2 0x7f0a10d972c0="));
+        else
+            ck_assert_ptr_nonnull(strstr(fast_diag.message, ":5: "));
+        free(fast.text);
+        free(lines.text);
+        free(log);
+    }
+}
+END_TEST
+
+/* A frame line deep in a long stack that the line reader refuses (no `#NN: `, though
+ * some of its bytes are where a usual line has them): the block reader, which goes over
+ * such stacks 64 bytes at a time, must stop there and leave the line to it. */
+START_TEST(block_reader_leaves_bad_frame_lines_deep_in_a_stack_to_the_line_reader)
+{
+    static const char *const bad_lines[] = {
+        "    #07x Odd()[/l.so +0x70]\n",    /* no ':' */
+        "    x07: Odd()[/l.so +0x70]\n",    /* no '#' */
+        "    #07:Odd()[/l.so +0x70]\n",     /* no blank after the ':' */
+    };
+    for (size_t i = 0; i < sizeof bad_lines / sizeof bad_lines[0]; i++) {
+        char *log = NULL;
+        size_t length = 0;
+        FILE *out = open_memstream(&log, &length);
+        for (int record = 1; record <= 3; record++) {
+            fprintf(out, "<nsFoo> 0x7f0a10d97300 1 %s [thread 0x7f0a1c4e5000]\n",
+                    record == 1 ? "AddRef 1" : record == 2 ? "AddRef 2" : "Release 1");
+            fputs("    #01: nsFoo::AddRef()[/l.so +0x1a2c]\n", out);
+            for (int frame = 2; frame <= 12; frame++) {
+                if (record == 2 && frame == 7)
+                    fputs(bad_lines[i], out);
+                else
+                    fprintf(out, "    #%02d: Caller%d(int)[/l.so +0x%x]\n", frame, frame,
+                            frame * 16);
+            }
+            fputc('\n', out);
+        }
+        fclose(out);
+        struct transcript fast, blocks, lines;
+        struct log_diag fast_diag, blocks_diag, lines_diag;
+        int fast_status = read_log(log, length, &fast, &fast_diag);
+        int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
+        int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
+        ck_assert_int_eq(lines_status, LOG_STATUS_BAD_LOG);
+        assert_same_reading(bad_lines[i], "with scans", fast_status, &fast, &fast_diag,
+                            lines_status, &lines, &lines_diag);
+        assert_same_reading(bad_lines[i], "by blocks", blocks_status, &blocks, &blocks_diag,
+                            lines_status, &lines, &lines_diag);
+        /* record 2 starts at line 15; its frame #07 is line 22 */
+        ck_assert_ptr_nonnull(strstr(fast_diag.message, ":22: "));
+        free(fast.text);
+        free(blocks.text);
+        free(lines.text);
+        free(log);
+    }
+}
+END_TEST
+
 Suite *mozilla_readers_suite(void)
 {
     Suite *suite = suite_create("mozilla_readers");
@@ -290,6 +521,10 @@ Suite *mozilla_readers_suite(void)
     tcase_add_test(cases, block_and_line_readers_agree_on_a_long_mixed_log);
     tcase_add_test(cases, block_and_line_readers_agree_on_unusual_frame_lines);
     tcase_add_test(cases, stack_ids_name_stacks_and_are_spelled_on_demand);
+    tcase_add_test(cases, block_and_line_readers_agree_on_record_numbers);
+    tcase_add_test(cases, block_reader_leaves_unusual_record_numbers_to_the_line_reader);
+    tcase_add_test(cases,
+                   block_reader_leaves_bad_frame_lines_deep_in_a_stack_to_the_line_reader);
     suite_add_tcase(suite, cases);
     return suite;
 }
