@@ -767,7 +767,10 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
         (tracker->records[record].tid_and_flags & FLAG_NOMINAL) && !change->alloc_only)
         kind = CHANGE_COUNT;
     if (kind == CHANGE_CREATE && record != NO_RECORD) {
-        end_unseen(tracker, index, record, event, sink, tracker->next_serial + 1);
+        /* The new object's serial: the log's own when it numbers them (a serial created
+         * again while alive), else the one the tracker gives next. */
+        end_unseen(tracker, index, record, event, sink,
+                   by_serial ? key : tracker->next_serial + 1);
         record = NO_RECORD;
     }
     if (record == NO_RECORD && by_serial &&

@@ -401,8 +401,8 @@ START_TEST(block_and_line_readers_agree_on_record_numbers)
         ck_assert_ptr_nonnull(strstr(fast.text, "!change after the object's destruction"));
         ck_assert_ptr_nonnull(strstr(fast.text, "!the count after this AddRef is 5 in the "
                                                 "log but 4 after the events before it"));
-        ck_assert_ptr_nonnull(strstr(fast.text, "starts at this address while object "
-                                                "1000002 is alive there"));
+        ck_assert_ptr_nonnull(strstr(fast.text, "!object 1000002 starts at this address "
+                                                "while object 1000002 is alive there"));
         ck_assert_ptr_nonnull(strstr(fast.text, "ThirdGone()"));
         ck_assert_ptr_nonnull(strstr(fast.text, "Caller12(int)|/l.so|0xc0"));
         if (unusual_lines) {
