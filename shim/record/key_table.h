@@ -1,5 +1,5 @@
 /* A table from 64-bit keys to non-zero 64-bit values, open addressing with linear probing,
- * for the depot's frames, stack nodes and whole stacks, and the live objects. uthash walked a chain of separately
+ * for the depot's frames, stack nodes and whole stacks. uthash walked a chain of separately
  * allocated entries per lookup, a cache miss each: at a traced program's start, when most
  * stacks are new and every new stack looks up each of its frames and nodes, that was most
  * of the depot's time. Here a lookup reads one or two adjacent slots. Not thread-safe: the
@@ -21,11 +21,9 @@ struct key_table {
     struct key_slot *slots;
     size_t capacity;            /* a power of two, or 0 */
     size_t count;
-    size_t first_capacity;      /* a power of two; 0: KEY_TABLE_FIRST_CAPACITY. The live
-                                 * objects' 64 small tables start with a few slots each */
 };
 
-#define KEY_TABLE_INIT {NULL, 0, 0, 0}
+#define KEY_TABLE_INIT {NULL, 0, 0}
 #define KEY_TABLE_FIRST_CAPACITY 1024
 
 /* Fibonacci hashing: the multiply spreads return addresses and node keys, whose low bits
@@ -68,7 +66,7 @@ static inline bool key_table_rebuild(struct key_table *t, size_t capacity,
     if (fresh == NULL)
         return false;
     struct key_table old = *t;
-    *t = (struct key_table){fresh, capacity, 0, old.first_capacity};
+    *t = (struct key_table){fresh, capacity, 0};
     for (size_t i = 0; i < old.capacity; i++) {
         const struct key_slot *s = &old.slots[i];
         if (s->value != 0 && (keep == NULL || keep(s->key, s->value, arg)))
@@ -82,42 +80,10 @@ static inline bool key_table_rebuild(struct key_table *t, size_t capacity,
 static inline bool key_table_add(struct key_table *t, uint64_t key, uint64_t value)
 {
     if ((t->count + 1) * 2 > t->capacity &&
-        !key_table_rebuild(t, t->capacity      ? t->capacity * 2
-                              : t->first_capacity ? t->first_capacity
-                                                  : KEY_TABLE_FIRST_CAPACITY,
-                           NULL,
+        !key_table_rebuild(t, t->capacity ? t->capacity * 2 : KEY_TABLE_FIRST_CAPACITY, NULL,
                            NULL))
         return false;
     key_table_place(t, key, value);
-    return true;
-}
-
-/* Removes KEY; false if it was absent. The entries after it in its run move back into the
- * hole when their home slot allows, so that every lookup still finds its key before an
- * empty slot (no tombstones: a table of live objects sees as many removals as adds). */
-static inline bool key_table_remove(struct key_table *t, uint64_t key)
-{
-    if (t->count == 0)
-        return false;
-    size_t mask = t->capacity - 1, hole = key_table_home(t, key);
-    for (;; hole = (hole + 1) & mask) {
-        if (t->slots[hole].value == 0)
-            return false;
-        if (t->slots[hole].key == key)
-            break;
-    }
-    for (size_t next = (hole + 1) & mask; t->slots[next].value != 0; next = (next + 1) & mask) {
-        size_t home = key_table_home(t, t->slots[next].key);
-        /* It stays if its home lies cyclically in (hole, next]: moved, it would come
-         * before its home. */
-        bool stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
-        if (!stays) {
-            t->slots[hole] = t->slots[next];
-            hole = next;
-        }
-    }
-    t->slots[hole] = (struct key_slot){0, 0};
-    t->count--;
     return true;
 }
 
@@ -141,7 +107,7 @@ static inline void key_table_each(const struct key_table *t,
 static inline void key_table_clear(struct key_table *t)
 {
     free(t->slots);
-    *t = (struct key_table){NULL, 0, 0, t->first_capacity};
+    *t = (struct key_table)KEY_TABLE_INIT;
 }
 
 #endif

@@ -8,18 +8,29 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "key_table.h"
+/* The key is always an address: a multiply spreads it in a few instructions, where
+ * uthash's default hash of its eight bytes takes some eighty, on every logged event.
+ * The stripe takes the product's top bits (objects_lock); the buckets its middle ones. */
+#define HASH_FUNCTION(keyptr, keylen, hashv)                                              \
+    do {                                                                                  \
+        uint64_t key_;                                                                    \
+        memcpy(&key_, (keyptr), sizeof key_);                                             \
+        (hashv) = (unsigned)((key_ * 0x9e3779b97f4a7c15ull) >> 24);                       \
+    } while (0)
+#include <uthash.h>
 
 #define STRIPES 64
-#define STRIPE_FIRST_CAPACITY 16    /* 64 tables of 1,024 slots were 1 MB of fresh pages */
 
-/* Each stripe finds its objects through an open-addressing table of address -> object:
- * a lookup reads one slot, where uthash walked a chain of separately allocated entries,
- * a cache miss each, on every logged event. */
+struct object_entry {
+    struct object object;
+    UT_hash_handle hh;
+};
+
 struct object_stripe {
     pthread_mutex_t lock;
-    struct key_table table;
+    struct object_entry *table;
 } __attribute__((aligned(64)));        /* one cache line each: no false sharing */
 
 static struct object_stripe stripes[STRIPES];
@@ -28,21 +39,16 @@ static uint64_t last_serial;            /* atomic */
 
 static void init_stripes(void)
 {
-    for (int i = 0; i < STRIPES; i++) {
+    for (int i = 0; i < STRIPES; i++)
         pthread_mutex_init(&stripes[i].lock, NULL);
-        stripes[i].table.first_capacity = STRIPE_FIRST_CAPACITY;
-    }
 }
 
 struct object_stripe *objects_lock(uintptr_t address)
 {
     pthread_once(&stripes_once, init_stripes);
-    /* Objects are at least 8-byte aligned and often 16 or 64 apart: mix before picking.
-     * The stripe takes six middle bits of the product: the table's slot takes its top
-     * bits (key_table_home), and with the stripe taken from those too, every object of a
-     * stripe had the same home slot in a small table. */
+    /* Objects are at least 8-byte aligned and often 16 or 64 apart: mix before picking. */
     uint64_t h = (uint64_t)address * 0x9e3779b97f4a7c15ull;
-    struct object_stripe *stripe = &stripes[(h >> 26) & (STRIPES - 1)];
+    struct object_stripe *stripe = &stripes[h >> 58];
     pthread_mutex_lock(&stripe->lock);
     return stripe;
 }
@@ -54,7 +60,9 @@ void objects_unlock(struct object_stripe *stripe)
 
 struct object *objects_find(struct object_stripe *stripe, uintptr_t address)
 {
-    return (struct object *)(uintptr_t)key_table_find(&stripe->table, address);
+    struct object_entry *e;
+    HASH_FIND(hh, stripe->table, &address, sizeof address, e);
+    return e ? &e->object : NULL;
 }
 
 struct object *objects_create(struct object_stripe *stripe, uintptr_t address)
@@ -62,47 +70,33 @@ struct object *objects_create(struct object_stripe *stripe, uintptr_t address)
     struct object *old = objects_find(stripe, address);
     if (old != NULL)
         objects_remove(stripe, old);
-    struct object *object = calloc(1, sizeof *object);
-    if (object == NULL)
+    struct object_entry *e = calloc(1, sizeof *e);
+    if (e == NULL)
         return NULL;
-    if (!key_table_add(&stripe->table, address, (uintptr_t)object)) {
-        free(object);
-        return NULL;
-    }
-    object->address = address;
-    object->serial = __atomic_add_fetch(&last_serial, 1, __ATOMIC_RELAXED);
-    return object;
+    e->object.address = address;
+    e->object.serial = __atomic_add_fetch(&last_serial, 1, __ATOMIC_RELAXED);
+    HASH_ADD(hh, stripe->table, object.address, sizeof e->object.address, e);
+    return &e->object;
 }
 
 void objects_remove(struct object_stripe *stripe, struct object *object)
 {
+    struct object_entry *e = (struct object_entry *)object;   /* object is the first member */
     if (!object->detached) {
-        key_table_remove(&stripe->table, object->address);
+        HASH_DEL(stripe->table, e);
         object->detached = true;
     }
     if (object->pins == 0)
-        free(object);
-}
-
-struct visit {
-    void (*visit)(struct object *object, void *arg);
-    void *arg;
-};
-
-static void visit_entry(uint64_t address, uint64_t value, void *arg)
-{
-    (void)address;
-    const struct visit *v = arg;
-    v->visit((struct object *)(uintptr_t)value, v->arg);
+        free(e);
 }
 
 void objects_each(void (*visit)(struct object *object, void *arg), void *arg)
 {
     pthread_once(&stripes_once, init_stripes);
-    struct visit v = {visit, arg};
     for (int i = 0; i < STRIPES; i++) {
         pthread_mutex_lock(&stripes[i].lock);
-        key_table_each(&stripes[i].table, visit_entry, &v);
+        for (struct object_entry *e = stripes[i].table; e != NULL; e = e->hh.next)
+            visit(&e->object, arg);
         pthread_mutex_unlock(&stripes[i].lock);
     }
 }

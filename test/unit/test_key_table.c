@@ -91,73 +91,6 @@ START_TEST(filter_keeps_what_it_is_told_and_each_visits_all)
 }
 END_TEST
 
-/* Removals in any order leave every other key findable: a random mix of adds and removes
- * on a small key space (long runs of collisions, the table wrapping around its end) is
- * checked against a plain array after every step. */
-START_TEST(removed_keys_leave_the_others_findable)
-{
-    enum { KEYS = 700, STEPS = 20000 };
-    static uint64_t reference[KEYS];      /* value of key i, 0 when absent */
-    struct key_table t = KEY_TABLE_INIT;
-    uint32_t random = 12345;
-    for (unsigned step = 0; step < STEPS; step++) {
-        random = random * 1103515245u + 12345u;
-        unsigned i = (random >> 8) % KEYS;
-        uint64_t key = address_key(i) * 8;  /* aligned like object addresses */
-        if (reference[i] == 0) {
-            ck_assert(key_table_add(&t, key, step + 1));
-            reference[i] = step + 1;
-        } else {
-            ck_assert(key_table_remove(&t, key));
-            ck_assert(!key_table_remove(&t, key));  /* once */
-            reference[i] = 0;
-        }
-        if (step % 97 == 0 || step + 1 == STEPS) {
-            size_t present = 0;
-            for (unsigned k = 0; k < KEYS; k++) {
-                ck_assert_uint_eq(key_table_find(&t, address_key(k) * 8), reference[k]);
-                present += reference[k] != 0;
-            }
-            ck_assert_uint_eq(t.count, present);
-        }
-    }
-    key_table_clear(&t);
-}
-END_TEST
-
-/* A run of slots that wraps around the table's end: keys whose home is one of its last
- * slots, and keys whose home is its first, pushed along by them. */
-START_TEST(removal_in_a_run_across_the_table_end)
-{
-    struct key_table t = KEY_TABLE_INIT;
-    ck_assert(key_table_add(&t, 1, 1));         /* the first capacity, kept below */
-    ck_assert_uint_eq(t.capacity, KEY_TABLE_FIRST_CAPACITY);
-    uint64_t keys[9];
-    size_t near_end = 0, at_start = 0;
-    for (uint64_t k = 2; near_end < 6 || at_start < 3; k++) {
-        size_t home = key_table_home(&t, k);
-        if (home >= KEY_TABLE_FIRST_CAPACITY - 3 && near_end < 6)
-            keys[near_end++] = k;
-        else if (home == 0 && at_start < 3)
-            keys[6 + at_start++] = k;
-    }
-    for (size_t i = 0; i < 9; i++)
-        ck_assert(key_table_add(&t, keys[i], 100 + i));
-    static const size_t removal_order[] = {0, 4, 6, 2, 8, 1, 3, 5, 7};
-    bool removed[9] = {false};
-    for (size_t r = 0; r < 9; r++) {
-        size_t gone = removal_order[r];
-        ck_assert(key_table_remove(&t, keys[gone]));
-        removed[gone] = true;
-        for (size_t i = 0; i < 9; i++)
-            ck_assert_uint_eq(key_table_find(&t, keys[i]), removed[i] ? 0 : 100 + i);
-        ck_assert_uint_eq(key_table_find(&t, 1), 1);
-    }
-    ck_assert_uint_eq(t.capacity, KEY_TABLE_FIRST_CAPACITY);
-    key_table_clear(&t);
-}
-END_TEST
-
 Suite *key_table_suite(void)
 {
     Suite *s = suite_create("key_table");
@@ -165,8 +98,6 @@ Suite *key_table_suite(void)
     tcase_add_test(tc, added_keys_are_found_through_growth);
     tcase_add_test(tc, zero_key_and_node_keys_keep_their_values);
     tcase_add_test(tc, filter_keeps_what_it_is_told_and_each_visits_all);
-    tcase_add_test(tc, removed_keys_leave_the_others_findable);
-    tcase_add_test(tc, removal_in_a_run_across_the_table_end);
     suite_add_tcase(s, tc);
     return s;
 }
