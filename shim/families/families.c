@@ -3,9 +3,9 @@
  * HOOK_FAMILIES below. */
 #include "families.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "symbolizer.h"
 
@@ -29,15 +29,18 @@ static const struct hook_family *const families[] = {HOOK_FAMILIES(FAMILY_ENTRY)
 #define FAMILY_COUNT (sizeof families / sizeof families[0])
 
 /* Which families may take a function, by the first byte of its name, one bit per family in
- * the table's order; set at each scan. Every function of every module is offered (9,000 at
- * a GStreamer program's start), and walking the whole table for each was a third of the
- * scan: most names now meet one family, or none. */
+ * the table's order. Every function of every module is offered (9,000 at a GStreamer
+ * program's start), and walking the whole table for each was a third of the scan: most
+ * names now meet one family, or none. It depends on the configuration alone, so it is made
+ * once: scans after a dlopen in two threads at once read it while neither writes it. */
 _Static_assert(FAMILY_COUNT <= 16, "a bit per family");
 static uint16_t families_by_first_byte[256];
+static pthread_once_t first_bytes_once = PTHREAD_ONCE_INIT;
+static const struct config *first_bytes_config;
 
-static void note_first_bytes(const struct config *config)
+static void note_first_bytes(void)
 {
-    memset(families_by_first_byte, 0, sizeof families_by_first_byte);
+    const struct config *config = __atomic_load_n(&first_bytes_config, __ATOMIC_RELAXED);
     for (size_t i = 0; i < FAMILY_COUNT; i++) {
         const struct hook_family *family = families[i];
         if (family->offer == NULL || (family->idle != NULL && family->idle(config)))
@@ -74,7 +77,9 @@ static void offer_function(const struct module_facts *module, const char *name,
 void families_scan_new_modules(const struct config *config)
 {
     bool entered = shim_enter();
-    note_first_bytes(config);
+    /* always the one configuration, whichever thread stores it */
+    __atomic_store_n(&first_bytes_config, config, __ATOMIC_RELAXED);
+    pthread_once(&first_bytes_once, note_first_bytes);
     symbolizer_each_new_function(offer_function, (void *)config);
     hooks_redirect_in_new_modules();
     for (size_t i = 0; i < FAMILY_COUNT; i++)
