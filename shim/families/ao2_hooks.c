@@ -267,8 +267,9 @@ static const char *survivor_note(void *object, const char **class_name)
 static bool offer(const struct config *config, const struct hook_site *site)
 {
     const char *name = site->symbol;
-    /* Its first bytes before a call: every function of every module comes here. */
-    if (name[0] != '_' || name[1] != '_' || strncmp(name, "__ao2_", 6) != 0)
+    /* Its second byte before a call: every name that starts with '_' comes here, all
+     * the mangled C++ among them. */
+    if (name[1] != '_' || strncmp(name, "__ao2_", 6) != 0)
         return false;
     static const struct {
         const char *name;

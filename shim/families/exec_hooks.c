@@ -32,9 +32,7 @@ static uint64_t on_execve(struct hook *hook, struct saved_regs *regs)
 static bool offer(const struct config *config, const struct hook_site *site)
 {
     (void)config;
-    /* Its first byte before a call: every function of every module comes here. */
-    if (site->symbol[0] != 'e' || strcmp(site->symbol, "execve") != 0 ||
-        strstr(site->module, "/libc.so") == NULL)
+    if (strcmp(site->symbol, "execve") != 0 || strstr(site->module, "/libc.so") == NULL)
         return false;
     struct hook_site lean = *site;
     lean.lean = true;                   /* three pointers */

@@ -443,9 +443,10 @@ static bool offer(const struct config *config, const struct hook_site *site)
     }
     const char *name = site->symbol, *module = site->module;
     uintptr_t address = site->address;
-    /* The prefixes first: libglib and libgio offer thousands of g_ functions, and the
-     * module's path is searched only for the few that may be ours. */
-    if (name[0] != 'g' || name[1] != '_' ||
+    /* The prefixes first (the first byte is a 'g': families.c offers no other): libglib
+     * and libgio offer thousands of g_ functions, and the module's path is searched only
+     * for the few that may be ours. */
+    if (name[1] != '_' ||
         (strncmp(name, "g_type_", 7) != 0 && strncmp(name, "g_object_", 9) != 0) ||
         strstr(module, "libgobject-2.0") == NULL)
         return false;

@@ -160,8 +160,7 @@ static bool offer(const struct config *config, const struct hook_site *site)
 {
     (void)config;
     const char *name = site->symbol;
-    /* Its first byte before a call: every function of every module comes here. */
-    if (name[0] != 'g' || strncmp(name, "gst_mini_object_", 16) != 0 ||
+    if (strncmp(name, "gst_mini_object_", 16) != 0 ||
         strstr(site->module, "libgstreamer-1.0") == NULL)
         return false;
     if (strcmp(name, "gst_mini_object_weak_ref") == 0) {

@@ -223,6 +223,12 @@ static const struct {
     {offsetof(struct config, release_fns), OP_RELEASE, "REFLOG_RELEASE"},
 };
 
+/* The patterns of kind I in CONFIG. */
+static const struct name_list *patterns_of(const struct config *config, size_t i)
+{
+    return (const struct name_list *)((const char *)config + kinds[i].list);
+}
+
 /* More functions than any library has reference-counting ones. */
 #define WIDE_PATTERN_HOOKS 1000
 
@@ -247,8 +253,7 @@ static bool offer(const struct config *config, const struct hook_site *site)
     char *pretty = NULL;
     bool hooked = false;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0] && !hooked; i++) {
-        const struct name_list *patterns =
-            (const struct name_list *)((const char *)config + kinds[i].list);
+        const struct name_list *patterns = patterns_of(config, i);
         if (patterns->count == 0)
             continue;
         int index = matching_pattern(patterns, site->symbol, &pretty);
@@ -274,7 +279,7 @@ static bool offer(const struct config *config, const struct hook_site *site)
 static bool idle(const struct config *config)
 {
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (((const struct name_list *)((const char *)config + kinds[i].list))->count > 0)
+        if (patterns_of(config, i)->count > 0)
             return false;
     return true;
 }

@@ -40,15 +40,15 @@ const struct scan_exclusion *scan_own_range_after(uintptr_t address, uintptr_t e
 /* Grows *MEMORY (of *SIZE bytes) to at least NEED bytes; false when out of memory. */
 bool scan_grow(void **memory, size_t *size, size_t need);
 
+/* Reads a line of /proc/self/maps ("START-END PERMS OFFSET DEV INODE PATH", PATH empty
+ * for anonymous memory); false when it is not one. */
+bool scan_parse_maps_line(const char *line, unsigned long *start, unsigned long *end,
+                          const char **perms, unsigned long *inode, const char **path);
 /* Lists the readable, writable, private regions of the process, skipping the data of the
  * shim and of the libraries only it needs (scan_find_shim_only), and the file mappings wholly inside one of SHIM_FILES (the files libelf mapped
  * for the symbolizer, which hold none of the program's pointers), into *REGIONS (scan_alloc'd, *COUNT of them; scan_free with
  * *BYTES). OWN_SP is the calling thread's stack pointer: its stack is scanned from there
  * up. Returns false when /proc/self/maps cannot be read. */
-/* Reads a line of /proc/self/maps ("START-END PERMS OFFSET DEV INODE PATH", PATH empty
- * for anonymous memory); false when it is not one. */
-bool scan_parse_maps_line(const char *line, unsigned long *start, unsigned long *end,
-                          const char **perms, unsigned long *inode, const char **path);
 bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_files,
                          size_t shim_file_count, struct scan_region **regions, size_t *count,
                          size_t *bytes);

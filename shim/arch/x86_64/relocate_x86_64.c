@@ -12,13 +12,16 @@
 
 _Static_assert(ZYDIS_VERSION_MAJOR(ZYDIS_VERSION) == 4, "the decoder calls are Zydis 4's");
 
+static bool init_decoder(ZydisDecoder *decoder)
+{
+    return ZYAN_SUCCESS(ZydisDecoderInit(decoder, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64));
+}
+
 bool x86_decode(const uint8_t *code, size_t avail, uint64_t address, struct x86_insn *insn)
 {
     ZydisDecoder decoder;
-    if (!ZYAN_SUCCESS(ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64,
-                                       ZYDIS_STACK_WIDTH_64)))
-        return false;
-    if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, code, avail, &insn->zy, insn->operands)))
+    if (!init_decoder(&decoder) ||
+        !ZYAN_SUCCESS(ZydisDecoderDecodeFull(&decoder, code, avail, &insn->zy, insn->operands)))
         return false;
     insn->bytes = code;
     insn->address = address;
@@ -30,8 +33,7 @@ bool x86_decode_relative(const uint8_t *code, size_t avail, uint64_t address,
 {
     ZydisDecoder decoder;
     ZydisDecoderContext context;
-    if (!ZYAN_SUCCESS(ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64,
-                                       ZYDIS_STACK_WIDTH_64)) ||
+    if (!init_decoder(&decoder) ||
         !ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder, &context, code, avail, &insn->zy)))
         return false;
     insn->bytes = code;
