@@ -50,6 +50,34 @@ static void assert_same_reading(const char *path, const char *how, int status,
     ck_assert_msg(strcmp(diag->torn, lines_diag->torn) == 0, "%s: torn differ %s", path, how);
 }
 
+/* A log read the three ways: with scans, by blocks, by lines. */
+struct readings {
+    struct transcript fast, blocks, lines;
+    struct log_diag fast_diag, blocks_diag, lines_diag;
+    int lines_status;
+};
+
+/* Reads LOG the three ways into R; fails, naming NAME, where the reading with scans or by
+ * blocks differs from the one by lines. free_readings frees the transcripts. */
+static void read_three_ways(const char *name, const char *log, size_t length,
+                            struct readings *r)
+{
+    int fast_status = read_log(log, length, &r->fast, &r->fast_diag);
+    int blocks_status = read_log_without_scans(log, length, &r->blocks, &r->blocks_diag);
+    r->lines_status = read_log_by_lines(log, length, &r->lines, &r->lines_diag);
+    assert_same_reading(name, "by blocks", blocks_status, &r->blocks, &r->blocks_diag,
+                        r->lines_status, &r->lines, &r->lines_diag);
+    assert_same_reading(name, "with scans", fast_status, &r->fast, &r->fast_diag,
+                        r->lines_status, &r->lines, &r->lines_diag);
+}
+
+static void free_readings(struct readings *r)
+{
+    free(r->fast.text);
+    free(r->blocks.text);
+    free(r->lines.text);
+}
+
 /* Reads PATH the three ways (with scans, by blocks, by lines); fails naming the file when they differ. Returns the first word of
  * the file's name ("mozilla", "refshim") if it gave events (a file a block reader could
  * have read), else "". */
@@ -57,24 +85,15 @@ static const char *readers_agree_on(const char *path)
 {
     size_t length;
     char *log = slurp(path, &length);
-    struct transcript fast, blocks, lines;
-    struct log_diag fast_diag, blocks_diag, lines_diag;
-    int fast_status = read_log(log, length, &fast, &fast_diag);
-    int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
-    int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
-    assert_same_reading(path, "by blocks", blocks_status, &blocks, &blocks_diag, lines_status,
-                        &lines, &lines_diag);
-    assert_same_reading(path, "with scans", fast_status, &fast, &fast_diag, lines_status,
-                        &lines, &lines_diag);
+    struct readings r;
+    read_three_ways(path, log, length, &r);
     assert_lives_reading_agrees(log, length, transcript_event_line, 1);
-    free(blocks.text);
     const char *name = path + strlen(CORPUS) + 1;
-    const char *kind = fast.size == 0                        ? ""
+    const char *kind = r.fast.size == 0                      ? ""
                        : strncmp(name, "mozilla", 7) == 0 ? "mozilla"
                        : strncmp(name, "refshim", 7) == 0 ? "refshim"
                                                           : "";
-    free(fast.text);
-    free(lines.text);
+    free_readings(&r);
     free(log);
     return kind;
 }
@@ -383,40 +402,31 @@ START_TEST(block_and_line_readers_agree_on_record_numbers)
     for (int unusual_lines = 0; unusual_lines <= 1; unusual_lines++) {
         size_t length;
         char *log = record_numbers_log(&length, unusual_lines);
-        struct transcript fast, blocks, lines;
-        struct log_diag fast_diag, blocks_diag, lines_diag;
-        int fast_status = read_log(log, length, &fast, &fast_diag);
-        int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
-        int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
-        ck_assert_int_eq(lines_status, LOG_STATUS_OK);
-        assert_same_reading("numbers", "with scans", fast_status, &fast, &fast_diag,
-                            lines_status, &lines, &lines_diag);
-        assert_same_reading("numbers", "by blocks", blocks_status, &blocks, &blocks_diag,
-                            lines_status, &lines, &lines_diag);
+        struct readings r;
+        read_three_ways("numbers", log, length, &r);
+        ck_assert_int_eq(r.lines_status, LOG_STATUS_OK);
         /* What the log holds shows in the reading: the spellings, the anomalies. */
-        ck_assert_ptr_nonnull(strstr(fast.text, " 0X7F0A10D97300=0x7f0a10d97300 "));
-        ck_assert_ptr_nonnull(strstr(fast.text, " 0xffffffffffffffff=0xffffffffffffffff "));
-        ck_assert_ptr_nonnull(strstr(fast.text, " 0x00007f0a10d97380=0x7f0a10d97380 "));
-        ck_assert_ptr_nonnull(strstr(fast.text, " 18446744073709551615 [")); /* 0xFF..F */
-        ck_assert_ptr_nonnull(strstr(fast.text, "!change after the object's destruction"));
-        ck_assert_ptr_nonnull(strstr(fast.text, "!the count after this AddRef is 5 in the "
+        ck_assert_ptr_nonnull(strstr(r.fast.text, " 0X7F0A10D97300=0x7f0a10d97300 "));
+        ck_assert_ptr_nonnull(strstr(r.fast.text, " 0xffffffffffffffff=0xffffffffffffffff "));
+        ck_assert_ptr_nonnull(strstr(r.fast.text, " 0x00007f0a10d97380=0x7f0a10d97380 "));
+        ck_assert_ptr_nonnull(strstr(r.fast.text, " 18446744073709551615 [")); /* 0xFF..F */
+        ck_assert_ptr_nonnull(strstr(r.fast.text, "!change after the object's destruction"));
+        ck_assert_ptr_nonnull(strstr(r.fast.text, "!the count after this AddRef is 5 in the "
                                                 "log but 4 after the events before it"));
-        ck_assert_ptr_nonnull(strstr(fast.text, "!object 1000002 starts at this address "
+        ck_assert_ptr_nonnull(strstr(r.fast.text, "!object 1000002 starts at this address "
                                                 "while object 1000002 is alive there"));
-        ck_assert_ptr_nonnull(strstr(fast.text, "ThirdGone()"));
-        ck_assert_ptr_nonnull(strstr(fast.text, "Caller12(int)|/l.so|0xc0"));
+        ck_assert_ptr_nonnull(strstr(r.fast.text, "ThirdGone()"));
+        ck_assert_ptr_nonnull(strstr(r.fast.text, "Caller12(int)|/l.so|0xc0"));
         if (unusual_lines) {
-            ck_assert_ptr_nonnull(strstr(fast.text, "CrLf()|/l.so|0x10"));
-            ck_assert_ptr_nonnull(strstr(fast.text, "Tabbed()|/l.so|0x20"));
+            ck_assert_ptr_nonnull(strstr(r.fast.text, "CrLf()|/l.so|0x10"));
+            ck_assert_ptr_nonnull(strstr(r.fast.text, "Tabbed()|/l.so|0x20"));
         }
         /* Readings of lives, following nothing and then objects with anomalies. */
         assert_lives_reading_agrees(log, length, transcript_event_line, 1000002);
         assert_lives_reading_agrees(log, length, transcript_event_line, 1000001);
         assert_lives_reading_agrees(log, length, transcript_event_line, 1000004);
         assert_lives_reading_agrees(log, length, transcript_event_line, 3);
-        free(fast.text);
-        free(blocks.text);
-        free(lines.text);
+        free_readings(&r);
         free(log);
     }
 }
@@ -493,21 +503,12 @@ START_TEST(block_reader_leaves_bad_frame_lines_deep_in_a_stack_to_the_line_reade
             fputc('\n', out);
         }
         fclose(out);
-        struct transcript fast, blocks, lines;
-        struct log_diag fast_diag, blocks_diag, lines_diag;
-        int fast_status = read_log(log, length, &fast, &fast_diag);
-        int blocks_status = read_log_without_scans(log, length, &blocks, &blocks_diag);
-        int lines_status = read_log_by_lines(log, length, &lines, &lines_diag);
-        ck_assert_int_eq(lines_status, LOG_STATUS_BAD_LOG);
-        assert_same_reading(bad_lines[i], "with scans", fast_status, &fast, &fast_diag,
-                            lines_status, &lines, &lines_diag);
-        assert_same_reading(bad_lines[i], "by blocks", blocks_status, &blocks, &blocks_diag,
-                            lines_status, &lines, &lines_diag);
+        struct readings r;
+        read_three_ways(bad_lines[i], log, length, &r);
+        ck_assert_int_eq(r.lines_status, LOG_STATUS_BAD_LOG);
         /* record 2 starts at line 15; its frame #07 is line 22 */
-        ck_assert_ptr_nonnull(strstr(fast_diag.message, ":22: "));
-        free(fast.text);
-        free(blocks.text);
-        free(lines.text);
+        ck_assert_ptr_nonnull(strstr(r.fast_diag.message, ":22: "));
+        free_readings(&r);
         free(log);
     }
 }
