@@ -860,6 +860,14 @@ static inline bool apply_quiet(const struct log_sink *sink, struct live_record *
     return true;
 }
 
+/* The id of thread TID for a quiet change of R, asked only where object_tracker_apply asks
+ * it (R not yet shared): asked elsewhere, a new thread would be numbered in another order. */
+static inline uint32_t quiet_tid_id(struct object_tracker *tracker, const struct live_record *r,
+                                    uint64_t tid)
+{
+    return r->tid_and_flags & FLAG_SHARED ? 0 : tid_id(tracker, tid);
+}
+
 /* Every case but the commonest, kept out of the way of object_tracker_quiet_count: the
  * call of a line of a big log then saves and restores no register. */
 static __attribute__((noinline)) bool quiet_count_looked_up(struct object_tracker *tracker,
@@ -872,11 +880,8 @@ static __attribute__((noinline)) bool quiet_count_looked_up(struct object_tracke
                                 : index_find(tracker, &tracker->by_address, key);
     if (record == NO_RECORD)
         return false;
-    /* The thread's id only where object_tracker_apply asks for it (an object not yet
-     * shared): asked elsewhere, a new thread would be numbered in another order. */
     struct live_record *r = &tracker->records[record];
-    uint32_t id = r->tid_and_flags & FLAG_SHARED ? 0 : tid_id(tracker, tid);
-    return apply_quiet(sink, r, delta, count, id);
+    return apply_quiet(sink, r, delta, count, quiet_tid_id(tracker, r, tid));
 }
 
 bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
@@ -910,8 +915,8 @@ bool object_tracker_quiet_count_from(struct object_tracker *tracker,
     uint32_t record = index_find(tracker, &tracker->by_address, address);
     if (record == NO_RECORD || tracker->records[record].count != count_before)
         return false;
-    return apply_quiet(sink, &tracker->records[record], delta, count_before + delta,
-                       tid_id(tracker, tid));
+    struct live_record *r = &tracker->records[record];
+    return apply_quiet(sink, r, delta, count_before + delta, quiet_tid_id(tracker, r, tid));
 }
 
 bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
@@ -922,7 +927,8 @@ bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
     uint32_t record = find_hinted(tracker, address, hint);
     if (record == NO_RECORD)
         return false;
-    return apply_quiet(sink, &tracker->records[record], delta, count, tid_id(tracker, tid));
+    struct live_record *r = &tracker->records[record];
+    return apply_quiet(sink, r, delta, count, quiet_tid_id(tracker, r, tid));
 }
 
 /* For qsort, which passes no context: the records being sorted. */
