@@ -325,9 +325,9 @@ void stack_cache_learn(uintptr_t sp, const uintptr_t *ips, int count, int max)
     s->misses = 0;
     s->learned++;
     free(s->stack);
-    bool blocked = unwind_signals_begin_slow();
+    unsigned outer = unwind_signals_hold();
     s->stack = learn(sp, ips, count, max);
-    unwind_signals_end_slow(blocked);
+    unwind_signals_release(outer);
 }
 
 void stack_cache_forget_all(void)

@@ -36,7 +36,7 @@ __attribute__((always_inline)) static inline int capture_stack(uintptr_t *ips, i
     int want = max + SHIM_FRAMES_MAX;
     if (want > (int)(sizeof raw / sizeof raw[0]))
         want = (int)(sizeof raw / sizeof raw[0]);
-    bool held = unwind_signals_hold();
+    unsigned outer = unwind_signals_hold();
     int n = unw_backtrace(raw, want);
     int count = 0;
     for (int i = 0; i < n && count < max; i++) {
@@ -46,7 +46,7 @@ __attribute__((always_inline)) static inline int capture_stack(uintptr_t *ips, i
     }
     if (caller_sp != 0)
         stack_cache_learn(caller_sp, ips, count, max);
-    unwind_signals_release(held);
+    unwind_signals_release(outer);
     return count;
 }
 

@@ -7,14 +7,14 @@
  * shim added to it). The calls matter: a signal handler that unwinds while its thread
  * holds the lock would wait for itself.
  *
- * So libunwind's own sigprocmask import is redirected here. A capture that expects the
- * slow path (one of the thread's last few captures made libunwind mask signals; see
- * UNWIND_FAST_RUN) blocks every signal itself before it unwinds, and gives the mask back
- * after; inside, libunwind's calls have nothing left to do and make no system call. Every
- * other call is passed on: captures that find their frames in libunwind's per-thread
- * trace cache (a program past its start) make none, and a program that calls libunwind
- * itself is never inside a held capture, since no handler runs while every signal is
- * blocked. */
+ * So libunwind's own sigprocmask import is redirected here. Inside a capture, its first
+ * call blocks every signal, as it asked, and they stay blocked until the capture ends;
+ * its other calls then have nothing left to do and make no system call. A capture that
+ * finds all its frames in libunwind's per-thread trace cache (most of them, once a
+ * program is past its start) makes no call at all. Blocking at libunwind's first call,
+ * rather than before every capture that might need it, spared a third of the system
+ * calls of gst-launch's start (2,242 of them, 0.5 ms). Calls from outside a capture (a
+ * program that uses libunwind itself) are passed on. */
 #include "unwind_signals.h"
 
 #define UNW_LOCAL_ONLY
@@ -25,14 +25,20 @@
 #include "got_redirect.h"
 
 __thread struct unwind_signals_thread unwind_signals_tls;
-bool unwind_signals_folding;
 
 static int folding_sigprocmask(int how, const sigset_t *set, sigset_t *old)
 {
     struct unwind_signals_thread *t = &unwind_signals_tls;
-    t->calls++;
-    if (!t->held)
-        return sigprocmask(how, set, old);
+    if (!t->held) {
+        sigset_t all;
+        sigfillset(&all);
+        if (!t->capturing || pthread_sigmask(SIG_BLOCK, &all, &t->saved) != 0)
+            return sigprocmask(how, set, old);
+        t->held = true;
+        if (old != NULL)
+            *old = t->saved;
+        return 0;
+    }
     /* Every signal is blocked already, and stays so until the capture ends. */
     if (old != NULL)
         sigfillset(old);
@@ -41,18 +47,8 @@ static int folding_sigprocmask(int how, const sigset_t *set, sigset_t *old)
 
 void unwind_signals_init(void)
 {
-    unwind_signals_folding = got_redirect_in((uintptr_t)unw_backtrace, (uintptr_t)sigprocmask,
-                                             "sigprocmask", (uintptr_t)folding_sigprocmask) > 0;
-}
-
-bool unwind_signals_block(struct unwind_signals_thread *t)
-{
-    sigset_t all;
-    sigfillset(&all);
-    if (pthread_sigmask(SIG_BLOCK, &all, &t->saved) != 0)
-        return false;
-    t->held = true;
-    return true;
+    got_redirect_in((uintptr_t)unw_backtrace, (uintptr_t)sigprocmask, "sigprocmask",
+                    (uintptr_t)folding_sigprocmask);
 }
 
 void unwind_signals_unblock(struct unwind_signals_thread *t)

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "global_names.h"
+#include "guarded_copy.h"
 #include "heap_blocks.h"
 #include "log_writer.h"
 #include "objects.h"
@@ -348,7 +349,10 @@ static void scan_range(struct scan *s, const struct reader *r, uintptr_t start, 
     uintptr_t at = (start + 7) & ~(uintptr_t)7;
     if (at >= end)
         return;
-    const uint64_t *copy = region != NULL ? cached(s, region, at, (end - at) & ~(uintptr_t)7) : NULL;
+    /* Copied in place, a block costs no system call: a line's copy would only add to it. */
+    const uint64_t *copy = region != NULL && !guarded_copy_active()
+                               ? cached(s, region, at, (end - at) & ~(uintptr_t)7)
+                               : NULL;
     if (copy != NULL) {
         s->bytes_scanned += (end - at) & ~(uintptr_t)7;
         scan_words(s, r, at, copy, (end - at) / sizeof(uintptr_t));
@@ -757,10 +761,15 @@ void holder_scan_run(uint64_t mark)
     __builtin_unwind_init();
     uintptr_t own_sp = (uintptr_t)__builtin_frame_address(0);
     pthread_mutex_lock(&scan_lock);
+    /* Memory is copied in place at exit only: a snapshot runs while the program does,
+     * which may set its own fault handlers meanwhile. */
+    bool in_place = mark == 0 && guarded_copy_begin();
     struct scan s;
     memset(&s, 0, sizeof s);
     if (!run_scan(&s, own_sp, mark, mark == 0))
         report("holder scan: out of memory or /proc unreadable; no holder records");
     release(&s);
+    if (in_place)
+        guarded_copy_end();
     pthread_mutex_unlock(&scan_lock);
 }

@@ -2,9 +2,11 @@
  * list (which tells a module's data and bss from other memory) and the stack pointers of
  * the threads (/proc/self/task/TID/syscall gives it for a thread blocked in the kernel).
  * Memory is read with process_vm_readv on this process, which fails where a plain read
- * would fault: a mapping unmapped meanwhile, a guard page, a file mapping past its end. */
+ * would fault: a mapping unmapped meanwhile, a guard page, a file mapping past its end;
+ * or, in the exit scan, copied in place under a fault handler (guarded_copy.c). */
 #include "scan_memory.h"
 #include "dl_module.h"
+#include "guarded_copy.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -118,6 +120,8 @@ static ssize_t read_once(uintptr_t address, void *buffer, size_t len)
 
 size_t scan_read(uintptr_t address, void *buffer, size_t len)
 {
+    if (guarded_copy_active())
+        return guarded_copy(buffer, address, len);
     size_t done = 0;
     while (done < len) {
         ssize_t n = read_once(address + done, (char *)buffer + done, len - done);
