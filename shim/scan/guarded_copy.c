@@ -93,10 +93,10 @@ static void copy_bytes(char *to, const char *from, size_t len)
 
 size_t guarded_copy(void *to, uintptr_t from, size_t len)
 {
-    sigjmp_buf here;
+    sigjmp_buf here, *outer = landing;
     volatile size_t done = 0;
     if (sigsetjmp(here, 0) != 0) {
-        landing = NULL;
+        landing = outer;
         return done;
     }
     landing = &here;
@@ -107,6 +107,27 @@ size_t guarded_copy(void *to, uintptr_t from, size_t len)
         copy_bytes((char *)to + done, (const char *)(from + done), piece);
         done += piece;
     }
-    landing = NULL;
+    landing = outer;
     return done;
+}
+
+bool guarded_run(void (*run)(void *), void *arg)
+{
+    sigjmp_buf here, *outer = landing;
+    if (sigsetjmp(here, 0) != 0) {
+        landing = outer;
+        return false;
+    }
+    landing = &here;
+    run(arg);
+    landing = outer;
+    return true;
+}
+
+__attribute__((no_sanitize_address, no_sanitize_undefined))
+uint64_t guarded_load(uintptr_t at)
+{
+    uint64_t word;
+    __builtin_memcpy(&word, (const void *)at, 8);
+    return word;
 }

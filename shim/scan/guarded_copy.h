@@ -17,5 +17,10 @@ bool guarded_copy_active(void);
 /* Copies up to LEN bytes at FROM into TO; returns how many it copied before the first
  * page that faulted (LEN when none did). Only between begin and end. */
 size_t guarded_copy(void *to, uintptr_t from, size_t len);
+/* Runs RUN(ARG), in which guarded_load may read anything: false when a read faulted, and
+ * RUN was left there. Only between begin and end. */
+bool guarded_run(void (*run)(void *), void *arg);
+/* The 8 bytes at AT; only inside guarded_run. */
+uint64_t guarded_load(uintptr_t at);
 
 #endif

@@ -16,14 +16,18 @@
 
 #include <string.h>
 
+#include "guarded_copy.h"
+
 #define PAGE_SHIFT 12
 #define PAGE_BITS (1u << 20)
 #define WINDOW (64u * 1024)
 #define ARENA_HEAP_ALIGN (64ul << 20)
 #define MAX_FIRST_CHUNK_OFFSET 8192
 
-/* Reads words of another part of memory through a window, never faulting. */
+/* Reads words of another part of memory through a window, never faulting; or, in the exit
+ * scan (IN_PLACE), where they are, inside guarded_run, which a fault leaves. */
 struct word_reader {
+    bool in_place;
     uint64_t words[WINDOW / 8];
     uintptr_t start, end;
     /* The end of the region walked: a window stops there. A small region's walk read
@@ -34,6 +38,10 @@ struct word_reader {
 
 static bool read_word(struct word_reader *r, uintptr_t at, uint64_t *value)
 {
+    if (r->in_place) {
+        *value = guarded_load(at);
+        return true;
+    }
     if (at < r->start || at + 8 > r->end) {
         size_t want = WINDOW;
         if (r->limit > at && r->limit - at < want)
@@ -49,12 +57,12 @@ static bool read_word(struct word_reader *r, uintptr_t at, uint64_t *value)
 }
 
 static bool add_block(struct heap_blocks *heap, uintptr_t start, uintptr_t end,
-                      uintptr_t scan_end, uint32_t region, bool chunk, bool dead)
+                      bool next_word, uint32_t region, bool chunk, bool dead)
 {
     if (!scan_grow((void **)&heap->blocks, &heap->bytes, (heap->count + 1) * sizeof *heap->blocks))
         return false;
     heap->blocks[heap->count++] = (struct heap_block){
-        start, end, scan_end, dead ? BLOCK_DEAD_OWNER : BLOCK_FREE_OWNER, region, chunk};
+        start, end, dead ? BLOCK_DEAD_OWNER : BLOCK_FREE_OWNER, region, chunk, next_word};
     return true;
 }
 
@@ -106,8 +114,7 @@ static bool walk_chunks(struct heap_blocks *heap, struct word_reader *reader, ui
         if (!last && !read_word(reader, next + 8, &next_header))
             break;
         bool dead = !mmapped && (last || !(next_header & 1) || tcache_marked);
-        if (!add_block(heap, chunk + 16, next, mmapped || last ? next : next + 8, region, true,
-                       dead))
+        if (!add_block(heap, chunk + 16, next, !mmapped && !last, region, true, dead))
             break;
         chunk = next;
         header = next_header;
@@ -131,14 +138,53 @@ static bool walk_arena_heap(struct heap_blocks *heap, struct word_reader *reader
     return false;
 }
 
+/* Whether the region walks as glibc's chunks, [heap] or an arena's heap or large blocks of
+ * their own; its blocks are added when it does. */
+static bool walk_region(struct heap_blocks *heap, struct word_reader *reader,
+                        const struct scan_region *r, uint32_t region)
+{
+    return walk_chunks(heap, reader, r->start, r->end, region) ||
+           walk_arena_heap(heap, reader, r, region);
+}
+
+struct region_walk {
+    struct heap_blocks *heap;
+    struct word_reader *reader;
+    const struct scan_region *region;
+    uint32_t index;
+    bool walked;
+};
+
+static void run_region_walk(void *arg)
+{
+    struct region_walk *w = arg;
+    w->walked = walk_region(w->heap, w->reader, w->region, w->index);
+}
+
 static void add_region_blocks(struct heap_blocks *heap, struct word_reader *reader,
                               const struct scan_region *r, uint32_t region)
 {
-    if (walk_chunks(heap, reader, r->start, r->end, region))
-        return;         /* [heap], or large blocks of their own */
-    if (walk_arena_heap(heap, reader, r, region))
-        return;
-    add_block(heap, r->start, r->end, r->end, region, false, false);
+    size_t first = heap->count;
+    struct region_walk walk = {heap, reader, r, region, false};
+    if (!reader->in_place)
+        run_region_walk(&walk);
+    else if (!guarded_run(run_region_walk, &walk))
+        heap->count = first;    /* a page went away under the walk */
+    if (!walk.walked)
+        add_block(heap, r->start, r->end, false, region, false, false);
+}
+
+struct tcache_search {
+    struct word_reader *reader;
+    const struct scan_region *regions;
+    size_t count;
+    uint64_t key;
+};
+
+static void run_tcache_search(void *arg)
+{
+    struct tcache_search *t = arg;
+    t->key = find_tcache_key(t->reader, t->regions, t->count);
 }
 
 /* Sets the bits of COUNT pages from PAGE, a word at a time: an 8 MB region is 2,048
@@ -189,8 +235,16 @@ bool heap_blocks_build(struct heap_blocks *heap, const struct scan_region *regio
     heap->page_bits = scan_alloc(PAGE_BITS / 8);
     struct word_reader *reader = scan_alloc(sizeof *reader);
     bool ok = heap->page_bits != NULL && reader != NULL;
-    if (ok)
-        heap->tcache_key = find_tcache_key(reader, regions, region_count);
+    if (ok) {
+        /* Copies in place cost no system call: windows would only add to them. */
+        reader->in_place = guarded_copy_active();
+        struct tcache_search search = {reader, regions, region_count, 0};
+        if (!reader->in_place)
+            run_tcache_search(&search);
+        else if (!guarded_run(run_tcache_search, &search))
+            search.key = 0;     /* a list pointed at a page that is gone */
+        heap->tcache_key = search.key;
+    }
     for (size_t i = 0; ok && i < region_count; i++) {
         if (regions[i].kind != REGION_HEAP)
             continue;

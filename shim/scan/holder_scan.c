@@ -390,7 +390,7 @@ static void drain(struct scan *s, const struct reader *from)
     while (s->work_count > 0 && s->unheld > 0) {
         const struct heap_block *b = &s->heap.blocks[s->work[--s->work_count]];
         struct reader r = {from->holder, REGION_HEAP, b->region};
-        scan_range(s, &r, b->start, b->scan_end, &s->regions[b->region]);
+        scan_range(s, &r, b->start, heap_block_scan_end(b), &s->regions[b->region]);
     }
 }
 
@@ -439,7 +439,7 @@ static bool scan_all(struct scan *s)
         const struct scan_object *o = &s->objects[i];
         struct reader r = {i, REGION_HEAP, NONE};
         const struct heap_block *b = o->block != SIZE_MAX ? &s->heap.blocks[o->block] : NULL;
-        scan_range(s, &r, o->lo, b != NULL && o->hi == b->end ? b->scan_end : o->hi,
+        scan_range(s, &r, o->lo, b != NULL && o->hi == b->end ? heap_block_scan_end(b) : o->hi,
                    b != NULL ? &s->regions[b->region] : NULL);
         drain(s, &r);
     }

@@ -64,6 +64,57 @@ START_TEST(scan_reads_agree_in_place_and_through_the_kernel)
 }
 END_TEST
 
+struct walk {
+    uintptr_t from;
+    size_t words;
+    uint64_t sum;
+    size_t read;
+};
+
+static void sum_words(void *arg)
+{
+    struct walk *w = arg;
+    for (size_t i = 0; i < w->words; i++, w->read++)
+        w->sum += guarded_load(w->from + i * 8);
+}
+
+static unsigned char *hole;
+static bool copied_none;
+
+static void copy_then_load(void *arg)
+{
+    (void)arg;
+    unsigned char copy[16];
+    copied_none = guarded_copy(copy, (uintptr_t)hole, sizeof copy) == 0;
+    guarded_load((uintptr_t)hole);
+}
+
+/* A walk that reads words where they are (the heap's chunks) is left at a fault, and the
+ * words before it were read. */
+START_TEST(a_run_is_left_at_its_first_fault)
+{
+    unsigned char *m = three_pages(true);
+    struct walk whole = {(uintptr_t)(m + 2 * PAGE_BYTES), PAGE_BYTES / 8, 0, 0};
+    struct walk into_hole = {(uintptr_t)(m + PAGE_BYTES - 16), 4, 0, 0};
+    ck_assert(guarded_copy_begin());
+    ck_assert(guarded_run(sum_words, &whole));
+    ck_assert(!guarded_run(sum_words, &into_hole));
+    ck_assert_uint_eq(into_hole.read, 2);
+    /* A copy inside a run leaves the run's guard in place for what follows it. */
+    hole = m + PAGE_BYTES;
+    ck_assert(!guarded_run(copy_then_load, NULL));
+    ck_assert(copied_none);
+    guarded_copy_end();
+    uint64_t sum = 0;
+    for (size_t i = 0; i < PAGE_BYTES / 8; i++) {
+        uint64_t word;
+        memcpy(&word, m + 2 * PAGE_BYTES + i * 8, 8);
+        sum += word;
+    }
+    ck_assert_uint_eq(whole.sum, sum);
+}
+END_TEST
+
 /* The program's handler, which makes the faulting page readable: a garbage collector's
  * write barrier, a JIT's lazy mapping. */
 static unsigned char *fixable_page;
@@ -122,6 +173,7 @@ Suite *guarded_copy_suite(void)
     tcase_add_test(tc, readable_memory_is_copied_whole);
     tcase_add_test(tc, a_copy_stops_at_the_first_unreadable_page);
     tcase_add_test(tc, scan_reads_agree_in_place_and_through_the_kernel);
+    tcase_add_test(tc, a_run_is_left_at_its_first_fault);
     tcase_add_test(tc, faults_outside_a_copy_reach_the_programs_handler);
     tcase_add_test(tc, a_thread_that_blocks_faults_is_refused);
     suite_add_tcase(s, tc);
