@@ -47,6 +47,28 @@ static bool find_data_symbol(Elf *elf, uintptr_t offset, char *name, size_t size
     return false;
 }
 
+/* The module last opened stays open until global_names_close: the globals that hold a
+ * program's objects are often the same module's (gst-launch: three in one plugin), and
+ * opening it again for each was a tenth of the exit scan. */
+static char open_path[4096];
+static int open_fd = -1;
+static Elf *open_elf;
+
+static Elf *open_module(const char *path)
+{
+    if (open_fd >= 0 && strcmp(path, open_path) == 0)
+        return open_elf;
+    global_names_close();
+    if (strlen(path) >= sizeof open_path)
+        return NULL;
+    elf_version(EV_CURRENT);
+    if ((open_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return NULL;
+    snprintf(open_path, sizeof open_path, "%s", path);
+    open_elf = elf_begin(open_fd, ELF_C_READ, NULL);
+    return open_elf;
+}
+
 void global_name(const char *path, uintptr_t bias, uintptr_t address, char *out, size_t size)
 {
     uintptr_t offset = address - bias;
@@ -55,11 +77,7 @@ void global_name(const char *path, uintptr_t bias, uintptr_t address, char *out,
     if (strcmp(path, "/proc/self/exe") == 0)
         base = program_invocation_short_name;
     snprintf(out, size, "%s+0x%lx", base, (unsigned long)offset);
-    elf_version(EV_CURRENT);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    Elf *elf = open_module(path);
     char name[256];
     uintptr_t start;
     if (elf != NULL && find_data_symbol(elf, offset, name, sizeof name, &start)) {
@@ -68,7 +86,15 @@ void global_name(const char *path, uintptr_t bias, uintptr_t address, char *out,
         else
             snprintf(out, size, "%s+%lu", name, (unsigned long)(offset - start));
     }
-    if (elf != NULL)
-        elf_end(elf);
-    close(fd);
+}
+
+void global_names_close(void)
+{
+    if (open_elf != NULL)
+        elf_end(open_elf);
+    if (open_fd >= 0)
+        close(open_fd);
+    open_elf = NULL;
+    open_fd = -1;
+    open_path[0] = '\0';
 }

@@ -9,5 +9,7 @@
  * bias BIAS: `gCache`, `gTable+16` inside one, `Foo::sInstance` demangled, or
  * `libfoo.so+0x4010` when the module has no symbol there. */
 void global_name(const char *path, uintptr_t bias, uintptr_t address, char *out, size_t size);
+/* Closes the module global_name keeps open for the next name: once the names are written. */
+void global_names_close(void);
 
 #endif

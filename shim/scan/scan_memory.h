@@ -53,6 +53,10 @@ bool scan_memory_regions(uintptr_t own_sp, const struct scan_exclusion *shim_fil
                          size_t shim_file_count, struct scan_region **regions, size_t *count,
                          size_t *bytes);
 
+/* For tests: TEXT true lists the mappings from the text of /proc/self/maps even where the
+ * kernel answers PROCMAP_QUERY; false goes back to asking it. */
+void scan_memory_read_maps_text(bool text);
+
 /* A loaded module, as far as what it needs goes. */
 struct scan_module {
     const char *name;           /* its DT_SONAME, else its file's base name; NULL: none */

@@ -55,6 +55,31 @@ static bool lists_region_at(uintptr_t start, const struct scan_exclusion *files,
     return found;
 }
 
+/* The mappings asked of the kernel one by one (PROCMAP_QUERY) are those the text of
+ * /proc/self/maps lists, with the same labels, kinds and bounds. */
+START_TEST(mappings_asked_and_read_as_text_agree)
+{
+    char here;
+    struct scan_region *asked, *read;
+    size_t asked_count, read_count, asked_bytes, read_bytes;
+    ck_assert(scan_memory_regions((uintptr_t)&here, NULL, 0, &asked, &asked_count, &asked_bytes));
+    scan_memory_read_maps_text(true);
+    ck_assert(scan_memory_regions((uintptr_t)&here, NULL, 0, &read, &read_count, &read_bytes));
+    scan_memory_read_maps_text(false);
+    ck_assert_uint_gt(read_count, 3);
+    ck_assert_uint_eq(asked_count, read_count);
+    for (size_t i = 0; i < read_count; i++) {
+        ck_assert_uint_eq(asked[i].start, read[i].start);
+        ck_assert_uint_eq(asked[i].end, read[i].end);
+        ck_assert_int_eq(asked[i].kind, read[i].kind);
+        ck_assert_int_eq(asked[i].anonymous, read[i].anonymous);
+        ck_assert_str_eq(asked[i].label, read[i].label);
+    }
+    scan_free(asked, asked_bytes);
+    scan_free(read, read_bytes);
+}
+END_TEST
+
 START_TEST(maps_lines_are_read_field_by_field)
 {
     unsigned long start, end, inode;
@@ -165,6 +190,7 @@ Suite *scan_memory_suite(void)
     TCase *tc = tcase_create("skipping");
     tcase_add_test(tc, page_runs_tell_touched_pages_from_untouched_ones);
     tcase_add_test(tc, maps_lines_are_read_field_by_field);
+    tcase_add_test(tc, mappings_asked_and_read_as_text_agree);
     tcase_add_test(tc, shim_files_are_left_out_and_other_file_mappings_kept);
     tcase_add_test(tc, libraries_only_the_shim_needs_are_told_from_the_programs);
     tcase_add_test(tc, a_library_the_program_needs_is_read);
