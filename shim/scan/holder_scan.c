@@ -417,13 +417,20 @@ static void scan_range(struct scan *s, const struct reader *r, uintptr_t start, 
     }
 }
 
+/* Breadth first: the blocks a root points into, then those they point into, and so on. An
+ * object's heap holder is then one of the nearest to the roots (the shortest answer to
+ * "why is it alive"), and the scan stops sooner: depth first, gst-launch's exit read 0.55
+ * to 1.4 MB of heap before its one heap-held object was found, breadth first 0.23 MB.
+ * Followed to the end (an object's own blocks), both reach the same blocks. */
 static void drain(struct scan *s, const struct reader *from)
 {
-    while (s->work_count > 0 && s->unheld > 0) {
-        const struct heap_block *b = &s->heap.blocks[s->work[--s->work_count]];
+    size_t next = 0;
+    while (next < s->work_count && s->unheld > 0) {
+        const struct heap_block *b = &s->heap.blocks[s->work[next++]];
         struct reader r = {from->holder, REGION_HEAP, b->region};
         scan_range(s, &r, b->start, heap_block_scan_end(b), &s->regions[b->region]);
     }
+    s->work_count = 0;
 }
 
 /* The first pass (FOLLOW_BLOCKS false) notes which blocks each root's words point into:
@@ -461,8 +468,8 @@ static void scan_roots(struct scan *s, bool follow_blocks)
 
 /* A global or a stack holder wins over any other, and the roots alone say which objects
  * have one: a first pass reads only them. The heap blocks the roots reach are followed
- * only for the objects left, in the same order as ever, so that each still gets the same
- * first heap holder, and no further than the last of them needs: the objects' own memory
+ * only for the objects left, breadth first from each root in turn (drain), and no further
+ * than the last of them needs: the objects' own memory
  * is read (for the links between them) only when some object has no holder outside the
  * objects, since only its reason is made of those links. */
 static bool scan_all(struct scan *s)
