@@ -11,6 +11,7 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <sys/mman.h>
 
 #include "got_redirect.h"
 #include "unwind_modules.h"
@@ -33,6 +34,19 @@ static int find_own_text(struct dl_phdr_info *info, size_t size, void *arg)
     return 1;
 }
 
+/* libunwind's mappings of its own, populated as they are made: its per-thread trace cache
+ * is a 256 KB mapping it fills whole at each thread's first unwind, 64 page faults one by
+ * one (some 50 us a thread at a GStreamer program's start) where the kernel fills the
+ * pages in one go for a third of that. Small ones (its memory pools) are left alone. */
+static void *populating_mmap(void *address, size_t length, int prot, int flags, int fd,
+                             off_t offset)
+{
+    if (fd == -1 && (flags & MAP_ANONYMOUS) && (flags & MAP_PRIVATE) && (prot & PROT_WRITE) &&
+        length >= ((size_t)64 << 10))
+        flags |= MAP_POPULATE;
+    return mmap(address, length, prot, flags, fd, offset);
+}
+
 void stack_capture_init(void)
 {
     Dl_info info;
@@ -42,4 +56,5 @@ void stack_capture_init(void)
     /* libunwind's search for a frame's module, the last module found first. */
     got_redirect_in((uintptr_t)unw_backtrace, (uintptr_t)dl_iterate_phdr, "dl_iterate_phdr",
                     (uintptr_t)last_first_dl_iterate_phdr);
+    got_redirect_in((uintptr_t)unw_backtrace, (uintptr_t)mmap, "mmap", (uintptr_t)populating_mmap);
 }

@@ -31,19 +31,29 @@ bool x86_decode(const uint8_t *code, size_t avail, uint64_t address, struct x86_
 bool x86_decode_relative(const uint8_t *code, size_t avail, uint64_t address,
                          struct x86_insn *insn)
 {
+    /* Minimal mode: length, mnemonic and the raw fields, without the semantic analysis
+     * that took half of a decoding. A relative immediate is a branch's destination (a
+     * rip-relative operand is a displacement, not an immediate). */
     ZydisDecoder decoder;
     ZydisDecoderContext context;
     if (!init_decoder(&decoder) ||
+        !ZYAN_SUCCESS(ZydisDecoderEnableMode(&decoder, ZYDIS_DECODER_MODE_MINIMAL, ZYAN_TRUE)) ||
         !ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(&decoder, &context, code, avail, &insn->zy)))
         return false;
     insn->bytes = code;
     insn->address = address;
-    if (!(insn->zy.attributes & ZYDIS_ATTRIB_IS_RELATIVE)) {
-        insn->zy.operand_count = insn->zy.operand_count_visible = 0;
-        return true;
+    insn->zy.operand_count = insn->zy.operand_count_visible = 0;
+    if (insn->zy.raw.imm[0].is_relative) {
+        ZydisDecodedOperand *op = &insn->operands[0];
+        memset(op, 0, sizeof *op);
+        op->type = ZYDIS_OPERAND_TYPE_IMMEDIATE;
+        op->visibility = ZYDIS_OPERAND_VISIBILITY_EXPLICIT;
+        op->imm.is_signed = ZYAN_TRUE;
+        op->imm.is_relative = ZYAN_TRUE;
+        op->imm.value.s = insn->zy.raw.imm[0].value.s;
+        insn->zy.operand_count = insn->zy.operand_count_visible = 1;
     }
-    return ZYAN_SUCCESS(ZydisDecoderDecodeOperands(&decoder, &context, &insn->zy, insn->operands,
-                                                   insn->zy.operand_count));
+    return true;
 }
 
 uint8_t *x86_emit_jmp_abs(uint8_t *out, uint64_t to)
