@@ -35,6 +35,9 @@ static const struct hook_family *const families[] = {HOOK_FAMILIES(FAMILY_ENTRY)
  * once: scans after a dlopen in two threads at once read it while neither writes it. */
 _Static_assert(FAMILY_COUNT <= 16, "a bit per family");
 static uint16_t families_by_first_byte[256];
+/* A family that can be idle hooks the users' patterns, which may name any function, a
+ * static one too: with one of them at work every module's whole symbol table is read. */
+static bool patterns_given;
 static pthread_once_t first_bytes_once = PTHREAD_ONCE_INIT;
 static const struct config *first_bytes_config;
 
@@ -45,6 +48,8 @@ static void note_first_bytes(void)
         const struct hook_family *family = families[i];
         if (family->offer == NULL || (family->idle != NULL && family->idle(config)))
             continue;
+        if (family->idle != NULL)
+            patterns_given = true;
         uint16_t bit = (uint16_t)(1u << i);
         if (family->first_bytes == NULL) {
             for (size_t byte = 0; byte < 256; byte++)
@@ -80,7 +85,7 @@ void families_scan_new_modules(const struct config *config)
     /* always the one configuration, whichever thread stores it */
     __atomic_store_n(&first_bytes_config, config, __ATOMIC_RELAXED);
     pthread_once(&first_bytes_once, note_first_bytes);
-    symbolizer_each_new_function(offer_function, (void *)config);
+    symbolizer_each_new_function(offer_function, (void *)config, !patterns_given);
     hooks_redirect_in_new_modules();
     for (size_t i = 0; i < FAMILY_COUNT; i++)
         if (families[i]->after_scan != NULL)

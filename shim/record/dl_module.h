@@ -16,6 +16,21 @@ struct dl_module_names {
 
 struct dl_module_names dl_module_names_of(const struct dl_phdr_info *info);
 
+/* A loaded module's dynamic symbols (.dynsym), where the dynamic linker mapped them:
+ * reading them costs no file access, where libelf opens the module's file. */
+struct dl_module_symbols {
+    const ElfW(Sym) *symbols;
+    size_t count;               /* the null symbol 0 included */
+    const char *strings;
+    size_t strings_size;
+};
+
+/* Fills OUT from the dynamic section DYN of the module loaded with bias BIAS; false when it
+ * has no symbol, string or hash table. */
+bool dl_module_symbols(const ElfW(Dyn) *dyn, uintptr_t bias, struct dl_module_symbols *out);
+/* The name of symbol I, or NULL when it lies outside the string table. */
+const char *dl_module_symbol_name(const struct dl_module_symbols *table, size_t i);
+
 /* Whether ADDRESS lies in one of INFO's loaded segments. */
 bool dl_module_holds(const struct dl_phdr_info *info, uintptr_t address);
 

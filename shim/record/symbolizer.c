@@ -5,9 +5,11 @@
  * build-id.
  *
  * The module list is the dynamic linker's (dl_iterate_phdr), not /proc/self/maps, which
- * also lists files that are merely mapped, such as the debug files libdw maps. New modules
- * are added to the Dwfl; when one is unloaded the Dwfl is built anew, since libdwfl cannot
- * drop a single module. libdwfl is not thread-safe, so every entry point takes
+ * also lists files that are merely mapped, such as the debug files libdw maps. A module
+ * is reported to the Dwfl (which opens its file) only when a frame in it is named, or its
+ * functions need more than its dynamic symbols: of a GStreamer program's 45 modules,
+ * eight; reporting all of them was a third of the shim's start. When one is unloaded the
+ * Dwfl is built anew, since libdwfl cannot drop a single module. libdwfl is not thread-safe, so every entry point takes
  * symbolizer_lock; callers cache results per address. */
 #include "symbolizer.h"
 
@@ -51,6 +53,9 @@ struct loaded_module {
     bool shim_needs;            /* the shim or a library it depends on */
     bool present;               /* found by the last look at the linker's list */
     bool symtab_read;           /* libdwfl has read its symbol table (maybe a debug file) */
+    bool reported;              /* to the Dwfl */
+    bool library;               /* a shared library, not the program itself */
+    const ElfW(Dyn) *dyn;       /* its dynamic section, where the dynamic linker mapped it */
 };
 
 static struct loaded_module *modules;
@@ -67,6 +72,26 @@ static struct loaded_module *find_module(const char *link_name, uintptr_t base)
 static void report_module(const struct loaded_module *m)
 {
     dwfl_report_elf(dwfl, m->path, m->path, -1, m->base, false);
+}
+
+/* Under symbolizer_lock: M's Dwfl_Module, M reported first if it was not. */
+static Dwfl_Module *reported_module(struct loaded_module *m)
+{
+    if (!m->reported) {
+        m->reported = true;
+        dwfl_report_begin_add(dwfl);
+        report_module(m);
+        dwfl_report_end(dwfl, NULL, NULL);
+    }
+    return dwfl_addrmodule(dwfl, m->start);
+}
+
+static struct loaded_module *module_holding(uintptr_t address)
+{
+    for (size_t i = 0; i < module_count; i++)
+        if (address >= modules[i].start && address < modules[i].end)
+            return &modules[i];
+    return NULL;
 }
 
 /* --- the libraries the shim itself runs on ----------------------------------------------
@@ -204,7 +229,8 @@ static int note_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
     }
     m->present = true;
     m->shim_needs = shim_needs(info);
-    report_module(m);
+    m->library = link_name[0] != '\0';
+    m->dyn = dl_module_names_of(info).dyn;
     return 0;
 }
 
@@ -213,9 +239,7 @@ static bool update_modules(module_gone_fn gone)
 {
     for (size_t i = 0; i < module_count; i++)
         modules[i].present = false;
-    dwfl_report_begin_add(dwfl);
     dl_iterate_phdr(note_loaded_object, NULL);
-    dwfl_report_end(dwfl, NULL, NULL);
     size_t kept = 0;
     for (size_t i = 0; i < module_count; i++) {
         if (modules[i].present) {
@@ -258,7 +282,8 @@ void symbolizer_refresh(module_gone_fn gone)
             dwfl = fresh;
             dwfl_report_begin(dwfl);
             for (size_t i = 0; i < module_count; i++)
-                report_module(&modules[i]);
+                if (modules[i].reported)
+                    report_module(&modules[i]);
             dwfl_report_end(dwfl, NULL, NULL);
         }
     }
@@ -659,7 +684,8 @@ void symbolizer_describe(uintptr_t ra, struct symbol_info *out)
     memset(out, 0, sizeof *out);
     out->offset = ra;
     pthread_mutex_lock(&symbolizer_lock);
-    Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, ra - 1) : NULL;
+    struct loaded_module *m = dwfl ? module_holding(ra - 1) : NULL;
+    Dwfl_Module *mod = m != NULL ? reported_module(m) : NULL;
     if (mod != NULL) {
         Dwarf_Addr bias = 0;
         const char *name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
@@ -811,7 +837,32 @@ static bool visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
     return true;
 }
 
-void symbolizer_each_new_function(function_visitor visit, void *arg)
+/* A shared library's functions from its dynamic symbols, where the dynamic linker mapped
+ * them, when they are all that is looked for: false when it has C++ in it (a hidden
+ * AddRef is in its .symtab or debug file only) or no table in memory. */
+static bool visit_loaded_dynsym(const struct loaded_module *m, const struct module_facts *facts,
+                                function_visitor visit, void *arg)
+{
+    struct dl_module_symbols table;
+    if (!m->library || !dl_module_symbols(m->dyn, m->base, &table))
+        return false;
+    for (size_t i = 1; i < table.count; i++) {
+        const char *name = dl_module_symbol_name(&table, i);
+        if (name != NULL && name[0] == '_' && name[1] == 'Z')
+            return false;
+    }
+    for (size_t i = 1; i < table.count; i++) {
+        const ElfW(Sym) *sym = &table.symbols[i];
+        const char *name = dl_module_symbol_name(&table, i);
+        if (name == NULL || ELF64_ST_TYPE(sym->st_info) != STT_FUNC ||
+            sym->st_shndx == SHN_UNDEF || sym->st_value == 0)
+            continue;
+        visit(facts, name, (uintptr_t)(m->base + sym->st_value), (size_t)sym->st_size, arg);
+    }
+    return true;
+}
+
+void symbolizer_each_new_function(function_visitor visit, void *arg, bool exported_enough)
 {
     pthread_mutex_lock(&symbolizer_lock);
     for (size_t i = 0; dwfl != NULL && i < module_count; i++) {
@@ -819,8 +870,10 @@ void symbolizer_each_new_function(function_visitor visit, void *arg)
         if (m->visited)
             continue;
         m->visited = true;
-        Dwfl_Module *mod = dwfl_addrmodule(dwfl, m->start);
         struct module_facts facts = {m->path, m->shim_needs};
+        if (exported_enough && visit_loaded_dynsym(m, &facts, visit, arg))
+            continue;
+        Dwfl_Module *mod = reported_module(m);
         if (mod != NULL)
             m->symtab_read = visit_functions(mod, &facts, visit, arg);
     }

@@ -32,7 +32,10 @@ struct module_facts {
 };
 typedef void (*function_visitor)(const struct module_facts *module, const char *name,
                                  uintptr_t address, size_t size, void *arg);
-void symbolizer_each_new_function(function_visitor visit, void *arg);
+/* EXPORTED_ENOUGH: no function is looked for that a shared library of C would not
+ * export (no user's pattern): such a library's functions are then its dynamic symbols,
+ * read in memory without opening its file. */
+void symbolizer_each_new_function(function_visitor visit, void *arg, bool exported_enough);
 
 /* Calls TELL with each file image [START, END) libelf holds for the symbolizer (mapped
  * private and writable, or read into memory), for the holder scan to leave alone. */

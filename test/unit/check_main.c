@@ -26,6 +26,7 @@ Suite *scale_suite(void);
 Suite *chunk_reading_suite(void);
 Suite *scan_memory_suite(void);
 Suite *guarded_copy_suite(void);
+Suite *dl_module_suite(void);
 Suite *refshim_readers_suite(void);
 Suite *history_spool_suite(void);
 
@@ -54,6 +55,7 @@ int main(void)
     srunner_add_suite(runner, chunk_reading_suite());
     srunner_add_suite(runner, scan_memory_suite());
     srunner_add_suite(runner, guarded_copy_suite());
+    srunner_add_suite(runner, dl_module_suite());
     srunner_add_suite(runner, refshim_readers_suite());
     srunner_add_suite(runner, history_spool_suite());
     srunner_run_all(runner, CK_NORMAL);
