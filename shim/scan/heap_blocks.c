@@ -147,6 +147,16 @@ static bool walk_region(struct heap_blocks *heap, struct word_reader *reader,
            walk_arena_heap(heap, reader, r, region);
 }
 
+/* Runs RUN(ARG), which reads through READER: inside guarded_run when it reads in place.
+ * False when a read faulted and RUN was left there. */
+static bool run_reading(const struct word_reader *reader, void (*run)(void *), void *arg)
+{
+    if (reader->in_place)
+        return guarded_run(run, arg);
+    run(arg);
+    return true;
+}
+
 struct region_walk {
     struct heap_blocks *heap;
     struct word_reader *reader;
@@ -166,9 +176,7 @@ static void add_region_blocks(struct heap_blocks *heap, struct word_reader *read
 {
     size_t first = heap->count;
     struct region_walk walk = {heap, reader, r, region, false};
-    if (!reader->in_place)
-        run_region_walk(&walk);
-    else if (!guarded_run(run_region_walk, &walk))
+    if (!run_reading(reader, run_region_walk, &walk))
         heap->count = first;    /* a page went away under the walk */
     if (!walk.walked)
         add_block(heap, r->start, r->end, false, region, false, false);
@@ -239,9 +247,7 @@ bool heap_blocks_build(struct heap_blocks *heap, const struct scan_region *regio
         /* Copies in place cost no system call: windows would only add to them. */
         reader->in_place = guarded_copy_active();
         struct tcache_search search = {reader, regions, region_count, 0};
-        if (!reader->in_place)
-            run_tcache_search(&search);
-        else if (!guarded_run(run_tcache_search, &search))
+        if (!run_reading(reader, run_tcache_search, &search))
             search.key = 0;     /* a list pointed at a page that is gone */
         heap->tcache_key = search.key;
     }
