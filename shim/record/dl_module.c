@@ -73,15 +73,6 @@ bool dl_module_symbols(const ElfW(Dyn) *dyn, uintptr_t bias, struct dl_module_sy
     return true;
 }
 
-const char *dl_module_symbol_name(const struct dl_module_symbols *table, size_t i)
-{
-    size_t at = table->symbols[i].st_name;
-    if (at >= table->strings_size)
-        return NULL;
-    const char *name = table->strings + at;
-    return memchr(name, '\0', table->strings_size - at) != NULL ? name : NULL;
-}
-
 bool dl_module_holds(const struct dl_phdr_info *info, uintptr_t address)
 {
     for (int i = 0; i < info->dlpi_phnum; i++) {

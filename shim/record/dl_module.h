@@ -28,8 +28,6 @@ struct dl_module_symbols {
 /* Fills OUT from the dynamic section DYN of the module loaded with bias BIAS; false when it
  * has no symbol, string or hash table. */
 bool dl_module_symbols(const ElfW(Dyn) *dyn, uintptr_t bias, struct dl_module_symbols *out);
-/* The name of symbol I, or NULL when it lies outside the string table. */
-const char *dl_module_symbol_name(const struct dl_module_symbols *table, size_t i);
 
 /* Whether ADDRESS lies in one of INFO's loaded segments. */
 bool dl_module_holds(const struct dl_phdr_info *info, uintptr_t address);

@@ -9,8 +9,9 @@
  * is reported to the Dwfl (which opens its file) only when a frame in it is named, or its
  * functions need more than its dynamic symbols: of a GStreamer program's 45 modules,
  * eight; reporting all of them was a third of the shim's start. When one is unloaded the
- * Dwfl is built anew, since libdwfl cannot drop a single module. libdwfl is not thread-safe, so every entry point takes
- * symbolizer_lock; callers cache results per address. */
+ * Dwfl is built anew, since libdwfl cannot drop a single module. libdwfl is not
+ * thread-safe, so every entry point takes symbolizer_lock; callers cache results per
+ * address. */
 #include "symbolizer.h"
 
 #include <elfutils/libdwfl.h>
@@ -707,54 +708,93 @@ void symbol_info_free(struct symbol_info *info)
     info->module = info->function = info->build_id = NULL;
 }
 
-/* The .dynsym of a module that has no .symtab: its section header in *SHDR and its data,
- * or NULL when the module has a .symtab or no usable .dynsym. */
-static Elf_Data *dynsym_only(Elf *elf, GElf_Shdr *shdr)
+/* A .dynsym to walk: a view of it in place (VIEWED), else libelf's DATA, described by
+ * SHDR; COUNT symbols, the null symbol included. */
+struct dynsym {
+    bool viewed;
+    struct symbol_view view;
+    Elf *elf;
+    GElf_Shdr shdr;
+    Elf_Data *data;
+    size_t count;
+};
+
+/* The .dynsym of ELF when it has no .symtab; false when it has one or no usable .dynsym. */
+static bool file_dynsym_only(Elf *elf, struct dynsym *d)
 {
     Elf_Scn *dynsym = NULL;
     for (Elf_Scn *scn = elf ? elf_nextscn(elf, NULL) : NULL; scn != NULL; scn = elf_nextscn(elf, scn)) {
-        if (gelf_getshdr(scn, shdr) == NULL)
+        if (gelf_getshdr(scn, &d->shdr) == NULL)
             continue;
-        if (shdr->sh_type == SHT_SYMTAB)
-            return NULL;
-        if (shdr->sh_type == SHT_DYNSYM)
+        if (d->shdr.sh_type == SHT_SYMTAB)
+            return false;
+        if (d->shdr.sh_type == SHT_DYNSYM)
             dynsym = scn;
     }
-    Elf_Data *data = dynsym ? elf_getdata(dynsym, NULL) : NULL;
-    if (data == NULL || gelf_getshdr(dynsym, shdr) == NULL || shdr->sh_entsize == 0)
-        return NULL;
-    return data;
+    d->elf = elf;
+    d->data = dynsym ? elf_getdata(dynsym, NULL) : NULL;
+    if (d->data == NULL || gelf_getshdr(dynsym, &d->shdr) == NULL || d->shdr.sh_entsize == 0)
+        return false;
+    d->viewed = view_symbols(elf, &d->shdr, d->data, &d->view);
+    d->count = d->shdr.sh_size / d->shdr.sh_entsize;
+    return true;
 }
 
-/* Symbol I of DATA (described by SHDR) and its name, or NULL, through VIEW when there is
- * one (VIEWED), else gelf. */
-static const char *dynsym_at(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data, bool viewed,
-                             const struct symbol_view *view, size_t i, GElf_Sym *sym)
+/* The .dynsym of a loaded module M where the dynamic linker mapped it. */
+static bool loaded_dynsym(const struct loaded_module *m, struct dynsym *d)
 {
-    if (viewed) {
-        if (i >= view->count)
+    struct dl_module_symbols table;
+    if (!dl_module_symbols(m->dyn, m->base, &table))
+        return false;
+    *d = (struct dynsym){.viewed = true, .count = table.count};
+    d->view = (struct symbol_view){table.symbols, table.count, table.strings, table.strings_size,
+                                   table.strings[table.strings_size - 1] == '\0'};
+    return true;
+}
+
+/* Symbol I of D and its name, or NULL. */
+static const char *dynsym_at(const struct dynsym *d, size_t i, GElf_Sym *sym)
+{
+    if (d->viewed) {
+        if (i >= d->view.count)
             return NULL;
-        *sym = view->symbols[i];
-        return view_name(view, i);
+        *sym = d->view.symbols[i];
+        return view_name(&d->view, i);
     }
-    if (gelf_getsym(data, (int)i, sym) == NULL)
+    if (gelf_getsym(d->data, (int)i, sym) == NULL)
         return NULL;
-    return elf_strptr(elf, shdr->sh_link, sym->st_name);
+    return elf_strptr(d->elf, d->shdr.sh_link, sym->st_name);
 }
 
-/* Whether a .dynsym (DATA, described by SHDR) names C++ symbols, defined or imported. */
-static bool dynsym_has_cxx(Elf *elf, const GElf_Shdr *shdr, Elf_Data *data)
+/* Whether D names C++ symbols, defined or imported. */
+static bool dynsym_has_cxx(const struct dynsym *d)
 {
-    struct symbol_view view;
-    bool viewed = view_symbols(elf, shdr, data, &view);
-    size_t count = shdr->sh_size / shdr->sh_entsize;
-    for (size_t i = 1; i < count; i++) {
+    for (size_t i = 1; i < d->count; i++) {
         GElf_Sym sym;
-        const char *name = dynsym_at(elf, shdr, data, viewed, &view, i, &sym);
+        const char *name = dynsym_at(d, i, &sym);
         if (name != NULL && strncmp(name, "_Z", 2) == 0)
             return true;
     }
     return false;
+}
+
+/* The functions of D, a module's with no C++ in it, loaded with BIAS; false (and none
+ * visited) when it has C++ symbols: only the full table finds a hidden AddRef. */
+static bool visit_plain_functions(const struct dynsym *d, uintptr_t bias,
+                                  const struct module_facts *facts, function_visitor visit,
+                                  void *arg)
+{
+    if (dynsym_has_cxx(d))
+        return false;
+    for (size_t i = 1; i < d->count; i++) {
+        GElf_Sym sym;
+        const char *name = dynsym_at(d, i, &sym);
+        if (name == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+            sym.st_shndx == SHN_UNDEF || sym.st_value == 0)
+            continue;
+        visit(facts, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
+    }
+    return true;
 }
 
 /* The dynamic symbols of a stripped module with no C++ in it: the functions of a C
@@ -766,23 +806,9 @@ static bool visit_plain_dynsym(Dwfl_Module *mod, const struct module_facts *fact
                                function_visitor visit, void *arg)
 {
     Dwarf_Addr bias = 0;
-    Elf *elf = dwfl_module_getelf(mod, &bias);
-    GElf_Shdr shdr;
-    Elf_Data *data = dynsym_only(elf, &shdr);
-    if (data == NULL || dynsym_has_cxx(elf, &shdr, data))
-        return false;       /* a .symtab, or C++: the full table */
-    struct symbol_view view;
-    bool viewed = view_symbols(elf, &shdr, data, &view);
-    size_t count = shdr.sh_size / shdr.sh_entsize;
-    for (size_t i = 1; i < count; i++) {
-        GElf_Sym sym;
-        const char *name = dynsym_at(elf, &shdr, data, viewed, &view, i, &sym);
-        if (name == NULL || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-            sym.st_shndx == SHN_UNDEF || sym.st_value == 0)
-            continue;
-        visit(facts, name, (uintptr_t)(sym.st_value + bias), (size_t)sym.st_size, arg);
-    }
-    return true;
+    struct dynsym d;
+    return file_dynsym_only(dwfl_module_getelf(mod, &bias), &d) &&
+           visit_plain_functions(&d, (uintptr_t)bias, facts, visit, arg);
 }
 
 /* After dwfl_module_getsymtab: true if MOD has C++ in it (mangled names in .dynsym,
@@ -794,11 +820,8 @@ static bool lacks_cxx_symbols(Dwfl_Module *mod)
     dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, &debug_file);
     Dwarf_Addr bias = 0;
     Elf *elf = dwfl_module_getelf(mod, &bias);
-    if (debug_file != NULL || elf == NULL)
-        return false;
-    GElf_Shdr shdr;
-    Elf_Data *data = dynsym_only(elf, &shdr);
-    return data != NULL && dynsym_has_cxx(elf, &shdr, data);
+    struct dynsym d;
+    return debug_file == NULL && elf != NULL && file_dynsym_only(elf, &d) && dynsym_has_cxx(&d);
 }
 
 /* Says once per library, on stderr and in the log, that its C++ methods cannot be found:
@@ -843,23 +866,9 @@ static bool visit_functions(Dwfl_Module *mod, const struct module_facts *facts,
 static bool visit_loaded_dynsym(const struct loaded_module *m, const struct module_facts *facts,
                                 function_visitor visit, void *arg)
 {
-    struct dl_module_symbols table;
-    if (!m->library || !dl_module_symbols(m->dyn, m->base, &table))
-        return false;
-    for (size_t i = 1; i < table.count; i++) {
-        const char *name = dl_module_symbol_name(&table, i);
-        if (name != NULL && name[0] == '_' && name[1] == 'Z')
-            return false;
-    }
-    for (size_t i = 1; i < table.count; i++) {
-        const ElfW(Sym) *sym = &table.symbols[i];
-        const char *name = dl_module_symbol_name(&table, i);
-        if (name == NULL || ELF64_ST_TYPE(sym->st_info) != STT_FUNC ||
-            sym->st_shndx == SHN_UNDEF || sym->st_value == 0)
-            continue;
-        visit(facts, name, (uintptr_t)(m->base + sym->st_value), (size_t)sym->st_size, arg);
-    }
-    return true;
+    struct dynsym d;
+    return m->library && loaded_dynsym(m, &d) &&
+           visit_plain_functions(&d, m->base, facts, visit, arg);
 }
 
 void symbolizer_each_new_function(function_visitor visit, void *arg, bool exported_enough)

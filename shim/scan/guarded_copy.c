@@ -91,26 +91,6 @@ static void copy_bytes(char *to, const char *from, size_t len)
         to[i] = from[i];
 }
 
-size_t guarded_copy(void *to, uintptr_t from, size_t len)
-{
-    sigjmp_buf here, *outer = landing;
-    volatile size_t done = 0;
-    if (sigsetjmp(here, 0) != 0) {
-        landing = outer;
-        return done;
-    }
-    landing = &here;
-    while (done < len) {
-        size_t piece = PAGE - (from + done) % PAGE;
-        if (piece > len - done)
-            piece = len - done;
-        copy_bytes((char *)to + done, (const char *)(from + done), piece);
-        done += piece;
-    }
-    landing = outer;
-    return done;
-}
-
 bool guarded_run(void (*run)(void *), void *arg)
 {
     sigjmp_buf here, *outer = landing;
@@ -122,6 +102,34 @@ bool guarded_run(void (*run)(void *), void *arg)
     run(arg);
     landing = outer;
     return true;
+}
+
+/* A copy page by page: DONE, in memory (a fault leaves the loop), counts the whole pages
+ * copied before the one that faulted. */
+struct page_copy {
+    char *to;
+    uintptr_t from;
+    size_t len;
+    volatile size_t done;
+};
+
+static void copy_pages(void *arg)
+{
+    struct page_copy *c = arg;
+    while (c->done < c->len) {
+        size_t piece = PAGE - (c->from + c->done) % PAGE;
+        if (piece > c->len - c->done)
+            piece = c->len - c->done;
+        copy_bytes(c->to + c->done, (const char *)(c->from + c->done), piece);
+        c->done += piece;
+    }
+}
+
+size_t guarded_copy(void *to, uintptr_t from, size_t len)
+{
+    struct page_copy copy = {to, from, len, 0};
+    guarded_run(copy_pages, &copy);
+    return copy.done;
 }
 
 __attribute__((no_sanitize_address, no_sanitize_undefined))

@@ -97,6 +97,7 @@ struct scan {
      * REPLAY_LIMIT (all, unless the list could not grow). */
     uint32_t *reached;
     size_t reached_count, reached_bytes;
+    bool reached_lost;          /* the list could not grow: it is not kept */
     size_t *reached_from;
     uint32_t replay_limit;
     size_t unheld;              /* objects with no holder outside the objects found yet */
@@ -302,13 +303,11 @@ static void reach_block(struct scan *s, const struct reader *r, uintptr_t value)
 static void note_reached(struct scan *s, size_t b)
 {
     s->reaches_block = true;
-    if (s->reached == NULL && s->reached_bytes != 0)
-        return;                         /* the list could not grow: it is not kept */
+    if (s->reached_lost)
+        return;
     if (!scan_grow((void **)&s->reached, &s->reached_bytes,
                    (s->reached_count + 1) * sizeof *s->reached)) {
-        scan_free(s->reached, s->reached_bytes);
-        s->reached = NULL;
-        s->reached_bytes = 1;
+        s->reached_lost = true;
         return;
     }
     s->reached[s->reached_count++] = (uint32_t)b;
@@ -435,8 +434,7 @@ static void drain(struct scan *s, const struct reader *from)
 
 /* The first pass (FOLLOW_BLOCKS false) notes which blocks each root's words point into:
  * the second, which follows blocks, takes them from that list instead of reading the
- * roots again (a fifth of a short program's exit scan), and passes by the roots that
- * reach none. A pointer into an object is a holder in the first pass already. */
+ * roots again, and passes by the roots that reach none. A pointer into an object is a holder in the first pass already. */
 static void scan_roots(struct scan *s, bool follow_blocks)
 {
     uint32_t i = 0;
@@ -462,7 +460,7 @@ static void scan_roots(struct scan *s, bool follow_blocks)
     }
     if (!follow_blocks) {
         s->reached_from[i] = s->reached_count;
-        s->replay_limit = s->reached == NULL && s->reached_bytes != 0 ? 0 : i;
+        s->replay_limit = s->reached_lost ? 0 : i;
     }
 }
 
@@ -727,8 +725,7 @@ static void release(struct scan *s)
     scan_free(s->work, s->work_bytes);
     scan_free(s->leads_nowhere, (s->region_count + 1) * sizeof *s->leads_nowhere);
     scan_free(s->reached_from, (s->region_count + 1) * sizeof *s->reached_from);
-    if (s->reached != NULL)
-        scan_free(s->reached, s->reached_bytes);
+    scan_free(s->reached, s->reached_bytes);
     scan_free(s->shim_files, MAX_SHIM_FILES * sizeof *s->shim_files);
     heap_blocks_free(&s->heap);
     scan_pages_close();

@@ -581,13 +581,13 @@ static bool list_by_query(struct region_builder *b, const struct scan_context *c
         q.vma_name_size = sizeof name;
         q.vma_name_addr = (uintptr_t)name;
         if (ioctl(fd, PROCMAP_QUERY_IOCTL, &q) != 0) {
-            bool listed = errno == ENOENT;      /* no mapping after AT: all are listed */
+            int error = errno;
             close(fd);
-            if (!listed) {
-                query_refused = errno == ENOTTY || errno == EINVAL;
-                b->count = first;
-            }
-            return listed;
+            if (error == ENOENT)
+                return true;            /* no mapping after AT: all are listed */
+            query_refused = error == ENOTTY || error == EINVAL;
+            b->count = first;
+            return false;
         }
         at = q.vma_end;
         if (q.vma_name_size == 0)
