@@ -18,9 +18,10 @@
 #   REFCOUNTER=path/to/refcounter.py      (Asterisk contrib/scripts/) against
 #                                         refleaks --history; taken from the Asterisk
 #                                         tarball in /work/shared/asterisk when unset
-# Goal: each peer at least 10x slower. A peer runs PEER_RUNS times (3; its time moves as
-# much as ours), on the same log. A goal missed is printed as NOT MET, and the script still exits 0: `make bench` is
-# a report, not a test. It fails only if it cannot run.
+# Goal: each peer at least 10x slower. A peer runs PEER_RUNS times (3) on the same log, each
+# run followed by OUR_RUNS_PER_PEER (3) of our tool's, and the two medians are compared
+# (see peer). A goal missed is printed as NOT MET, and the script still exits 0: `make
+# bench` is a report, not a test. It fails only if it cannot run.
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -73,17 +74,21 @@ if [ -z "${REFCOUNTER:-}" ]; then
 fi
 
 calc() { awk "BEGIN { print ($1) }"; }
-# median RUNS COMMAND...: `SECONDS PEAK_KB STATUS`, the median time of RUNS runs (the
-# machine is shared and noisy) and the largest peak memory.
+# median_of RUNS: reads run_measured's lines and prints `SECONDS PEAK_KB STATUS`, the
+# median time of the RUNS runs (the machine is shared and noisy) and the largest peak memory.
+median_of() {
+    sort -n -k1,1 | awk -v n="$1" '
+        { t[NR] = $1; if ($2 > kb) kb = $2; status = $3 }
+        END { print t[int((n + 1) / 2)], kb, status }'
+}
+# median RUNS COMMAND...: the same for RUNS runs of COMMAND.
 median() {
     local runs=$1 lines=""
     shift
     for _ in $(seq "$runs"); do
         lines+="$("$OUT/run_measured" "$@" 2>/dev/null)"$'\n'
     done
-    printf '%s' "$lines" | sort -n -k1,1 | awk -v n="$runs" '
-        { t[NR] = $1; if ($2 > kb) kb = $2; status = $3 }
-        END { print t[int((n + 1) / 2)], kb, status }'
+    printf '%s' "$lines" | median_of "$runs"
 }
 
 # measure NAME TIME_GOAL COMMAND...: one line, the time beside `wc -l`'s.
@@ -104,17 +109,27 @@ measure() {
     [ "$(calc "$mb > 64")" = 1 ] && verdict_rss="NOT MET"
     printf '  %-36s %7.3f s %6.1fx wc -l (<= 5x: %s)  peak RSS %6.1f MB (<= 64 MB: %s)  exit %s\n' \
         "$name" "$seconds" "$ratio" "$verdict_time" "$mb" "$verdict_rss" "$exit_status"
-    last_seconds=$seconds
 }
 
-# peer NAME OURS_SECONDS MAX_STATUS COMMAND...: the peer's median of PEER_RUNS (3) runs,
-# and how many times slower it is. An exit status above MAX_STATUS means the peer failed (a Python traceback is
-# 1): its time would compare a crash with a whole reading, so none is given.
+# peer NAME MAX_STATUS: PEER_COMMAND (an array) beside OUR_COMMAND, run in turns: PEER_RUNS
+# (3) rounds of one peer run and OUR_RUNS_PER_PEER (3) of ours, the medians compared. Ours
+# takes a few hundredths of a second, so a busy moment of this shared VM measured on our
+# side only (as when ours was the median of `measure`, seconds before) moved the ratio by
+# a third; taken in turns, such a moment falls on both sides. An exit status above
+# MAX_STATUS means the peer failed (a Python traceback is 1): its time would compare a
+# crash with a whole reading, so none is given.
 peer() {
-    local name=$1 ours=$2 max_status=$3
-    shift 3
-    local seconds kb exit_status
-    read -r seconds kb exit_status <<<"$(median "${PEER_RUNS:-3}" "$@")"
+    local name=$1 max_status=$2 rounds=${PEER_RUNS:-3} per=${OUR_RUNS_PER_PEER:-3}
+    local peer_lines="" our_lines=""
+    for _ in $(seq "$rounds"); do
+        peer_lines+="$("$OUT/run_measured" "${PEER_COMMAND[@]}" 2>/dev/null)"$'\n'
+        for _ in $(seq "$per"); do
+            our_lines+="$("$OUT/run_measured" "${OUR_COMMAND[@]}" 2>/dev/null)"$'\n'
+        done
+    done
+    local seconds kb exit_status ours
+    read -r seconds kb exit_status <<<"$(printf '%s' "$peer_lines" | median_of "$rounds")"
+    read -r ours _ _ <<<"$(printf '%s' "$our_lines" | median_of $((rounds * per)))"
     if [ "$exit_status" -gt "$max_status" ]; then
         printf '  %-36s failed (exit %s): no comparison\n' "$name" "$exit_status"
         return
@@ -133,35 +148,37 @@ for shape in gst mozilla unique asterisk; do
     read -r wc_seconds wc_kb _ <<<"$(median "$RUNS" wc -l "$log")"
     printf '  %-36s %7.3f s  (yardstick)                    peak RSS %6.1f MB\n' "wc -l" "$wc_seconds" "$(calc "$wc_kb / 1024")"
     measure "refleaks" yes "$BUILD/refleaks" "$log"
-    leaks_seconds=$last_seconds
     # The object refbalance is asked about: the first leaked one, else the first one.
     serial=$("$BUILD/refleaks" "$log" 2>/dev/null | head -n 1 | sed -n 's/.*(\([0-9]*\)) @.*/\1/p')
     serial=${serial:-1}
     measure "refbalance --serial $serial" yes "$BUILD/refbalance" --serial "$serial" "$log"
-    balance_seconds=$last_seconds
     measure "refbalance --sites --serial $serial" yes "$BUILD/refbalance" --sites --serial "$serial" "$log"
     measure "refleaks --history -n" no "$BUILD/refleaks" --history -n "$log"
-    history_seconds=$last_seconds
     if [ "$shape" = mozilla ] || [ "$shape" = unique ]; then
         measure "refleaks --bloat" no "$BUILD/refleaks" --bloat "$log"
         measure "refleaks --by-stack" no "$BUILD/refleaks" --by-stack "$log"
         if [ -n "${FIND_LEAKERS:-}" ] && [ -f "$FIND_LEAKERS" ]; then
-            peer "find_leakers.py" "$leaks_seconds" 0 python3 "$FIND_LEAKERS" "$log"
+            OUR_COMMAND=("$BUILD/refleaks" "$log")
+            PEER_COMMAND=(python3 "$FIND_LEAKERS" "$log")
+            peer "find_leakers.py" 0
         else
             skip_peer "find_leakers.py" FIND_LEAKERS
         fi
         if [ -n "${MAKE_TREE:-}" ] && [ -f "$MAKE_TREE" ]; then
             address=$("$BUILD/refleaks" "$log" 2>/dev/null | head -n 1 | cut -d' ' -f1)
             # make-tree.pl reads its standard input only.
-            peer "make-tree.pl --object $address" "$balance_seconds" 0 \
-                sh -c 'exec perl "$0" --object "$1" <"$2"' "$MAKE_TREE" "$address" "$log"
+            OUR_COMMAND=("$BUILD/refbalance" --serial "$serial" "$log")
+            PEER_COMMAND=(sh -c 'exec perl "$0" --object "$1" <"$2"' "$MAKE_TREE" "$address" "$log")
+            peer "make-tree.pl --object $address" 0
         else
             skip_peer "make-tree.pl" MAKE_TREE
         fi
     fi
     if [ "$shape" = asterisk ]; then
         if [ -n "${REFCOUNTER:-}" ] && [ -f "$REFCOUNTER" ]; then
-            peer "refcounter.py -n" "$history_seconds" 7 python3 "$REFCOUNTER" -f "$log" -n
+            OUR_COMMAND=("$BUILD/refleaks" --history -n "$log")
+            PEER_COMMAND=(python3 "$REFCOUNTER" -f "$log" -n)
+            peer "refcounter.py -n" 7
         else
             skip_peer "refcounter.py" REFCOUNTER
         fi
