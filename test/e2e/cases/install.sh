@@ -3,6 +3,11 @@
 # the users' own line, LD_PRELOAD=librefshim.so by bare name, after a real install.
 # Sourced by run.sh.
 
+# Under `make -j2 check` the jobserver's descriptors are not handed down to these makes,
+# which would then warn about it on stderr, where the cases expect silence: they run as
+# a user's own `make install` does, outside any make.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
 installed_files() { (cd "$1" && find . -type f | sed 's|^\./||' | sort | tr '\n' ' ' | sed 's/ $//'); }
 
 # make install into a scratch PREFIX. LDCONFIG=true: as root, install would otherwise
