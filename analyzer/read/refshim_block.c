@@ -597,8 +597,11 @@ read_fields(__m128i digits, const struct line_shape *shape, bool negative,
     /* both below 10000, so 16 bits each: one multiply and add makes a field's number */
     __m128i values = _mm_madd_epi16(_mm_or_si128(highs, _mm_slli_epi32(lows, 16)),
                                     _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
-    if (negative)
-        values = _mm_sub_epi32(_mm_setzero_si128(), values);    /* only the count is */
+    if (negative) {
+        /* the count only: -x is (x ^ -1) - -1 */
+        const __m128i count = _mm_setr_epi32(0, -1, 0, 0);
+        values = _mm_sub_epi32(_mm_xor_si128(values, count), count);
+    }
     _mm_storeu_si128((__m128i *)(void *)token->value, values);
     token->fields = shape->fields;
     token->empty = shape->empty;
@@ -826,4 +829,30 @@ size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
         *line_number = line;
     }
     return (size_t)(p - data);
+}
+
+bool refshim_tokens_equal(const struct scanned_lines *a, const struct scanned_lines *b)
+{
+    if (a->count != b->count || a->end != b->end || a->token_size != b->token_size)
+        return false;
+    const struct event_token *x = a->tokens, *y = b->tokens;
+    for (size_t i = 0; i < a->count; i++) {
+        if (x[i].head.length != y[i].head.length || x[i].op != y[i].op)
+            return false;
+        /* a fourth number only if there is a fourth field */
+        size_t numbers = x[i].fields == 4 ? 4 : 3;
+        if (x[i].op && (x[i].fields != y[i].fields || x[i].empty != y[i].empty ||
+                        memcmp(x[i].value, y[i].value, numbers * sizeof x[i].value[0]) != 0))
+            return false;
+    }
+    return true;
+}
+
+size_t refshim_plain_events(const struct scanned_lines *scan)
+{
+    const struct event_token *tokens = scan->tokens;
+    size_t events = 0;
+    for (size_t i = 0; i < scan->count; i++)
+        events += tokens[i].op != 0;
+    return events;
 }
