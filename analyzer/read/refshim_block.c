@@ -789,6 +789,28 @@ deliver_token(const struct block *block, const struct event_token *token, unsign
     return apply_quietly(block, &event) || deliver_live_event(block, &event, line_number);
 }
 
+/* The commonest line of a big log, read as deliver_token would, with nothing stored but
+ * what it changes: in a reading of lives of a format-2 log, `A|R SERIAL COUNT STACK` (its
+ * TID the last line's) that is a quiet change (apply_quietly). False, with nothing
+ * changed, for any other line or case: deliver_token then reads it. */
+static inline bool apply_quiet_token(struct refshim_state *state, struct log_sink *sink,
+                                     const struct event_token *token)
+{
+    char op = token->op;
+    uint64_t stack_id = token->value[2];
+    if ((op != REFSHIM_OP_ADDREF && op != REFSHIM_OP_RELEASE) || token->fields != 3 ||
+        token->empty != 0 || !state->have_last_tid || state->have_first_event ||
+        (stack_id != 0 && !refshim_stack_defined(state, stack_id)))
+        return false;
+    if (!object_tracker_quiet_count(state->tracker, sink, true, token->value[0],
+                                    op == REFSHIM_OP_ADDREF ? 1 : -1,
+                                    (int32_t)token->value[1], state->last_tid))
+        return false;
+    /* refshim_note_event's: the TID is the same */
+    state->event_stack_id = stack_id;
+    return true;
+}
+
 size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more)
@@ -807,12 +829,14 @@ size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
      * compiler knows, and it would be read again from memory for every line. */
     const struct event_token *tokens = scan->tokens;
     size_t next = scan->next, count = scan->count;
+    bool quiet_lines = sink->lives_only && state->version != REFSHIM_LOG_VERSION_V1;
     for (; next < count; next++) {
         const struct event_token *token = &tokens[next];
         const char *after = p + token->head.length;
         if (after > end)
             break;
-        if (!(token->op && deliver_token(&block, token, line + 1))) {
+        if (!(quiet_lines && apply_quiet_token(state, sink, token)) &&
+            !(token->op && deliver_token(&block, token, line + 1))) {
             const char *read = read_line(&block, p, line + 1);
             if (read != after)
                 break;          /* NULL: the line reader's (never another length) */
