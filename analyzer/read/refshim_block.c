@@ -789,26 +789,49 @@ deliver_token(const struct block *block, const struct event_token *token, unsign
     return apply_quietly(block, &event) || deliver_live_event(block, &event, line_number);
 }
 
-/* The commonest line of a big log, read as deliver_token would, with nothing stored but
- * what it changes: in a reading of lives of a format-2 log, `A|R SERIAL COUNT STACK` (its
- * TID the last line's) that is a quiet change (apply_quietly). False, with nothing
- * changed, for any other line or case: deliver_token then reads it. */
-static inline bool apply_quiet_token(struct refshim_state *state, struct log_sink *sink,
-                                     const struct event_token *token)
+/* Applies the run of the commonest lines of a big log from token NEXT of TOKENS on, the
+ * first at *AT, up to END: in a reading of lives of a format-2 log, `A|R SERIAL COUNT
+ * STACK` (its TID the last line's) that is a quiet change, read as deliver_token would,
+ * with the same checks. Returns the token it stopped at, *AT past the lines it read;
+ * that token is deliver_token's. A loop of its own: what a quiet change leaves alone
+ * (the last TID, the stack bits, a held first event) is read once for the run, the
+ * stack of the last line stored once, and few values are kept, none of them spilled. */
+static __attribute__((noinline)) size_t
+apply_quiet_run(struct refshim_state *state, struct log_sink *sink,
+                const struct event_token *tokens, size_t next, size_t count, const char **at,
+                const char *end)
 {
-    char op = token->op;
-    uint64_t stack_id = token->value[2];
-    if ((op != REFSHIM_OP_ADDREF && op != REFSHIM_OP_RELEASE) || token->fields != 3 ||
-        token->empty != 0 || !state->have_last_tid || state->have_first_event ||
-        (stack_id != 0 && !refshim_stack_defined(state, stack_id)))
-        return false;
-    if (!object_tracker_quiet_count(state->tracker, sink, true, token->value[0],
-                                    op == REFSHIM_OP_ADDREF ? 1 : -1,
-                                    (int32_t)token->value[1], state->last_tid))
-        return false;
+    if (!state->have_last_tid || state->have_first_event)
+        return next;
+    struct object_tracker *tracker = state->tracker;
+    const uint64_t *stack_bits = state->stack_bits;
+    uint64_t tid = state->last_tid, stack_words = state->stack_bit_words, stack_id = 0;
+    const char *p = *at;
+    size_t first = next;
+    for (; next < count; next++) {
+        const struct event_token *token = &tokens[next];
+        const char *after = p + token->head.length;
+        char op = token->op;
+        uint64_t stack = token->value[2];
+        if (after > end || (op != REFSHIM_OP_ADDREF && op != REFSHIM_OP_RELEASE) ||
+            token->fields != 3 || token->empty != 0)
+            break;
+        /* refshim_stack_defined's bits; a stack beyond them is deliver_token's */
+        if (stack != 0 && (stack >= STACK_BITS_MAX || stack / 64 >= stack_words ||
+                           !(stack_bits[stack / 64] >> (stack % 64) & 1)))
+            break;
+        if (!object_tracker_quiet_count(tracker, sink, true, token->value[0],
+                                        op == REFSHIM_OP_ADDREF ? 1 : -1,
+                                        (int32_t)token->value[1], tid))
+            break;
+        stack_id = stack;
+        p = after;
+    }
     /* refshim_note_event's: the TID is the same */
-    state->event_stack_id = stack_id;
-    return true;
+    if (next != first)
+        state->event_stack_id = stack_id;
+    *at = p;
+    return next;
 }
 
 size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
@@ -831,12 +854,17 @@ size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
     size_t next = scan->next, count = scan->count;
     bool quiet_lines = sink->lives_only && state->version != REFSHIM_LOG_VERSION_V1;
     for (; next < count; next++) {
+        if (quiet_lines) {
+            size_t stopped = apply_quiet_run(state, sink, tokens, next, count, &p, end);
+            line += stopped - next;
+            if ((next = stopped) == count)
+                break;
+        }
         const struct event_token *token = &tokens[next];
         const char *after = p + token->head.length;
         if (after > end)
             break;
-        if (!(quiet_lines && apply_quiet_token(state, sink, token)) &&
-            !(token->op && deliver_token(&block, token, line + 1))) {
+        if (!(token->op && deliver_token(&block, token, line + 1))) {
             const char *read = read_line(&block, p, line + 1);
             if (read != after)
                 break;          /* NULL: the line reader's (never another length) */
