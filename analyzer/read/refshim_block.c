@@ -693,6 +693,19 @@ static const char *scan_tokens(const char *p, const char *end, struct token_arra
 }
 
 #ifdef REFSHIM_SCAN_AVX2
+/* Room in TOKENS for COUNT more tokens, made by doubling it; false if memory ran out. */
+static bool reserve_tokens(struct token_array *tokens, size_t count)
+{
+    while (tokens->capacity - tokens->count < count) {
+        void *grown = realloc(tokens->items, 2 * tokens->capacity * tokens->size);
+        if (!grown)
+            return false;
+        tokens->items = grown;
+        tokens->capacity *= 2;
+    }
+    return true;
+}
+
 /* scan_tokens on CPUs with AVX2: the line ends of 64 bytes are found at once, and a line's
  * end is the next of them, known before its fields are read: read one by one, where
  * each line starts would wait for the reading of the line before. The lines that end
@@ -703,18 +716,22 @@ scan_tokens_avx2(const char *p, const char *end, struct token_array *tokens)
     struct line_shape shapes[SHAPE_SLOTS];
     for (size_t i = 0; i < SHAPE_SLOTS; i++)
         shapes[i].key = 0;
-    /* P never passes BASE: each block's line ends are after P. */
+    /* P never passes BASE: each block's line ends are after P, and END is 64 bytes or
+     * more after P, VECTOR_READ bytes readable. */
     for (const char *base = p; end - base >= 64; base += 64) {
+        /* room for the block's lines, so none is asked for line by line */
+        if (!reserve_tokens(tokens, 64))
+            return p;
+        struct event_token *token = (struct event_token *)tokens->items + tokens->count;
         for (uint64_t newlines = newlines_of_64(base); newlines; newlines &= newlines - 1) {
             const char *newline = base + __builtin_ctzll(newlines);
-            struct event_token *token = token_array_room(tokens);
-            if (!token || newline - p >= UINT32_MAX)
+            if (newline - p >= UINT32_MAX)
                 return p;
             if (!starts_event[(unsigned char)p[0]] ||
-                !(end - p >= VECTOR_READ ? scan_event_in_vector(p, newline, token, shapes)
-                                         : scan_event(p, token) != NULL))
+                !scan_event_in_vector(p, newline, token, shapes))
                 token->op = 0;
             token->head.length = (uint32_t)(newline - p + 1);
+            token++;
             tokens->count++;
             p = newline + 1;
         }
