@@ -722,19 +722,25 @@ scan_tokens_avx2(const char *p, const char *end, struct token_array *tokens)
         /* room for the block's lines, so none is asked for line by line */
         if (!reserve_tokens(tokens, 64))
             return p;
-        struct event_token *token = (struct event_token *)tokens->items + tokens->count;
+        /* counted once a block: counted line by line in memory, each count would wait
+         * for the store of the one before */
+        struct event_token *first = (struct event_token *)tokens->items + tokens->count,
+                           *token = first;
+        bool too_long = false;
         for (uint64_t newlines = newlines_of_64(base); newlines; newlines &= newlines - 1) {
             const char *newline = base + __builtin_ctzll(newlines);
-            if (newline - p >= UINT32_MAX)
-                return p;
+            if ((too_long = newline - p >= UINT32_MAX))
+                break;
             if (!starts_event[(unsigned char)p[0]] ||
                 !scan_event_in_vector(p, newline, token, shapes))
                 token->op = 0;
             token->head.length = (uint32_t)(newline - p + 1);
             token++;
-            tokens->count++;
             p = newline + 1;
         }
+        tokens->count += (size_t)(token - first);
+        if (too_long)
+            return p;
     }
     return scan_tokens(p, end, tokens);
 }
