@@ -709,16 +709,16 @@ static bool reserve_tokens(struct token_array *tokens, size_t count)
 /* scan_tokens on CPUs with AVX2: the line ends of 64 bytes are found at once, and a line's
  * end is the next of them, known before its fields are read: read one by one, where
  * each line starts would wait for the reading of the line before. The lines that end
- * in the last 64 bytes are scan_tokens'. */
+ * in the last 80 bytes or less are scan_tokens'. */
 __attribute__((target("avx2"))) static const char *
 scan_tokens_avx2(const char *p, const char *end, struct token_array *tokens)
 {
     struct line_shape shapes[SHAPE_SLOTS];
     for (size_t i = 0; i < SHAPE_SLOTS; i++)
         shapes[i].key = 0;
-    /* P never passes BASE: each block's line ends are after P, and END is 64 bytes or
-     * more after P, VECTOR_READ bytes readable. */
-    for (const char *base = p; end - base >= 64; base += 64) {
+    /* P never passes BASE at the start of a block: each block's line ends are after P.
+     * A line starts before BASE + 64, so its VECTOR_READ bytes are before END. */
+    for (const char *base = p; end - base >= 64 + VECTOR_READ; base += 64) {
         /* room for the block's lines, so none is asked for line by line */
         if (!reserve_tokens(tokens, 64))
             return p;
