@@ -40,7 +40,9 @@ static const unsigned char hex_digit_plus_one[256] = {
  * that fit, are the line reader's. A 0x number stops at its 'x', which no field ends
  * with: the line reader takes it. A byte loop: the fields are 1 to 5 digits, and
  * reading 8 bytes at once to take the digits without a branch on their number
- * (SWAR) measured slower, its chain of multiplies being on the way to the lookups. */
+ * (SWAR) measured slower, its chain of multiplies being on the way to the lookups. The
+ * reading thread's scanner reads a whole event line with vectors instead
+ * (scan_event_in_vector), off the parser's way. */
 static inline const char *read_digits(const char *p, int max_digits, uint64_t *value)
 {
     uint64_t parsed;
@@ -514,13 +516,14 @@ struct line_shape {
     uint8_t fields, empty, end;
 };
 
-/* Shapes met in a scan, by key: the lines of a log take a few shapes, each worked out
- * once (line_shape_of) rather than for every line. */
-enum { SHAPE_SLOTS = 64 };
+/* Shapes met in a scan, by key: the lines of a log take a few dozen shapes, each worked
+ * out once (line_shape_of) rather than for every line. 64 slots were too few for lines
+ * of numbers of many lengths (a shape pushed out by another is worked out again). */
+enum { SHAPE_SLOTS = 256 };
 
 static inline unsigned shape_slot(unsigned key)
 {
-    return (key * 0x9E3779B1u) >> 26;
+    return (key * 0x9E3779B1u) >> 24;
 }
 
 __attribute__((target("avx2"))) static inline unsigned byte_mask(__m128i bytes, char byte)
