@@ -18,6 +18,10 @@
  * line end, and none needs a length check per byte. */
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 #include "alloc.h"
 #include "parse_number.h"
 #include "refshim_log.h"
@@ -36,7 +40,9 @@ static const unsigned char hex_digit_plus_one[256] = {
  * that fit, are the line reader's. A 0x number stops at its 'x', which no field ends
  * with: the line reader takes it. A byte loop: the fields are 1 to 5 digits, and
  * reading 8 bytes at once to take the digits without a branch on their number
- * (SWAR) measured slower, its chain of multiplies being on the way to the lookups. */
+ * (SWAR) measured slower, its chain of multiplies being on the way to the lookups. The
+ * reading thread's scanner reads a whole event line with vectors instead
+ * (scan_event_in_vector), off the parser's way. */
 static inline const char *read_digits(const char *p, int max_digits, uint64_t *value)
 {
     uint64_t parsed;
@@ -494,24 +500,185 @@ static const char *scan_event(const char *p, struct event_token *token)
     return at;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define REFSHIM_SCAN_AVX2 1
+
+/* Bytes the vector scanner reads from the start of a line. */
+enum { VECTOR_READ = 16 };
+
+/* Where the fields of an event line of 15 bytes or less lie, the same for every line
+ * with the same tabs and line end: the shuffles that move each field's digits to its own
+ * 8 bytes, right-aligned after zeros (byte J of a field's 8 takes the line's byte
+ * END - 8 + J, or 0, top bit set, before its START), and what the token says of them. */
+struct line_shape {
+    __m128i first_two, last_two;    /* fields 1 and 2, 3 and 4 */
+    unsigned key;                   /* the line's tabs and its '\n', a bit each; 0: none */
+    uint8_t fields, empty, end;
+};
+
+/* Shapes met in a scan, by key: the lines of a log take a few dozen shapes, each worked
+ * out once (line_shape_of) rather than for every line. 64 slots were too few for lines
+ * of numbers of many lengths (a shape pushed out by another is worked out again). */
+enum { SHAPE_SLOTS = 256 };
+
+static inline unsigned shape_slot(unsigned key)
+{
+    return (key * 0x9E3779B1u) >> 24;
+}
+
+__attribute__((target("avx2"))) static inline unsigned byte_mask(__m128i bytes, char byte)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(byte)));
+}
+
+/* The shuffle that moves two fields into the halves of a vector: END8 and START are each
+ * field's END - 8 and START, the first's in the low bytes. */
+__attribute__((target("avx2"))) static inline __m128i two_field_shuffle(unsigned end8_low,
+                                                                        unsigned start_low,
+                                                                        unsigned end8_high,
+                                                                        unsigned start_high)
+{
+    const __m128i offsets = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7);
+    __m128i from = _mm_add_epi8(_mm_unpacklo_epi64(_mm_set1_epi8((char)end8_low),
+                                                   _mm_set1_epi8((char)end8_high)),
+                                offsets);
+    __m128i start = _mm_unpacklo_epi64(_mm_set1_epi8((char)start_low),
+                                       _mm_set1_epi8((char)start_high));
+    /* a shuffle byte with its top bit set gives 0 */
+    return _mm_or_si128(from, _mm_cmplt_epi8(from, start));
+}
+
+/* Works out the shape of the event line `OP TAB SERIAL TAB [-]COUNT TAB X [TAB Y]` whose
+ * tabs are TABS and whose '\n' is at END, NEGATIVE if its count has a '-'; false if it is
+ * not one, or has a field of over 8 digits (scan_event's). */
+__attribute__((target("avx2"))) static bool line_shape_of(unsigned tabs, unsigned end,
+                                                          unsigned negative,
+                                                          struct line_shape *shape)
+{
+    unsigned rest = tabs & ~2u;
+    if (!(tabs & 2) || !rest)
+        return false;
+    unsigned second = (unsigned)__builtin_ctz(rest);
+    rest &= rest - 1;
+    if (!rest)
+        return false;
+    unsigned third = (unsigned)__builtin_ctz(rest);
+    rest &= rest - 1;
+    unsigned fourth = rest ? (unsigned)__builtin_ctz(rest) : end;
+    unsigned count_start = second + 1 + negative, y_start = rest ? fourth + 1 : end;
+    if ((rest & (rest - 1)) || second - 3 > 7 || third - count_start - 1 > 7 ||
+        fourth - third > 9 || end - y_start > 8)
+        return false;
+    shape->first_two = two_field_shuffle(second - 8, 2, third - 8, count_start);
+    shape->last_two = two_field_shuffle(fourth - 8, third + 1, end - 8, y_start);
+    shape->fields = rest ? 4 : 3;
+    shape->empty = (uint8_t)((fourth == third + 1 ? 4 : 0) | (rest && y_start == end ? 8 : 0));
+    shape->end = (uint8_t)end;
+    return true;
+}
+
+/* Fills TOKEN's numbers from DIGITS, the line's bytes less '0', as SHAPE places them: the
+ * four fields' digits, each moved to its own 8 bytes, summed all at once. */
+__attribute__((target("avx2"))) static inline void
+read_fields(__m128i digits, const struct line_shape *shape, bool negative,
+            struct event_token *token)
+{
+    const __m128i tens = _mm_setr_epi8(10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1, 10, 1);
+    const __m128i hundreds = _mm_setr_epi16(100, 1, 100, 1, 100, 1, 100, 1);
+    /* pairs, then fours: each half of a vector holds its field's first four digits'
+     * number, then its last four's */
+    __m128i first_two = _mm_madd_epi16(
+        _mm_maddubs_epi16(_mm_shuffle_epi8(digits, shape->first_two), tens), hundreds);
+    __m128i last_two = _mm_madd_epi16(
+        _mm_maddubs_epi16(_mm_shuffle_epi8(digits, shape->last_two), tens), hundreds);
+    __m128i highs = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(first_two),
+                                                    _mm_castsi128_ps(last_two),
+                                                    _MM_SHUFFLE(2, 0, 2, 0)));
+    __m128i lows = _mm_castps_si128(_mm_shuffle_ps(_mm_castsi128_ps(first_two),
+                                                   _mm_castsi128_ps(last_two),
+                                                   _MM_SHUFFLE(3, 1, 3, 1)));
+    /* both below 10000, so 16 bits each: one multiply and add makes a field's number */
+    __m128i values = _mm_madd_epi16(_mm_or_si128(highs, _mm_slli_epi32(lows, 16)),
+                                    _mm_setr_epi16(10000, 1, 10000, 1, 10000, 1, 10000, 1));
+    if (negative) {
+        /* the count only: -x is (x ^ -1) - -1 */
+        const __m128i count = _mm_setr_epi32(0, -1, 0, 0);
+        values = _mm_sub_epi32(_mm_xor_si128(values, count), count);
+    }
+    _mm_storeu_si128((__m128i *)(void *)token->value, values);
+    token->fields = shape->fields;
+    token->empty = shape->empty;
+}
+
+/* scan_event, with the same tokens, for the event line at P whose '\n' is at NEWLINE,
+ * with VECTOR_READ bytes readable at P, on CPUs with AVX2 (checked at run time): its tabs
+ * are found with one compare, its bytes checked to be digits or tabs with one mask, and
+ * its fields read by the shape of the line (SHAPES: those met so far), with no branch per
+ * digit as in scan_event, which the CPU mispredicts where the lengths of the numbers
+ * change. A line of 16 bytes or more, with a field of over 8 digits or with other bytes
+ * than the count's '-' is scan_event's. False if the line is not a plain event. */
+__attribute__((target("avx2"))) static inline bool
+scan_event_in_vector(const char *p, const char *newline, struct event_token *token,
+                     struct line_shape *shapes)
+{
+    unsigned end = (unsigned)(newline - p);
+    if (end >= VECTOR_READ)
+        return scan_event(p, token) != NULL;
+    const __m128i line = _mm_loadu_si128((const __m128i *)(const void *)p);
+    const __m128i digits = _mm_sub_epi8(line, _mm_set1_epi8('0'));
+    const __m128i tab = _mm_cmpeq_epi8(line, _mm_set1_epi8('\t'));
+    unsigned line_end = 1u << end, inside = line_end - 1;
+    unsigned tabs = (unsigned)_mm_movemask_epi8(tab) & inside;
+    /* digits and tabs; the OP byte was checked */
+    unsigned usual = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                         tab, _mm_cmpeq_epi8(_mm_min_epu8(digits, _mm_set1_epi8(9)), digits))) |
+                     1u;
+    unsigned key = tabs | line_end, others = inside & ~usual;
+    struct line_shape *shape = &shapes[shape_slot(key)];
+    if (__builtin_expect(others == 0 && shape->key == key, 1)) {
+        read_fields(digits, shape, false, token);
+        token->op = p[0];
+        return true;
+    }
+    /* a '-' is the count's only right after the second tab */
+    unsigned second = (unsigned)__builtin_ctz((tabs & ~2u) | 1u << 16);
+    unsigned negative = others == 1u << (second + 1) && p[second + 1] == '-';
+    struct line_shape found;
+    if ((others && !negative) || !line_shape_of(tabs, end, negative, &found))
+        return scan_event(p, token) != NULL;
+    if (!negative) {
+        found.key = key;
+        *shape = found;
+    }
+    read_fields(digits, &found, negative, token);
+    token->op = p[0];
+    return true;
+}
+
+/* The '\n' bytes of the 64 at AT, a bit each. */
+__attribute__((target("avx2"))) static inline uint64_t newlines_of_64(const char *at)
+{
+    const __m256i newline = _mm256_set1_epi8('\n');
+    uint32_t low = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)at), newline));
+    uint32_t high = (uint32_t)_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(at + 32)), newline));
+    return low | (uint64_t)high << 32;
+}
+#endif
+
 /* Bytes that start an event line. */
 static const bool starts_event[256] = {
     [REFSHIM_OP_ADDREF] = true, [REFSHIM_OP_RELEASE] = true, [REFSHIM_OP_NEW] = true,
     [REFSHIM_OP_DESTROY] = true,
 };
 
-void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
+/* Makes the tokens of the lines from P up to END, the end of the last whole line;
+ * returns where it stopped (END, unless memory ran out). */
+static const char *scan_tokens(const char *p, const char *end, struct token_array *tokens)
 {
-    /* Room for lines of 12 bytes, about the shortest event's; grown when shorter. */
-    struct token_array tokens;
-    if (!token_array_start(&tokens, length / 12 + 16, sizeof(struct event_token)))
-        return;
-    /* Only whole lines are scanned: then a line's '\n' stops every scan of its fields,
-     * and an event line's end is found by reading its fields, with no search. */
-    const char *last_newline = length ? memrchr(data, '\n', length) : NULL;
-    const char *p = data, *end = last_newline ? last_newline + 1 : data;
     while (p < end) {
-        struct event_token *token = token_array_room(&tokens);
+        struct event_token *token = token_array_room(tokens);
         if (!token)
             break;
         const char *newline;
@@ -522,11 +689,91 @@ void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *s
                 break;
         }
         token->head.length = (uint32_t)(newline - p + 1);
-        tokens.count++;
+        tokens->count++;
         p = newline + 1;
     }
+    return p;
+}
+
+#ifdef REFSHIM_SCAN_AVX2
+/* Room in TOKENS for COUNT more tokens, made by doubling it; false if memory ran out. */
+static bool reserve_tokens(struct token_array *tokens, size_t count)
+{
+    while (tokens->capacity - tokens->count < count) {
+        void *grown = realloc(tokens->items, 2 * tokens->capacity * tokens->size);
+        if (!grown)
+            return false;
+        tokens->items = grown;
+        tokens->capacity *= 2;
+    }
+    return true;
+}
+
+/* scan_tokens on CPUs with AVX2: the line ends of 64 bytes are found at once, and a line's
+ * end is the next of them, known before its fields are read: read one by one, where
+ * each line starts would wait for the reading of the line before. The lines that end
+ * in the last 80 bytes or less are scan_tokens'. */
+__attribute__((target("avx2"))) static const char *
+scan_tokens_avx2(const char *p, const char *end, struct token_array *tokens)
+{
+    struct line_shape shapes[SHAPE_SLOTS];
+    for (size_t i = 0; i < SHAPE_SLOTS; i++)
+        shapes[i].key = 0;
+    /* P never passes BASE at the start of a block: each block's line ends are after P.
+     * A line starts before BASE + 64, so its VECTOR_READ bytes are before END. */
+    for (const char *base = p; end - base >= 64 + VECTOR_READ; base += 64) {
+        /* room for the block's lines, so none is asked for line by line */
+        if (!reserve_tokens(tokens, 64))
+            return p;
+        /* counted once a block: counted line by line in memory, each count would wait
+         * for the store of the one before */
+        struct event_token *first = (struct event_token *)tokens->items + tokens->count,
+                           *token = first;
+        bool too_long = false;
+        for (uint64_t newlines = newlines_of_64(base); newlines; newlines &= newlines - 1) {
+            const char *newline = base + __builtin_ctzll(newlines);
+            if ((too_long = newline - p >= UINT32_MAX))
+                break;
+            if (!starts_event[(unsigned char)p[0]] ||
+                !scan_event_in_vector(p, newline, token, shapes))
+                token->op = 0;
+            token->head.length = (uint32_t)(newline - p + 1);
+            token++;
+            p = newline + 1;
+        }
+        tokens->count += (size_t)(token - first);
+        if (too_long)
+            return p;
+    }
+    return scan_tokens(p, end, tokens);
+}
+#endif
+
+void refshim_scan_lines_with(const char *data, size_t length, struct scanned_lines *scan,
+                             bool vectors)
+{
+    /* Room for lines of 12 bytes, about the shortest event's; grown when shorter. */
+    struct token_array tokens;
+    if (!token_array_start(&tokens, length / 12 + 16, sizeof(struct event_token)))
+        return;
+    /* Only whole lines are scanned: then a line's '\n' stops every scan of its fields,
+     * and an event line's end is found by reading its fields, with no search. */
+    const char *last_newline = length ? memrchr(data, '\n', length) : NULL;
+    const char *end = last_newline ? last_newline + 1 : data, *p;
+#ifdef REFSHIM_SCAN_AVX2
+    if (vectors && __builtin_cpu_supports("avx2"))
+        p = scan_tokens_avx2(data, end, &tokens);
+    else
+#endif
+        p = scan_tokens(data, end, &tokens);
+    (void)vectors;
     token_array_hand_over(&tokens, scan);
     scan->end = scan->start + (uint64_t)(p - data);
+}
+
+void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
+{
+    refshim_scan_lines_with(data, length, scan, true);
 }
 
 /* The event of TOKEN, checked as read_event (format 1) or read_event_v2 check a line of
@@ -568,6 +815,51 @@ deliver_token(const struct block *block, const struct event_token *token, unsign
     return apply_quietly(block, &event) || deliver_live_event(block, &event, line_number);
 }
 
+/* Applies the run of the commonest lines of a big log from token NEXT of TOKENS on, the
+ * first at *AT, up to END: in a reading of lives of a format-2 log, `A|R SERIAL COUNT
+ * STACK` (its TID the last line's) that is a quiet change, read as deliver_token would,
+ * with the same checks. Returns the token it stopped at, *AT past the lines it read;
+ * that token is deliver_token's. A loop of its own: what a quiet change leaves alone
+ * (the last TID, the stack bits, a held first event) is read once for the run, the
+ * stack of the last line stored once, and few values are kept, none of them spilled. */
+static __attribute__((noinline)) size_t
+apply_quiet_run(struct refshim_state *state, struct log_sink *sink,
+                const struct event_token *tokens, size_t next, size_t count, const char **at,
+                const char *end)
+{
+    if (!state->have_last_tid || state->have_first_event)
+        return next;
+    struct object_tracker *tracker = state->tracker;
+    const uint64_t *stack_bits = state->stack_bits;
+    uint64_t tid = state->last_tid, stack_words = state->stack_bit_words, stack_id = 0;
+    const char *p = *at;
+    size_t first = next;
+    for (; next < count; next++) {
+        const struct event_token *token = &tokens[next];
+        const char *after = p + token->head.length;
+        char op = token->op;
+        uint64_t stack = token->value[2];
+        if (after > end || (op != REFSHIM_OP_ADDREF && op != REFSHIM_OP_RELEASE) ||
+            token->fields != 3 || token->empty != 0)
+            break;
+        /* refshim_stack_defined's bits; a stack beyond them is deliver_token's */
+        if (stack != 0 && (stack >= STACK_BITS_MAX || stack / 64 >= stack_words ||
+                           !(stack_bits[stack / 64] >> (stack % 64) & 1)))
+            break;
+        if (!object_tracker_quiet_count(tracker, sink, true, token->value[0],
+                                        op == REFSHIM_OP_ADDREF ? 1 : -1,
+                                        (int32_t)token->value[1], tid))
+            break;
+        stack_id = stack;
+        p = after;
+    }
+    /* refshim_note_event's: the TID is the same */
+    if (next != first)
+        state->event_stack_id = stack_id;
+    *at = p;
+    return next;
+}
+
 size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more)
@@ -586,7 +878,14 @@ size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
      * compiler knows, and it would be read again from memory for every line. */
     const struct event_token *tokens = scan->tokens;
     size_t next = scan->next, count = scan->count;
+    bool quiet_lines = sink->lives_only && state->version != REFSHIM_LOG_VERSION_V1;
     for (; next < count; next++) {
+        if (quiet_lines) {
+            size_t stopped = apply_quiet_run(state, sink, tokens, next, count, &p, end);
+            line += stopped - next;
+            if ((next = stopped) == count)
+                break;
+        }
         const struct event_token *token = &tokens[next];
         const char *after = p + token->head.length;
         if (after > end)
@@ -608,4 +907,30 @@ size_t refshim_parse_scanned(void *opaque, char *data, size_t length,
         *line_number = line;
     }
     return (size_t)(p - data);
+}
+
+bool refshim_tokens_equal(const struct scanned_lines *a, const struct scanned_lines *b)
+{
+    if (a->count != b->count || a->end != b->end || a->token_size != b->token_size)
+        return false;
+    const struct event_token *x = a->tokens, *y = b->tokens;
+    for (size_t i = 0; i < a->count; i++) {
+        if (x[i].head.length != y[i].head.length || x[i].op != y[i].op)
+            return false;
+        /* a fourth number only if there is a fourth field */
+        size_t numbers = x[i].fields == 4 ? 4 : 3;
+        if (x[i].op && (x[i].fields != y[i].fields || x[i].empty != y[i].empty ||
+                        memcmp(x[i].value, y[i].value, numbers * sizeof x[i].value[0]) != 0))
+            return false;
+    }
+    return true;
+}
+
+size_t refshim_plain_events(const struct scanned_lines *scan)
+{
+    const struct event_token *tokens = scan->tokens;
+    size_t events = 0;
+    for (size_t i = 0; i < scan->count; i++)
+        events += tokens[i].op != 0;
+    return events;
 }

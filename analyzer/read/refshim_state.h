@@ -226,6 +226,14 @@ static inline void refshim_release_held_event(struct refshim_state *state,
 /* Reading on two cores (refshim_block.c); see scan_lines and parse_scanned in
  * log_format.h. */
 void refshim_scan_lines(const char *data, size_t length, struct scanned_lines *scan);
+/* refshim_scan_lines with the vector scanner of the CPU (VECTORS) or the byte by byte
+ * one: the unit tests check that both make the same tokens. */
+void refshim_scan_lines_with(const char *data, size_t length, struct scanned_lines *scan,
+                             bool vectors);
+/* For the unit tests: whether two scans made the same tokens, and how many of a scan's
+ * tokens are plain events (read from the token, not the text). */
+bool refshim_tokens_equal(const struct scanned_lines *a, const struct scanned_lines *b);
+size_t refshim_plain_events(const struct scanned_lines *scan);
 size_t refshim_parse_scanned(void *state, char *data, size_t length,
                              struct scanned_lines *scan, unsigned long *line_number,
                              struct log_sink *sink, bool *need_more);

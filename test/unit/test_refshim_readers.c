@@ -13,6 +13,7 @@
 #include "log_format.h"
 #include "lives_reading.h"
 #include "log_reader.h"
+#include "refshim_state.h"
 
 /* Every field of EVENT that a consumer may read, on one line. */
 static void describe_fully(const struct log_event *event, void *user)
@@ -406,6 +407,82 @@ START_TEST(block_reader_reads_common_records_and_stops_at_others)
 }
 END_TEST
 
+/* Event lines of every shape the scanners meet (fields of 1 to 10 digits, negative
+ * counts, an empty or a given TID, lines longer than a vector, '\r\n', other bytes):
+ * the vector scanner (refshim_block.c, on CPUs with AVX2) and the byte by byte one must
+ * make the same tokens of them, wherever the data ends. */
+static const char *const scanned_lines[] = {
+    "A\t913\t3\t2662\n", "R\t1\t1\t1\n", "A\t12345678\t12345678\t1\n",
+    "A\t123456789\t1\t2\n", "A\t1234567890\t1\t2\n", "R\t5\t-3\t7\n", "R\t5\t-\t7\n",
+    "R\t5\t-12345678\t7\n", "A\t1\t2\t3\t\n", "A\t1\t2\t3\t44\n", "A\t1\t2\t\t4\n",
+    "A\t1\t2\t3\r\n", "A\t1x\t2\t3\n", "A\t1\t2\t3 \n", "A\t1\t2\t3\t4\t5\n",
+    "A\t-1\t2\t3\n", "A\t1\t2\t-3\n", "AA\t1\t2\t3\n", "A\t\t2\t3\n", "A\t1\t\t3\n",
+    "N\t7\t1\t2\t4242\t0x10\t1\t8\n", "s\t3\t2\t1\n", "# comment\n", "\n",
+    "D\t1\t0\t123456789\t123456789\n", "A\t1\t2\t12345678\n", "A\t99999999\t9\t9\t9\n",
+};
+
+static void scan_both_ways(const char *text, size_t length, size_t *plain)
+{
+    /* a copy of its own size: a read past its end is one past the allocation, which
+     * check-asan tells */
+    char *data = malloc(length);
+    ck_assert_ptr_nonnull(data);
+    memcpy(data, text, length);
+    struct scanned_lines vector = {0}, bytes = {0};
+    refshim_scan_lines_with(data, length, &vector, true);
+    refshim_scan_lines_with(data, length, &bytes, false);
+    ck_assert_ptr_nonnull(vector.tokens);
+    ck_assert_ptr_nonnull(bytes.tokens);
+    ck_assert_msg(refshim_tokens_equal(&vector, &bytes), "tokens differ for:\n%.*s",
+                  (int)length, data);
+    if (plain)
+        *plain = refshim_plain_events(&vector);
+    free(vector.tokens);
+    free(bytes.tokens);
+    free(data);
+}
+
+START_TEST(vector_and_byte_scanners_make_the_same_tokens)
+{
+    enum { LINES = sizeof scanned_lines / sizeof scanned_lines[0] };
+    char data[8192];
+    size_t length = 0;
+    /* each line after each other, some twice, so that shapes are met again */
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < LINES; i++)
+            for (size_t again = 0; again <= (round + i) % 2; again++) {
+                size_t size = strlen(scanned_lines[i]);
+                ck_assert_uint_lt(length + size, sizeof data);
+                memcpy(data + length, scanned_lines[i], size);
+                length += size;
+            }
+    size_t plain;
+    scan_both_ways(data, length, &plain);
+    /* the plain events among them are tokens, not left to be read from their text */
+    ck_assert_uint_gt(plain, 3 * 10);
+    /* the data ending at every byte: its last lines near or at the very end */
+    for (size_t cut = 1; cut < 400; cut++)
+        scan_both_ways(data, cut, NULL);
+}
+END_TEST
+
+START_TEST(readers_agree_on_scanned_lines)
+{
+    char log[8192];
+    for (size_t i = 0; i < sizeof scanned_lines / sizeof scanned_lines[0]; i++) {
+        /* the line among events of the live object 1, far enough from the end for the
+         * vector scanner */
+        int length = snprintf(log, sizeof log,
+                              HEADER_V2 DEFINITIONS_V2 "%sA\t1\t3\t1\n%sR\t1\t2\t2\n"
+                              "A\t1\t3\t1\nR\t1\t2\t1\nA\t1\t3\t1\nR\t1\t2\t1\nA\t1\t3\t1\n"
+                              "R\t1\t2\t1\nA\t1\t3\t1\nR\t1\t2\t1\nA\t1\t3\t1\nR\t1\t2\t1\n",
+                              scanned_lines[i], scanned_lines[i]);
+        ck_assert_int_lt(length, (int)sizeof log);
+        assert_readers_agree(log, (size_t)length);
+    }
+}
+END_TEST
+
 Suite *refshim_readers_suite(void)
 {
     Suite *suite = suite_create("refshim_readers");
@@ -416,6 +493,8 @@ Suite *refshim_readers_suite(void)
     tcase_add_test(cases, block_and_line_readers_agree_on_torn_lines);
     tcase_add_test(cases, block_and_line_readers_agree_on_records_cut_by_a_read);
     tcase_add_test(cases, block_reader_reads_common_records_and_stops_at_others);
+    tcase_add_test(cases, vector_and_byte_scanners_make_the_same_tokens);
+    tcase_add_test(cases, readers_agree_on_scanned_lines);
     suite_add_tcase(suite, cases);
     return suite;
 }
