@@ -313,6 +313,17 @@ struct line_token {
     int64_t delta, state_count;
 };
 
+/* read_state for the reading thread: the count read a field at once (its digits vary in
+ * number from line to line). */
+static inline bool scan_state(const char *state, const char *end, const char *limit,
+                              struct parsed_line *parsed)
+{
+    if (end > state && state[0] == '*')
+        return read_state(state, (size_t)(end - state), parsed);
+    parsed->kind = LINE_COUNT;
+    return asterisk_signed_field(state, end, limit, &parsed->state_count);
+}
+
 /* Reads the line at AT, whose first separators (',' and '\n', the last of them its
  * '\n') are SEPARATOR[0..COUNT-1] and whose '\n' is NEWLINE, into TOKEN if it has the
  * usual shape, as cut_line_at and cut_usual_line would read it: every field's end is
@@ -336,10 +347,11 @@ static bool scan_usual_line(const char *at, const char *const separator[SPLITTIN
     const char *delta = separator[ADDR] + 1;
     delta += *delta == '+';
     if (!asterisk_hex_field(at, separator[ADDR], limit, &parsed.address, &address_plain) ||
-        !asterisk_signed_field(delta, separator[DELTA], &parsed.delta) ||
-        !asterisk_decimal_field(separator[DELTA] + 1, separator[TID], &parsed.tid) ||
-        !asterisk_decimal_field(separator[FILE_NAME] + 1, separator[LINE], &source_line) ||
-        !read_state(state, (size_t)(state_end - state), &parsed))
+        !asterisk_signed_field(delta, separator[DELTA], limit, &parsed.delta) ||
+        !asterisk_decimal_field(separator[DELTA] + 1, separator[TID], limit, &parsed.tid) ||
+        !asterisk_decimal_field(separator[FILE_NAME] + 1, separator[LINE], limit,
+                                &source_line) ||
+        !scan_state(state, state_end, limit, &parsed))
         return false;
     const char *site = separator[TID] + 1;
     size_t site_length = (size_t)(separator[FUNC] - site);
@@ -363,6 +375,20 @@ static bool scan_usual_line(const char *at, const char *const separator[SPLITTIN
     return true;
 }
 
+/* The line at offset AT of DATA, longer than separator_line sees: its end, and its first
+ * seven commas (*COUNT of them) into SEPARATOR. */
+static size_t long_line(const char *data, const uint64_t *commas, const uint64_t *newlines,
+                        size_t at, const char *separator[SPLITTING_COMMAS], unsigned *count)
+{
+    struct separator_cursor newline = separator_at(newlines, at);
+    size_t end = separator_take(newlines, &newline);
+    struct separator_cursor comma = separator_at(commas, at);
+    *count = 0;
+    for (size_t next; *count < SPLITTING_COMMAS && (next = separator_take(commas, &comma)) < end;)
+        separator[(*count)++] = data + next;
+    return end;
+}
+
 void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
 {
     /* Only whole lines are scanned: then every line has its '\n'. */
@@ -370,7 +396,9 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
     if (!last_newline)
         return;
     size_t scanned = (size_t)(last_newline - data) + 1;
-    size_t words = (scanned + 63) / 64 + 1;     /* and a last with every bit set */
+    /* and three words with every bit set after the last: windows of 128 bits from any
+     * line's start, and searches that never run out */
+    size_t words = (scanned + 63) / 64 + 3;
     uint64_t *commas = malloc(2 * words * sizeof *commas);
     /* Room for lines of 40 bytes; grown when shorter. */
     struct token_array tokens;
@@ -379,25 +407,31 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
         return;
     }
     uint64_t *newlines = commas + words;
-    commas[words - 1] = newlines[words - 1] = ~UINT64_C(0);
+    for (size_t i = words - 3; i < words; i++)
+        commas[i] = newlines[i] = ~UINT64_C(0);
     asterisk_mark_separators(data, scanned, commas, newlines);
     size_t at = 0;
     while (at < scanned) {
         struct line_token *token = token_array_room(&tokens);
         if (!token)
             break;
-        struct separator_cursor newline = separator_at(newlines, at);
-        size_t end = separator_take(newlines, &newline);
-        /* The line's first seven commas (the tag's own are no fields); those past its
-         * end are the next lines', or the last word's. */
-        struct separator_cursor comma = separator_at(commas, at);
+        uint16_t offset[SPLITTING_COMMAS];
+        unsigned line_end = separator_line(commas, newlines, at, offset);
         const char *separator[SPLITTING_COMMAS];
+        unsigned count;
+        size_t end;
+        if (line_end < 127) {
+            end = at + line_end;
+            /* the line's first seven commas; the tag's own are no fields */
 #pragma GCC unroll 7
-        for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
-            separator[i] = data + separator_take(commas, &comma);
-        unsigned count = separator[SPLITTING_COMMAS - 2] > data + end  ? 0
-                         : separator[SPLITTING_COMMAS - 1] > data + end ? SPLITTING_COMMAS - 1
-                                                                        : SPLITTING_COMMAS;
+            for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
+                separator[i] = data + at + offset[i];
+            count = offset[SPLITTING_COMMAS - 2] > line_end   ? 0
+                    : offset[SPLITTING_COMMAS - 1] > line_end ? SPLITTING_COMMAS - 1
+                                                              : SPLITTING_COMMAS;
+        } else {
+            end = long_line(data, commas, newlines, at, separator, &count);
+        }
         if (end == at)
             token->kind = TOKEN_EMPTY_LINE;
         else if (scan_usual_line(data + at, separator, count, data + end, data + scanned,
@@ -491,7 +525,8 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
     struct scanned_lines *scan = source->scan;
     struct asterisk_cut_line *line = asterisk_cut_lines(state);
     const char *at = data;
-    for (size_t i = source->token; i < scan->count; i++) {
+    size_t i;
+    for (i = source->token; i < scan->count; i++) {
         const struct line_token *token =
             (const struct line_token *)(const void *)scanned_token(scan, i);
         if (at + token->head.length > source->end)
@@ -516,6 +551,7 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
         (*line_number)++;
         at += token->head.length;
     }
+    source->token = i;  /* the token of the first line not read */
     return (size_t)(at - data);
 }
 
@@ -529,8 +565,14 @@ size_t asterisk_parse_scanned(void *opaque, char *data, size_t length,
     if (!end)
         return 0;
     struct line_source source = {end, scan, scan->next, data};
-    size_t read = scan->lives_only ? read_tokens(opaque, data, &source, line_number, sink)
-                                   : read_lines(opaque, data, &source, line_number, sink);
+    if (scan->lives_only) {
+        /* A token a line read: no walk over them again. */
+        size_t read = read_tokens(opaque, data, &source, line_number, sink);
+        scan->next = source.token;
+        scan->next_offset += read;
+        return read;
+    }
+    size_t read = read_lines(opaque, data, &source, line_number, sink);
     /* Tokens cut ahead but not taken are cut again next time. */
     const char *at = data;
     while (scan->next < scan->count && (size_t)(at - data) < read) {

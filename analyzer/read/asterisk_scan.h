@@ -1,8 +1,8 @@
 /* asterisk_scan.h - the pieces the reading thread's scan of Asterisk lines is made of
  * (asterisk_block.c's asterisk_scan_lines): the separators of a chunk as bits, found in
  * one vector pass before any line is read, and the numbers of a line read from fields
- * whose ends those bits already tell, an address's 16 bytes at once instead of a byte a
- * step. Each reads a field exactly as the byte-a-step readers of asterisk_block.c do
+ * whose ends those bits already tell, a field's 8 or 16 bytes at once instead of a byte
+ * a step. Each reads a field exactly as the byte-a-step readers of asterisk_block.c do
  * (scan_hex, scan_decimal), or says it cannot; unit tests compare them. */
 #ifndef REFSHIM_ASTERISK_SCAN_H
 #define REFSHIM_ASTERISK_SCAN_H
@@ -46,6 +46,40 @@ static inline size_t separator_take(const uint64_t *words, struct separator_curs
     size_t at = cursor->word_at + (size_t)__builtin_ctzll(cursor->bits);
     cursor->bits &= cursor->bits - 1;
     return at;
+}
+
+/* The first WANTED (at most 7) commas and the newline of the line at AT, from 128 bits
+ * of COMMAS and NEWLINES from AT on, with no branch on where they fall: the line's
+ * fields cross a word's end at a different place on every line, a branch the CPU
+ * could not foresee. WORDS past the last must be readable (two more). Sets OFFSET[I]
+ * to each comma's offset from AT (127 for one not there) and returns the newline's,
+ * or 127 if it is not within 127 bytes (the caller then takes the separators one by
+ * one). */
+static inline unsigned separator_line(const uint64_t *commas, const uint64_t *newlines,
+                                      size_t at, uint16_t offset[7])
+{
+    size_t word = at / 64;
+    unsigned shift = (unsigned)(at % 64);
+    /* two shifts, so that a SHIFT of 0 shifts the next word out and not by 64 */
+#define SEPARATOR_BITS(words, i) \
+    ((words)[word + (i)] >> shift | ((words)[word + (i) + 1] << 1) << (63 - shift))
+    uint64_t newline_low = SEPARATOR_BITS(newlines, 0), newline_high = SEPARATOR_BITS(newlines, 1);
+    uint64_t low = SEPARATOR_BITS(commas, 0), high = SEPARATOR_BITS(commas, 1);
+#undef SEPARATOR_BITS
+    const uint64_t last = UINT64_C(1) << 63;
+    unsigned newline_low_at = (unsigned)__builtin_ctzll(newline_low | last);
+    unsigned newline_high_at = 64 + (unsigned)__builtin_ctzll(newline_high | last);
+    unsigned end = newline_low ? newline_low_at : newline_high_at;
+#pragma GCC unroll 7
+    for (unsigned i = 0; i < 7; i++) {
+        uint64_t from = low ? low : high;
+        unsigned base = low ? 0 : 64;
+        offset[i] = (uint16_t)(base + (unsigned)__builtin_ctzll(from | last));
+        uint64_t rest = from & (from - 1);
+        high = low ? high : rest;
+        low = low ? rest : 0;
+    }
+    return end;
 }
 
 /* Reads the hex number that is all of P..END (after an optional 0x or 0X, 1 to 16 digits)
@@ -112,12 +146,33 @@ static inline bool asterisk_hex_field(const char *p, const char *end, const char
 }
 
 /* Reads the decimal number that is all of P..END, 1 to 18 digits (no overflow possible),
- * into *VALUE; false if it is not one. A byte a step: the fields are short (a thread id
- * has 5 to 7 digits), and an 8-byte load cost more than the loop. */
-static inline bool asterisk_decimal_field(const char *p, const char *end, uint64_t *value)
+ * into *VALUE; false if it is not one. Up to 8 digits are read from one 8-byte load when
+ * LIMIT leaves room for it, with no branch on their count: a loop's end, at a count that
+ * changes from line to line (a source line number's digits), is a branch the CPU
+ * mispredicts. */
+static inline bool asterisk_decimal_field(const char *p, const char *end, const char *limit,
+                                          uint64_t *value)
 {
-    if (end <= p || end - p > 18)
+    size_t count = (size_t)(end - p);
+    if (end <= p || count > 18)
         return false;
+    if (count <= 8 && limit - p >= 8) {
+        uint64_t text;
+        memcpy(&text, p, sizeof text);
+        unsigned unused = 8 * (8 - (unsigned)count);
+        uint64_t kept = ~UINT64_C(0) >> unused;     /* the field's bytes, first lowest */
+        uint64_t digits = (text & kept) - (UINT64_C(0x3030303030303030) & kept);
+        /* A byte below '0' borrows from the next, but is caught itself: the first byte
+         * that is no digit is read with no borrow from the bytes before it. */
+        if (((digits | (digits + UINT64_C(0x0606060606060606))) & UINT64_C(0xf0f0f0f0f0f0f0f0)) != 0)
+            return false;
+        /* The digits at the top, zeros before them, then two, four, eight at a time. */
+        digits <<= unused;
+        digits = (digits * 10 + (digits >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+        digits = (digits * 100 + (digits >> 16)) & UINT64_C(0x0000ffff0000ffff);
+        *value = (digits * 10000 + (digits >> 32)) & UINT64_C(0xffffffff);
+        return true;
+    }
     uint64_t parsed = 0;
     for (const char *c = p; c < end; c++) {
         unsigned digit = (unsigned)(unsigned char)*c - '0';
@@ -130,11 +185,12 @@ static inline bool asterisk_decimal_field(const char *p, const char *end, uint64
 }
 
 /* The same after an optional '-'. */
-static inline bool asterisk_signed_field(const char *p, const char *end, int64_t *value)
+static inline bool asterisk_signed_field(const char *p, const char *end, const char *limit,
+                                         int64_t *value)
 {
-    bool negative = p < end && *p == '-';
+    bool negative = (end > p) & (*p == '-');   /* *END is a separator: it may be read */
     uint64_t magnitude;
-    if (!asterisk_decimal_field(p + negative, end, &magnitude))
+    if (!asterisk_decimal_field(p + negative, end, limit, &magnitude))
         return false;
     *value = negative ? -(int64_t)magnitude : (int64_t)magnitude;
     return true;
