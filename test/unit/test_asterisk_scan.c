@@ -135,29 +135,106 @@ START_TEST(hex_fields_read_as_byte_by_byte)
 }
 END_TEST
 
+/* TEXT as a decimal field (SIGNED: with an optional '-') on both paths: with room for
+ * an 8-byte load past it and without. */
+static void check_decimal(const char *text, bool is_signed, bool want, int64_t want_value)
+{
+    size_t length = strlen(text);
+    char *field = malloc(length + 16);
+    ck_assert_ptr_nonnull(field);
+    memset(field, '7', length + 16);    /* digits past the field are not its own */
+    memcpy(field, text, length);
+    for (int room = 0; room < 2; room++) {
+        const char *limit = field + length + (room ? 16 : 0);
+        int64_t value = -99;
+        uint64_t unsigned_value = 99;
+        bool got = is_signed
+                       ? asterisk_signed_field(field, field + length, limit, &value)
+                       : asterisk_decimal_field(field, field + length, limit, &unsigned_value);
+        if (!is_signed)
+            value = (int64_t)unsigned_value;
+        ck_assert_msg(got == want, "'%s' (room %d): %d, not %d", text, room, got, want);
+        if (want)
+            ck_assert_msg(value == want_value, "'%s' (room %d): %lld", text, room,
+                          (long long)value);
+    }
+    free(field);
+}
+
 START_TEST(decimal_fields_read_as_byte_by_byte)
 {
-    uint64_t value;
-    int64_t signed_value;
-    ck_assert(asterisk_decimal_field("20009,", strchr("20009,", ','), &value));
-    ck_assert_uint_eq(value, 20009);
-    const char *eighteen = "999999999999999999";
-    ck_assert(asterisk_decimal_field(eighteen, eighteen + 18, &value));
-    ck_assert_uint_eq(value, 999999999999999999u);
-    const char *nineteen = "9999999999999999999";
-    ck_assert(!asterisk_decimal_field(nineteen, nineteen + 19, &value));
-    const char *empty = ",";
-    ck_assert(!asterisk_decimal_field(empty, empty, &value));
-    ck_assert(!asterisk_decimal_field("1x", strchr("1x", '\0'), &value));
-    ck_assert(!asterisk_decimal_field("0x1", strchr("0x1", '\0'), &value));
-    ck_assert(!asterisk_decimal_field("1 ", strchr("1 ", '\0'), &value));
-    ck_assert(!asterisk_decimal_field("/", strchr("/", '\0'), &value));
-    ck_assert(!asterisk_decimal_field(":", strchr(":", '\0'), &value));
-    ck_assert(asterisk_signed_field("-12", strchr("-12", '\0'), &signed_value));
-    ck_assert_int_eq(signed_value, -12);
-    ck_assert(!asterisk_signed_field("-", strchr("-", '\0'), &signed_value));
-    ck_assert(!asterisk_signed_field("--1", strchr("--1", '\0'), &signed_value));
-    ck_assert(!asterisk_signed_field("+1", strchr("+1", '\0'), &signed_value));
+    check_decimal("20009", false, true, 20009);
+    check_decimal("0", false, true, 0);
+    check_decimal("7", false, true, 7);
+    check_decimal("12345678", false, true, 12345678);
+    check_decimal("99999999", false, true, 99999999);
+    check_decimal("123456789", false, true, 123456789);
+    check_decimal("00000001", false, true, 1);
+    check_decimal("999999999999999999", false, true, 999999999999999999);
+    check_decimal("9999999999999999999", false, false, 0);
+    check_decimal("", false, false, 0);
+    check_decimal("1x", false, false, 0);
+    check_decimal("0x1", false, false, 0);
+    check_decimal("1 ", false, false, 0);
+    check_decimal(" 1", false, false, 0);
+    check_decimal("/", false, false, 0);
+    check_decimal(":", false, false, 0);
+    check_decimal("1/2", false, false, 0);
+    check_decimal("12\xb9", false, false, 0);
+    check_decimal("\xb9" "1", false, false, 0);
+    check_decimal("-12", true, true, -12);
+    check_decimal("-0", true, true, 0);
+    check_decimal("-", true, false, 0);
+    check_decimal("--1", true, false, 0);
+    check_decimal("+1", true, false, 0);
+    check_decimal("1-", true, false, 0);
+    check_decimal("-12345678", true, true, -12345678);
+    /* every byte in every place of every count */
+    char text[12];
+    for (size_t digits = 1; digits <= 10; digits++)
+        for (unsigned byte = 1; byte < 256; byte++) {
+            snprintf(text, sizeof text, "%.*s", (int)digits, "3141592653");
+            text[byte % digits] = (char)byte;
+            bool want = true;
+            int64_t value = 0;
+            for (size_t i = 0; i < digits; i++) {
+                want = want && text[i] >= '0' && text[i] <= '9';
+                value = value * 10 + (text[i] - '0');
+            }
+            check_decimal(text, false, want, value);
+        }
+}
+END_TEST
+
+/* A line's newline and first seven commas from the separator words, where they fall
+ * across the words' ends. */
+START_TEST(separator_line_finds_commas_across_words)
+{
+    for (size_t at = 0; at < 130; at++) {
+        for (size_t length = 1; length < 130; length += 7) {
+            uint64_t commas[8] = {0}, newlines[8] = {0};
+            size_t place[7];
+            for (unsigned i = 0; i < 7; i++) {
+                place[i] = at + (i * 13 + at) % (length + 6);   /* some past the line */
+                if (i && place[i] <= place[i - 1])
+                    place[i] = place[i - 1] + 1;
+                commas[place[i] / 64] |= UINT64_C(1) << (place[i] % 64);
+            }
+            newlines[(at + length) / 64] |= UINT64_C(1) << ((at + length) % 64);
+            for (unsigned i = 5; i < 8; i++)
+                commas[i] = newlines[i] = ~UINT64_C(0);
+            uint16_t offset[7];
+            unsigned end = separator_line(commas, newlines, at, offset);
+            ck_assert_uint_eq(end, length < 127 ? length : 127);
+            if (length >= 127)
+                continue;
+            for (unsigned i = 0; i < 7; i++)
+                if (place[i] - at < 127)
+                    ck_assert_uint_eq(offset[i], place[i] - at);
+                else
+                    ck_assert_uint_ge(offset[i], 127);
+        }
+    }
 }
 END_TEST
 
@@ -170,6 +247,7 @@ Suite *asterisk_scan_suite(void)
     tcase_add_test(cases, separator_cursor_crosses_words);
     tcase_add_test(cases, hex_fields_read_as_byte_by_byte);
     tcase_add_test(cases, decimal_fields_read_as_byte_by_byte);
+    tcase_add_test(cases, separator_line_finds_commas_across_words);
     suite_add_tcase(suite, cases);
     return suite;
 }
