@@ -324,16 +324,16 @@ static inline bool scan_state(const char *state, const char *end, const char *li
     return asterisk_signed_field(state, end, limit, &parsed->state_count);
 }
 
-/* Reads the line at AT, whose first separators (',' and '\n', the last of them its
- * '\n') are SEPARATOR[0..COUNT-1] and whose '\n' is NEWLINE, into TOKEN if it has the
- * usual shape, as cut_line_at and cut_usual_line would read it: every field's end is
- * known, so the numbers are read a few bytes at once (asterisk_scan.h). LIMIT: the end
- * of the bytes that may be read. False if the line is not usual. */
+/* Reads the line at AT, whose first COUNT commas (seven at most) are SEPARATOR[0..COUNT-1]
+ * and whose '\n' is NEWLINE, into TOKEN if it has the usual shape, as cut_line_at and
+ * cut_usual_line would read it: every field's end is known, so the numbers are read a
+ * few bytes at once (asterisk_scan.h). LIMIT: the end of the bytes that may be read.
+ * False if the line is not usual. */
 static bool scan_usual_line(const char *at, const char *const separator[SPLITTING_COMMAS],
                             unsigned count, const char *newline, const char *limit,
                             bool lives_only, struct line_token *token)
 {
-    /* The six commas up to STATE's start, and STATE's end (a seventh comma or the '\n') */
+    /* six commas up to STATE's start; STATE ends at a seventh or at the '\n' */
     if (count < SPLITTING_COMMAS - 1)
         return false;
     const char *state = separator[FUNC] + 1;
