@@ -17,6 +17,7 @@
 #endif
 
 #include "asterisk_lines.h"
+#include "asterisk_scan.h"
 #include "parse_number.h"
 
 enum { SPLITTING_COMMAS = ASTERISK_FIELD_COUNT - 1 };
@@ -117,7 +118,7 @@ static inline const char *scan_signed(const char *p, int64_t *value)
 
 /* Reads STATE (LENGTH bytes) into PARSED's kind and count; false for what the line
  * reader must judge. */
-static bool read_state(const char *state, size_t length, struct parsed_line *parsed)
+static inline bool read_state(const char *state, size_t length, struct parsed_line *parsed)
 {
     parsed->state_count = 0;
     if (length > 0 && state[0] == '*') {
@@ -312,116 +313,53 @@ struct line_token {
     int64_t delta, state_count;
 };
 
-/* The first ',' or '\n' at or after P, which a '\n' at or before LIMIT bounds. */
-static inline const char *comma_or_line_end(const char *p, const char *limit)
+/* read_state for the reading thread: the count read a field at once (its digits vary in
+ * number from line to line). */
+static inline bool scan_state(const char *state, const char *end, const char *limit,
+                              struct parsed_line *parsed)
 {
-#ifdef __SSE2__
-    const __m128i newline = _mm_set1_epi8('\n'), separator = _mm_set1_epi8(',');
-    for (; limit - p >= 16; p += 16) {
-        __m128i here = _mm_loadu_si128((const __m128i *)(const void *)p);
-        unsigned found = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(here, newline), _mm_cmpeq_epi8(here, separator)));
-        if (found)
-            return p + __builtin_ctz(found);
-    }
-#endif
-    while (*p != ',' && *p != '\n')
-        p++;
-    return p;
+    if (end > state && state[0] == '*')
+        return read_state(state, (size_t)(end - state), parsed);
+    parsed->kind = LINE_COUNT;
+    return asterisk_signed_field(state, end, limit, &parsed->state_count);
 }
 
-/* The separators (',' and '\n') of the 64 bytes at SITE, a line's FILE,LINE,FUNC,STATE,
- * found at once when the text goes on that far before LIMIT: the ends of FILE, LINE and
- * FUNC into COMMA, the end of STATE into *STATE_END; COMMA[FILE_NAME] NULL if one of the
- * first three is no ','. False if they are not all there (nothing found, nothing set):
- * then each is searched for in turn. */
-static inline bool site_separators(const char *site, const char *limit,
-                                   const char *comma[SPLITTING_COMMAS], const char **state_end)
+/* Reads the line at AT, whose first COUNT commas (seven at most) are SEPARATOR[0..COUNT-1]
+ * and whose '\n' is NEWLINE, into TOKEN if it has the usual shape, as cut_line_at and
+ * cut_usual_line would read it: every field's end is known, so the numbers are read a
+ * few bytes at once (asterisk_scan.h). LIMIT: the end of the bytes that may be read.
+ * False if the line is not usual. */
+static bool scan_usual_line(const char *at, const char *const separator[SPLITTING_COMMAS],
+                            unsigned count, const char *newline, const char *limit,
+                            bool lives_only, struct line_token *token)
 {
-#ifdef __SSE2__
-    if (limit - site < 63)
+    /* six commas up to STATE's start; STATE ends at a seventh or at the '\n' */
+    if (count < SPLITTING_COMMAS - 1)
         return false;
-    const __m128i newline = _mm_set1_epi8('\n'), separator = _mm_set1_epi8(',');
-    uint64_t found = 0;
-    for (unsigned i = 0; i < 4; i++) {
-        __m128i here = _mm_loadu_si128((const __m128i *)(const void *)(site + 16 * i));
-        found |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
-                     _mm_cmpeq_epi8(here, newline), _mm_cmpeq_epi8(here, separator)))
-                 << (16 * i);
-    }
-    const char *end[4];
-    for (unsigned i = 0; i < 4; i++) {
-        if (!found)
-            return false;
-        end[i] = site + __builtin_ctzll(found);
-        found &= found - 1;
-    }
-    bool commas = *end[0] == ',' && *end[1] == ',' && *end[2] == ',';
-    comma[FILE_NAME] = commas ? end[0] : NULL;
-    comma[LINE] = end[1];
-    comma[FUNC] = end[2];
-    *state_end = end[3];
-    return true;
-#else
-    (void)site, (void)limit, (void)comma, (void)state_end;
-    return false;
-#endif
-}
-
-/* Reads the line at AT, which a '\n' at or before LIMIT ends, into TOKEN in one pass if
- * it has the usual shape, as cut_line_at and cut_usual_line would read it: the numbers
- * are read where they stand, and their ends are the commas, so only the texts (FILE,
- * FUNC, the tag) are searched. Returns the line's '\n', or NULL if the line is not usual
- * (its end is then still to be found). */
-static const char *scan_usual_line(const char *at, const char *limit, bool lives_only,
-                                   struct line_token *token)
-{
-    const char *p, *comma[SPLITTING_COMMAS];
+    const char *state = separator[FUNC] + 1;
+    const char *state_end = count == SPLITTING_COMMAS ? separator[STATE] : newline;
+    size_t length = (size_t)(newline - at);
+    if (length >= USUAL_LINE_MAX || newline[-1] == '\r')
+        return false;
     struct parsed_line parsed;
     uint64_t source_line;
     bool address_plain;
-    if (!(p = scan_hex(at, &parsed.address, &address_plain)) || *p != ',')
-        return NULL;
-    comma[ADDR] = p++;
-    p += *p == '+';
-    if (!(p = scan_signed(p, &parsed.delta)) || *p != ',')
-        return NULL;
-    comma[DELTA] = p++;
-    if (!(p = scan_decimal(p, &parsed.tid)) || *p != ',')
-        return NULL;
-    comma[TID] = p++;
-    const char *site = p, *state, *state_end;
-    if (!site_separators(site, limit, comma, &state_end)) {
-        if (*(p = comma_or_line_end(p, limit)) != ',')
-            return NULL;
-        comma[FILE_NAME] = p++;
-        if (!(p = scan_decimal(p, &source_line)) || *p != ',')
-            return NULL;
-        comma[LINE] = p++;
-        if (*(p = comma_or_line_end(p, limit)) != ',')
-            return NULL;
-        comma[FUNC] = p++;
-        state_end = comma_or_line_end(p, limit);
-    } else if (comma[FILE_NAME] == NULL || scan_decimal(comma[FILE_NAME] + 1, &source_line) !=
-                                               comma[LINE]) {
-        return NULL;
-    }
-    state = comma[FUNC] + 1;
-    unsigned commas = SPLITTING_COMMAS - 1;
-    const char *newline = state_end;
-    if (*state_end == ',') {
-        comma[STATE] = state_end;
-        commas = SPLITTING_COMMAS;
-        newline = rawmemchr(state_end + 1, '\n');
-    }
-    size_t length = (size_t)(newline - at);
-    if (length >= USUAL_LINE_MAX || newline[-1] == '\r' ||
-        !read_state(state, (size_t)(state_end - state), &parsed))
-        return NULL;
-    size_t site_length = (size_t)(comma[FUNC] - site);
-    token->commas = (uint8_t)commas;
-    for (unsigned i = 0; i < commas; i++)
-        token->comma[i] = (uint16_t)(comma[i] - at);    /* lines are shorter than 1024 */
+    const char *delta = separator[ADDR] + 1;
+    delta += *delta == '+';
+    if (!asterisk_hex_field(at, separator[ADDR], limit, &parsed.address, &address_plain) ||
+        !asterisk_signed_field(delta, separator[DELTA], limit, &parsed.delta) ||
+        !asterisk_decimal_field(separator[DELTA] + 1, separator[TID], limit, &parsed.tid) ||
+        !asterisk_decimal_field(separator[FILE_NAME] + 1, separator[LINE], limit,
+                                &source_line) ||
+        !scan_state(state, state_end, limit, &parsed))
+        return false;
+    const char *site = separator[TID] + 1;
+    size_t site_length = (size_t)(separator[FUNC] - site);
+    token->commas = (uint8_t)count;
+    /* all seven, past COUNT too (never read then): no loop on COUNT */
+#pragma GCC unroll 7
+    for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
+        token->comma[i] = (uint16_t)(separator[i] - at); /* lines are shorter than 1024 */
     token->line_kind = (uint8_t)parsed.kind;
     token->address_plain = address_plain;
     token->site_length = (uint16_t)site_length;
@@ -434,40 +372,82 @@ static const char *scan_usual_line(const char *at, const char *limit, bool lives
     token->tid = parsed.tid;
     token->delta = parsed.delta;
     token->state_count = parsed.state_count;
-    return newline;
+    return true;
+}
+
+/* The line at offset AT of DATA, longer than separator_line sees: its end, and its first
+ * seven commas (*COUNT of them) into SEPARATOR. */
+static size_t long_line(const char *data, const uint64_t *commas, const uint64_t *newlines,
+                        size_t at, const char *separator[SPLITTING_COMMAS], unsigned *count)
+{
+    struct separator_cursor newline = separator_at(newlines, at);
+    size_t end = separator_take(newlines, &newline);
+    struct separator_cursor comma = separator_at(commas, at);
+    *count = 0;
+    for (size_t next; *count < SPLITTING_COMMAS && (next = separator_take(commas, &comma)) < end;)
+        separator[(*count)++] = data + next;
+    return end;
 }
 
 void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *scan)
 {
+    /* Only whole lines are scanned: then every line has its '\n'. */
+    const char *last_newline = length ? memrchr(data, '\n', length) : NULL;
+    if (!last_newline)
+        return;
+    size_t scanned = (size_t)(last_newline - data) + 1;
+    /* and three words with every bit set after the last: windows of 128 bits from any
+     * line's start, and searches that never run out */
+    size_t words = (scanned + 63) / 64 + 3;
+    uint64_t *commas = malloc(2 * words * sizeof *commas);
     /* Room for lines of 40 bytes; grown when shorter. */
     struct token_array tokens;
-    if (!token_array_start(&tokens, length / 40 + 16, sizeof(struct line_token)))
+    if (!commas || !token_array_start(&tokens, length / 40 + 16, sizeof(struct line_token))) {
+        free(commas);
         return;
-    /* Only whole lines are scanned: then a line's '\n' stops every scan in it. */
-    const char *last_newline = length ? memrchr(data, '\n', length) : NULL;
-    const char *at = data, *limit = last_newline ? last_newline : data;
-    while (at < limit || (last_newline && at == limit)) {
+    }
+    uint64_t *newlines = commas + words;
+    for (size_t i = words - 3; i < words; i++)
+        commas[i] = newlines[i] = ~UINT64_C(0);
+    asterisk_mark_separators(data, scanned, commas, newlines);
+    size_t at = 0;
+    while (at < scanned) {
         struct line_token *token = token_array_room(&tokens);
         if (!token)
             break;
-        const char *newline;
-        if (*at == '\n') {
-            newline = at;
-            token->kind = TOKEN_EMPTY_LINE;
-        } else if ((newline = scan_usual_line(at, limit, scan->lives_only, token)) != NULL) {
-            token->kind = TOKEN_USUAL;
+        uint16_t offset[SPLITTING_COMMAS];
+        unsigned line_end = separator_line(commas, newlines, at, offset);
+        const char *separator[SPLITTING_COMMAS];
+        unsigned count;
+        size_t end;
+        if (line_end < 127) {
+            end = at + line_end;
+            /* the line's first seven commas; the tag's own are no fields */
+#pragma GCC unroll 7
+            for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
+                separator[i] = data + at + offset[i];
+            count = offset[SPLITTING_COMMAS - 2] > line_end   ? 0
+                    : offset[SPLITTING_COMMAS - 1] > line_end ? SPLITTING_COMMAS - 1
+                                                              : SPLITTING_COMMAS;
         } else {
-            newline = rawmemchr(at, '\n');
-            token->kind = TOKEN_TEXT;
+            end = long_line(data, commas, newlines, at, separator, &count);
         }
-        if (newline - at >= UINT32_MAX)
+        if (end == at)
+            token->kind = TOKEN_EMPTY_LINE;
+        else if (scan_usual_line(data + at, separator, count, data + end, data + scanned,
+                                 scan->lives_only, token))
+            token->kind = TOKEN_USUAL;
+        else
+            token->kind = TOKEN_TEXT;
+        if (end - at >= UINT32_MAX)
             break;
-        token->head.length = (uint32_t)(newline - at) + 1;
+        token->head.length = (uint32_t)(end - at) + 1;
         tokens.count++;
-        at = newline + 1;
+        at = end + 1;
     }
+    free(commas);
     token_array_hand_over(&tokens, scan);
-    scan->end = scan->start + (uint64_t)(at - data);
+    scan->end = scan->start + (uint64_t)at;
 }
 
 /* Cuts the line at AT into LINE from its token, as cut_next would cut it from the text,
@@ -545,7 +525,8 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
     struct scanned_lines *scan = source->scan;
     struct asterisk_cut_line *line = asterisk_cut_lines(state);
     const char *at = data;
-    for (size_t i = source->token; i < scan->count; i++) {
+    size_t i;
+    for (i = source->token; i < scan->count; i++) {
         const struct line_token *token =
             (const struct line_token *)(const void *)scanned_token(scan, i);
         if (at + token->head.length > source->end)
@@ -570,6 +551,7 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
         (*line_number)++;
         at += token->head.length;
     }
+    source->token = i;  /* the token of the first line not read */
     return (size_t)(at - data);
 }
 
@@ -583,8 +565,14 @@ size_t asterisk_parse_scanned(void *opaque, char *data, size_t length,
     if (!end)
         return 0;
     struct line_source source = {end, scan, scan->next, data};
-    size_t read = scan->lives_only ? read_tokens(opaque, data, &source, line_number, sink)
-                                   : read_lines(opaque, data, &source, line_number, sink);
+    if (scan->lives_only) {
+        /* A token a line read: no walk over them again. */
+        size_t read = read_tokens(opaque, data, &source, line_number, sink);
+        scan->next = source.token;
+        scan->next_offset += read;
+        return read;
+    }
+    size_t read = read_lines(opaque, data, &source, line_number, sink);
     /* Tokens cut ahead but not taken are cut again next time. */
     const char *at = data;
     while (scan->next < scan->count && (size_t)(at - data) < read) {

@@ -287,6 +287,14 @@ static bool parse_fields(char *line, size_t length, struct parsed_line *parsed,
     return true;
 }
 
+/* PARSED's field I, read by itself: never one load with its neighbour. */
+static inline char *field_alone(const struct parsed_line *parsed, unsigned i)
+{
+    char *field = parsed->field[i];
+    __asm__("" : "+r"(field));
+    return field;
+}
+
 /* Turns a checked line into its event, in its turn. RECORD_HINT: its object's record
  * (struct change's), if known. */
 static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed,
@@ -301,14 +309,19 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
     asterisk_cut_fields(parsed);
     if (!parsed->site_known)
         asterisk_site_digest(parsed);
-    char *const *field = parsed->field;
+    /* Each field read alone (field_alone): GCC read TAG and STATE in one 16-byte load,
+     * which waited for the two 8-byte stores asterisk_cut_fields had just made of them to
+     * reach the cache, as a load is not forwarded from two stores: a third of the parser's
+     * time in this function on the bench log. */
+    char *address = field_alone(parsed, ADDR), *state_text = field_alone(parsed, STATE),
+         *tag = field_alone(parsed, TAG);
     const struct site_slot *slot = find_site(state, parsed);
     struct call_site *site = slot->site;
     /* Copied from a blank one, then filled: an initializer zeroed it with `rep stos`,
      * whose start-up was half the time of this function. */
     static const struct log_event blank_event;
     struct log_event event = blank_event;
-    event.address = field[ADDR];
+    event.address = address;
     event.address_value = parsed->address;
     event.class_name = "?";
     event.tid = parsed->tid;
@@ -317,8 +330,8 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
     event.stack_id = slot->id;
     event.line = line_number;
     event.delta = parsed->delta;
-    event.tag = field[TAG];
-    event.state = field[STATE];
+    event.tag = tag;
+    event.state = state_text;
     event.address_plain = parsed->address_plain;
     struct change change = {.record_hint = record_hint};
     switch (parsed->kind) {
@@ -326,7 +339,7 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
         change.kind = CHANGE_CREATE;
         change.count_known = true;
         event.count = parsed->delta;
-        event.size = constructor_size(field[STATE]);
+        event.size = constructor_size(state_text);
         event.class_name = site->function;
         change.class_id_cache = &site->class_id;
         break;

@@ -20,6 +20,7 @@ Suite *output_suite(void);
 Suite *relocate_suite(void);
 Suite *mozilla_readers_suite(void);
 Suite *asterisk_readers_suite(void);
+Suite *asterisk_scan_suite(void);
 Suite *object_tracker_suite(void);
 Suite *escape_text_suite(void);
 Suite *scale_suite(void);
@@ -49,6 +50,7 @@ int main(void)
     srunner_add_suite(runner, relocate_suite());
     srunner_add_suite(runner, mozilla_readers_suite());
     srunner_add_suite(runner, asterisk_readers_suite());
+    srunner_add_suite(runner, asterisk_scan_suite());
     srunner_add_suite(runner, object_tracker_suite());
     srunner_add_suite(runner, escape_text_suite());
     srunner_add_suite(runner, scale_suite());

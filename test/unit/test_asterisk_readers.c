@@ -207,6 +207,47 @@ START_TEST(readers_agree_on_a_torn_line)
 }
 END_TEST
 
+/* Lines that put the reading thread's separators (asterisk_scan.h) where its shortcuts
+ * could go wrong: fields across its 64-byte words, lines longer than one or two, commas
+ * in the tag, '\r\n', missing and empty fields, each object created and destroyed, many
+ * times over so that chunks end inside and between them. */
+START_TEST(readers_agree_on_lines_odd_for_the_scan)
+{
+    char *log = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&log, &length);
+    ck_assert_ptr_nonnull(out);
+    char long_name[300];
+    for (unsigned i = 0; i < 20000; i++) {
+        unsigned long address = 0x7f0000000000ul + 0x40ul * (i % 500);
+        size_t name = 1 + (i * 7) % (sizeof long_name - 1);
+        memset(long_name, i % 3 ? 'a' + (char)(i % 26) : ',', name);
+        long_name[name] = '\0';
+        const char *file = i % 3 ? long_name : "x";
+        fprintf(out, "0x%lx,+1,%u,%s.c,%u,%s,**constructor**,tag, with, commas,,\n", address,
+                100 + i % 5, file, i % 9000, i % 3 ? long_name + name / 2 : "y");
+        switch (i % 8) {
+        case 0: fprintf(out, "0x%lx,+1,7,a.c,1,f,1\n", address); break;        /* no tag */
+        case 1: fprintf(out, "0x%lx,+1,7,a.c,1,f,1,\r\n", address); break;     /* \r\n */
+        case 2: fprintf(out, "0x%lx,+1,7,a.c,1,f,1,%0200d\n", address, 0); break;
+        case 3: fprintf(out, "0x%lx,+1,7,a.c,1,f,1,%s,%s\n", address, long_name,
+                        long_name); break;
+        case 4: fprintf(out, "\n\n0X%lX,+1,0x7,a.c,1,f,1,x\n", address); break; /* hex tid */
+        case 5: fprintf(out, "0x%lx,+1,7,,1,,1,,\n", address); break;            /* empty */
+        case 6: fprintf(out, "0x%lx,-1,7,a.c,1,f,**invalid**,%s\n", address + 8,
+                        long_name); break;
+        default: fprintf(out, "0x%lx,+1,7,a.c,1,f,1,x\n", address); break;
+        }
+        fprintf(out, "0x%lx,-1,7,b.c,2,g,**destructor**,%s\n", address, long_name);
+    }
+    fclose(out);
+    ck_assert_int_eq(readers_agree(log, length, NULL), LOG_STATUS_OK);
+    /* the last line cut before its '\n' */
+    ck_assert_int_eq(readers_agree(log, length - 1, NULL), LOG_STATUS_OK);
+    free(log);
+}
+END_TEST
+
 static void count_event(const struct log_event *event, void *user)
 {
     (void)event;
@@ -268,6 +309,7 @@ Suite *asterisk_readers_suite(void)
     tcase_add_test(cases, readers_agree_on_a_long_log);
     tcase_add_test(cases, readers_agree_on_bad_lines);
     tcase_add_test(cases, readers_agree_on_a_torn_line);
+    tcase_add_test(cases, readers_agree_on_lines_odd_for_the_scan);
     tcase_add_test(cases, block_reader_stops_where_the_line_reader_must_read);
     suite_add_tcase(suite, cases);
     return suite;
