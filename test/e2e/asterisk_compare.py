@@ -21,7 +21,8 @@ def read_refs(path):
     Asterisk writes a line after the change, so an object's lines can come out of order:
     a destructor line after the next object's constructor at the same address, a weak
     proxy's nested destructor line before the outer call's line. A count line belongs to
-    the oldest object there whose count is its state, a destructor line to the oldest
+    the oldest object there whose count is its state (the newest of several: the older one
+    was freed, and only its late lines can still come), a destructor line to the oldest
     object not destroyed (or the last one, destroyed already by a nested call)."""
     lives = defaultdict(list)
     with open(path, errors="replace") as f:
@@ -41,7 +42,7 @@ def read_refs(path):
                 life = alive[0] if alive else None
             else:
                 fitting = [life for life in alive if life[2] == int(state)]
-                life = fitting[0] if fitting else (alive[-1] if alive else None)
+                life = fitting[-1] if fitting else (alive[-1] if alive else None)
                 if life is None and here:
                     life = here[-1]     # the weak proxy's outer line, after the destructor
             if life is None:
