@@ -21,7 +21,7 @@ def read_refs(path):
     Asterisk writes a line after the change, so an object's lines can come out of order:
     a destructor line after the next object's constructor at the same address, a weak
     proxy's nested destructor line before the outer call's line. A count line belongs to
-    the oldest object there whose count is its state (the newest of several: the older one
+    the object there whose count is its state (the newest of several: the older one
     was freed, and only its late lines can still come), a destructor line to the oldest
     object not destroyed (or the last one, destroyed already by a nested call)."""
     lives = defaultdict(list)
