@@ -3,8 +3,9 @@
 
 #include <stdlib.h>
 
-/* Writes VALUE in decimal. A list of many thousand leaks was a fifth of refleaks' time on
- * a big Asterisk log in fprintf, which parses its format anew for every line. */
+/* Writes VALUE in decimal. The list was printed with fprintf, which parses its format
+ * anew for every line: 8% of refleaks' instructions on an Asterisk log with 20,000
+ * leaks. */
 static void put_decimal(uint64_t value, FILE *out)
 {
     char digits[20];
