@@ -1,7 +1,7 @@
 /* Relocation of an x86-64 function's first instructions: see relocate_x86_64.h.
  * Instructions are decoded with Zydis, never by hand: a decoder for x86 alone, which a
  * program loads and relocates in a fraction of the time Capstone's tables for every
- * architecture took (README, Performance). */
+ * architecture took (doc/performance.md). */
 #include "relocate_x86_64.h"
 
 #include <Zydis/Utils.h>
