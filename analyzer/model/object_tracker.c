@@ -931,6 +931,46 @@ bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
     return apply_quiet(sink, r, delta, count, quiet_tid_id(tracker, r, tid));
 }
 
+/* The two commonest lines of an Asterisk log that a reading of lives delivers, applied as
+ * object_tracker_apply applies them, less its tests of what cannot be so then: the
+ * format has looked the address up already (object_tracker_find_address), and no log
+ * serial, alloc-log line or nominal object is about. */
+
+void object_tracker_birth_at_address(struct object_tracker *tracker, struct log_event *event,
+                                     uint32_t *class_id_cache, struct log_sink *sink)
+{
+    event->anomaly = NULL;
+    event->first_seen = false;
+    uint32_t record = start_object(tracker, &tracker->by_address, event->address_value, false,
+                                   event, class_id_cache);
+    tracker->records[record].count = event->count;
+    event->op = LOG_OP_NEW;
+    describe(tracker, record, event);
+    deliver(tracker, record, event, sink);
+}
+
+void object_tracker_death_at_address(struct object_tracker *tracker, uint32_t found,
+                                     struct log_event *event, struct log_sink *sink)
+{
+    uint32_t record = found - 1;
+    struct live_record *r = &tracker->records[record];
+    event->anomaly = NULL;
+    event->first_seen = false;
+    int64_t count_before = r->count;
+    if (!(r->tid_and_flags & FLAG_SHARED))
+        r->tid_and_flags = with_thread(r->tid_and_flags, tid_id(tracker, event->tid));
+    bool check_count = !(r->tid_and_flags & (FLAG_SHARED | FLAG_NOMINAL));
+    if (count_before + event->delta != 0 && check_count)
+        note(tracker, event, "destroyed while its count was %" PRId64 ": an event is missing",
+             count_before);
+    r->count = 0;
+    event->op = LOG_OP_DESTROY;
+    describe(tracker, record, event);
+    deliver(tracker, record, event, sink);
+    set_address_destroyed(tracker, event->address_value, true);
+    forget_tracked(tracker, &tracker->by_address, record);
+}
+
 /* For qsort, which passes no context: the records being sorted. */
 static const struct live_record *sorted_records;
 

@@ -529,8 +529,10 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
                                            token->delta, token->tid))) {
             source->token = i;
             cut_from_token(source, source->writable + (at - data), line);
-            (tried ? asterisk_accept_unquiet_line : asterisk_accept_line)(
-                state, &line->parsed, line->line, line->length, *line_number + 1, sink);
+            if (tried || !asterisk_take_birth_or_death(state, &line->parsed, *line_number + 1,
+                                                       sink))
+                (tried ? asterisk_accept_unquiet_line : asterisk_accept_line)(
+                    state, &line->parsed, line->line, line->length, *line_number + 1, sink);
         }
         (*line_number)++;
         at += token->head.length;

@@ -224,6 +224,21 @@ static const struct site_slot *find_site(struct asterisk_state *state,
     return find_site(state, parsed);
 }
 
+/* The slot of a call site met before, or NULL: find_site without making one, which needs
+ * the line cut. */
+static const struct site_slot *known_site(const struct asterisk_state *state,
+                                          const struct fast_digest *digest)
+{
+    const struct site_table *table = &state->sites;
+    if (table->slots)
+        for (size_t i = (size_t)digest->low & table->mask; table->slots[i].site;
+             i = (i + 1) & table->mask)
+            if (table->slots[i].digest.low == digest->low &&
+                table->slots[i].digest.high == digest->high)
+                return &table->slots[i];
+    return NULL;
+}
+
 static bool starts_with(const char *text, const char *prefix)
 {
     return strncmp(text, prefix, strlen(prefix)) == 0;
@@ -488,6 +503,74 @@ bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *si
 static void accept_in_order(struct asterisk_state *state, struct parsed_line *parsed,
                             const char *text, size_t length, unsigned long line_number,
                             struct log_sink *sink);
+
+/* Of an uncut line, cuts only the fields its event shows: ADDR, STATE and TAG (the call
+ * site's are named by its digest). */
+static void cut_event_fields(const struct parsed_line *parsed, char **address,
+                             char **state_text, char **tag)
+{
+    char *text = parsed->uncut_text;
+    const uint16_t *comma = parsed->uncut_comma;
+    text[parsed->uncut_length] = '\0';
+    text[comma[ADDR]] = '\0';
+    *address = text;
+    *state_text = text + comma[FUNC] + 1;
+    if (parsed->uncut_commas == ASTERISK_FIELD_COUNT - 1) {
+        text[comma[STATE]] = '\0';
+        *tag = text + comma[STATE] + 1;
+    } else {
+        *tag = text + parsed->uncut_length;
+    }
+}
+
+bool asterisk_take_birth_or_death(struct asterisk_state *state, struct parsed_line *parsed,
+                                  unsigned long line_number, struct log_sink *sink)
+{
+    bool birth = parsed->kind == LINE_CONSTRUCTOR;
+    if (!parsed->uncut_text || !parsed->site_known ||
+        (birth ? parsed->delta <= 0 : parsed->kind != LINE_DESTRUCTOR))
+        return false;
+    /* What asterisk_accept_line would take at once, and take_parsed deliver as a creation
+     * or a destruction: after the lines that waited too long, no line waits at the
+     * address, and the line fits its object's chain. */
+    take_waited_out(state, line_number, sink);
+    if (state->chains.count && address_chains_find(&state->chains, parsed->address))
+        return false;
+    int64_t count;
+    uint32_t found = object_tracker_find_address(state->tracker, parsed->address, &count);
+    if (birth ? found != 0 : found == 0 || count + parsed->delta > 0)
+        return false;
+    const struct site_slot *slot = known_site(state, &parsed->site);
+    if (!slot)
+        return false;   /* a new site is made from the cut line */
+    char *address, *state_text, *tag;
+    cut_event_fields(parsed, &address, &state_text, &tag);
+    struct call_site *site = slot->site;
+    /* As take_parsed fills it. */
+    static const struct log_event blank_event;
+    struct log_event event = blank_event;
+    event.address = address;
+    event.address_value = parsed->address;
+    event.tid = parsed->tid;
+    event.frames = &site->frame;
+    event.frame_count = 1;
+    event.stack_id = slot->id;
+    event.line = line_number;
+    event.delta = parsed->delta;
+    event.tag = tag;
+    event.state = state_text;
+    event.address_plain = parsed->address_plain;
+    if (birth) {
+        event.count = parsed->delta;
+        event.size = constructor_size(state_text);
+        event.class_name = site->function;
+        object_tracker_birth_at_address(state->tracker, &event, &site->class_id, sink);
+    } else {
+        event.class_name = "?";
+        object_tracker_death_at_address(state->tracker, found, &event, sink);
+    }
+    return true;
+}
 
 void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,
                           const char *text, size_t length, unsigned long line_number,
