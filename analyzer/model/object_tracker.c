@@ -908,15 +908,48 @@ uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint6
     return record + 1;
 }
 
+/* object_tracker_quiet_count_from's change of R by a thread the thread cache does not
+ * hold: out of line, so that the commonest call saves and restores no register. */
+static __attribute__((noinline)) bool quiet_from_new_thread(struct object_tracker *tracker,
+                                                            const struct log_sink *sink,
+                                                            struct live_record *r,
+                                                            int64_t delta, uint64_t tid)
+{
+    return apply_quiet(sink, r, delta, r->count + delta, quiet_tid_id(tracker, r, tid));
+}
+
 bool object_tracker_quiet_count_from(struct object_tracker *tracker,
                                      const struct log_sink *sink, uint64_t address,
                                      int64_t count_before, int64_t delta, uint64_t tid)
 {
-    uint32_t record = index_find(tracker, &tracker->by_address, address);
-    if (record == NO_RECORD || tracker->records[record].count != count_before)
+    /* index_find and quiet_tid_id, written out for the commonest line of a big log. */
+    const struct record_index *index = &tracker->by_address;
+    if (!index->slots)
         return false;
-    struct live_record *r = &tracker->records[record];
-    return apply_quiet(sink, r, delta, count_before + delta, quiet_tid_id(tracker, r, tid));
+    uint32_t hash = key_hash(address);
+    struct live_record *r;
+    for (size_t i = hash & index->mask;; i = (i + 1) & index->mask) {
+        const struct index_slot *slot = &index->slots[i];
+        if (slot->record == 0)
+            return false;
+        r = &tracker->records[slot->record - 1];
+        if (slot->hash == hash && r->address == address)
+            break;
+    }
+    if (r->count != count_before)
+        return false;
+    uint32_t thread = 0;
+    if (!(r->tid_and_flags & FLAG_SHARED)) {
+        /* tid_id's, when the thread cache holds TID (an id there is never 0) */
+        thread = tracker->tid_cache[tid % TID_CACHE].tid == tid
+                     ? tracker->tid_cache[tid % TID_CACHE].id
+                     : 0;
+        if (thread == 0)
+            return quiet_from_new_thread(tracker, sink, r, delta, tid);
+        tracker->last_tid = tid;
+        tracker->last_tid_id = thread;
+    }
+    return apply_quiet(sink, r, delta, count_before + delta, thread);
 }
 
 bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,

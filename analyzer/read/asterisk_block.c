@@ -18,6 +18,7 @@
 
 #include "asterisk_lines.h"
 #include "asterisk_scan.h"
+#include "object_tracker.h"
 #include "parse_number.h"
 
 enum { SPLITTING_COMMAS = ASTERISK_FIELD_COUNT - 1 };
@@ -510,6 +511,8 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
 {
     struct scanned_lines *scan = source->scan;
     struct asterisk_cut_line *line = asterisk_cut_lines(state);
+    struct object_tracker *tracker = asterisk_tracker(state);
+    bool quiet_taken = asterisk_quiet_lines_taken(state, sink);
     const char *at = data;
     size_t i;
     for (i = source->token; i < scan->count; i++) {
@@ -524,15 +527,18 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
         }
         if (token->kind != TOKEN_USUAL)
             break;
+        /* asterisk_take_quiet, in its two steps */
         bool tried = token->line_kind == LINE_COUNT;
-        if (!(tried && asterisk_take_quiet(state, sink, token->address, token->state_count,
-                                           token->delta, token->tid))) {
+        if (!(tried && quiet_taken &&
+              object_tracker_quiet_count_from(tracker, sink, token->address, token->state_count,
+                                              token->delta, token->tid))) {
             source->token = i;
             cut_from_token(source, source->writable + (at - data), line);
             if (tried || !asterisk_take_birth_or_death(state, &line->parsed, *line_number + 1,
                                                        sink))
                 (tried ? asterisk_accept_unquiet_line : asterisk_accept_line)(
                     state, &line->parsed, line->line, line->length, *line_number + 1, sink);
+            quiet_taken = asterisk_quiet_lines_taken(state, sink);
         }
         (*line_number)++;
         at += token->head.length;

@@ -495,9 +495,19 @@ static void hold(struct asterisk_state *state, struct address_chain *chain,
 bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *sink,
                          uint64_t address, int64_t state_count, int64_t delta, uint64_t tid)
 {
-    return sink->lives_only && !state->oldest &&
+    return asterisk_quiet_lines_taken(state, sink) &&
            object_tracker_quiet_count_from(state->tracker, sink, address, state_count, delta,
                                            tid);
+}
+
+bool asterisk_quiet_lines_taken(const struct asterisk_state *state, const struct log_sink *sink)
+{
+    return sink->lives_only && !state->oldest;
+}
+
+struct object_tracker *asterisk_tracker(struct asterisk_state *state)
+{
+    return state->tracker;
 }
 
 static void accept_in_order(struct asterisk_state *state, struct parsed_line *parsed,

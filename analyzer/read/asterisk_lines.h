@@ -80,6 +80,11 @@ bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *si
  * does). */
 bool asterisk_take_birth_or_death(struct asterisk_state *state, struct parsed_line *parsed,
                                   unsigned long line_number, struct log_sink *sink);
+/* The same in two steps, for a reader of many lines: whether asterisk_take_quiet may take
+ * a line at all (it may not while a line waits), which changes only when a line is
+ * taken otherwise, then object_tracker_quiet_count_from of the state's tracker. */
+bool asterisk_quiet_lines_taken(const struct asterisk_state *state, const struct log_sink *sink);
+struct object_tracker *asterisk_tracker(struct asterisk_state *state);
 /* asterisk_accept_line of a line asterisk_take_quiet did not take. */
 void asterisk_accept_unquiet_line(struct asterisk_state *state, struct parsed_line *parsed,
                                   const char *text, size_t length, unsigned long line_number,
