@@ -546,13 +546,11 @@ bool asterisk_take_birth_or_death(struct asterisk_state *state, struct parsed_li
     take_waited_out(state, line_number, sink);
     if (state->chains.count && address_chains_find(&state->chains, parsed->address))
         return false;
-    int64_t count;
-    uint32_t found = object_tracker_find_address(state->tracker, parsed->address, &count);
-    if (birth ? found != 0 : found == 0 || count + parsed->delta > 0)
-        return false;
     const struct site_slot *slot = known_site(state, &parsed->site);
     if (!slot)
         return false;   /* a new site is made from the cut line */
+    /* Cut in part even when the tracker then finds that the line does not fit its chain:
+     * whoever takes it then cuts it at the same places. */
     char *address, *state_text, *tag;
     cut_event_fields(parsed, &address, &state_text, &tag);
     struct call_site *site = slot->site;
@@ -574,12 +572,10 @@ bool asterisk_take_birth_or_death(struct asterisk_state *state, struct parsed_li
         event.count = parsed->delta;
         event.size = constructor_size(state_text);
         event.class_name = site->function;
-        object_tracker_birth_at_address(state->tracker, &event, &site->class_id, sink);
-    } else {
-        event.class_name = "?";
-        object_tracker_death_at_address(state->tracker, found, &event, sink);
+        return object_tracker_birth_at_address(state->tracker, &event, &site->class_id, sink);
     }
-    return true;
+    event.class_name = "?";
+    return object_tracker_death_at_address(state->tracker, &event, sink);
 }
 
 void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,

@@ -250,10 +250,10 @@ END_TEST
 
 /* Births and deaths on both sides of the reading of lives' shortcut for them
  * (asterisk_take_birth_or_death): taken there (a constructor at a free address, the
- * destructor of the live object), or left to the usual way (a constructor at a live
- * address or with no +1, a destructor with no live object, or while its object's count
- * stays above 0, or while a line waits, or of a call site not met yet), with the
- * anomalies each is told with, over many chunks. */
+ * destructor of the live object, to 0 or below), or left to the usual way (a constructor
+ * at a live address or with no +1, a destructor with no live object, or while its
+ * object's count stays above 0, or while a line waits, or of a call site not met yet),
+ * with the anomalies each is told with, over many chunks. */
 START_TEST(readers_agree_on_births_and_deaths)
 {
     char *log = NULL;
@@ -273,9 +273,9 @@ START_TEST(readers_agree_on_births_and_deaths)
             fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid);
             fprintf(out, "0x%lx,+1,%u,b.c,2,drop,**destructor**,\n", a, tid);
             break;
-        case 2: /* the same, the object shared by two threads: no anomaly */
+        case 2: /* below 0, the object shared by two threads: no anomaly */
             fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid + 1);
-            fprintf(out, "0x%lx,-2,%u,b.c,3,drop,**destructor**,\n", a, tid);
+            fprintf(out, "0x%lx,-3,%u,b.c,3,drop,**destructor**,\n", a, tid);
             break;
         case 3: /* a constructor at a live address, then no +1 */
             fprintf(out, "0x%lx,+1,%u,a.c,1,make,**constructor**,again\n", a, tid);
@@ -298,11 +298,15 @@ START_TEST(readers_agree_on_births_and_deaths)
             fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
             fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
             break;
-        case 7: /* spelled otherwise: uppercase, leading zeros, no tag */
+        case 7: /* spelled otherwise: uppercase, leading zeros, no tag; below 0 */
             fprintf(out, "0X%lX,+1,%u,b.c,1,hold,1,x\n", a, tid);
-            fprintf(out, "0x%017lx,-2,%u,b.c,2,drop,**destructor**\n", a, tid);
+            fprintf(out, "0x%017lx,-3,%u,b.c,2,drop,**destructor**\n", a, tid);
             break;
         case 8: /* left alive, a leak; the next constructor at its address meets it */
+            break;
+        case 9: /* below 0, one thread: destroyed while its count was 2 */
+            fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid);
+            fprintf(out, "0x%lx,-3,%u,b.c,2,drop,**destructor**,\n", a, tid);
             break;
         default: /* the commonest: born, changed, dead */
             fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid);
