@@ -326,13 +326,14 @@ static inline bool scan_state(const char *state, const char *end, const char *li
 }
 
 /* Reads the line at AT, whose first COUNT commas (seven at most) are SEPARATOR[0..COUNT-1]
- * and whose '\n' is NEWLINE, into TOKEN if it has the usual shape, as cut_line_at and
- * cut_usual_line would read it: every field's end is known, so the numbers are read a
- * few bytes at once (asterisk_scan.h). LIMIT: the end of the bytes that may be read.
- * False if the line is not usual. */
+ * (OFFSET[0..COUNT-1] bytes from AT) and whose '\n' is NEWLINE, into TOKEN if it has the
+ * usual shape, as cut_line_at and cut_usual_line would read it: every field's end is
+ * known, so the numbers are read a few bytes at once (asterisk_scan.h). LIMIT: the end of
+ * the bytes that may be read. False if the line is not usual. */
 static bool scan_usual_line(const char *at, const char *const separator[SPLITTING_COMMAS],
-                            unsigned count, const char *newline, const char *limit,
-                            bool lives_only, struct line_token *token)
+                            const uint16_t offset[SPLITTING_COMMAS], unsigned count,
+                            const char *newline, const char *limit, bool lives_only,
+                            struct line_token *token)
 {
     /* six commas up to STATE's start; STATE ends at a seventh or at the '\n' */
     if (count < SPLITTING_COMMAS - 1)
@@ -358,9 +359,7 @@ static bool scan_usual_line(const char *at, const char *const separator[SPLITTIN
     size_t site_length = (size_t)(separator[FUNC] - site);
     token->commas = (uint8_t)count;
     /* all seven, past COUNT too (never read then): no loop on COUNT */
-#pragma GCC unroll 7
-    for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
-        token->comma[i] = (uint16_t)(separator[i] - at); /* lines are shorter than 1024 */
+    memcpy(token->comma, offset, sizeof token->comma);
     token->line_kind = (uint8_t)parsed.kind;
     token->address_plain = address_plain;
     token->site_length = (uint16_t)site_length;
@@ -432,10 +431,12 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
                                                               : SPLITTING_COMMAS;
         } else {
             end = long_line(data, commas, newlines, at, separator, &count);
+            for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
+                offset[i] = i < count ? (uint16_t)(separator[i] - (data + at)) : 0;
         }
         if (end == at)
             token->kind = TOKEN_EMPTY_LINE;
-        else if (scan_usual_line(data + at, separator, count, data + end, data + scanned,
+        else if (scan_usual_line(data + at, separator, offset, count, data + end, data + scanned,
                                  scan->lives_only, token))
             token->kind = TOKEN_USUAL;
         else
