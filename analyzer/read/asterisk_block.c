@@ -297,23 +297,6 @@ size_t asterisk_parse_block(void *opaque, const char *data, size_t length,
  * token says so, and the parser cuts it from the text or leaves it to the line reader,
  * as without the thread. */
 
-enum { TOKEN_TEXT = 0, TOKEN_USUAL = 1, TOKEN_EMPTY_LINE = 2 };
-
-/* About 80 bytes, as a line: the parser reads every token the other core wrote. */
-struct line_token {
-    struct scanned_line_head head;  /* the line with its '\n' */
-    uint8_t kind;                   /* TOKEN_* */
-    uint8_t commas;
-    uint8_t line_kind;              /* enum line_kind */
-    bool address_plain;             /* parsed_line's */
-    bool site_known;                /* parsed_line's */
-    uint16_t comma[SPLITTING_COMMAS];
-    uint16_t site_length;
-    struct fast_digest site;
-    uint64_t address, tid;
-    int64_t delta, state_count;
-};
-
 /* read_state for the reading thread: the count read a field at once (its digits vary in
  * number from line to line). */
 static inline bool scan_state(const char *state, const char *end, const char *limit,
@@ -333,7 +316,7 @@ static inline bool scan_state(const char *state, const char *end, const char *li
 static bool scan_usual_line(const char *at, const char *const separator[SPLITTING_COMMAS],
                             const uint16_t offset[SPLITTING_COMMAS], unsigned count,
                             const char *newline, const char *limit, bool lives_only,
-                            struct line_token *token)
+                            struct asterisk_token *token)
 {
     /* six commas up to STATE's start; STATE ends at a seventh or at the '\n' */
     if (count < SPLITTING_COMMAS - 1)
@@ -402,7 +385,7 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
     uint64_t *commas = malloc(2 * words * sizeof *commas);
     /* Room for lines of 40 bytes; grown when shorter. */
     struct token_array tokens;
-    if (!commas || !token_array_start(&tokens, length / 40 + 16, sizeof(struct line_token))) {
+    if (!commas || !token_array_start(&tokens, length / 40 + 16, sizeof(struct asterisk_token))) {
         free(commas);
         return;
     }
@@ -412,7 +395,7 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
     asterisk_mark_separators(data, scanned, commas, newlines);
     size_t at = 0;
     while (at < scanned) {
-        struct line_token *token = token_array_room(&tokens);
+        struct asterisk_token *token = token_array_room(&tokens);
         if (!token)
             break;
         uint16_t offset[SPLITTING_COMMAS];
@@ -461,8 +444,8 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
     struct scanned_lines *scan = source->scan;
     if (source->token >= scan->count)
         return CUT_PAST_END;
-    const struct line_token *token =
-        (const struct line_token *)(const void *)scanned_token(scan, source->token);
+    const struct asterisk_token *token =
+        (const struct asterisk_token *)(const void *)scanned_token(scan, source->token);
     if (at + token->head.length > source->end)
         return CUT_PAST_END;
     if (token->kind == TOKEN_EMPTY_LINE)
@@ -517,8 +500,8 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
     const char *at = data;
     size_t i;
     for (i = source->token; i < scan->count; i++) {
-        const struct line_token *token =
-            (const struct line_token *)(const void *)scanned_token(scan, i);
+        const struct asterisk_token *token =
+            (const struct asterisk_token *)(const void *)scanned_token(scan, i);
         if (at + token->head.length > source->end)
             break;
         if (token->kind == TOKEN_EMPTY_LINE) {
@@ -533,12 +516,14 @@ static size_t read_tokens(struct asterisk_state *state, const char *data,
         if (!(tried && quiet_taken &&
               object_tracker_quiet_count_from(tracker, sink, token->address, token->state_count,
                                               token->delta, token->tid))) {
-            source->token = i;
-            cut_from_token(source, source->writable + (at - data), line);
-            if (tried || !asterisk_take_birth_or_death(state, &line->parsed, *line_number + 1,
-                                                       sink))
+            char *text = source->writable + (at - data);
+            if (tried || !asterisk_take_birth_or_death(state, token, text, *line_number + 1,
+                                                       sink)) {
+                source->token = i;
+                cut_from_token(source, text, line);
                 (tried ? asterisk_accept_unquiet_line : asterisk_accept_line)(
                     state, &line->parsed, line->line, line->length, *line_number + 1, sink);
+            }
             quiet_taken = asterisk_quiet_lines_taken(state, sink);
         }
         (*line_number)++;

@@ -514,62 +514,62 @@ static void accept_in_order(struct asterisk_state *state, struct parsed_line *pa
                             const char *text, size_t length, unsigned long line_number,
                             struct log_sink *sink);
 
-/* Of an uncut line, cuts only the fields its event shows: ADDR, STATE and TAG (the call
- * site's are named by its digest). */
-static void cut_event_fields(const struct parsed_line *parsed, char **address,
+/* Of the uncut line TEXT of TOKEN, cuts only the fields its event shows: ADDR, STATE and
+ * TAG (the call site's are named by its digest). */
+static void cut_event_fields(const struct asterisk_token *token, char *text, char **address,
                              char **state_text, char **tag)
 {
-    char *text = parsed->uncut_text;
-    const uint16_t *comma = parsed->uncut_comma;
-    text[parsed->uncut_length] = '\0';
+    const uint16_t *comma = token->comma;
+    size_t length = token->head.length - 1;
+    text[length] = '\0';
     text[comma[ADDR]] = '\0';
     *address = text;
     *state_text = text + comma[FUNC] + 1;
-    if (parsed->uncut_commas == ASTERISK_FIELD_COUNT - 1) {
+    if (token->commas == ASTERISK_FIELD_COUNT - 1) {
         text[comma[STATE]] = '\0';
         *tag = text + comma[STATE] + 1;
     } else {
-        *tag = text + parsed->uncut_length;
+        *tag = text + length;
     }
 }
 
-bool asterisk_take_birth_or_death(struct asterisk_state *state, struct parsed_line *parsed,
+bool asterisk_take_birth_or_death(struct asterisk_state *state,
+                                  const struct asterisk_token *token, char *text,
                                   unsigned long line_number, struct log_sink *sink)
 {
-    bool birth = parsed->kind == LINE_CONSTRUCTOR;
-    if (!parsed->uncut_text || !parsed->site_known ||
-        (birth ? parsed->delta <= 0 : parsed->kind != LINE_DESTRUCTOR))
+    bool birth = token->line_kind == LINE_CONSTRUCTOR;
+    if (!token->site_known || (birth ? token->delta <= 0 : token->line_kind != LINE_DESTRUCTOR))
         return false;
     /* What asterisk_accept_line would take at once, and take_parsed deliver as a creation
      * or a destruction: after the lines that waited too long, no line waits at the
      * address, and the line fits its object's chain. */
     take_waited_out(state, line_number, sink);
-    if (state->chains.count && address_chains_find(&state->chains, parsed->address))
+    if (state->chains.count && address_chains_find(&state->chains, token->address))
         return false;
-    const struct site_slot *slot = known_site(state, &parsed->site);
+    const struct site_slot *slot = known_site(state, &token->site);
     if (!slot)
         return false;   /* a new site is made from the cut line */
     /* Cut in part even when the tracker then finds that the line does not fit its chain:
      * whoever takes it then cuts it at the same places. */
     char *address, *state_text, *tag;
-    cut_event_fields(parsed, &address, &state_text, &tag);
+    cut_event_fields(token, text, &address, &state_text, &tag);
     struct call_site *site = slot->site;
     /* As take_parsed fills it. */
     static const struct log_event blank_event;
     struct log_event event = blank_event;
     event.address = address;
-    event.address_value = parsed->address;
-    event.tid = parsed->tid;
+    event.address_value = token->address;
+    event.tid = token->tid;
     event.frames = &site->frame;
     event.frame_count = 1;
     event.stack_id = slot->id;
     event.line = line_number;
-    event.delta = parsed->delta;
+    event.delta = token->delta;
     event.tag = tag;
     event.state = state_text;
-    event.address_plain = parsed->address_plain;
+    event.address_plain = token->address_plain;
     if (birth) {
-        event.count = parsed->delta;
+        event.count = token->delta;
         event.size = constructor_size(state_text);
         event.class_name = site->function;
         return object_tracker_birth_at_address(state->tracker, &event, &site->class_id, sink);
