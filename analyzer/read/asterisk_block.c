@@ -483,8 +483,9 @@ static enum cut_result cut_from_token(struct line_source *source, char *at,
 
 /* read_lines for a reading of lives, from the tokens themselves: most lines are quiet
  * count changes (asterisk_take_quiet), taken from the token's numbers without a line
- * cut in the ring; the others are cut as read_lines cuts them, in their turn (their
- * fields are cut when needed, in take_parsed or hold). Nothing is prefetched: the
+ * cut in the ring; most others are births and deaths, taken from the token too
+ * (asterisk_take_birth_or_death); the rest are cut as read_lines cuts them, in their
+ * turn (their fields are cut when needed, in take_parsed or hold). Nothing is prefetched: the
  * tracker's slots and records of the lines ahead were fetched in two calls a line,
  * which cost more than the waits they saved (on the bench log, 20% of the parser's
  * instructions; 0.097 s instead of 0.112 s of wall, 0.160 s of CPU instead of 0.175 s,
