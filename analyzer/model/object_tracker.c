@@ -913,6 +913,44 @@ bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log
     return quiet_count_looked_up(tracker, sink, by_serial, key, delta, count, tid);
 }
 
+size_t object_tracker_quiet_run(struct object_tracker *tracker, const struct log_sink *sink,
+                                const struct quiet_change *changes, size_t count, uint64_t tid)
+{
+    /* wants_quiet_change's question, asked once: stores to the records could change the
+     * sink for all the compiler knows, and it would be read again for every change. */
+    if (!sink->lives_only)
+        return 0;
+    enum log_follow follow = sink->follow;
+    uint64_t followed = sink->follow_key;
+    size_t i;
+    for (i = 0; i < count; i++) {
+        const struct quiet_change *change = &changes[i];
+        /* object_tracker_quiet_count's commonest case, inline */
+        uint32_t record = tid == tracker->last_tid && tracker->last_tid_id != 0
+                              ? cached_by_serial(tracker, change->serial)
+                              : NO_RECORD;
+        if (record == NO_RECORD) {
+            if (!quiet_count_looked_up(tracker, sink, true, change->serial, change->delta,
+                                       change->count, tid))
+                break;
+            continue;
+        }
+        struct live_record *r = &tracker->records[record];
+        uint32_t flags = r->tid_and_flags;
+        if ((flags & FLAG_NOMINAL) ||
+            (follow == LOG_FOLLOW_SERIAL && r->serial == followed) ||
+            (follow == LOG_FOLLOW_ADDRESS && r->address == followed))
+            break;
+        flags = with_thread(flags, tracker->last_tid_id);
+        bool checked = !(flags & FLAG_SHARED);
+        if (change->count <= 0 || (checked && change->count != r->count + change->delta))
+            break;
+        r->tid_and_flags = flags;
+        r->count = change->count;
+    }
+    return i;
+}
+
 uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint64_t address,
                                      int64_t *count)
 {

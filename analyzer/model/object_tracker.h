@@ -121,6 +121,19 @@ void object_tracker_apply(struct object_tracker *tracker, const struct change *c
 bool object_tracker_quiet_count(struct object_tracker *tracker, const struct log_sink *sink,
                                 bool by_serial, uint64_t key, int64_t delta, int64_t count,
                                 uint64_t tid);
+/* One change of a run of quiet count changes (object_tracker_quiet_run): the object with
+ * the log's serial SERIAL changed by DELTA to COUNT. */
+struct quiet_change {
+    uint32_t serial;
+    int32_t count;
+    int32_t delta;
+};
+/* object_tracker_quiet_count (BY_SERIAL) of CHANGES[0..COUNT-1] in order, all by thread
+ * TID, in one call: stops at the first that is not quiet, which it leaves unapplied, and
+ * returns how many it applied. A big log's runs of AddRefs and Releases, without a call
+ * and the sink's questions for each line. */
+size_t object_tracker_quiet_run(struct object_tracker *tracker, const struct log_sink *sink,
+                                const struct quiet_change *changes, size_t count, uint64_t tid);
 /* The live object found by ADDRESS (no log serial): its record + 1 (a hint for struct
  * change's record_hint), and its count in *COUNT; 0 if none is alive there. */
 uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint64_t address,

@@ -815,13 +815,18 @@ deliver_token(const struct block *block, const struct event_token *token, unsign
     return apply_quietly(block, &event) || deliver_live_event(block, &event, line_number);
 }
 
+/* How many changes apply_quiet_run hands the tracker at once: enough to make the call
+ * rare, few enough for the array to stay in the first-level cache. */
+enum { QUIET_BATCH = 64 };
+
 /* Applies the run of the commonest lines of a big log from token NEXT of TOKENS on, the
  * first at *AT, up to END: in a reading of lives of a format-2 log, `A|R SERIAL COUNT
  * STACK` (its TID the last line's) that is a quiet change, read as deliver_token would,
  * with the same checks. Returns the token it stopped at, *AT past the lines it read;
  * that token is deliver_token's. A loop of its own: what a quiet change leaves alone
  * (the last TID, the stack bits, a held first event) is read once for the run, the
- * stack of the last line stored once, and few values are kept, none of them spilled. */
+ * stack of the last line stored once, and the changes go to the tracker in batches
+ * (object_tracker_quiet_run), not a call each. */
 static __attribute__((noinline)) size_t
 apply_quiet_run(struct refshim_state *state, struct log_sink *sink,
                 const struct event_token *tokens, size_t next, size_t count, const char **at,
@@ -831,31 +836,40 @@ apply_quiet_run(struct refshim_state *state, struct log_sink *sink,
         return next;
     struct object_tracker *tracker = state->tracker;
     const uint64_t *stack_bits = state->stack_bits;
-    uint64_t tid = state->last_tid, stack_words = state->stack_bit_words, stack_id = 0;
+    uint64_t tid = state->last_tid, stack_words = state->stack_bit_words;
     const char *p = *at;
     size_t first = next;
-    for (; next < count; next++) {
-        const struct event_token *token = &tokens[next];
-        const char *after = p + token->head.length;
-        char op = token->op;
-        uint64_t stack = token->value[2];
-        if (after > end || (op != REFSHIM_OP_ADDREF && op != REFSHIM_OP_RELEASE) ||
-            token->fields != 3 || token->empty != 0)
+    struct quiet_change batch[QUIET_BATCH];
+    for (;;) {
+        /* The lines of the batch: those deliver_token would read as quiet candidates. */
+        size_t lines = 0;
+        const char *after = p;
+        for (; lines < QUIET_BATCH && next + lines < count; lines++) {
+            const struct event_token *token = &tokens[next + lines];
+            char op = token->op;
+            uint64_t stack = token->value[2];
+            if (after + token->head.length > end ||
+                (op != REFSHIM_OP_ADDREF && op != REFSHIM_OP_RELEASE) || token->fields != 3 ||
+                token->empty != 0)
+                break;
+            /* refshim_stack_defined's bits; a stack beyond them is deliver_token's */
+            if (stack != 0 && (stack >= STACK_BITS_MAX || stack / 64 >= stack_words ||
+                               !(stack_bits[stack / 64] >> (stack % 64) & 1)))
+                break;
+            batch[lines] = (struct quiet_change){token->value[0], (int32_t)token->value[1],
+                                                 op == REFSHIM_OP_ADDREF ? 1 : -1};
+            after += token->head.length;
+        }
+        size_t applied = object_tracker_quiet_run(tracker, sink, batch, lines, tid);
+        for (size_t i = 0; i < applied; i++)
+            p += tokens[next + i].head.length;
+        next += applied;
+        if (applied < QUIET_BATCH)
             break;
-        /* refshim_stack_defined's bits; a stack beyond them is deliver_token's */
-        if (stack != 0 && (stack >= STACK_BITS_MAX || stack / 64 >= stack_words ||
-                           !(stack_bits[stack / 64] >> (stack % 64) & 1)))
-            break;
-        if (!object_tracker_quiet_count(tracker, sink, true, token->value[0],
-                                        op == REFSHIM_OP_ADDREF ? 1 : -1,
-                                        (int32_t)token->value[1], tid))
-            break;
-        stack_id = stack;
-        p = after;
     }
     /* refshim_note_event's: the TID is the same */
     if (next != first)
-        state->event_stack_id = stack_id;
+        state->event_stack_id = tokens[next - 1].value[2];
     *at = p;
     return next;
 }

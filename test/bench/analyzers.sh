@@ -7,7 +7,8 @@
 #   unique     Mozilla log whose stacks never repeat (every stack has a new offset)
 #   asterisk   Asterisk refs log (refdebug=yes) shaped like a busy Asterisk's
 # The logs are made once and kept under build/bench/ (about BENCH_LOG_BYTES each).
-# Times are medians of RUNS runs. Goals: each at most 5x `wc -l`, peak RSS at most 64 MB.
+# Times are medians of RUNS runs, each run in turn with one of `wc -l` on the same log
+# (measure). Goals: each at most 5x `wc -l`, peak RSS at most 64 MB.
 # Then the memory refleaks takes per object alive at the end, on a Mozilla log that
 # ends with BENCH_LIVE_OBJECTS (1 M) objects alive (live_log_gen): its peak RSS less
 # that on the same log with one object alive, per object. Goal: at most 100 bytes.
@@ -27,7 +28,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 OUT=$BUILD/bench
 SIZE=${BENCH_LOG_BYTES:-200000000}
-RUNS=${BENCH_RUNS:-5}
+RUNS=${BENCH_RUNS:-7}
 mkdir -p "$OUT"
 CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror"
 for tool in mozilla_log_gen asterisk_log_gen live_log_gen run_measured; do
@@ -91,14 +92,24 @@ median() {
     printf '%s' "$lines" | median_of "$runs"
 }
 
-# measure NAME TIME_GOAL COMMAND...: one line, the time beside `wc -l`'s.
+# measure NAME TIME_GOAL COMMAND...: one line, the time beside `wc -l`'s. The two are
+# timed in turns, RUNS rounds of one `wc -l` and one COMMAND, and the ratio is that of
+# their medians: on this shared VM the speed of the machine drifts within a minute, and a
+# yardstick timed once before all the commands put that drift into every ratio (the same
+# refbalance was 5.6x one run and 4.2x the next).
 measure() {
     local name=$1 time_goal=$2
     shift 2
-    local seconds kb exit_status
-    read -r seconds kb exit_status <<<"$(median "$RUNS" "$@")"
+    local wc_lines="" our_lines=""
+    for _ in $(seq "$RUNS"); do
+        wc_lines+="$("$OUT/run_measured" wc -l "$log" 2>/dev/null)"$'\n'
+        our_lines+="$("$OUT/run_measured" "$@" 2>/dev/null)"$'\n'
+    done
+    local seconds kb exit_status wc_now
+    read -r seconds kb exit_status <<<"$(printf '%s' "$our_lines" | median_of "$RUNS")"
+    read -r wc_now _ _ <<<"$(printf '%s' "$wc_lines" | median_of "$RUNS")"
     local ratio mb verdict_time verdict_rss
-    ratio=$(calc "$seconds / $wc_seconds")
+    ratio=$(calc "$seconds / $wc_now")
     mb=$(calc "$kb / 1024")
     verdict_time="no goal"
     if [ "$time_goal" = yes ]; then
@@ -107,8 +118,8 @@ measure() {
     fi
     verdict_rss="met"
     [ "$(calc "$mb > 64")" = 1 ] && verdict_rss="NOT MET"
-    printf '  %-36s %7.3f s %6.1fx wc -l (<= 5x: %s)  peak RSS %6.1f MB (<= 64 MB: %s)  exit %s\n' \
-        "$name" "$seconds" "$ratio" "$verdict_time" "$mb" "$verdict_rss" "$exit_status"
+    printf '  %-36s %7.3f s %6.1fx wc -l %.3f s (<= 5x: %s)  peak RSS %6.1f MB (<= 64 MB: %s)  exit %s\n' \
+        "$name" "$seconds" "$ratio" "$wc_now" "$verdict_time" "$mb" "$verdict_rss" "$exit_status"
 }
 
 # peer NAME MAX_STATUS: PEER_COMMAND (an array) beside OUR_COMMAND, run in turns: PEER_RUNS
@@ -146,7 +157,7 @@ for shape in gst mozilla unique asterisk; do
     log=$OUT/$shape.log
     echo "$shape: $log, $(($(stat -c %s "$log") / 1000000)) MB, $(wc -l <"$log") lines"
     read -r wc_seconds wc_kb _ <<<"$(median "$RUNS" wc -l "$log")"
-    printf '  %-36s %7.3f s  (yardstick)                    peak RSS %6.1f MB\n' "wc -l" "$wc_seconds" "$(calc "$wc_kb / 1024")"
+    printf '  %-36s %7.3f s  (yardstick; each line below has its own, timed in turns with it)  peak RSS %6.1f MB\n' "wc -l" "$wc_seconds" "$(calc "$wc_kb / 1024")"
     measure "refleaks" yes "$BUILD/refleaks" "$log"
     # The object refbalance is asked about: the first leaked one, else the first one.
     serial=$("$BUILD/refleaks" "$log" 2>/dev/null | head -n 1 | sed -n 's/.*(\([0-9]*\)) @.*/\1/p')

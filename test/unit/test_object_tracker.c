@@ -212,6 +212,47 @@ START_TEST(a_quiet_change_from_the_count_before_is_taken_only_where_it_fits)
 }
 END_TEST
 
+/* object_tracker_quiet_run of CHANGES (COUNT of them) by thread TID, on a reading of
+ * lives that follows FOLLOW/KEY; how many it applied. */
+static size_t quiet_run(const struct quiet_change *changes, size_t count, uint64_t tid,
+                        enum log_follow follow, uint64_t key)
+{
+    char error[128] = "";
+    struct log_sink sink = {.on_event = remember_event, .error = error,
+                            .error_size = sizeof error, .lives_only = true,
+                            .follow = follow, .follow_key = key};
+    return object_tracker_quiet_run(tracker, &sink, changes, count, tid);
+}
+
+START_TEST(a_quiet_run_applies_changes_up_to_the_first_that_is_not_quiet)
+{
+    apply(CHANGE_CREATE, 5, "0x50", 1, 1);
+    apply(CHANGE_CREATE, 6, "0x60", 1, 1);
+    const struct quiet_change run[] = {
+        {5, 2, 1}, {6, 2, 1}, {5, 1, -1},
+        {6, 5, 1},                  /* the count jumps: object_tracker_apply tells it */
+        {5, 2, 1},
+    };
+    ck_assert_uint_eq(quiet_run(run, 5, 7, LOG_FOLLOW_NONE, 0), 3);
+    /* 5 is at 1 and 6 at 2: their next changes fit with no warning */
+    ck_assert_str_eq(apply(CHANGE_COUNT, 6, "0x60", 1, 3), "A 6 0x60 nsFoo 3");
+    ck_assert_str_eq(apply(CHANGE_COUNT, 5, "0x50", 1, 2), "A 5 0x50 nsFoo 2");
+    /* an end is not quiet, nor is an object never created */
+    const struct quiet_change end[] = {{5, 0, -2}};
+    ck_assert_uint_eq(quiet_run(end, 1, 7, LOG_FOLLOW_NONE, 0), 0);
+    const struct quiet_change unknown[] = {{8, 2, 1}};
+    ck_assert_uint_eq(quiet_run(unknown, 1, 7, LOG_FOLLOW_NONE, 0), 0);
+    /* the followed object's changes are delivered: the run stops at them */
+    const struct quiet_change followed[] = {{5, 3, 1}, {6, 4, 1}, {5, 4, 1}};
+    ck_assert_uint_eq(quiet_run(followed, 3, 7, LOG_FOLLOW_SERIAL, 6), 1);
+    ck_assert_uint_eq(quiet_run(followed + 1, 2, 7, LOG_FOLLOW_ADDRESS, 0x50), 1);
+    /* another thread: 6 is shared from then on, its counts no longer compared */
+    const struct quiet_change other_thread[] = {{6, 9, 1}, {6, 20, 1}};
+    ck_assert_uint_eq(quiet_run(other_thread, 2, 9, LOG_FOLLOW_NONE, 0), 2);
+    ck_assert_str_eq(apply(CHANGE_COUNT, 6, "0x60", -1, 19), "R 6 0x60 nsFoo 19");
+}
+END_TEST
+
 /* Makes the fixture's tracker one claimed by CLAIM, as a report claims a reading's. */
 static void claim_tracker(struct tracker_claim *claim, bool user_slots)
 {
@@ -460,6 +501,7 @@ Suite *object_tracker_suite(void)
     tcase_add_test(tc, a_quiet_change_from_the_count_before_is_taken_only_where_it_fits);
     tcase_add_test(tc, births_and_deaths_at_an_address_are_told_as_apply_tells_them);
     tcase_add_test(tc, births_at_addresses_grow_the_index);
+    tcase_add_test(tc, a_quiet_run_applies_changes_up_to_the_first_that_is_not_quiet);
     tcase_add_test(tc, live_objects_are_listed_in_serial_order_as_the_log_spells_them);
     tcase_add_test(tc, a_user_slot_lives_and_dies_with_its_object);
     tcase_add_test(tc, a_claim_no_tracker_took_is_withdrawn);
