@@ -364,6 +364,20 @@ static void drop_side(struct id_map *map, uint32_t record)
     id_map_remove(map, (uint64_t)record + 1);
 }
 
+/* Puts RECORD, in no index any more, on the free list, with what was kept aside. */
+static void free_record(struct object_tracker *tracker, uint32_t record)
+{
+    struct live_record *r = &tracker->records[record];
+    if (r->tid_and_flags & FLAG_SPELLED)
+        drop_side(&tracker->spellings, record);
+    if (r->tid_and_flags & FLAG_SUCCESSOR)
+        drop_side(&tracker->successors, record);
+    r->tid_and_flags = 0;
+    r->count = tracker->free_head;
+    tracker->free_head = record;
+    tracker->live--;
+}
+
 /* Forgets RECORD, found through INDEX: its index entries, what is kept aside. */
 static void forget_tracked(struct object_tracker *tracker, struct record_index *index,
                            uint32_t record)
@@ -375,14 +389,7 @@ static void forget_tracked(struct object_tracker *tracker, struct record_index *
             index_remove_slot(&tracker->serial_by_address, at);
     }
     index_remove_slot(index, index_slot(tracker, index, record_key(tracker, index, record)));
-    if (r->tid_and_flags & FLAG_SPELLED)
-        drop_side(&tracker->spellings, record);
-    if (r->tid_and_flags & FLAG_SUCCESSOR)
-        drop_side(&tracker->successors, record);
-    r->tid_and_flags = 0;
-    r->count = tracker->free_head;
-    tracker->free_head = record;
-    tracker->live--;
+    free_record(tracker, record);
 }
 
 /* Two hex digits per byte value: every event's address is spelled out. */
@@ -574,9 +581,9 @@ static uint32_t class_id(struct object_tracker *tracker, const char *class_name,
     return id;
 }
 
-static uint32_t start_object(struct object_tracker *tracker, struct record_index *index,
-                             uint64_t key, bool by_serial, const struct log_event *event,
-                             uint32_t *class_id_cache)
+/* A new record for the object KEY that starts with EVENT, in no index yet. */
+static uint32_t new_filled_record(struct object_tracker *tracker, uint64_t key, bool by_serial,
+                                  const struct log_event *event, uint32_t *class_id_cache)
 {
     uint32_t record = new_record(tracker);
     struct live_record *r = &tracker->records[record];
@@ -590,6 +597,14 @@ static uint32_t start_object(struct object_tracker *tracker, struct record_index
         r->tid_and_flags |= FLAG_SPELLED;
         id_map_add(&tracker->spellings, (uint64_t)record + 1, xstrdup(spelling));
     }
+    return record;
+}
+
+static uint32_t start_object(struct object_tracker *tracker, struct record_index *index,
+                             uint64_t key, bool by_serial, const struct log_event *event,
+                             uint32_t *class_id_cache)
+{
+    uint32_t record = new_filled_record(tracker, key, by_serial, event, class_id_cache);
     index_add(tracker, index, record);
     if (by_serial) {
         struct index_slot *at = index_slot(tracker, &tracker->serial_by_address,
@@ -946,15 +961,48 @@ uint32_t object_tracker_find_address(const struct object_tracker *tracker, uint6
     return record + 1;
 }
 
+/* object_tracker_quiet_count_from's change of R by a thread the thread cache does not
+ * hold: out of line, so that the commonest call saves and restores no register. */
+static __attribute__((noinline)) bool quiet_from_new_thread(struct object_tracker *tracker,
+                                                            const struct log_sink *sink,
+                                                            struct live_record *r,
+                                                            int64_t delta, uint64_t tid)
+{
+    return apply_quiet(sink, r, delta, r->count + delta, quiet_tid_id(tracker, r, tid));
+}
+
 bool object_tracker_quiet_count_from(struct object_tracker *tracker,
                                      const struct log_sink *sink, uint64_t address,
                                      int64_t count_before, int64_t delta, uint64_t tid)
 {
-    uint32_t record = index_find(tracker, &tracker->by_address, address);
-    if (record == NO_RECORD || tracker->records[record].count != count_before)
+    /* index_find and quiet_tid_id, written out for the commonest line of a big log. */
+    const struct record_index *index = &tracker->by_address;
+    if (!index->slots)
         return false;
-    struct live_record *r = &tracker->records[record];
-    return apply_quiet(sink, r, delta, count_before + delta, quiet_tid_id(tracker, r, tid));
+    uint32_t hash = key_hash(address);
+    struct live_record *r;
+    for (size_t i = hash & index->mask;; i = (i + 1) & index->mask) {
+        const struct index_slot *slot = &index->slots[i];
+        if (slot->record == 0)
+            return false;
+        r = &tracker->records[slot->record - 1];
+        if (slot->hash == hash && r->address == address)
+            break;
+    }
+    if (r->count != count_before)
+        return false;
+    uint32_t thread = 0;
+    if (!(r->tid_and_flags & FLAG_SHARED)) {
+        /* tid_id's, when the thread cache holds TID (an id there is never 0) */
+        thread = tracker->tid_cache[tid % TID_CACHE].tid == tid
+                     ? tracker->tid_cache[tid % TID_CACHE].id
+                     : 0;
+        if (thread == 0)
+            return quiet_from_new_thread(tracker, sink, r, delta, tid);
+        tracker->last_tid = tid;
+        tracker->last_tid_id = thread;
+    }
+    return apply_quiet(sink, r, delta, count_before + delta, thread);
 }
 
 bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
@@ -967,6 +1015,91 @@ bool object_tracker_quiet_count_hinted(struct object_tracker *tracker,
         return false;
     struct live_record *r = &tracker->records[record];
     return apply_quiet(sink, r, delta, count, quiet_tid_id(tracker, r, tid));
+}
+
+/* The two commonest lines of an Asterisk log that a reading of lives delivers, applied as
+ * object_tracker_apply applies them, less its tests of what cannot be so then: the
+ * format has looked the address up already (object_tracker_find_address), and no log
+ * serial, alloc-log line or nominal object is about. */
+
+/* The slot of the by_address index that holds ADDRESS (of hash HASH): its index, and
+ * *FOUND true; else the first empty slot of its probe, where index_add would put it. */
+static inline size_t address_probe(const struct object_tracker *tracker, uint64_t address,
+                                   uint32_t hash, bool *found)
+{
+    const struct record_index *index = &tracker->by_address;
+    for (size_t i = hash & index->mask;; i = (i + 1) & index->mask) {
+        const struct index_slot *slot = &index->slots[i];
+        if (slot->record == 0) {
+            *found = false;
+            return i;
+        }
+        if (slot->hash == hash && tracker->records[slot->record - 1].address == address) {
+            *found = true;
+            return i;
+        }
+    }
+}
+
+bool object_tracker_birth_at_address(struct object_tracker *tracker, struct log_event *event,
+                                     uint32_t *class_id_cache, struct log_sink *sink)
+{
+    struct record_index *index = &tracker->by_address;
+    uint64_t address = event->address_value;
+    uint32_t hash = key_hash(address);
+    bool found = false;
+    size_t empty = index->slots ? address_probe(tracker, address, hash, &found) : 0;
+    if (found || event->count <= 0)
+        return false;
+    event->anomaly = NULL;
+    event->first_seen = false;
+    /* start_object's, the index slot being known */
+    uint32_t record = new_filled_record(tracker, address, false, event, class_id_cache);
+    if (index->slots && (index->count + 1) * 4 <= (index->mask + 1) * 3) {
+        index->slots[empty] = (struct index_slot){record + 1, hash};
+        index->count++;
+    } else {
+        index_add(tracker, index, record);
+    }
+    set_address_destroyed(tracker, address, false);
+    tracker->records[record].count = event->count;
+    event->op = LOG_OP_NEW;
+    describe(tracker, record, event);
+    deliver(tracker, record, event, sink);
+    return true;
+}
+
+bool object_tracker_death_at_address(struct object_tracker *tracker, struct log_event *event,
+                                     struct log_sink *sink)
+{
+    struct record_index *index = &tracker->by_address;
+    uint64_t address = event->address_value;
+    bool found = false;
+    size_t at = index->slots ? address_probe(tracker, address, key_hash(address), &found) : 0;
+    if (!found)
+        return false;
+    uint32_t record = index->slots[at].record - 1;
+    struct live_record *r = &tracker->records[record];
+    int64_t count_before = r->count;
+    if (count_before + event->delta > 0)
+        return false;
+    event->anomaly = NULL;
+    event->first_seen = false;
+    if (!(r->tid_and_flags & FLAG_SHARED))
+        r->tid_and_flags = with_thread(r->tid_and_flags, tid_id(tracker, event->tid));
+    bool check_count = !(r->tid_and_flags & (FLAG_SHARED | FLAG_NOMINAL));
+    if (count_before + event->delta != 0 && check_count)
+        note(tracker, event, "destroyed while its count was %" PRId64 ": an event is missing",
+             count_before);
+    r->count = 0;
+    event->op = LOG_OP_DESTROY;
+    describe(tracker, record, event);
+    deliver(tracker, record, event, sink);
+    set_address_destroyed(tracker, address, true);
+    /* forget_tracked's, the index slot being known (the sink changes no index) */
+    index_remove_slot(index, &index->slots[at]);
+    free_record(tracker, record);
+    return true;
 }
 
 /* For qsort, which passes no context: the records being sorted. */

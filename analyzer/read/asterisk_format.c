@@ -224,6 +224,21 @@ static const struct site_slot *find_site(struct asterisk_state *state,
     return find_site(state, parsed);
 }
 
+/* The slot of a call site met before, or NULL: find_site without making one, which needs
+ * the line cut. */
+static const struct site_slot *known_site(const struct asterisk_state *state,
+                                          const struct fast_digest *digest)
+{
+    const struct site_table *table = &state->sites;
+    if (table->slots)
+        for (size_t i = (size_t)digest->low & table->mask; table->slots[i].site;
+             i = (i + 1) & table->mask)
+            if (table->slots[i].digest.low == digest->low &&
+                table->slots[i].digest.high == digest->high)
+                return &table->slots[i];
+    return NULL;
+}
+
 static bool starts_with(const char *text, const char *prefix)
 {
     return strncmp(text, prefix, strlen(prefix)) == 0;
@@ -480,14 +495,88 @@ static void hold(struct asterisk_state *state, struct address_chain *chain,
 bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *sink,
                          uint64_t address, int64_t state_count, int64_t delta, uint64_t tid)
 {
-    return sink->lives_only && !state->oldest &&
+    return asterisk_quiet_lines_taken(state, sink) &&
            object_tracker_quiet_count_from(state->tracker, sink, address, state_count, delta,
                                            tid);
+}
+
+bool asterisk_quiet_lines_taken(const struct asterisk_state *state, const struct log_sink *sink)
+{
+    return sink->lives_only && !state->oldest;
+}
+
+struct object_tracker *asterisk_tracker(struct asterisk_state *state)
+{
+    return state->tracker;
 }
 
 static void accept_in_order(struct asterisk_state *state, struct parsed_line *parsed,
                             const char *text, size_t length, unsigned long line_number,
                             struct log_sink *sink);
+
+/* Of the uncut line TEXT of TOKEN, cuts only the fields its event shows: ADDR, STATE and
+ * TAG (the call site's are named by its digest). */
+static void cut_event_fields(const struct asterisk_token *token, char *text, char **address,
+                             char **state_text, char **tag)
+{
+    const uint16_t *comma = token->comma;
+    size_t length = token->head.length - 1;
+    text[length] = '\0';
+    text[comma[ADDR]] = '\0';
+    *address = text;
+    *state_text = text + comma[FUNC] + 1;
+    if (token->commas == ASTERISK_FIELD_COUNT - 1) {
+        text[comma[STATE]] = '\0';
+        *tag = text + comma[STATE] + 1;
+    } else {
+        *tag = text + length;
+    }
+}
+
+bool asterisk_take_birth_or_death(struct asterisk_state *state,
+                                  const struct asterisk_token *token, char *text,
+                                  unsigned long line_number, struct log_sink *sink)
+{
+    bool birth = token->line_kind == LINE_CONSTRUCTOR;
+    if (!token->site_known || (birth ? token->delta <= 0 : token->line_kind != LINE_DESTRUCTOR))
+        return false;
+    /* What asterisk_accept_line would take at once, and take_parsed deliver as a creation
+     * or a destruction: after the lines that waited too long, no line waits at the
+     * address, and the line fits its object's chain. */
+    take_waited_out(state, line_number, sink);
+    if (state->chains.count && address_chains_find(&state->chains, token->address))
+        return false;
+    const struct site_slot *slot = known_site(state, &token->site);
+    if (!slot)
+        return false;   /* a new site is made from the cut line */
+    /* Cut in part even when the tracker then finds that the line does not fit its chain:
+     * whoever takes it then cuts it at the same places. */
+    char *address, *state_text, *tag;
+    cut_event_fields(token, text, &address, &state_text, &tag);
+    struct call_site *site = slot->site;
+    /* As take_parsed fills it. */
+    static const struct log_event blank_event;
+    struct log_event event = blank_event;
+    event.address = address;
+    event.address_value = token->address;
+    event.tid = token->tid;
+    event.frames = &site->frame;
+    event.frame_count = 1;
+    event.stack_id = slot->id;
+    event.line = line_number;
+    event.delta = token->delta;
+    event.tag = tag;
+    event.state = state_text;
+    event.address_plain = token->address_plain;
+    if (birth) {
+        event.count = token->delta;
+        event.size = constructor_size(state_text);
+        event.class_name = site->function;
+        return object_tracker_birth_at_address(state->tracker, &event, &site->class_id, sink);
+    }
+    event.class_name = "?";
+    return object_tracker_death_at_address(state->tracker, &event, sink);
+}
 
 void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *parsed,
                           const char *text, size_t length, unsigned long line_number,

@@ -58,6 +58,23 @@ static inline void asterisk_cut_fields(struct parsed_line *parsed)
     parsed->uncut_text = NULL;
 }
 
+/* What the reading thread (asterisk_block.c's asterisk_scan_lines) read of one line:
+ * about 80 bytes, as a line, for the parser reads every token the other core wrote. */
+enum { TOKEN_TEXT = 0, TOKEN_USUAL = 1, TOKEN_EMPTY_LINE = 2 };
+struct asterisk_token {
+    struct scanned_line_head head;  /* the line with its '\n' */
+    uint8_t kind;                   /* TOKEN_* */
+    uint8_t commas;                 /* parsed_line's uncut_commas */
+    uint8_t line_kind;              /* enum line_kind */
+    bool address_plain;             /* parsed_line's */
+    bool site_known;                /* parsed_line's */
+    uint16_t comma[ASTERISK_FIELD_COUNT - 1];   /* parsed_line's uncut_comma */
+    uint16_t site_length;
+    struct fast_digest site;
+    uint64_t address, tid;
+    int64_t delta, state_count;
+};
+
 struct asterisk_state;
 
 /* Gives a checked line (its text LENGTH bytes at TEXT, cut into PARSED) its turn: takes
@@ -71,6 +88,21 @@ void asterisk_accept_line(struct asterisk_state *state, struct parsed_line *pars
  * of any other. */
 bool asterisk_take_quiet(struct asterisk_state *state, const struct log_sink *sink,
                          uint64_t address, int64_t state_count, int64_t delta, uint64_t tid);
+/* The next commonest, when no line waits at its address: the constructor line of an
+ * object at an address with none alive, or the destructor line of the live object at its
+ * address that takes its count to 0 or below, of a call site met before; read from its
+ * TOKEN (TOKEN_USUAL), its text at TEXT, uncut. Takes it as asterisk_accept_line would,
+ * in fewer steps, and returns true; else returns false, and the line goes the way of any
+ * other (the lines that waited too long may have been taken, as asterisk_accept_line
+ * first does, and the line cut in part, at places where it is cut anyway). */
+bool asterisk_take_birth_or_death(struct asterisk_state *state,
+                                  const struct asterisk_token *token, char *text,
+                                  unsigned long line_number, struct log_sink *sink);
+/* The same in two steps, for a reader of many lines: whether asterisk_take_quiet may take
+ * a line at all (it may not while a line waits), which changes only when a line is
+ * taken otherwise, then object_tracker_quiet_count_from of the state's tracker. */
+bool asterisk_quiet_lines_taken(const struct asterisk_state *state, const struct log_sink *sink);
+struct object_tracker *asterisk_tracker(struct asterisk_state *state);
 /* asterisk_accept_line of a line asterisk_take_quiet did not take. */
 void asterisk_accept_unquiet_line(struct asterisk_state *state, struct parsed_line *parsed,
                                   const char *text, size_t length, unsigned long line_number,

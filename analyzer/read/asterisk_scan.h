@@ -156,6 +156,13 @@ static inline bool asterisk_decimal_field(const char *p, const char *end, const 
     size_t count = (size_t)(end - p);
     if (end <= p || count > 18)
         return false;
+    if (count == 1) {
+        /* A delta or a count before the change: nearly always one digit, a branch the CPU
+         * foresees, and a fifth of the instructions of the 8-byte reading. */
+        unsigned digit = (unsigned)(unsigned char)*p - '0';
+        *value = digit;
+        return digit < 10;
+    }
     if (count <= 8 && limit - p >= 8) {
         uint64_t text;
         memcpy(&text, p, sizeof text);

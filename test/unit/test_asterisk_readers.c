@@ -248,6 +248,81 @@ START_TEST(readers_agree_on_lines_odd_for_the_scan)
 }
 END_TEST
 
+/* Births and deaths on both sides of the reading of lives' shortcut for them
+ * (asterisk_take_birth_or_death): taken there (a constructor at a free address, the
+ * destructor of the live object, to 0 or below), or left to the usual way (a constructor
+ * at a live address or with no +1, a destructor with no live object, or while its
+ * object's count stays above 0, or while a line waits, or of a call site not met yet),
+ * with the anomalies each is told with, over many chunks. */
+START_TEST(readers_agree_on_births_and_deaths)
+{
+    char *log = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&log, &length);
+    ck_assert_ptr_nonnull(out);
+    for (unsigned i = 0; i < 30000; i++) {
+        unsigned long a = 0x7f0000000000ul + 0x40ul * (i % 700);
+        unsigned tid = 100 + i % 3;
+        fprintf(out, "0x%lx,+1,%u,a.c,%u,make,**constructor**48**%u**,new\n", a, tid, i % 5,
+                i % 9);
+        switch (i % 12) {
+        case 0: /* a destructor of a site never met before */
+            fprintf(out, "0x%lx,-1,%u,new.c,%u,end,**destructor**,first\n", a, tid, i);
+            break;
+        case 1: /* the count stays above 0: destroyed while its count was 2 */
+            fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid);
+            fprintf(out, "0x%lx,+1,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            break;
+        case 2: /* below 0, the object shared by two threads: no anomaly */
+            fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid + 1);
+            fprintf(out, "0x%lx,-3,%u,b.c,3,drop,**destructor**,\n", a, tid);
+            break;
+        case 3: /* a constructor at a live address, then no +1 */
+            fprintf(out, "0x%lx,+1,%u,a.c,1,make,**constructor**,again\n", a, tid);
+            fprintf(out, "0x%lx,+0,%u,a.c,2,make,**constructor**,zero\n", a + 8, tid);
+            fprintf(out, "0x%lx,-1,%u,a.c,3,make,**constructor**,minus\n", a + 16, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            break;
+        case 4: /* a destructor of no live object, before and after a destruction */
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a + 24, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            break;
+        case 5: /* a line waits: the count of 2 comes before the +1 from 1 */
+            fprintf(out, "0x%lx,-1,%u,b.c,4,drop,2,late\n", a, tid);
+            fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            break;
+        case 6: /* the destructor before the new object's constructor, as Asterisk frees */
+            fprintf(out, "0x%lx,+1,%u,a.c,1,make,**constructor**,reborn\n", a, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            break;
+        case 7: /* spelled otherwise: uppercase, leading zeros, no tag; below 0 */
+            fprintf(out, "0X%lX,+1,%u,b.c,1,hold,1,x\n", a, tid);
+            fprintf(out, "0x%017lx,-3,%u,b.c,2,drop,**destructor**\n", a, tid);
+            break;
+        case 8: /* left alive, a leak; the next constructor at its address meets it */
+            break;
+        case 9: /* below 0, one thread: destroyed while its count was 2 */
+            fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid);
+            fprintf(out, "0x%lx,-3,%u,b.c,2,drop,**destructor**,\n", a, tid);
+            break;
+        default: /* the commonest: born, changed, dead */
+            fprintf(out, "0x%lx,+1,%u,b.c,1,hold,1,\n", a, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,2,\n", a, tid);
+            fprintf(out, "0x%lx,-1,%u,b.c,2,drop,**destructor**lock-state:unlocked**,\n", a,
+                    tid);
+            break;
+        }
+    }
+    fclose(out);
+    ck_assert_uint_gt(length, 1u << 20);
+    ck_assert_int_eq(readers_agree(log, length, NULL), LOG_STATUS_OK);
+    free(log);
+}
+END_TEST
+
 static void count_event(const struct log_event *event, void *user)
 {
     (void)event;
@@ -310,6 +385,7 @@ Suite *asterisk_readers_suite(void)
     tcase_add_test(cases, readers_agree_on_bad_lines);
     tcase_add_test(cases, readers_agree_on_a_torn_line);
     tcase_add_test(cases, readers_agree_on_lines_odd_for_the_scan);
+    tcase_add_test(cases, readers_agree_on_births_and_deaths);
     tcase_add_test(cases, block_reader_stops_where_the_line_reader_must_read);
     suite_add_tcase(suite, cases);
     return suite;

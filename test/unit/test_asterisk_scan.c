@@ -166,6 +166,11 @@ START_TEST(decimal_fields_read_as_byte_by_byte)
     check_decimal("20009", false, true, 20009);
     check_decimal("0", false, true, 0);
     check_decimal("7", false, true, 7);
+    /* one digit, read by itself: a delta or a count before the change */
+    check_decimal("9", false, true, 9);
+    check_decimal("-1", true, true, -1);
+    check_decimal("*", false, false, 0);
+    check_decimal("-*", true, false, 0);
     check_decimal("12345678", false, true, 12345678);
     check_decimal("99999999", false, true, 99999999);
     check_decimal("123456789", false, true, 123456789);

@@ -291,6 +291,100 @@ static const char *live_list(void)
     return text;
 }
 
+/* object_tracker_birth_at_address of an object at ADDRESS by DELTA, by thread TID; the
+ * delivered event as text, "" if none, "refused" if it was not taken. */
+static const char *birth(const char *address, int64_t delta, uint32_t *class_id_cache,
+                         const char *class_name, uint64_t tid)
+{
+    char error[128] = "";
+    struct log_sink sink = {.on_event = remember_event, .error = error,
+                            .error_size = sizeof error, .lives_only = true};
+    struct log_event event = {.address = address, .address_value = strtoull(address, NULL, 16),
+                              .class_name = class_name, .count = delta, .tid = tid,
+                              .delta = delta, .address_plain = true};
+    delivered[0] = '\0';
+    if (!object_tracker_birth_at_address(tracker, &event, class_id_cache, &sink))
+        return "refused";
+    return delivered;
+}
+
+/* object_tracker_death_at_address of the object at ADDRESS by DELTA, by thread TID. */
+static const char *death(const char *address, int64_t delta, uint64_t tid)
+{
+    char error[128] = "";
+    struct log_sink sink = {.on_event = remember_event, .error = error,
+                            .error_size = sizeof error, .lives_only = true};
+    struct log_event event = {.address = address, .address_value = strtoull(address, NULL, 16),
+                              .class_name = "?", .tid = tid, .delta = delta,
+                              .address_plain = true};
+    delivered[0] = '\0';
+    if (!object_tracker_death_at_address(tracker, &event, &sink))
+        return "refused";
+    return delivered;
+}
+
+START_TEST(births_and_deaths_at_an_address_are_told_as_apply_tells_them)
+{
+    uint32_t cell = 0;
+    int64_t count = -1;
+    ck_assert_str_eq(death("0x10", -1, 7), "refused");     /* none alive there yet */
+    ck_assert_str_eq(birth("0x10", 1, &cell, "ast_channel", 7), "N 1 0x10 ast_channel 1");
+    ck_assert_uint_ne(cell, 0);
+    ck_assert(object_tracker_find_address(tracker, 0x10, &count));
+    ck_assert_int_eq(count, 1);
+    ck_assert_str_eq(birth("0x10", 1, &cell, "ast_channel", 7), "refused");   /* alive */
+    ck_assert_str_eq(birth("0x18", 0, &cell, "ast_channel", 7), "refused");   /* no count */
+    ck_assert_str_eq(birth("0x20", 1, &cell, "ast_channel", 7), "N 2 0x20 ast_channel 1");
+    /* The classes come from the cell once it is set. */
+    ck_assert_str_eq(birth("0x30", 1, &cell, "other", 7), "N 3 0x30 ast_channel 1");
+    ck_assert_str_eq(death("0x10", -1, 7), "D 1 0x10 ast_channel 0");
+    ck_assert_uint_eq(object_tracker_find_address(tracker, 0x10, &count), 0);
+    ck_assert_str_eq(death("0x10", -1, 7), "refused");
+    /* Its address is remembered as destroyed, as apply remembers it... */
+    const char *stray = apply(CHANGE_COUNT, 0, "0x10", 1, 1);
+    ck_assert_int_eq(stray[0], LOG_OP_STRAY);
+    ck_assert_str_eq(strstr(stray, " !"), " !change after the object's destruction");
+    /* ...until an object is born there again. */
+    ck_assert_str_eq(birth("0x10", 1, NULL, "ast_bridge", 7), "N 4 0x10 ast_bridge 1");
+    ck_assert_str_eq(apply(CHANGE_COUNT, 0, "0x10", 1, 2), "A 4 0x10 ast_bridge 2");
+    /* Not a death while the count stays above 0. */
+    ck_assert_str_eq(death("0x10", 1, 7), "refused");
+    ck_assert(object_tracker_find_address(tracker, 0x10, &count));
+    ck_assert_int_eq(count, 2);
+    ck_assert_str_eq(death("0x10", -1, 7), "refused");
+    /* A destruction that takes the count below 0 is missing an event, told as apply
+     * tells it, when one thread alone changed the object... */
+    ck_assert_str_eq(death("0x10", -3, 7), "D 4 0x10 ast_bridge 0 !destroyed while its count "
+                                           "was 2: an event is missing");
+    /* ...and not when two did. */
+    ck_assert_str_eq(apply(CHANGE_COUNT, 0, "0x20", 1, 2), "A 2 0x20 ast_channel 2");
+    ck_assert_str_eq(death("0x20", -3, 8), "D 2 0x20 ast_channel 0");
+    ck_assert_str_eq(live_list(), "3 0x30 ast_channel 1;");
+}
+END_TEST
+
+/* Births fill the address index past the size it starts with: it grows, and every object
+ * is still found. */
+START_TEST(births_at_addresses_grow_the_index)
+{
+    char address[32];
+    for (unsigned i = 1; i <= 3000; i++) {
+        snprintf(address, sizeof address, "0x%x", i * 16);
+        ck_assert_str_ne(birth(address, 1, NULL, "c", 7), "refused");
+    }
+    int64_t count;
+    for (unsigned i = 1; i <= 3000; i++)
+        ck_assert_uint_ne(object_tracker_find_address(tracker, i * 16, &count), 0);
+    for (unsigned i = 1; i <= 3000; i += 2) {
+        snprintf(address, sizeof address, "0x%x", i * 16);
+        ck_assert_str_ne(death(address, -1, 7), "refused");
+    }
+    for (unsigned i = 1; i <= 3000; i++)
+        ck_assert_uint_eq(object_tracker_find_address(tracker, i * 16, &count) != 0, i % 2 == 0);
+    ck_assert_uint_eq(object_tracker_live_count(tracker), 1500);
+}
+END_TEST
+
 START_TEST(live_objects_are_listed_in_serial_order_as_the_log_spells_them)
 {
     struct tracker_claim claim;
@@ -405,6 +499,8 @@ Suite *object_tracker_suite(void)
     tcase_add_test(tc, a_record_hint_of_an_ended_object_is_not_followed);
     tcase_add_test(tc, a_class_id_cell_names_the_class_of_later_objects);
     tcase_add_test(tc, a_quiet_change_from_the_count_before_is_taken_only_where_it_fits);
+    tcase_add_test(tc, births_and_deaths_at_an_address_are_told_as_apply_tells_them);
+    tcase_add_test(tc, births_at_addresses_grow_the_index);
     tcase_add_test(tc, a_quiet_run_applies_changes_up_to_the_first_that_is_not_quiet);
     tcase_add_test(tc, live_objects_are_listed_in_serial_order_as_the_log_spells_them);
     tcase_add_test(tc, a_user_slot_lives_and_dies_with_its_object);
