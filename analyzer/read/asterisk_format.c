@@ -310,6 +310,33 @@ static inline char *field_alone(const struct parsed_line *parsed, unsigned i)
     return field;
 }
 
+/* EVENT, of line LINE_NUMBER at the call site of SLOT: its fields ADDRESS, STATE_TEXT
+ * and TAG as cut, its numbers as read (from a parsed line, or from a token). The kind's
+ * own fields (count, size, class) are the caller's. */
+static inline void fill_site_event(struct log_event *event, const struct site_slot *slot,
+                                   unsigned long line_number, const char *address,
+                                   const char *state_text, const char *tag,
+                                   uint64_t address_value, uint64_t tid, int64_t delta,
+                                   bool address_plain)
+{
+    /* Copied from a blank one, then filled: an initializer zeroed it with `rep stos`,
+     * whose start-up was half the time of take_parsed. */
+    static const struct log_event blank_event;
+    *event = blank_event;
+    event->address = address;
+    event->class_name = "?";
+    event->frames = &slot->site->frame;
+    event->frame_count = 1;
+    event->stack_id = slot->id;
+    event->line = line_number;
+    event->tag = tag;
+    event->state = state_text;
+    event->address_value = address_value;
+    event->tid = tid;
+    event->delta = delta;
+    event->address_plain = address_plain;
+}
+
 /* Turns a checked line into its event, in its turn. RECORD_HINT: its object's record
  * (struct change's), if known. */
 static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed,
@@ -332,22 +359,9 @@ static void take_parsed(struct asterisk_state *state, struct parsed_line *parsed
          *tag = field_alone(parsed, TAG);
     const struct site_slot *slot = find_site(state, parsed);
     struct call_site *site = slot->site;
-    /* Copied from a blank one, then filled: an initializer zeroed it with `rep stos`,
-     * whose start-up was half the time of this function. */
-    static const struct log_event blank_event;
-    struct log_event event = blank_event;
-    event.address = address;
-    event.address_value = parsed->address;
-    event.class_name = "?";
-    event.tid = parsed->tid;
-    event.frames = &site->frame;
-    event.frame_count = 1;
-    event.stack_id = slot->id;
-    event.line = line_number;
-    event.delta = parsed->delta;
-    event.tag = tag;
-    event.state = state_text;
-    event.address_plain = parsed->address_plain;
+    struct log_event event;
+    fill_site_event(&event, slot, line_number, address, state_text, tag, parsed->address,
+                    parsed->tid, parsed->delta, parsed->address_plain);
     struct change change = {.record_hint = record_hint};
     switch (parsed->kind) {
     case LINE_CONSTRUCTOR:
@@ -554,27 +568,15 @@ bool asterisk_take_birth_or_death(struct asterisk_state *state,
     char *address, *state_text, *tag;
     cut_event_fields(token, text, &address, &state_text, &tag);
     struct call_site *site = slot->site;
-    /* As take_parsed fills it. */
-    static const struct log_event blank_event;
-    struct log_event event = blank_event;
-    event.address = address;
-    event.address_value = token->address;
-    event.tid = token->tid;
-    event.frames = &site->frame;
-    event.frame_count = 1;
-    event.stack_id = slot->id;
-    event.line = line_number;
-    event.delta = token->delta;
-    event.tag = tag;
-    event.state = state_text;
-    event.address_plain = token->address_plain;
+    struct log_event event;
+    fill_site_event(&event, slot, line_number, address, state_text, tag, token->address,
+                    token->tid, token->delta, token->address_plain);
     if (birth) {
         event.count = token->delta;
         event.size = constructor_size(state_text);
         event.class_name = site->function;
         return object_tracker_birth_at_address(state->tracker, &event, &site->class_id, sink);
     }
-    event.class_name = "?";
     return object_tracker_death_at_address(state->tracker, &event, sink);
 }
 

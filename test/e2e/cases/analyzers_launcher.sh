@@ -8,7 +8,7 @@ expect "exit status" 64 "$rc"
 expect "output" "refshim: --depth wants a number from 1 to 256, not 999" "$out"
 out=$(scripts/refshim --depth 0x10 -- echo ran 2>&1); rc=$?
 expect "exit status for 0x10" 64 "$rc"
-out=$(scripts/refshim --depth 256 -o "$WORK/launch-depth.log" -- echo ran 2>&1); rc=$?
+out=$(scripts/refshim --shim "$SHIM" --depth 256 -o "$WORK/launch-depth.log" -- echo ran 2>&1); rc=$?
 expect "256 is accepted" "0 ran" "$rc $out"
 finish
 
