@@ -119,7 +119,9 @@ fuzz:
 # Analyzers and unit tests under AddressSanitizer and UndefinedBehaviorSanitizer;
 # the e2e run then uses the sanitized analyzers (the shim itself is built with UBSan only,
 # since ASan must be the first library loaded and would be preloaded after the program).
-check-asan:
+# The plain build too: the launcher's cases find the shim and refleaks where a user's
+# `make` leaves them, next to scripts/.
+check-asan: all
 	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" unit
 	$(MAKE) BUILD=build-asan OPT=-O1 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" $(TOOLS:$(BUILD)/%=build-asan/%)
 	$(MAKE) BUILD=build-ubsan OPT=-O1 SAN="-fsanitize=undefined -fno-sanitize-recover=all" build-ubsan/librefshim.so

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "report.h"
 #include "stack_capture.h"
+#include "unwind_signals.h"
 
 /* A first event symbolizes its frames, which may keep the shim busy for milliseconds:
  * a 10 kHz timer lands a few dozen times in that. The queue is mapped on a thread's
@@ -72,7 +73,13 @@ bool deferred_events_offer(const struct deferred_event *event)
 {
     uintptr_t ips[QUEUED_DEPTH];
     int depth;
-    if (!made_by_signal_handler(ips, QUEUED_DEPTH, &depth))
+    /* One mask change for the walk, not libunwind's two a frame: where a system call
+     * costs a microsecond (a kernel with page-table isolation), a 5 kHz handler making
+     * six calls spent all of its thread's time in them, and the queue overflowed. */
+    unsigned hold = unwind_signals_hold();
+    bool deferred = made_by_signal_handler(ips, QUEUED_DEPTH, &depth);
+    unwind_signals_release(hold);
+    if (!deferred)
         return false;
     if (queue == NULL) {
         void *mem = mmap(NULL, QUEUE_SIZE * sizeof *queue, PROT_READ | PROT_WRITE,
