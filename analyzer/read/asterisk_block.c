@@ -308,38 +308,39 @@ static inline bool scan_state(const char *state, const char *end, const char *li
     return asterisk_signed_field(state, end, limit, &parsed->state_count);
 }
 
-/* Reads the line at AT, whose first COUNT commas (seven at most) are SEPARATOR[0..COUNT-1]
- * (OFFSET[0..COUNT-1] bytes from AT) and whose '\n' is NEWLINE, into TOKEN if it has the
+/* Reads the line at AT, whose first COUNT commas (seven at most) are OFFSET[0..COUNT-1]
+ * bytes from AT and whose '\n' is NEWLINE, into TOKEN if it has the
  * usual shape, as cut_line_at and cut_usual_line would read it: every field's end is
  * known, so the numbers are read a few bytes at once (asterisk_scan.h). LIMIT: the end of
  * the bytes that may be read. False if the line is not usual. */
-static bool scan_usual_line(const char *at, const char *const separator[SPLITTING_COMMAS],
-                            const uint16_t offset[SPLITTING_COMMAS], unsigned count,
+static bool scan_usual_line(const char *at, const uint16_t offset[SPLITTING_COMMAS], unsigned count,
                             const char *newline, const char *limit, bool lives_only,
                             struct asterisk_token *token)
 {
+#define SEPARATOR(field) (at + offset[field])
     /* six commas up to STATE's start; STATE ends at a seventh or at the '\n' */
     if (count < SPLITTING_COMMAS - 1)
         return false;
-    const char *state = separator[FUNC] + 1;
-    const char *state_end = count == SPLITTING_COMMAS ? separator[STATE] : newline;
+    const char *state = SEPARATOR(FUNC) + 1;
+    const char *state_end = count == SPLITTING_COMMAS ? SEPARATOR(STATE) : newline;
     size_t length = (size_t)(newline - at);
     if (length >= USUAL_LINE_MAX || newline[-1] == '\r')
         return false;
     struct parsed_line parsed;
     uint64_t source_line;
     bool address_plain;
-    const char *delta = separator[ADDR] + 1;
+    const char *delta = SEPARATOR(ADDR) + 1;
     delta += *delta == '+';
-    if (!asterisk_hex_field(at, separator[ADDR], limit, &parsed.address, &address_plain) ||
-        !asterisk_signed_field(delta, separator[DELTA], limit, &parsed.delta) ||
-        !asterisk_decimal_field(separator[DELTA] + 1, separator[TID], limit, &parsed.tid) ||
-        !asterisk_decimal_field(separator[FILE_NAME] + 1, separator[LINE], limit,
+    if (!asterisk_hex_field(at, SEPARATOR(ADDR), limit, &parsed.address, &address_plain) ||
+        !asterisk_signed_field(delta, SEPARATOR(DELTA), limit, &parsed.delta) ||
+        !asterisk_decimal_field(SEPARATOR(DELTA) + 1, SEPARATOR(TID), limit, &parsed.tid) ||
+        !asterisk_decimal_field(SEPARATOR(FILE_NAME) + 1, SEPARATOR(LINE), limit,
                                 &source_line) ||
         !scan_state(state, state_end, limit, &parsed))
         return false;
-    const char *site = separator[TID] + 1;
-    size_t site_length = (size_t)(separator[FUNC] - site);
+    const char *site = SEPARATOR(TID) + 1;
+    size_t site_length = (size_t)(SEPARATOR(FUNC) - site);
+#undef SEPARATOR
     token->commas = (uint8_t)count;
     /* all seven, past COUNT too (never read then): no loop on COUNT */
     memcpy(token->comma, offset, sizeof token->comma);
@@ -358,17 +359,20 @@ static bool scan_usual_line(const char *at, const char *const separator[SPLITTIN
     return true;
 }
 
-/* The line at offset AT of DATA, longer than separator_line sees: its end, and its first
- * seven commas (*COUNT of them) into SEPARATOR. */
-static size_t long_line(const char *data, const uint64_t *commas, const uint64_t *newlines,
-                        size_t at, const char *separator[SPLITTING_COMMAS], unsigned *count)
+/* The line at offset AT, longer than separator_line sees: its end, and the offsets from AT
+ * of its first seven commas (*COUNT of them; 0 for the others) into OFFSET. An offset
+ * past 65,535 is kept short: scan_usual_line reads no field of a line that long. */
+static size_t long_line(const uint64_t *commas, const uint64_t *newlines, size_t at,
+                        uint16_t offset[SPLITTING_COMMAS], unsigned *count)
 {
     struct separator_cursor newline = separator_at(newlines, at);
     size_t end = separator_take(newlines, &newline);
     struct separator_cursor comma = separator_at(commas, at);
     *count = 0;
     for (size_t next; *count < SPLITTING_COMMAS && (next = separator_take(commas, &comma)) < end;)
-        separator[(*count)++] = data + next;
+        offset[(*count)++] = (uint16_t)(next - at);
+    for (unsigned i = *count; i < SPLITTING_COMMAS; i++)
+        offset[i] = 0;
     return end;
 }
 
@@ -399,27 +403,21 @@ void asterisk_scan_lines(const char *data, size_t length, struct scanned_lines *
         if (!token)
             break;
         uint16_t offset[SPLITTING_COMMAS];
+        /* the line's first seven commas; the tag's own are no fields */
         unsigned line_end = separator_line(commas, newlines, at, offset);
-        const char *separator[SPLITTING_COMMAS];
         unsigned count;
         size_t end;
         if (line_end < 127) {
             end = at + line_end;
-            /* the line's first seven commas; the tag's own are no fields */
-#pragma GCC unroll 7
-            for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
-                separator[i] = data + at + offset[i];
             count = offset[SPLITTING_COMMAS - 2] > line_end   ? 0
                     : offset[SPLITTING_COMMAS - 1] > line_end ? SPLITTING_COMMAS - 1
                                                               : SPLITTING_COMMAS;
         } else {
-            end = long_line(data, commas, newlines, at, separator, &count);
-            for (unsigned i = 0; i < SPLITTING_COMMAS; i++)
-                offset[i] = i < count ? (uint16_t)(separator[i] - (data + at)) : 0;
+            end = long_line(commas, newlines, at, offset, &count);
         }
         if (end == at)
             token->kind = TOKEN_EMPTY_LINE;
-        else if (scan_usual_line(data + at, separator, offset, count, data + end, data + scanned,
+        else if (scan_usual_line(data + at, offset, count, data + end, data + scanned,
                                  scan->lives_only, token))
             token->kind = TOKEN_USUAL;
         else
