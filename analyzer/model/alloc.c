@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* EX_OSERR from sysexits.h: the system could not give us what we needed. */
 #define EXIT_OUT_OF_MEMORY 71
@@ -49,4 +50,18 @@ char *xstrndup(const char *text, size_t length)
 char *xstrdup(const char *text)
 {
     return xstrndup(text, strlen(text));
+}
+
+void *xmap_populated(size_t size)
+{
+    void *pages = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (pages == MAP_FAILED)
+        out_of_memory();
+    return pages;
+}
+
+void xunmap(void *pages, size_t size)
+{
+    munmap(pages, size ? size : 1);
 }

@@ -28,10 +28,11 @@
 #include "alloc.h"
 
 /* Two held by the parser, one being filled by each side, two ready ahead. */
-enum { CHUNK_COUNT = 6 };
+enum { CHUNK_COUNT = 6, CHUNK_BUFFER_SIZE = CHUNK_ROOM + CHUNK_DATA + 4096 };
 
 struct chunk_reader {
     FILE *file;
+    char *buffers;                      /* the chunks' buffers, CHUNK_BUFFER_SIZE each */
     bool lives_only;                    /* chunk_reader_start's */
     int fd;                             /* >= 0: read with pread, by either side */
     uint64_t base;                      /* the file offset the reading started at */
@@ -261,8 +262,12 @@ struct chunk_reader *chunk_reader_start(FILE *file, chunk_format_fn detect, bool
     reader->lives_only = lives_only;
     reader->detect = detect;
     reader->after_newline = true;
+    /* One mapping, made at once (xmap_populated): touched page by page, the buffers
+     * were 384 page faults, a tenth of refbalance's CPU on a 200 MB Mozilla log in a
+     * virtual machine where a fault costs microseconds. */
+    reader->buffers = xmap_populated(CHUNK_COUNT * CHUNK_BUFFER_SIZE);
     for (size_t i = 0; i < CHUNK_COUNT; i++) {
-        reader->chunks[i].buffer = xmalloc(CHUNK_ROOM + CHUNK_DATA + 1);
+        reader->chunks[i].buffer = reader->buffers + i * CHUNK_BUFFER_SIZE;
         reader->free[i] = true;
     }
     pthread_mutex_init(&reader->lock, NULL);
@@ -352,8 +357,8 @@ void chunk_reader_stop(struct chunk_reader *reader)
         pthread_join(reader->thread, NULL);
     for (size_t i = 0; i < CHUNK_COUNT; i++) {
         free(reader->chunks[i].scan.tokens);
-        free(reader->chunks[i].buffer);
     }
+    xunmap(reader->buffers, CHUNK_COUNT * CHUNK_BUFFER_SIZE);
     pthread_mutex_destroy(&reader->lock);
     pthread_cond_destroy(&reader->changed);
     free(reader);
