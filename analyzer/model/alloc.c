@@ -1,6 +1,7 @@
 /* alloc.c - allocation wrappers that exit with a message instead of returning NULL. */
 #include "alloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,4 +65,25 @@ void *xmap_populated(size_t size)
 void xunmap(void *pages, size_t size)
 {
     munmap(pages, size ? size : 1);
+}
+
+void populate_pages(void *start, size_t length)
+{
+    const uintptr_t page = 4096;
+    uintptr_t from = ((uintptr_t)start + page - 1) & ~(page - 1);
+    uintptr_t to = ((uintptr_t)start + length) & ~(page - 1);
+    /* MADV_POPULATE_WRITE leaves the bytes as they are; before Linux 5.14 it fails, and
+     * the pages are made at their first touch as before. */
+    if (to > from)
+        madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+}
+
+void *xgrow(void *ptr, size_t used, size_t size)
+{
+    void *grown = xmalloc(size);
+    populate_pages(grown, used);
+    if (used)
+        memcpy(grown, ptr, used);
+    free(ptr);
+    return grown;
 }

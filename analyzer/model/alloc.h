@@ -18,5 +18,13 @@ char *xstrndup(const char *text, size_t length);
  * buffers that will be filled whole; given back with xunmap. */
 void *xmap_populated(size_t size);
 void xunmap(void *pages, size_t size);
+/* Makes the whole pages within LENGTH bytes at START now, in one system call, leaving
+ * their bytes as they are. A page made at its first touch costs a page fault, some
+ * microseconds in a virtual machine: for arrays that are about to be filled. */
+void populate_pages(void *start, size_t length);
+/* xrealloc of a large array of which the first USED bytes are in use: the new block's
+ * pages for them are made at once (populate_pages) before the copy, which otherwise
+ * faulted on every page it wrote. */
+void *xgrow(void *ptr, size_t used, size_t size);
 
 #endif

@@ -305,7 +305,11 @@ static void index_add(const struct object_tracker *tracker, struct record_index 
         struct index_slot *old = index->slots;
         size_t old_count = old ? index->mask + 1 : 0;
         size_t capacity = old ? old_count * 2 : 1024;
-        index->slots = xcalloc(capacity, sizeof *index->slots);
+        /* Filled at random places, so all its pages soon: made at once before they are
+         * zeroed (calloc's zeroing faulted on each). */
+        index->slots = xmalloc(capacity * sizeof *index->slots);
+        populate_pages(index->slots, capacity * sizeof *index->slots);
+        memset(index->slots, 0, capacity * sizeof *index->slots);
         index->mask = capacity - 1;
         for (size_t i = 0; i < old_count; i++)
             if (old[i].record != 0)
@@ -334,6 +338,14 @@ static void index_remove_slot(struct record_index *index, struct index_slot *slo
 
 /* The records. */
 
+/* How many records' pages new_record makes at once: 64 KiB of them. */
+enum { RECORDS_POPULATED = 65536 / sizeof(struct live_record) };
+
+static inline uint32_t min_u32(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
+}
+
 static uint32_t new_record(struct object_tracker *tracker)
 {
     uint32_t record = tracker->free_head;
@@ -343,13 +355,20 @@ static uint32_t new_record(struct object_tracker *tracker)
         if (tracker->record_count == tracker->record_capacity) {
             /* Four billion live objects would take 128 GB: memory runs out first. */
             uint32_t capacity = tracker->record_capacity ? tracker->record_capacity * 2 : 1024;
-            tracker->records = xrealloc(tracker->records, capacity * sizeof *tracker->records);
+            tracker->records = xgrow(tracker->records,
+                                     tracker->record_capacity * sizeof *tracker->records,
+                                     capacity * sizeof *tracker->records);
             if (tracker->user)
                 tracker->user = xrealloc(tracker->user, (size_t)capacity * tracker->user_slots *
                                                             sizeof *tracker->user);
             tracker->record_capacity = capacity;
         }
         record = tracker->record_count++;
+        /* The pages of the records to come, made a group at a time (populate_pages). */
+        if (record % RECORDS_POPULATED == 0)
+            populate_pages(&tracker->records[record],
+                           (size_t)min_u32(RECORDS_POPULATED, tracker->record_capacity - record) *
+                               sizeof *tracker->records);
     }
     tracker->records[record] = (struct live_record){0};
     for (unsigned i = 0; i < tracker->user_slots; i++)
