@@ -47,7 +47,12 @@ L=$D/refs.log
 REFLOG_CLASSES=Kind0 traced "$L" timeout 60 "$D/app"
 expect "the program finishes (exit status; 124: hung)" "0 300" "$? $(cat "$L.out")"
 expect "stderr" "" "$(cat "$L.err")"
-expect "refleaks" "$(serial_address "$L" 1) (1) @ Kind0" "$(refleaks "$L" 2>&1)"
+expect "refleaks" "$(serial_address "$L" 1) (1) @ Kind0" "$(refleaks "$L" 2>"$L.refleaks.err")"
+# A handler that lands inside the thread's own g_object_ref, after the count went up but
+# before the shim recorded it, records its pair first, with the counts it read then: a
+# count warning at most (README: What cannot be traced), never another message.
+expect "refleaks' stderr: count warnings only" "" \
+    "$(grep -v 'warning: the count after this .* an event is missing (object 1 at ' "$L.refleaks.err")"
 finish
 
 if pkg-config --exists gstreamer-1.0; then
