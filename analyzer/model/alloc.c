@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* EX_OSERR from sysexits.h: the system could not give us what we needed. */
 #define EXIT_OUT_OF_MEMORY 71
@@ -69,7 +70,7 @@ void xunmap(void *pages, size_t size)
 
 void populate_pages(void *start, size_t length)
 {
-    const uintptr_t page = 4096;
+    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
     uintptr_t from = ((uintptr_t)start + page - 1) & ~(page - 1);
     uintptr_t to = ((uintptr_t)start + length) & ~(page - 1);
     /* MADV_POPULATE_WRITE leaves the bytes as they are; before Linux 5.14 it fails, and
