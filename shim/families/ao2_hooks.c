@@ -230,6 +230,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     struct ref_call deeper;     /* past REF_CALLS_MAX: not seen by nested calls */
     struct ref_call *call = depth < REF_CALLS_MAX ? &ref_calls[depth] : &deeper;
     *call = (struct ref_call){object, delta, false, {NULL, 0}};
+    flight_token flight = flights_depart(object);       /* recorder.c: lock_in_order */
     /* A -1 is recorded after the call, when another thread may have destroyed the object
      * and malloc given its address to a new one: the object is pinned first (recorder.h).
      * A call that drops the last references of an object without a weak proxy destroys
@@ -253,6 +254,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
         shim_leave();
     }
     end_call(hook, call, depth);      /* an invalid object (before <= 0) records nothing */
+    flights_land(flight);
     return (uint64_t)(int64_t)before;
 }
 

@@ -27,7 +27,8 @@ static void defer_counted(struct hook *hook, struct saved_regs *regs, uint64_t r
 
 /* Once Release returns, the caller's reference is gone: another thread may destroy the
  * object and a new one take its address before the change is recorded, so the object
- * is pinned before the call (recorder.h). */
+ * is pinned before the call (recorder.h). Both handlers mark the object before the call
+ * (flights.h) and take the mark off once the event is in or queued. */
 static uint64_t on_release_call(struct hook *hook, struct saved_regs *regs)
 {
     struct recorder_pin pin = {NULL, 0};
@@ -36,19 +37,22 @@ static uint64_t on_release_call(struct hook *hook, struct saved_regs *regs)
             pin = recorder_pin_object(saved_first_arg(regs));
         shim_leave();
     }
+    flight_token flight = flights_depart(saved_first_arg(regs));
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter_call(hook, regs)) {
         /* Tail calls (recorder.h): the stack is captured without this frame. */
         if (pin.object != NULL)
             return recorder_pinned_release_then_leave(pin, hook->class_name,
-                                                      &hook->class_cache, result);
+                                                      &hook->class_cache, result, flight);
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
             return recorder_counted_then_leave(hook->class_name, &hook->class_cache,
-                                               REF_RELEASE, saved_first_arg(regs), result);
+                                               REF_RELEASE, saved_first_arg(regs), result,
+                                               flight);
         shim_leave();
     } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
         defer_counted(hook, regs, result);
     }
+    flights_land(flight);
     return result;
 }
 
@@ -56,15 +60,17 @@ static uint64_t on_method_call(struct hook *hook, struct saved_regs *regs)
 {
     if (hook->op == OP_RELEASE)
         return on_release_call(hook, regs);
+    flight_token flight = flights_depart(saved_first_arg(regs));
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter_call(hook, regs)) {
         if (!recorder_class_instrumented(hook->class_name, &hook->instrumented))
             return recorder_counted_then_leave(hook->class_name, &hook->class_cache, REF_ADD,
-                                               saved_first_arg(regs), result);
+                                               saved_first_arg(regs), result, flight);
         shim_leave();
     } else if (!recorder_class_instrumented(hook->class_name, &hook->instrumented)) {
         defer_counted(hook, regs, result);
     }
+    flights_land(flight);
     return result;
 }
 

@@ -113,6 +113,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     const char *name = mini_type(object, &cache);
     if (name == NULL)
         return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
+    flight_token flight = flights_depart(object);   /* recorder.c: lock_in_order */
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter_call(hook, regs)) {
         uint32_t after = count_of(object);
@@ -128,6 +129,7 @@ static uint64_t on_ref(struct hook *hook, struct saved_regs *regs)
     } else {
         defer(name, cache, OP_ADD, object, count_of(object));
     }
+    flights_land(flight);
     return result;
 }
 
@@ -138,6 +140,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     const char *name = mini_type(object, &cache);
     if (name == NULL)
         return hook_call_original(hook, regs);
+    flight_token flight = flights_depart(object);
     uint32_t before = count_of(object);
     void *outer_dropping = dropping_last_reference, *outer_freed = freed_during_unref;
     dropping_last_reference = before == 1 ? object : NULL;
@@ -153,6 +156,7 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     }
     dropping_last_reference = outer_dropping;
     freed_during_unref = outer_freed;
+    flights_land(flight);
     return result;
 }
 

@@ -13,6 +13,7 @@
 
 #include "arch.h"
 #include "config.h"
+#include "flights.h"
 #include "report.h"
 #include "stack_capture.h"
 #include "unwind_signals.h"
@@ -99,6 +100,7 @@ bool deferred_events_offer(const struct deferred_event *event)
     for (int i = 0; i < depth; i++)
         slot->ips[i] = ips[i];
     __atomic_signal_fence(__ATOMIC_RELEASE);
+    flights_deferred(+1);       /* before the handler's mark comes off */
     return true;
 }
 
@@ -113,6 +115,9 @@ void deferred_events_record(void)
         __atomic_signal_fence(__ATOMIC_ACQUIRE);
         struct queued_event *slot = &queue[queue_head % QUEUE_SIZE];
         const struct deferred_event *e = &slot->event;
+        /* Still in flight until it is in the log: marked, as its hook marked it. */
+        flight_token flight = flights_depart(e->object);
+        flights_deferred(-1);
         if (e->as_event)
             recorder_event_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
                               e->count, e->count_is_exact, e->family, slot->ips, slot->depth);
@@ -122,6 +127,7 @@ void deferred_events_record(void)
         else
             recorder_kept_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
                              slot->ips, slot->depth);
+        flights_land(flight);
         queue_head++;
     }
 }

@@ -14,6 +14,7 @@ struct object {
     uint8_t family;     /* enum object_family of the recorder */
     bool unordered;     /* has changes the shim cannot see: its events are not reordered */
     uint8_t order_timeouts; /* waits for an earlier event that did not come */
+    bool timed_order;   /* an event came unmarked (flights.h): early ones wait a set time */
     uint32_t count;     /* for functions whose count the shim keeps (REFLOG_NEW...) */
     uint32_t last_count;/* the count of its last recorded event */
     size_t log_end;     /* where its last event ends in the log */

@@ -8,7 +8,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sched.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 
 #include "arch.h"
 #include "depot.h"
+#include "flights.h"
 #include "hooks.h"
 #include "log_writer.h"
 #include "objects.h"
@@ -45,6 +45,7 @@ uint64_t recorder_events_on_thread(void)
 void recorder_init(const struct config *cfg)
 {
     config = cfg;
+    flights_init();
 }
 
 bool recorder_class_wanted(const char *class_name)
@@ -435,31 +436,60 @@ void recorder_unpin(struct recorder_pin *pin)
  * recorder in the other order: the count is changed inside the hooked function, before
  * the shim can take any lock, and a function that may run a destructor cannot be run under
  * one. A returned count shows the order, though: each change moves it by one. So an event
- * whose count does not follow the object's last recorded one waits, outside the lock, for
- * the event still on its way: microseconds, unless that thread was descheduled. After
- * ORDER_WAIT_NS without it, the event is recorded anyway; after ORDER_TIMEOUTS such
- * waits, the object has changes the shim cannot see (an AddRef the compiler inlined
- * somewhere), and its events are no longer waited for. A program where that happens to
- * many objects (AddRef inlined at most call sites) would wait for each of them, so after
- * ORDER_GIVE_UP vain waits in all the shim waits no more, and says why. Counts read from
- * the object (GObject) are not exact enough for this and are recorded as they come. */
+ * whose count does not follow the object's last recorded one is early, and waits, outside
+ * the lock, for the event still on its way.
+ *
+ * Which events are on their way the hooks tell: each marks its object before the call
+ * (flights.h). While another thread has a mark on the object, its change may be the
+ * missing one, and the early event waits for it however long that thread sleeps, up to
+ * ORDER_STALL_NS (a hooked function blocked on a lock the waiting thread's caller holds).
+ * When none has, the missing change is one the shim cannot see (an AddRef the compiler
+ * inlined somewhere), and the event is recorded at once. An object with an event that
+ * came unmarked (the instrumentation API: the program changes the count before it calls
+ * the shim), or any object once some thread has no deck, is timed instead: an early event
+ * waits ORDER_WAIT_NS at most, and after ORDER_TIMEOUTS vain waits on a timed object, or
+ * ORDER_GIVE_UP changes not seen in all, timed objects are not waited for any more.
+ * ORDER_GIVE_UP changes not seen are said once. Counts read from the object (GObject) are
+ * not exact enough for this and are recorded as they come. */
 #define ORDER_WAIT_SPINS 64
+/* Then it naps between looks. One that only yielded kept its place ahead of the thread
+ * it waited for, and each look could cost a time slice: the contended e2e program's
+ * 200,000 events took up to 37 s beside six busy loops, and up to 5.5 s with naps. */
+#define ORDER_NAP_NS 20000L
 #define ORDER_WAIT_NS 10000000L
+#define ORDER_STALL_NS 500000000L
 #define ORDER_TIMEOUTS 3
 #define ORDER_GIVE_UP 8
 
-static unsigned vain_waits;             /* atomic: over all objects */
+static unsigned unseen_changes;         /* atomic: over all objects */
+
+static bool timed(const struct object *object)
+{
+    return object->timed_order || !flights_known();
+}
 
 static bool arrives_early(const struct object *object, const struct object *pinned,
                           enum ref_op op, uint32_t count)
 {
-    if (object == NULL || !object->introduced || object->unordered || op == OP_CREATE ||
-        __atomic_load_n(&vain_waits, __ATOMIC_RELAXED) >= ORDER_GIVE_UP)
+    if (object == NULL || !object->introduced || op == OP_CREATE)
+        return false;
+    if (timed(object) && (object->unordered ||
+                          __atomic_load_n(&unseen_changes, __ATOMIC_RELAXED) >= ORDER_GIVE_UP))
         return false;
     if (op == OP_DESTROY && other_pins(object, pinned) > 0)
         return false;                   /* held until the pinned events are in */
     uint32_t expected = op == OP_ADD ? object->last_count + 1 : object->last_count - 1;
     return count != expected;
+}
+
+/* OBJECT's early event is recorded without the change before it. */
+static void note_unseen_change(struct object *object)
+{
+    object->unordered = ++object->order_timeouts >= ORDER_TIMEOUTS;
+    if (__atomic_add_fetch(&unseen_changes, 1, __ATOMIC_RELAXED) == ORDER_GIVE_UP)
+        report("some AddRef/Release calls are not seen (inlined where they are "
+               "called?): counts in the log jump, and objects' events may be out of "
+               "order when threads race");
 }
 
 static long elapsed_ns(const struct timespec *since)
@@ -483,26 +513,35 @@ static struct object_stripe *lock_in_order(uintptr_t address, enum ref_op op, ui
                                            struct object *pinned, struct object **found)
 {
     struct timespec start = {0, 0};
+    uint32_t before = op == OP_ADD ? count - 1 : count + 1;
     for (int attempt = 0;; attempt++) {
         struct object_stripe *stripe = objects_lock(address);
         struct object *object = *found = current_object(stripe, address, pinned);
-        if (!arrives_early(object, pinned, op, count))
-            return stripe;
-        if (attempt == ORDER_WAIT_SPINS)
+        bool in_order = !arrives_early(object, pinned, op, count);
+        bool marked = !in_order && !timed(object);
+        if (!in_order && marked && !flights_elsewhere(address, before, object->last_count)) {
+            note_unseen_change(object);
+            in_order = true;
+        }
+        if (!in_order && attempt == ORDER_WAIT_SPINS)
             clock_gettime(CLOCK_MONOTONIC, &start);
-        if (attempt > ORDER_WAIT_SPINS && elapsed_ns(&start) > ORDER_WAIT_NS) {
-            object->unordered = ++object->order_timeouts >= ORDER_TIMEOUTS;
-            if (__atomic_add_fetch(&vain_waits, 1, __ATOMIC_RELAXED) == ORDER_GIVE_UP)
-                report("some AddRef/Release calls are not seen (inlined where they are "
-                       "called?): counts in the log jump, and objects' events may be out of "
-                       "order when threads race");
+        if (!in_order && attempt > ORDER_WAIT_SPINS &&
+            elapsed_ns(&start) > (marked ? ORDER_STALL_NS : ORDER_WAIT_NS)) {
+            note_unseen_change(object);
+            in_order = true;
+        }
+        if (in_order) {
+            if (attempt > 0)
+                flights_wait_on(0, 0);
             return stripe;
         }
+        if (attempt == 0)
+            flights_wait_on(address, before);   /* before the unlock: others see it */
         objects_unlock(stripe);
         if (attempt < ORDER_WAIT_SPINS)
             arch_cpu_relax();
         else
-            sched_yield();
+            nanosleep(&(struct timespec){0, ORDER_NAP_NS}, NULL);
     }
 }
 
@@ -531,10 +570,13 @@ record(const char *class_name, struct class_cache *cache, enum ref_op op, uintpt
         found = current_object(stripe, address, pinned);
     }
     bool kept = source == COUNT_KEPT;
+    /* lock_in_order waits on this object's early events as its events so far came. */
+    bool unmarked = source == COUNT_RETURNED && op != OP_CREATE && !flights_mine(address);
     struct object *object = object_for(stripe, address, op, found);
     if (object == NULL) {
         report_once("out of memory; some events are missing from the log");
     } else {
+        object->timed_order |= unmarked;
         if (kept)
             count = keep_count(object, &op);
         object->recorded = true;
@@ -617,21 +659,25 @@ void recorder_event_pinned(const struct recorder_pin *pin, const char *class_nam
 }
 
 uint64_t recorder_counted_then_leave(const char *class_name, struct class_cache *cache,
-                                     enum ref_change change, void *object, uint64_t result)
+                                     enum ref_change change, void *object, uint64_t result,
+                                     flight_token flight)
 {
     uint32_t count = (uint32_t)result;
     record(class_name, cache, counted_op(change, count), (uintptr_t)object, count, 0,
            COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), NULL, NULL);
+    flights_land(flight);
     shim_leave();
     return result;
 }
 
 uint64_t recorder_pinned_release_then_leave(struct recorder_pin pin, const char *class_name,
-                                            struct class_cache *cache, uint64_t result)
+                                            struct class_cache *cache, uint64_t result,
+                                            flight_token flight)
 {
     uint32_t count = (uint32_t)result;
     record(class_name, cache, counted_op(REF_RELEASE, count), pin.address, count, 0,
            COUNT_RETURNED, FAMILY_PLAIN, origin_here(NULL, 0), pin.object, NULL);
+    flights_land(flight);
     recorder_unpin(&pin);
     shim_leave();
     return result;
@@ -727,5 +773,6 @@ void recorder_after_fork_child(void)
     previous_new_class = 0;             /* the child's log has no N yet */
     pthread_mutex_init(&instrumented_lock, NULL);
     objects_each(forget_introduction, NULL);
+    flights_after_fork_child();
     log_reopen_in_child(config);
 }

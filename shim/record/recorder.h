@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "depot.h"
+#include "flights.h"
 #include "refshim_log.h"
 
 enum ref_change {
@@ -115,12 +116,15 @@ void recorder_event_pinned(const struct recorder_pin *pin, const char *class_nam
  * calls, so that the handler's frame is gone when the stack is captured: one frame fewer
  * to unwind on every event. Each records as recorder_counted (the second as
  * recorder_counted_pinned, then recorder_unpin), leaves the shim (shim_leave) and
- * returns RESULT, the hooked call's, whose low 32 bits are the count. PIN is passed by
- * value: the address of a local of the handler's would keep its frame. */
+ * returns RESULT, the hooked call's, whose low 32 bits are the count; the handler's
+ * mark on the object, FLIGHT (flights.h), comes off once the event is in. PIN is passed
+ * by value: the address of a local of the handler's would keep its frame. */
 uint64_t recorder_counted_then_leave(const char *class_name, struct class_cache *cache,
-                                     enum ref_change change, void *object, uint64_t result);
+                                     enum ref_change change, void *object, uint64_t result,
+                                     flight_token flight);
 uint64_t recorder_pinned_release_then_leave(struct recorder_pin pin, const char *class_name,
-                                            struct class_cache *cache, uint64_t result);
+                                            struct class_cache *cache, uint64_t result,
+                                            flight_token flight);
 
 /* At exit: writes an x record (xpcom: a Note record) for each logged object of FAMILY
  * still alive for which NOTE_FOR returns a note (a word, such as "may-be-leaked"); it
