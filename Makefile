@@ -50,7 +50,8 @@ SHIM_OBJ := $(SHIM_C:%.c=$(BUILD)/%.o) $(SHIM_S:%.S=$(BUILD)/%.o)
 # Parts of the shim that are plain logic with no process-wide state: unit tested.
 SHIM_PURE := $(addprefix $(BUILD)/shim/,config/ranges.o config/config.o config/name_list.o \
              log/textbuf.o log/log_mapping.o report.o arch/$(ARCH)/relocate_$(ARCH).o \
-             scan/scan_memory.o scan/guarded_copy.o record/dl_module.o record/unwind_modules.o)
+             scan/scan_memory.o scan/guarded_copy.o record/dl_module.o record/unwind_modules.o \
+             record/flights.o)
 # Parts unit tested against test doubles of the symbolizer and log writer they call
 # (test/unit/depot_doubles.c), so the real ones must stay out of the unit tests.
 SHIM_DOUBLED := $(BUILD)/shim/record/depot.o

@@ -30,6 +30,7 @@ Suite *guarded_copy_suite(void);
 Suite *dl_module_suite(void);
 Suite *refshim_readers_suite(void);
 Suite *history_spool_suite(void);
+Suite *flights_suite(void);
 
 int main(void)
 {
@@ -60,6 +61,7 @@ int main(void)
     srunner_add_suite(runner, dl_module_suite());
     srunner_add_suite(runner, refshim_readers_suite());
     srunner_add_suite(runner, history_spool_suite());
+    srunner_add_suite(runner, flights_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -78,6 +78,15 @@ expect "steps that do not follow the count" "0" "$(awk -F'\t' '
 expect "refleaks" "" "$(refleaks "$L")"
 finish
 
+start "a thread descheduled between its change and the shim's record: the other thread's later change waits for it"
+L=$WORK/stall.log
+traced "$L" "$PROGS/scenarios" stall
+expect "program" "done" "$(cat "$L.out")"
+expect "the object's events, in the order of its counts" "N1 A2 A3 R2 R1 D0" \
+    "$(awk -F'\t' '$1 ~ /^[NARD]$/ { printf "%s%s%s", sep, $1, $3; sep = " " }' "$L")"
+expect "stderr" "" "$(cat "$L.err")"
+finish
+
 start "changes the shim cannot see: it stops waiting for them, and says so once"
 L=$WORK/hidden.log
 traced "$L" "$PROGS/hidden_refs"

@@ -7,6 +7,7 @@
 //   threads   two threads share an nsAtomic; one of them keeps a reference
 //   fork      leaks an nsFoo, forks; the child leaks an nsBar and executes argv[2]
 //   contend   two threads AddRef and Release one nsAtomic as fast as they can
+//   stall     a thread sleeps inside AddRef after the count changed; another AddRefs
 //   gadgets   C++ retain/release methods of another name, one Gadget kept
 //   badexec   leaks an nsFoo, fails to execute argv[2], then leaks an nsBar
 #include <pthread.h>
@@ -53,6 +54,37 @@ public:
 private:
     int refs = 1;
 };
+
+// AddRef sleeps after the count changed, when asked to: its thread is as good as
+// descheduled between the change and the shim's record of it.
+class nsStalling : public nsISupportsLike {
+public:
+    nsrefcnt AddRef() override;
+    nsrefcnt Release() override;
+private:
+    ~nsStalling() override {}
+    nsrefcnt mRefCnt = 0;
+};
+
+static bool stall_next, stalled;        // atomic
+
+nsrefcnt nsStalling::AddRef()
+{
+    nsrefcnt count = __atomic_add_fetch(&mRefCnt, 1, __ATOMIC_ACQ_REL);
+    if (__atomic_exchange_n(&stall_next, false, __ATOMIC_ACQ_REL)) {
+        __atomic_store_n(&stalled, true, __ATOMIC_RELEASE);
+        usleep(200000);
+    }
+    return count;
+}
+
+nsrefcnt nsStalling::Release()
+{
+    nsrefcnt count = __atomic_sub_fetch(&mRefCnt, 1, __ATOMIC_ACQ_REL);
+    if (count == 0)
+        delete this;
+    return count;
+}
 
 static Gadget *kept_gadget;
 
@@ -166,6 +198,31 @@ static void Contend()
     shared->Release();
 }
 
+static nsStalling *stalling;
+
+static void *StallInAddRef(void *)
+{
+    __atomic_store_n(&stall_next, true, __ATOMIC_RELEASE);
+    stalling->AddRef();
+    stalling->Release();
+    return nullptr;
+}
+
+// The second AddRef's count (3) reaches the shim 200 ms before the first one's (2).
+static void Stall()
+{
+    stalling = new nsStalling();
+    stalling->AddRef();
+    pthread_t sleeper;
+    pthread_create(&sleeper, nullptr, StallInAddRef, nullptr);
+    while (!__atomic_load_n(&stalled, __ATOMIC_ACQUIRE))
+        usleep(100);
+    stalling->AddRef();
+    stalling->Release();
+    pthread_join(sleeper, nullptr);
+    stalling->Release();
+}
+
 static void RunThreads()
 {
     shared = new nsAtomic();
@@ -228,12 +285,14 @@ int main(int argc, char **argv)
         UseGadgets();
     else if (strcmp(what, "contend") == 0)
         Contend();
+    else if (strcmp(what, "stall") == 0)
+        Stall();
     else if (strcmp(what, "badexec") == 0 && argc > 2)
         FailToExec(argv[2]);
     else if (strcmp(what, "fork") == 0 && argc > 2)
         return ForkAndExec(argv[2]);
     else {
-        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|contend|gadgets|badexec|fork PROGRAM\n");
+        fprintf(stderr, "usage: scenarios classes|many|reuse|thunk|local|threads|contend|stall|gadgets|badexec|fork PROGRAM\n");
         return 2;
     }
     printf("done\n");
