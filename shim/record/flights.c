@@ -159,8 +159,11 @@ void flights_wait_on(uintptr_t address, uint32_t before)
 
 void flights_deferred(int change)
 {
-    if (deck != NULL)
-        __atomic_store_n(&deck->deferred, deck->deferred + (uint32_t)change, __ATOMIC_RELAXED);
+    /* A hook that marks nothing (GObject's) may queue the thread's first event. */
+    struct flight_deck *d = deck != NULL ? deck : claim();
+    if (d == NULL || (change < 0 && d->deferred == 0))
+        return;         /* queued before the deck was given back: not counted then */
+    __atomic_store_n(&d->deferred, d->deferred + (uint32_t)change, __ATOMIC_RELAXED);
 }
 
 void flights_after_fork_child(void)

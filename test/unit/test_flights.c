@@ -18,12 +18,14 @@ struct other {
     pthread_t thread;
     sem_t ready, go;
     void (*work)(void);
+    bool unmarked;              /* no mark of its own before WORK */
 };
 
 static void *other_main(void *arg)
 {
     struct other *o = arg;
-    flight_token first = flights_depart(&objects[3]);     /* its deck is claimed first */
+    /* Its deck is claimed first, unless UNMARKED. */
+    flight_token first = o->unmarked ? UINT32_MAX : flights_depart(&objects[3]);
     o->work();
     sem_post(&o->ready);
     sem_wait(&o->go);
@@ -72,7 +74,7 @@ static void mark_x(void)
 
 START_TEST(another_threads_mark_is_seen_until_it_lands)
 {
-    struct other o;
+    struct other o = {0};
     start_other(&o, mark_x);
     ck_assert(flights_elsewhere(X, 5, 3));
     ck_assert(!flights_elsewhere(Y, 5, 3));
@@ -93,7 +95,7 @@ static void wait_on_x_from_5(void)
 START_TEST(of_two_early_events_the_one_nearer_the_last_count_goes_first)
 {
     flights_depart((void *)Y);                  /* this thread has the lower deck */
-    struct other o;
+    struct other o = {0};
     start_other(&o, wait_on_x_from_5);
     /* Last count 4: theirs starts one change away; from 7, this one is three away. */
     ck_assert(flights_elsewhere(X, 7, 4));
@@ -109,7 +111,7 @@ END_TEST
 
 START_TEST(a_waiter_on_the_lower_deck_goes_first_when_as_near)
 {
-    struct other o;
+    struct other o = {0};
     start_other(&o, wait_on_x_from_5);          /* the other thread has the lower deck */
     flights_depart((void *)Y);
     ck_assert(flights_elsewhere(X, 3, 4));
@@ -124,7 +126,7 @@ static void queue_a_deferred_event(void)
 
 START_TEST(queued_signal_handler_events_may_be_of_any_object)
 {
-    struct other o;
+    struct other o = {0};
     start_other(&o, queue_a_deferred_event);
     ck_assert(flights_elsewhere(X, 5, 3));
     ck_assert(flights_elsewhere(Y, 5, 3));
@@ -141,9 +143,27 @@ static void nest_deeper_than_a_deck(void)
         flights_depart((void *)Y);
 }
 
+static void queue_and_record_with_no_deck_yet(void)
+{
+    flights_deferred(+1);                       /* a GObject hook's: it marks nothing */
+    flight_token t = flights_depart((void *)Y); /* the queued event recorded */
+    flights_deferred(-1);
+    flights_land(t);
+    flights_deferred(-1);                       /* one too many: no wrap */
+}
+
+START_TEST(a_threads_first_queued_event_is_counted_and_its_recording_too)
+{
+    struct other o = {.unmarked = true};
+    start_other(&o, queue_and_record_with_no_deck_yet);
+    ck_assert(!flights_elsewhere(X, 5, 3));
+    end_other(&o);
+}
+END_TEST
+
 START_TEST(marks_past_a_decks_depth_may_be_of_any_object)
 {
-    struct other o;
+    struct other o = {0};
     start_other(&o, nest_deeper_than_a_deck);
     ck_assert(flights_elsewhere(X, 5, 3));
     end_other(&o);
@@ -172,7 +192,7 @@ END_TEST
 
 START_TEST(a_forked_child_keeps_only_its_own_deck)
 {
-    struct other o;
+    struct other o = {0};
     start_other(&o, mark_x);
     flights_depart((void *)Y);
     pid_t child = fork();
@@ -198,6 +218,7 @@ Suite *flights_suite(void)
     tcase_add_test(c, of_two_early_events_the_one_nearer_the_last_count_goes_first);
     tcase_add_test(c, a_waiter_on_the_lower_deck_goes_first_when_as_near);
     tcase_add_test(c, queued_signal_handler_events_may_be_of_any_object);
+    tcase_add_test(c, a_threads_first_queued_event_is_counted_and_its_recording_too);
     tcase_add_test(c, marks_past_a_decks_depth_may_be_of_any_object);
     tcase_add_test(c, a_thread_that_exits_gives_its_deck_back);
     tcase_add_test(c, a_forked_child_keeps_only_its_own_deck);
