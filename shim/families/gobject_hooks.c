@@ -314,11 +314,39 @@ static void defer_event(struct type_info *type, enum ref_op op, void *object, ui
     deferred_events_offer(&event);
 }
 
+/* A call on OBJECT made inside this thread's call on the same object, whose mark is OUTER
+ * (FLIGHT_NONE: no such call): a signal handler's that interrupted it, a toggle
+ * notification's, a dispose's. Its event is queued until the outer call's hook knows
+ * whether it came before that call's change (record_nested_before) or after. */
+static bool held_for_outer(struct type_info *type, enum ref_op op, void *object,
+                           uint32_t count, flight_token outer)
+{
+    struct deferred_event event = {
+        .class_name = type->name, .cache = &type->class_cache, .change = op,
+        .object = object, .count = count, .as_event = true, .family = FAMILY_GOBJECT,
+        .after_mark = outer + 1,
+    };
+    return outer != FLIGHT_NONE && deferred_events_hold(&event);
+}
+
+/* The calls held_for_outer queued for this call, whose mark is FLIGHT, came before its
+ * change when the first started from the count this call started from, BEFORE (inside a
+ * dispose, before the last reference goes): their events go in first. Else they came
+ * after it (a toggle notification, a signal handler), and shim_leave writes them after. */
+static void record_nested_before(flight_token flight, uint32_t before)
+{
+    const struct deferred_event *held = deferred_events_held_by(flight);
+    if (held != NULL && (held->change == OP_ADD ? held->count - 1 : held->count + 1) == before)
+        deferred_events_record_held(flight);
+}
+
 static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
 {
     void *object = saved_first_arg(regs);
     if (hook_enter_call(hook, regs)) {
         struct type_info *type = type_of(object);
+        /* A D is an object's last event: what a dispose did goes in first. */
+        deferred_events_record_held(flights_mark_on((uintptr_t)object));
         if (type != NULL)
             recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0, false,
                            FAMILY_GOBJECT);
@@ -352,17 +380,24 @@ static uint64_t reference_call(struct hook *hook, struct saved_regs *regs, bool 
         return hook_call_original(hook, regs);      /* not logged: as cheap as can be */
     uint32_t before = ref_count_of(object);
     uint64_t recorded = recorder_events_on_thread();
+    flight_token outer = flights_mark_on((uintptr_t)object);
+    flight_token flight = flights_depart(object);
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter_call(hook, regs)) {
         uint32_t after = ref_count_of(object);
-        bool sink_added = after > before && recorder_events_on_thread() == recorded;
-        if (!sinks || sink_added)
+        bool inner_call = recorder_events_on_thread() != recorded ||
+                          deferred_events_held_by(flight) != NULL;
+        bool sink_added = after > before && !inner_call;
+        record_nested_before(flight, before);
+        if ((!sinks || sink_added) && !held_for_outer(type, OP_ADD, object, after, outer))
             recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false,
                            FAMILY_GOBJECT);
+        flights_land(flight);           /* first: shim_leave records what waits for it */
         shim_leave();
     } else if (!sinks) {
         defer_event(type, OP_ADD, object, ref_count_of(object));
     }
+    flights_land(flight);
     return result;
 }
 
@@ -410,6 +445,8 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
     }
     uint32_t before = ref_count_of(object);
     freed_during_call = NULL;
+    flight_token outer = flights_mark_on((uintptr_t)object);
+    flight_token flight = flights_depart(object);
     uint64_t result = hook_call_original(hook, regs);
     /* If g_type_free_instance ran, the D event is recorded and the memory is gone. */
     bool freed = freed_during_call == object;
@@ -417,17 +454,22 @@ static uint64_t on_unref(struct hook *hook, struct saved_regs *regs)
         /* Read the count only when we dropped the last reference and the object lived on
          * (dispose took a new one): otherwise another thread may free it meanwhile. */
         uint32_t after = before == 1 && !freed ? ref_count_of(object) : before - 1;
-        if (!freed && pin.object != NULL)
+        record_nested_before(flight, before);
+        if (freed || held_for_outer(type, OP_RELEASE, object, after, outer))
+            ;                           /* recorded already, or to be after the outer call */
+        else if (pin.object != NULL)
             recorder_event_pinned(&pin, type->name, &type->class_cache, OP_RELEASE, after,
                                   false, FAMILY_GOBJECT);
-        else if (!freed)
+        else
             recorder_event(type->name, &type->class_cache, OP_RELEASE, object, after, 0, false,
                            FAMILY_GOBJECT);
         recorder_unpin(&pin);
+        flights_land(flight);           /* first: shim_leave records what waits for it */
         shim_leave();
     } else if (!freed) {
         defer_event(type, OP_RELEASE, object, before == 1 ? ref_count_of(object) : before - 1);
     }
+    flights_land(flight);
     return result;
 }
 

@@ -70,6 +70,29 @@ static bool made_by_signal_handler(uintptr_t *ips, int max, int *depth)
     return signal_seen;
 }
 
+/* Queues EVENT with its stack; false when it cannot be (counted as lost). */
+static bool enqueue(const struct deferred_event *event, const uintptr_t *ips, int depth)
+{
+    if (queue == NULL) {
+        void *mem = mmap(NULL, QUEUE_SIZE * sizeof *queue, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem != MAP_FAILED)
+            queue = mem;
+    }
+    unsigned tail = __atomic_load_n(&queue_tail, __ATOMIC_RELAXED);
+    if (queue == NULL || tail - queue_head >= QUEUE_SIZE)
+        return false;
+    tail = __atomic_fetch_add(&queue_tail, 1, __ATOMIC_RELAXED);
+    struct queued_event *slot = &queue[tail % QUEUE_SIZE];
+    slot->event = *event;
+    slot->depth = depth;
+    for (int i = 0; i < depth; i++)
+        slot->ips[i] = ips[i];
+    __atomic_signal_fence(__ATOMIC_RELEASE);
+    flights_deferred(+1);       /* before the handler's mark comes off */
+    return true;
+}
+
 bool deferred_events_offer(const struct deferred_event *event)
 {
     uintptr_t ips[QUEUED_DEPTH];
@@ -82,54 +105,69 @@ bool deferred_events_offer(const struct deferred_event *event)
     unwind_signals_release(hold);
     if (!deferred)
         return false;
-    if (queue == NULL) {
-        void *mem = mmap(NULL, QUEUE_SIZE * sizeof *queue, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (mem != MAP_FAILED)
-            queue = mem;
-    }
-    unsigned tail = __atomic_load_n(&queue_tail, __ATOMIC_RELAXED);
-    if (queue == NULL || tail - queue_head >= QUEUE_SIZE) {
+    if (!enqueue(event, ips, depth))
         __atomic_add_fetch(&lost_events, 1, __ATOMIC_RELAXED);
-        return true;
-    }
-    tail = __atomic_fetch_add(&queue_tail, 1, __ATOMIC_RELAXED);
-    struct queued_event *slot = &queue[tail % QUEUE_SIZE];
-    slot->event = *event;
-    slot->depth = depth;
-    for (int i = 0; i < depth; i++)
-        slot->ips[i] = ips[i];
-    __atomic_signal_fence(__ATOMIC_RELEASE);
-    flights_deferred(+1);       /* before the handler's mark comes off */
     return true;
+}
+
+bool deferred_events_hold(const struct deferred_event *event)
+{
+    uintptr_t ips[QUEUED_DEPTH];
+    return enqueue(event, ips, recorder_capture_stack(ips, QUEUED_DEPTH));
+}
+
+/* The first queued event, or NULL. */
+static struct queued_event *first_queued(void)
+{
+    if (__atomic_load_n(&queue_tail, __ATOMIC_RELAXED) == queue_head)
+        return NULL;
+    __atomic_signal_fence(__ATOMIC_ACQUIRE);
+    return &queue[queue_head % QUEUE_SIZE];
 }
 
 bool deferred_events_waiting(void)
 {
-    return __atomic_load_n(&queue_tail, __ATOMIC_RELAXED) != queue_head;
+    struct queued_event *slot = first_queued();
+    return slot != NULL &&
+           (slot->event.after_mark == 0 || flights_landed(slot->event.after_mark - 1));
+}
+
+static void record_first(void)
+{
+    struct queued_event *slot = &queue[queue_head % QUEUE_SIZE];
+    const struct deferred_event *e = &slot->event;
+    /* Still in flight until it is in the log: marked, as its hook marked it. */
+    flight_token flight = flights_depart(e->object);
+    flights_deferred(-1);
+    if (e->as_event)
+        recorder_event_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
+                          e->count, e->count_is_exact, e->family, slot->ips, slot->depth);
+    else if (e->counted)
+        recorder_counted_at(e->class_name, e->cache, (enum ref_change)e->change, e->object,
+                            e->count, slot->ips, slot->depth);
+    else
+        recorder_kept_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
+                         slot->ips, slot->depth);
+    flights_land(flight);
+    queue_head++;
 }
 
 void deferred_events_record(void)
 {
-    while (deferred_events_waiting()) {
-        __atomic_signal_fence(__ATOMIC_ACQUIRE);
-        struct queued_event *slot = &queue[queue_head % QUEUE_SIZE];
-        const struct deferred_event *e = &slot->event;
-        /* Still in flight until it is in the log: marked, as its hook marked it. */
-        flight_token flight = flights_depart(e->object);
-        flights_deferred(-1);
-        if (e->as_event)
-            recorder_event_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
-                              e->count, e->count_is_exact, e->family, slot->ips, slot->depth);
-        else if (e->counted)
-            recorder_counted_at(e->class_name, e->cache, (enum ref_change)e->change,
-                                e->object, e->count, slot->ips, slot->depth);
-        else
-            recorder_kept_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
-                             slot->ips, slot->depth);
-        flights_land(flight);
-        queue_head++;
-    }
+    while (deferred_events_waiting())
+        record_first();
+}
+
+const struct deferred_event *deferred_events_held_by(flight_token place)
+{
+    struct queued_event *slot = first_queued();
+    return slot != NULL && slot->event.after_mark == place + 1 ? &slot->event : NULL;
+}
+
+void deferred_events_record_held(flight_token place)
+{
+    while (place != FLIGHT_NONE && deferred_events_held_by(place) != NULL)
+        record_first();
 }
 
 __attribute__((destructor)) static void report_lost_events(void)

@@ -71,7 +71,7 @@ flight_token flights_depart(const void *object)
 {
     struct flight_deck *d = deck != NULL ? deck : claim();
     if (d == NULL)
-        return UINT32_MAX;              /* flights_land ignores it */
+        return FLIGHT_NONE;             /* flights_land ignores it */
     uint32_t place = d->depth;
     __atomic_store_n(&d->depth, place + 1, __ATOMIC_RELAXED);
     __atomic_signal_fence(__ATOMIC_SEQ_CST);
@@ -92,15 +92,25 @@ void flights_land(flight_token token)
     __atomic_store_n(&d->depth, token, __ATOMIC_RELAXED);
 }
 
-bool flights_mine(uintptr_t address)
+flight_token flights_mark_on(uintptr_t address)
 {
     struct flight_deck *d = deck;
     if (d == NULL)
-        return false;
+        return FLIGHT_NONE;
     for (uint32_t i = d->depth < FLIGHT_DEPTH ? d->depth : FLIGHT_DEPTH; i-- > 0;)
         if (d->marks[i] == address)
-            return true;
-    return false;
+            return i;
+    return FLIGHT_NONE;
+}
+
+bool flights_mine(uintptr_t address)
+{
+    return flights_mark_on(address) != FLIGHT_NONE;
+}
+
+bool flights_landed(flight_token place)
+{
+    return deck == NULL || deck->depth <= place;
 }
 
 /* The fewest changes that lead from LAST to BEFORE. */

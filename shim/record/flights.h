@@ -12,6 +12,7 @@
 
 /* What flights_depart returns for flights_land: the mark's place on the thread's deck. */
 typedef uint32_t flight_token;
+#define FLIGHT_NONE UINT32_MAX  /* no mark, no deck */
 
 /* Once, before any hook runs. */
 void flights_init(void);
@@ -27,6 +28,11 @@ void flights_land(flight_token token);
 /* True when this thread has a mark on ADDRESS: the event being recorded came through a
  * hook that marks its object. */
 bool flights_mine(uintptr_t address);
+/* The place of this thread's innermost mark on ADDRESS, or FLIGHT_NONE. Asked by a hook
+ * before it marks: is a call further out on this thread changing the same object? */
+flight_token flights_mark_on(uintptr_t address);
+/* True when this thread's mark at PLACE has come off. */
+bool flights_landed(flight_token place);
 
 /* False when some thread has no deck (more than the decks' number at once): its changes
  * are not seen here, and flights_elsewhere tells nothing of them. */
