@@ -26,6 +26,7 @@
 
 struct queued_event {
     struct deferred_event event;
+    bool recorded;      /* before the events ahead of it, which wait for a mark */
     int depth;
     uintptr_t ips[QUEUED_DEPTH];
 };
@@ -85,6 +86,7 @@ static bool enqueue(const struct deferred_event *event, const uintptr_t *ips, in
     tail = __atomic_fetch_add(&queue_tail, 1, __ATOMIC_RELAXED);
     struct queued_event *slot = &queue[tail % QUEUE_SIZE];
     slot->event = *event;
+    slot->recorded = false;
     slot->depth = depth;
     for (int i = 0; i < depth; i++)
         slot->ips[i] = ips[i];
@@ -116,25 +118,38 @@ bool deferred_events_hold(const struct deferred_event *event)
     return enqueue(event, ips, recorder_capture_stack(ips, QUEUED_DEPTH));
 }
 
-/* The first queued event, or NULL. */
-static struct queued_event *first_queued(void)
+/* The queue is read from its head to the tail seen here. Events that wait for a mark
+ * (after_mark) stay where they are while the events behind them are recorded, and are
+ * recorded in their turn when it comes off: nested calls on an object being disposed
+ * wait behind those on the container whose dispose let it go. */
+static unsigned seen_tail(void)
 {
-    if (__atomic_load_n(&queue_tail, __ATOMIC_RELAXED) == queue_head)
-        return NULL;
+    unsigned tail = __atomic_load_n(&queue_tail, __ATOMIC_RELAXED);
     __atomic_signal_fence(__ATOMIC_ACQUIRE);
-    return &queue[queue_head % QUEUE_SIZE];
+    return tail;
+}
+
+static struct queued_event *slot_at(unsigned i)
+{
+    return &queue[i % QUEUE_SIZE];
+}
+
+static bool can_record(const struct queued_event *slot)
+{
+    return !slot->recorded &&
+           (slot->event.after_mark == 0 || flights_landed(slot->event.after_mark - 1));
 }
 
 bool deferred_events_waiting(void)
 {
-    struct queued_event *slot = first_queued();
-    return slot != NULL &&
-           (slot->event.after_mark == 0 || flights_landed(slot->event.after_mark - 1));
+    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++)
+        if (can_record(slot_at(i)))
+            return true;
+    return false;
 }
 
-static void record_first(void)
+static void record_slot(struct queued_event *slot)
 {
-    struct queued_event *slot = &queue[queue_head % QUEUE_SIZE];
     const struct deferred_event *e = &slot->event;
     /* Still in flight until it is in the log: marked, as its hook marked it. */
     flight_token flight = flights_depart(e->object);
@@ -149,25 +164,44 @@ static void record_first(void)
         recorder_kept_at(e->class_name, e->cache, (enum ref_op)e->change, e->object,
                          slot->ips, slot->depth);
     flights_land(flight);
-    queue_head++;
+    slot->recorded = true;
+}
+
+/* Drops the recorded events at the head. */
+static void advance_head(void)
+{
+    for (unsigned tail = seen_tail(); queue_head != tail && slot_at(queue_head)->recorded;)
+        queue_head++;
 }
 
 void deferred_events_record(void)
 {
-    while (deferred_events_waiting())
-        record_first();
+    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++)
+        if (can_record(slot_at(i)))
+            record_slot(slot_at(i));
+    advance_head();
 }
 
 const struct deferred_event *deferred_events_held_by(flight_token place)
 {
-    struct queued_event *slot = first_queued();
-    return slot != NULL && slot->event.after_mark == place + 1 ? &slot->event : NULL;
+    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++) {
+        struct queued_event *slot = slot_at(i);
+        if (!slot->recorded && slot->event.after_mark == place + 1)
+            return &slot->event;
+    }
+    return NULL;
 }
 
 void deferred_events_record_held(flight_token place)
 {
-    while (place != FLIGHT_NONE && deferred_events_held_by(place) != NULL)
-        record_first();
+    if (place == FLIGHT_NONE)
+        return;
+    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++) {
+        struct queued_event *slot = slot_at(i);
+        if (!slot->recorded && slot->event.after_mark == place + 1)
+            record_slot(slot);
+    }
+    advance_head();
 }
 
 __attribute__((destructor)) static void report_lost_events(void)

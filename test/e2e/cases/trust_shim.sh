@@ -57,17 +57,19 @@ D=$WORK/nested_refs
 mkdir -p "$D"
 cc -O0 -g -Wall -Werror -o "$D/app" test/e2e/programs/nested_refs.c \
     $(pkg-config --cflags --libs gobject-2.0)
-for what in toggle signal dispose; do
+for what in toggle signal dispose container; do
     L=$D/$what.log
     traced "$L" "$D/app" "$what"
     expect "$what: program" "done" "$(cat "$L.out")"
     expect "$what: stderr" "" "$(cat "$L.err")"
     case $what in
-    dispose) counts="N1 A2 R1 D0" ;;
-    *) counts="N1 A2 R1 A2 A3 R2 R1 D0" ;;    # the notification's pair after the ref
+    toggle|signal) counts="1: N1 A2 R1 A2 A3 R2 R1 D0" ;;   # the notification's pair last
+    dispose) counts="1: N1 A2 R1 D0" ;;
+    container) counts="1: N1 A2 R1 D0; 2: N1 A2 R1 D0" ;;  # the child freed in a dispose
     esac
-    expect "$what: the object's events" "$counts" \
-        "$(awk -F'\t' '$1 ~ /^[NARD]$/ { printf "%s%s%s", sep, $1, $3; sep = " " }' "$L")"
+    expect "$what: each object's events" "$counts" "$(awk -F'\t' '
+        $1 ~ /^[NARD]$/ { if (!($2 in seen)) order[++n] = $2; seen[$2] = seen[$2] " " $1 $3 }
+        END { for (i = 1; i <= n; i++) printf "%s%s:%s", (i > 1 ? "; " : ""), order[i], seen[order[i]] }' "$L")"
     expect "$what: refleaks, no warning" "" "$(refleaks "$L" 2>&1)"
 done
 finish

@@ -4,7 +4,9 @@
  *             references the object again;
  *   signal    the same notification raises a signal, whose handler references it;
  *   dispose   the last g_object_unref runs dispose, which references the object while
- *             its count is still 1.
+ *             its count is still 1;
+ *   container the same, and the dispose then drops the last reference to a child, whose
+ *             own dispose does the same inside it.
  * Each object is then released whole. The log must show every object's counts in the
  * order they changed. */
 #include <glib-object.h>
@@ -12,7 +14,10 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct { GObject parent; } Nested;
+typedef struct {
+    GObject parent;
+    GObject *child;
+} Nested;
 typedef struct { GObjectClass parent; } NestedClass;
 G_DEFINE_TYPE(Nested, nested, G_TYPE_OBJECT)
 
@@ -20,6 +25,7 @@ static void nested_dispose(GObject *object)
 {
     g_object_ref(object);
     g_object_unref(object);
+    g_clear_object(&((Nested *)object)->child);
     G_OBJECT_CLASS(nested_parent_class)->dispose(object);
 }
 
@@ -85,8 +91,12 @@ int main(int argc, char **argv)
         toggled(TRUE);
     else if (strcmp(what, "dispose") == 0)
         g_object_unref(g_object_new(nested_get_type(), NULL));
-    else {
-        fprintf(stderr, "usage: nested_refs toggle|signal|dispose\n");
+    else if (strcmp(what, "container") == 0) {
+        Nested *container = g_object_new(nested_get_type(), NULL);
+        container->child = g_object_new(nested_get_type(), NULL);
+        g_object_unref(container);
+    } else {
+        fprintf(stderr, "usage: nested_refs toggle|signal|dispose|container\n");
         return 2;
     }
     printf("done\n");
