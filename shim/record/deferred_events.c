@@ -22,7 +22,8 @@
  * a 10 kHz timer lands a few dozen times in that. The queue is mapped on a thread's
  * first need (mmap may be called in a signal handler), not kept by every thread. */
 #define QUEUE_SIZE 1024        /* 10 ms of a 10 kHz handler making 6 calls, with room */
-#define QUEUED_DEPTH 64
+#define QUEUED_DEPTH 256        /* REFLOG_DEPTH's most: the pages of slots used are touched */
+#define WALKED_DEPTH 64         /* a signal handler's walk, on what may be a small stack */
 
 struct queued_event {
     struct deferred_event event;
@@ -71,8 +72,10 @@ static bool made_by_signal_handler(uintptr_t *ips, int max, int *depth)
     return signal_seen;
 }
 
-/* Queues EVENT with its stack; false when it cannot be (counted as lost). */
-static bool enqueue(const struct deferred_event *event, const uintptr_t *ips, int depth)
+/* A slot at the tail for an event, or NULL when there is none. No reader comes between
+ * this and publish: the reader is this thread's shim_leave, and the caller is inside the
+ * shim or in a signal handler that interrupted it. */
+static struct queued_event *reserve(void)
 {
     if (queue == NULL) {
         void *mem = mmap(NULL, QUEUE_SIZE * sizeof *queue, PROT_READ | PROT_WRITE,
@@ -82,40 +85,50 @@ static bool enqueue(const struct deferred_event *event, const uintptr_t *ips, in
     }
     unsigned tail = __atomic_load_n(&queue_tail, __ATOMIC_RELAXED);
     if (queue == NULL || tail - queue_head >= QUEUE_SIZE)
-        return false;
+        return NULL;
     tail = __atomic_fetch_add(&queue_tail, 1, __ATOMIC_RELAXED);
-    struct queued_event *slot = &queue[tail % QUEUE_SIZE];
+    return &queue[tail % QUEUE_SIZE];
+}
+
+/* Fills SLOT, whose DEPTH frames are in, with EVENT. */
+static void publish(struct queued_event *slot, const struct deferred_event *event, int depth)
+{
     slot->event = *event;
     slot->recorded = false;
     slot->depth = depth;
-    for (int i = 0; i < depth; i++)
-        slot->ips[i] = ips[i];
     __atomic_signal_fence(__ATOMIC_RELEASE);
     flights_deferred(+1);       /* before the handler's mark comes off */
-    return true;
 }
 
 bool deferred_events_offer(const struct deferred_event *event)
 {
-    uintptr_t ips[QUEUED_DEPTH];
+    uintptr_t ips[WALKED_DEPTH];
     int depth;
     /* One mask change for the walk, not libunwind's two a frame: where a system call
      * costs a microsecond (a kernel with page-table isolation), a 5 kHz handler making
      * six calls spent all of its thread's time in them, and the queue overflowed. */
     unsigned hold = unwind_signals_hold();
-    bool deferred = made_by_signal_handler(ips, QUEUED_DEPTH, &depth);
+    bool deferred = made_by_signal_handler(ips, WALKED_DEPTH, &depth);
     unwind_signals_release(hold);
     if (!deferred)
         return false;
-    if (!enqueue(event, ips, depth))
+    struct queued_event *slot = reserve();
+    if (slot == NULL) {
         __atomic_add_fetch(&lost_events, 1, __ATOMIC_RELAXED);
+        return true;
+    }
+    memcpy(slot->ips, ips, (size_t)depth * sizeof ips[0]);
+    publish(slot, event, depth);
     return true;
 }
 
 bool deferred_events_hold(const struct deferred_event *event)
 {
-    uintptr_t ips[QUEUED_DEPTH];
-    return enqueue(event, ips, recorder_capture_stack(ips, QUEUED_DEPTH));
+    struct queued_event *slot = reserve();
+    if (slot == NULL)
+        return false;
+    publish(slot, event, recorder_capture_stack(slot->ips, QUEUED_DEPTH));
+    return true;
 }
 
 /* The queue is read from its head to the tail seen here. Events that wait for a mark
