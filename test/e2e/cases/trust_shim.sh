@@ -35,14 +35,19 @@ expect "no nosymbols line" "0" "$(grep -c '^# nosymbols' "$L")"
 expect "its calls are traced" "yes" "$(grep -q "^N" "$L" && echo yes)"
 finish
 
+# gobject_app NAME: builds test/e2e/programs/NAME.c against GObject as $D/app, D=$WORK/NAME.
+gobject_app() {
+    D=$WORK/$1
+    mkdir -p "$D"
+    cc -O0 -g -Wall -Werror -o "$D/app" "test/e2e/programs/$1.c" \
+        $(pkg-config --cflags --libs gobject-2.0)
+}
+
 start "a signal handler's g_object_ref while its thread is inside the shim's type lookup: no deadlock"
 # 200 GObject types, more than the shim's per-thread cache of types: the loop looks types
 # up under the shim's lock nearly all the time, and the handler's calls come there too.
 # A shim that let the handler wait for the lock its own thread held hung here every time.
-D=$WORK/signals_types
-mkdir -p "$D"
-cc -O0 -g -Wall -Werror -o "$D/app" test/e2e/programs/signals_types.c \
-    $(pkg-config --cflags --libs gobject-2.0)
+gobject_app signals_types
 L=$D/refs.log
 REFLOG_CLASSES=Kind0 traced "$L" timeout 60 "$D/app"
 expect "the program finishes (exit status; 124: hung)" "0 300" "$? $(cat "$L.out")"
@@ -53,10 +58,7 @@ expect "refleaks" "$(serial_address "$L" 1) (1) @ Kind0" "$(refleaks "$L" 2>&1)"
 finish
 
 start "references inside g_object_ref/unref of the same object: a toggle notification's, a signal handler's, a dispose's, in the order the count changed"
-D=$WORK/nested_refs
-mkdir -p "$D"
-cc -O0 -g -Wall -Werror -o "$D/app" test/e2e/programs/nested_refs.c \
-    $(pkg-config --cflags --libs gobject-2.0)
+gobject_app nested_refs
 for what in toggle signal dispose container; do
     L=$D/$what.log
     traced "$L" "$D/app" "$what"
