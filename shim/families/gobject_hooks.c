@@ -346,7 +346,7 @@ static uint64_t on_free(struct hook *hook, struct saved_regs *regs)
     if (hook_enter_call(hook, regs)) {
         struct type_info *type = type_of(object);
         /* A D is an object's last event: what a dispose did goes in first. */
-        deferred_events_record_held(flights_mark_on((uintptr_t)object));
+        deferred_events_record_held_on(object);
         if (type != NULL)
             recorder_event(type->name, &type->class_cache, OP_DESTROY, object, 0, 0, false,
                            FAMILY_GOBJECT);

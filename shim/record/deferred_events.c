@@ -219,6 +219,16 @@ void deferred_events_record_held(flight_token place)
     advance_head();
 }
 
+void deferred_events_record_held_on(const void *object)
+{
+    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++) {
+        struct queued_event *slot = slot_at(i);
+        if (!slot->recorded && slot->event.after_mark != 0 && slot->event.object == object)
+            record_slot(slot);
+    }
+    advance_head();
+}
+
 __attribute__((destructor)) static void report_lost_events(void)
 {
     unsigned long lost = __atomic_load_n(&lost_events, __ATOMIC_RELAXED);

@@ -54,5 +54,7 @@ const struct deferred_event *deferred_events_held_by(flight_token place);
 /* Records now the queued events that wait for the mark at PLACE (FLIGHT_NONE: none);
  * inside shim_enter(). */
 void deferred_events_record_held(flight_token place);
+/* Records now the queued events of OBJECT that wait for any mark, before its D. */
+void deferred_events_record_held_on(const void *object);
 
 #endif
