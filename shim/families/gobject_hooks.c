@@ -305,12 +305,19 @@ static uint64_t on_create(struct hook *hook, struct saved_regs *regs)
 
 /* An event of a signal handler that interrupted the shim on this thread: queued, with
  * its stack, until the shim is done (deferred_events.c). */
-static void defer_event(struct type_info *type, enum ref_op op, void *object, uint32_t count)
+/* OP on OBJECT, to be recorded later from the queue (deferred_events.h). */
+static struct deferred_event queued_event(struct type_info *type, enum ref_op op,
+                                          void *object, uint32_t count)
 {
-    struct deferred_event event = {
+    return (struct deferred_event){
         .class_name = type->name, .cache = &type->class_cache, .change = op,
         .object = object, .count = count, .as_event = true, .family = FAMILY_GOBJECT,
     };
+}
+
+static void defer_event(struct type_info *type, enum ref_op op, void *object, uint32_t count)
+{
+    struct deferred_event event = queued_event(type, op, object, count);
     deferred_events_offer(&event);
 }
 
@@ -321,12 +328,11 @@ static void defer_event(struct type_info *type, enum ref_op op, void *object, ui
 static bool held_for_outer(struct type_info *type, enum ref_op op, void *object,
                            uint32_t count, flight_token outer)
 {
-    struct deferred_event event = {
-        .class_name = type->name, .cache = &type->class_cache, .change = op,
-        .object = object, .count = count, .as_event = true, .family = FAMILY_GOBJECT,
-        .after_mark = outer + 1,
-    };
-    return outer != FLIGHT_NONE && deferred_events_hold(&event);
+    if (outer == FLIGHT_NONE)
+        return false;
+    struct deferred_event event = queued_event(type, op, object, count);
+    event.after_mark = outer + 1;
+    return deferred_events_hold(&event);
 }
 
 /* The calls held_for_outer queued for this call, whose mark is FLIGHT, came before its

@@ -195,38 +195,44 @@ void deferred_events_record(void)
     advance_head();
 }
 
+/* Whether SLOT waits for a mark: the one at PLACE (FLIGHT_NONE: any), for OBJECT (NULL:
+ * any object). */
+static bool held_for(const struct queued_event *slot, flight_token place, const void *object)
+{
+    const struct deferred_event *e = &slot->event;
+    return !slot->recorded && e->after_mark != 0 &&
+           (place == FLIGHT_NONE || e->after_mark == place + 1) &&
+           (object == NULL || e->object == object);
+}
+
+/* Records now, in their order, the queued events held_for PLACE and OBJECT. */
+static void record_held(flight_token place, const void *object)
+{
+    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++)
+        if (held_for(slot_at(i), place, object))
+            record_slot(slot_at(i));
+    advance_head();
+}
+
 const struct deferred_event *deferred_events_held_by(flight_token place)
 {
     if (place == FLIGHT_NONE)
         return NULL;
-    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++) {
-        struct queued_event *slot = slot_at(i);
-        if (!slot->recorded && slot->event.after_mark == place + 1)
-            return &slot->event;
-    }
+    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++)
+        if (held_for(slot_at(i), place, NULL))
+            return &slot_at(i)->event;
     return NULL;
 }
 
 void deferred_events_record_held(flight_token place)
 {
-    if (place == FLIGHT_NONE)
-        return;
-    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++) {
-        struct queued_event *slot = slot_at(i);
-        if (!slot->recorded && slot->event.after_mark == place + 1)
-            record_slot(slot);
-    }
-    advance_head();
+    if (place != FLIGHT_NONE)
+        record_held(place, NULL);
 }
 
 void deferred_events_record_held_on(const void *object)
 {
-    for (unsigned i = queue_head, tail = seen_tail(); i != tail; i++) {
-        struct queued_event *slot = slot_at(i);
-        if (!slot->recorded && slot->event.after_mark != 0 && slot->event.object == object)
-            record_slot(slot);
-    }
-    advance_head();
+    record_held(FLIGHT_NONE, object);
 }
 
 __attribute__((destructor)) static void report_lost_events(void)
